@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SqlClient } from '../database/sql-client.interface';
+
+const MAX_SLOW_MS = 30_000;
+
+/** Fault routes that show how each kind of failure is answered. Mounted only with DEMO_FAULTS=1. */
+@Controller('demo')
+export class DemoController {
+  constructor(@Inject(SqlClient) private readonly sql: SqlClient) {}
+
+  /** An unexpected Error whose message holds internals that must not reach the client. */
+  @Get('boom')
+  boom(): never {
+    throw new Error('Kaboom: SELECT password_hash FROM users failed at /srv/app/src/secret-module.ts:42');
+  }
+
+  /** A real unique violation from the database (SQLSTATE 23505): one statement, the same key twice. */
+  @Get('conflict')
+  async conflict(): Promise<never> {
+    const key = `demo-${randomUUID()}`;
+    await this.sql.query('INSERT INTO demo_items (key) VALUES ($1), ($1)', [key]);
+    throw new Error('unreachable: the insert above always violates demo_items_key_unique');
+  }
+
+  /** Answers after `ms` milliseconds (at most 30 s). */
+  @Get('slow')
+  async slow(@Query('ms') ms?: string): Promise<{ sleptMs: number }> {
+    const wait = Math.min(Math.max(Number(ms) || 0, 0), MAX_SLOW_MS);
+    await sleep(wait);
+    return { sleptMs: wait };
+  }
+
+  /** Throws a value that is not an Error. */
+  @Get('throw')
+  throwValue(@Query('kind') kind?: string): never {
+    switch (kind) {
+      case 'string':
+        throw 'a thrown string with /etc/passwd in it';
+      case 'null':
+        throw null;
+      case 'object':
+        throw { statusCode: 418, message: 'an object that merely looks like an HTTP error' };
+      case 'circular': {
+        const value: Record<string, unknown> = { message: 'circular' };
+        value.self = value;
+        throw value;
+      }
+      case 'getter':
+        throw Object.defineProperty({}, 'message', {
+          enumerable: true,
+          get() {
+            throw new Error('getter exploded');
+          },
+        });
+      default:
+        throw new TypeError(`unknown kind: ${String(kind)}`);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError } from 'nestjs-faultline';
+import { SqlClient } from '../database/sql-client.interface';
+import type { CreateNotificationDto } from './create-notification.dto';
+import { type Notification, type NotificationRow, toNotification } from './notification';
+
+const COLUMNS = 'id, recipient_id, title, body, read_at, created_at';
+
+@Injectable()
+export class NotificationsService {
+  constructor(@Inject(SqlClient) private readonly sql: SqlClient) {}
+
+  /** The caller's newest notifications. */
+  async list(userId: number, limit = 100): Promise<Notification[]> {
+    const { rows } = await this.sql.query<NotificationRow>(
+      `SELECT ${COLUMNS} FROM notifications WHERE recipient_id = $1 ORDER BY id DESC LIMIT $2`,
+      [userId, limit],
+    );
+    return rows.map(toNotification);
+  }
+
+  /** Creates a notification; an unknown recipient is a foreign-key violation (409). */
+  async create(dto: CreateNotificationDto): Promise<Notification> {
+    const { rows } = await this.sql.query<NotificationRow>(
+      `INSERT INTO notifications (recipient_id, title, body) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+      [dto.recipientId, dto.title, dto.body],
+    );
+    return toNotification(rows[0]);
+  }
+
+  /** Marks one of the caller's notifications read; 404 for an unknown id or someone else's. */
+  async markRead(userId: number, id: number): Promise<Notification> {
+    const { rows } = await this.sql.query<NotificationRow>(
+      `UPDATE notifications SET read_at = COALESCE(read_at, now())
+       WHERE id = $1 AND recipient_id = $2 RETURNING ${COLUMNS}`,
+      [id, userId],
+    );
+    if (rows.length === 0) throw new NotFoundError('Notification', id);
+    return toNotification(rows[0]);
+  }
+
+  /** Marks every unread notification of the caller read. */
+  async markAllRead(userId: number): Promise<{ count: number }> {
+    const { rowCount } = await this.sql.query(
+      'UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL',
+      [userId],
+    );
+    return { count: rowCount };
+  }
+}

@@ -1,0 +1,56 @@
+/** The sample app's settings, read from the environment once at start-up. */
+export interface SampleConfig {
+  port: number;
+  /** PostgreSQL connection string; when unset the app uses embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** PGlite data folder; when unset PGlite keeps everything in memory. */
+  pgliteDataDir: string | undefined;
+  authSecret: string;
+  /** True when AUTH_SECRET was not set and the development default is in use. */
+  authSecretIsDefault: boolean;
+  alicePassword: string;
+  adminPassword: string;
+  demoFaults: boolean;
+  /** Express `trust proxy` setting, from TRUST_PROXY. */
+  trustProxy: boolean | number | string;
+  /** Largest JSON body accepted. */
+  bodyLimit: string;
+  /** Faultline debug mode from FAULTLINE_DEBUG (1/0); unset -> on unless NODE_ENV=production. */
+  debug: boolean | undefined;
+}
+
+const DEV_SECRET = 'faultline-sample-development-secret';
+
+/** Reads {@link SampleConfig} from `env`; fails fast on values it cannot use. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  }
+  if (!env.AUTH_SECRET && env.NODE_ENV === 'production') {
+    throw new Error('AUTH_SECRET must be set when NODE_ENV=production');
+  }
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
+    authSecret: env.AUTH_SECRET || DEV_SECRET,
+    authSecretIsDefault: !env.AUTH_SECRET,
+    alicePassword: env.ALICE_PASSWORD || 'alice-password',
+    adminPassword: env.ADMIN_PASSWORD || 'admin-password',
+    demoFaults: env.DEMO_FAULTS === '1' || env.DEMO_FAULTS === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    bodyLimit: env.BODY_LIMIT || '100kb',
+    debug:
+      env.FAULTLINE_DEBUG === undefined || env.FAULTLINE_DEBUG === ''
+        ? undefined
+        : env.FAULTLINE_DEBUG === '1',
+  };
+}
+
+/** TRUST_PROXY: unset/false -> false, true -> true, a number -> hop count, else a list of addresses. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

@@ -1,0 +1,2 @@
+/** Injection token of the sample app's {@link SampleConfig}. */
+export const SAMPLE_CONFIG = 'SAMPLE:CONFIG';

@@ -1,0 +1,69 @@
+import type { ValidationPipeOptions } from '@nestjs/common';
+import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
+import type { MessageCatalogInput } from './filter/message-catalog.interface';
+import type { ResponseFormatter } from './filter/problem-details.interface';
+import type { RedactionOptions } from './redaction/redaction.options';
+
+/** Options of the validation pipe the module registers globally. */
+export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
+
+/**
+ * Options of `ErrorHandlingModule.forRoot()`. Every feature is on with safe defaults; each
+ * option is validated at start-up and a wrong one stops the app with a message naming it.
+ * See docs/options.md for every option with an example.
+ */
+export interface ErrorHandlingModuleOptions {
+  /**
+   * Debug mode: stack, cause chain and the redacted request in JSON bodies, a debug page for
+   * browsers. Turning it on while `NODE_ENV=production` logs a warning at start-up.
+   * @default process.env.NODE_ENV !== 'production'
+   */
+  debug?: boolean;
+  /**
+   * Base URL for the problem `type` member: `<base>/<code in kebab-case>`.
+   * @default undefined (type is `about:blank`)
+   * @example 'https://errors.example.com'
+   */
+  problemTypeBaseUrl?: string;
+  /** Replaces the JSON body shape. @default undefined (RFC 9457 problem body) */
+  responseFormatter?: ResponseFormatter;
+  /**
+   * Message catalogs to add or override, by language tag. `en` and `ko` ship.
+   * @example { ja: { titles: { 404: '見つかりません' } } }
+   */
+  catalogs?: Record<string, MessageCatalogInput>;
+  /**
+   * Language used when `Accept-Language` names none of the catalogs.
+   * @default 'en'
+   */
+  defaultLanguage?: string;
+  /**
+   * Error classes that are expected even with a 5xx status: logged at `warn`, not `error`.
+   * Statuses below 500 are always expected.
+   * @default []
+   */
+  expectedErrors?: ExceptionType[];
+  /**
+   * Mappers for exception classes. They win over built-in mappers of the same class; the
+   * closest class in the prototype chain wins.
+   * @default []
+   */
+  mappers?: ExceptionMapper[];
+  /**
+   * Header that carries the request id in and out.
+   * @default 'x-request-id'
+   */
+  requestIdHeader?: string;
+  /**
+   * `Retry-After` seconds for 429 and 503 answers whose error gives none.
+   * @default 5
+   */
+  retryAfterSeconds?: number;
+  /**
+   * The global validation pipe (class-validator), or `false` to register none.
+   * @default { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }
+   */
+  validation?: false | ValidationOptions;
+  /** What the redactor treats as secret. @default built-in keys and detectors */
+  redaction?: RedactionOptions;
+}

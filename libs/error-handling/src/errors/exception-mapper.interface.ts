@@ -1,0 +1,45 @@
+import type { FieldError } from './field-error.interface';
+
+/** What a mapper makes of an exception: the status, code and client-safe message. */
+export interface MappedError {
+  /** HTTP status (400-599). Anything else becomes 500. */
+  status: number;
+  /** Stable UPPER_SNAKE code. */
+  code: string;
+  /**
+   * A message that may be shown to clients when the error is exposed. For statuses of 500 and
+   * above a fixed message from the catalog is shown instead, unless `expose` is true.
+   */
+  message?: string;
+  /**
+   * Whether `message` may be shown.
+   * @default status < 500
+   */
+  expose?: boolean;
+  /** Field errors for the body's `errors` member; they must not carry rejected values. */
+  fieldErrors?: FieldError[];
+  /** Seconds for a `Retry-After` header. */
+  retryAfterSeconds?: number;
+  /** Extra client-facing members, shown only when the message is shown. */
+  details?: Record<string, unknown>;
+}
+
+/** A constructor of an exception class; abstract classes are allowed. */
+export type ExceptionType<T = unknown> = abstract new (...args: never[]) => T;
+
+/**
+ * Maps one class of exceptions (and its subclasses) to a {@link MappedError}.
+ * Return `undefined` to let the mapper of the next class up the prototype chain decide.
+ *
+ * @example
+ * const mapper: ExceptionMapper<AxiosError> = {
+ *   type: AxiosError,
+ *   map: (e) => ({ status: 502, code: 'BAD_GATEWAY' }),
+ * };
+ */
+export interface ExceptionMapper<T = unknown> {
+  /** The class this mapper handles, with every subclass that has no closer mapper. */
+  type: ExceptionType<T>;
+  /** Maps the exception, or returns undefined to defer to the parent class's mapper. */
+  map(exception: T): MappedError | undefined;
+}

@@ -1,0 +1,79 @@
+import { codeForStatus, isErrorStatus } from './error-codes';
+import type { ExceptionMapper, ExceptionType, MappedError } from './exception-mapper.interface';
+import { safeGet, safePrototypeOf } from './safe-access';
+
+type MapFn = (exception: unknown) => MappedError | undefined;
+
+const INTERNAL: MappedError = Object.freeze({ status: 500, code: 'INTERNAL_ERROR', expose: false });
+
+/**
+ * Resolves any thrown value to a {@link MappedError}.
+ *
+ * Lookup walks the exception's prototype chain from its own class upwards, so the most specific
+ * registered class wins and a mapper for `Error` is the catch-all. At each class, mappers the
+ * user registered are tried before the built-in one; a mapper may return `undefined` to defer.
+ * Values that are not objects, and objects no mapper accepts, resolve to 500 `INTERNAL_ERROR`.
+ */
+export class ExceptionRegistry {
+  private readonly user = new Map<unknown, MapFn[]>();
+  private readonly builtIn = new Map<unknown, MapFn[]>();
+
+  constructor(builtIns: readonly ExceptionMapper[] = [], userMappers: readonly ExceptionMapper[] = []) {
+    for (const m of builtIns) this.add(this.builtIn, m);
+    for (const m of userMappers) this.add(this.user, m);
+  }
+
+  /**
+   * Registers a user mapper. It wins over the built-in mapper of the same class; mappers
+   * registered later for the same class are tried first.
+   */
+  register<T>(type: ExceptionType<T>, map: (exception: T) => MappedError | undefined): this {
+    this.add(this.user, { type, map: map as MapFn });
+    return this;
+  }
+
+  /** Resolves `exception`; never throws. */
+  resolve(exception: unknown): MappedError {
+    if ((typeof exception === 'object' && exception !== null) || typeof exception === 'function') {
+      let proto = safePrototypeOf(exception);
+      // A hostile Proxy can report an endless chain; real chains are short.
+      for (let depth = 0; proto !== null && depth < 64; depth++) {
+        const ctor = safeGet(proto, 'constructor');
+        const mapped =
+          this.tryAll(this.user.get(ctor), exception) ?? this.tryAll(this.builtIn.get(ctor), exception);
+        if (mapped) return normalize(mapped);
+        proto = safePrototypeOf(proto);
+      }
+    }
+    return INTERNAL;
+  }
+
+  private add(target: Map<unknown, MapFn[]>, mapper: ExceptionMapper): void {
+    const list = target.get(mapper.type) ?? [];
+    list.unshift(mapper.map.bind(mapper));
+    target.set(mapper.type, list);
+  }
+
+  private tryAll(list: MapFn[] | undefined, exception: unknown): MappedError | undefined {
+    if (!list) return undefined;
+    for (const map of list) {
+      try {
+        const result = map(exception);
+        if (result) return result;
+      } catch {
+        // A failing mapper must not break error handling: the next one decides.
+      }
+    }
+    return undefined;
+  }
+}
+
+function normalize(mapped: MappedError): MappedError {
+  const status = isErrorStatus(mapped.status) ? mapped.status : 500;
+  const code =
+    typeof mapped.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(mapped.code)
+      ? mapped.code
+      : codeForStatus(status);
+  if (status === mapped.status && code === mapped.code) return mapped;
+  return { ...mapped, status, code };
+}

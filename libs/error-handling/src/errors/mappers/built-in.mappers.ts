@@ -1,0 +1,28 @@
+import type { ExceptionMapper, MappedError } from '../exception-mapper.interface';
+import { appErrorMapper } from './app-error.mapper';
+import { mapBodyParserError } from './body-parser.mapper';
+import { httpExceptionMapper } from './http-exception.mapper';
+import { mapPrismaError, mapTypeOrmError } from './orm.mapper';
+import { mapNetworkError, mapSqlStateError } from './sql-state.mapper';
+
+/**
+ * The catch-all for `Error`: libraries Faultline recognises without depending on them
+ * (body-parser, PostgreSQL, TypeORM, Prisma, Node network errors), by `name` / `code` / `type`.
+ * Anything else resolves to 500 `INTERNAL_ERROR` in the registry.
+ */
+export const errorMapper: ExceptionMapper<Error> = {
+  type: Error,
+  map: (e): MappedError | undefined =>
+    mapBodyParserError(e) ??
+    mapSqlStateError(e) ??
+    mapTypeOrmError(e) ??
+    mapPrismaError(e) ??
+    mapNetworkError(e),
+};
+
+/** Every built-in mapper, most specific first. */
+export const BUILT_IN_MAPPERS: readonly ExceptionMapper[] = [
+  appErrorMapper,
+  httpExceptionMapper,
+  errorMapper,
+];

@@ -1,0 +1,52 @@
+import { HttpException } from '@nestjs/common';
+import { codeForStatus } from '../error-codes';
+import type { ExceptionMapper, MappedError } from '../exception-mapper.interface';
+import { fieldError, type FieldError } from '../field-error.interface';
+import { safeGet } from '../safe-access';
+
+const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/**
+ * Nest's `HttpException` family: the exception's status, a code from the status
+ * (`NotFoundException` -> `NOT_FOUND`) or from an UPPER_SNAKE `code` in its response object,
+ * and the message. The message arrays of Nest's `ValidationPipe` become field errors.
+ */
+export const httpExceptionMapper: ExceptionMapper<HttpException> = {
+  type: HttpException,
+  map: (e) => {
+    const status = e.getStatus();
+    const response: unknown = e.getResponse();
+    const ownCode = safeGet(response, 'code');
+    const code = typeof ownCode === 'string' && UPPER_SNAKE.test(ownCode) ? ownCode : codeForStatus(status);
+    if (typeof response === 'string') return { status, code, message: response };
+    const message = safeGet(response, 'message');
+    if (Array.isArray(message) && message.every((m) => typeof m === 'string')) {
+      return validationMessages(status, ownCode, message as string[]);
+    }
+    return { status, code, message: typeof message === 'string' ? message : e.message };
+  },
+};
+
+function validationMessages(status: number, ownCode: unknown, messages: string[]): MappedError {
+  return {
+    status,
+    code:
+      typeof ownCode === 'string' && UPPER_SNAKE.test(ownCode)
+        ? ownCode
+        : status === 400
+          ? 'VALIDATION_ERROR'
+          : codeForStatus(status),
+    message: 'The request has invalid fields',
+    fieldErrors: messages.map(messageToFieldError),
+  };
+}
+
+/**
+ * Nest's ValidationPipe flattens errors to "<path> <rule message>", with nested paths joined
+ * by dots ("items.0.name must be a string"). The first word is the field path.
+ */
+function messageToFieldError(message: string): FieldError {
+  const space = message.indexOf(' ');
+  const path = space > 0 ? message.slice(0, space) : '';
+  return fieldError(path ? path.split('.') : [], 'invalid', message);
+}

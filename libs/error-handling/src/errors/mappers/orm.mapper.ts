@@ -1,0 +1,39 @@
+import type { MappedError } from '../exception-mapper.interface';
+import { safeGet, safeString } from '../safe-access';
+import { mapSqlStateError } from './sql-state.mapper';
+
+/**
+ * TypeORM errors by `name` (no dependency on TypeORM): `EntityNotFoundError` -> 404;
+ * `QueryFailedError` -> by its driver error. TypeORM's messages quote criteria and SQL, so
+ * they are not shown.
+ */
+export function mapTypeOrmError(error: unknown): MappedError | undefined {
+  switch (safeString(error, 'name')) {
+    case 'EntityNotFoundError':
+      return { status: 404, code: 'NOT_FOUND', message: 'The requested resource was not found' };
+    case 'QueryFailedError':
+      return mapSqlStateError(safeGet(error, 'driverError'));
+    default:
+      return undefined;
+  }
+}
+
+const PRISMA_KNOWN: Readonly<Record<string, MappedError>> = {
+  P2025: { status: 404, code: 'NOT_FOUND', message: 'The requested resource was not found' },
+  P2002: { status: 409, code: 'CONFLICT', message: 'A record with the same unique value already exists' },
+  P2003: { status: 409, code: 'CONFLICT', message: 'A referenced record does not exist' },
+};
+
+/**
+ * Prisma errors by `name` and `code`: `P2025` -> 404, `P2002` / `P2003` -> 409; an engine that
+ * cannot reach its database -> 503. Prisma's messages quote the query, so they are not shown.
+ */
+export function mapPrismaError(error: unknown): MappedError | undefined {
+  const name = safeString(error, 'name');
+  if (name === 'PrismaClientKnownRequestError') {
+    const code = safeString(error, 'code');
+    return code && Object.hasOwn(PRISMA_KNOWN, code) ? PRISMA_KNOWN[code] : undefined;
+  }
+  if (name === 'PrismaClientInitializationError') return { status: 503, code: 'DEPENDENCY_UNAVAILABLE' };
+  return undefined;
+}

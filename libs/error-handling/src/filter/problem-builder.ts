@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MappedError } from '../errors/exception-mapper.interface';
+import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
+import { Redactor } from '../redaction/redactor';
+import type { ResolvedOptions } from '../resolve-options';
+import { buildDebugInfo } from './debug-info';
+import type { HttpRequestLike } from './http-request.interface';
+import type { MessageCatalog } from './message-catalog.interface';
+import type { ProblemDetails } from './problem-details.interface';
+
+const RESERVED = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'requestId',
+  'errors',
+  'debug',
+]);
+
+/** Builds RFC 9457 problem bodies from a mapped error; the policy of what a client may see. */
+@Injectable()
+export class ProblemBuilder {
+  private readonly fallbackCatalog: MessageCatalog;
+
+  constructor(
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly redactor: Redactor,
+  ) {
+    this.fallbackCatalog = options.catalogs.get(options.defaultLanguage) as MessageCatalog;
+  }
+
+  /** The catalog of a language, or the default language's. */
+  catalog(language: string): MessageCatalog {
+    return this.options.catalogs.get(language) ?? this.fallbackCatalog;
+  }
+
+  /**
+   * The body for one failure. The error's own message is shown only when it is exposed
+   * (below 500, or `expose: true`); otherwise the catalog's fixed detail for the code is.
+   */
+  build(
+    mapped: MappedError,
+    exception: unknown,
+    req: HttpRequestLike,
+    requestId: string,
+    language: string,
+  ): ProblemDetails {
+    const catalog = this.catalog(language);
+    const exposed = mapped.expose ?? mapped.status < 500;
+    const problem: ProblemDetails = {
+      type: this.options.problemTypeBaseUrl
+        ? `${this.options.problemTypeBaseUrl}/${kebab(mapped.code)}`
+        : 'about:blank',
+      title:
+        catalog.titles[mapped.status] ??
+        this.fallbackCatalog.titles[mapped.status] ??
+        titleForClass(mapped.status, catalog),
+      status: mapped.status,
+      detail: this.detail(mapped, exposed, catalog),
+      instance: this.redactor.redactString(pathOf(req)),
+      code: mapped.code,
+      requestId,
+    };
+    if (exposed && mapped.details) {
+      const details = this.redactor.redact(mapped.details);
+      for (const [k, v] of Object.entries(details)) if (!RESERVED.has(k)) problem[k] = v;
+    }
+    if (mapped.fieldErrors?.length) {
+      problem.errors = mapped.fieldErrors.map((e) => ({
+        ...e,
+        detail: this.redactor.redactString(e.detail),
+      }));
+    }
+    if (this.options.debug) problem.debug = buildDebugInfo(exception, req, this.redactor);
+    return problem;
+  }
+
+  private detail(mapped: MappedError, exposed: boolean, catalog: MessageCatalog): string {
+    if (exposed && typeof mapped.message === 'string' && mapped.message !== '') {
+      return this.redactor.redactString(mapped.message);
+    }
+    return (
+      catalog.details[mapped.code] ??
+      this.fallbackCatalog.details[mapped.code] ??
+      (mapped.status >= 500 ? catalog.details.INTERNAL_ERROR : catalog.details.CLIENT_ERROR)
+    );
+  }
+}
+
+/** The request path without its query string (which may carry secrets). */
+export function pathOf(req: HttpRequestLike): string {
+  const url = String(req.originalUrl ?? req.url ?? '/');
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function kebab(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
+function titleForClass(status: number, catalog: MessageCatalog): string {
+  return status >= 500 ? catalog.titles[500] : catalog.titles[400];
+}

@@ -1,0 +1,161 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
+import { ExceptionRegistry } from '../errors/exception-registry';
+import { safeInstanceOf } from '../errors/safe-access';
+import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
+import { Redactor } from '../redaction/redactor';
+import type { ResolvedOptions } from '../resolve-options';
+import { negotiateFormat, negotiateLanguage } from './content-negotiation';
+import { FailureLogger } from './failure.logger';
+import type { HttpRequestLike } from './http-request.interface';
+import { ProblemBuilder, pathOf } from './problem-builder';
+import { renderHtmlPage, renderTextPage } from './problem-page';
+import { ensureRequestId } from './request-id';
+
+const CONTENT_TYPES = {
+  json: 'application/problem+json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  text: 'text/plain; charset=utf-8',
+} as const;
+
+const FAILSAFE_BODY = (requestId: string | undefined): string =>
+  JSON.stringify({
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred.',
+    code: 'INTERNAL_ERROR',
+    requestId,
+  });
+
+/**
+ * The global exception filter: every failure becomes an RFC 9457 problem body (or an HTML or
+ * text page, by `Accept`), is logged once, and never leaks internals outside debug mode.
+ * It replies through `HttpAdapterHost`, so it does not depend on Express.
+ */
+@Catch()
+@Injectable()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly failures: FailureLogger;
+  private readonly languages: string[];
+  private readonly incomingIdHeader: string;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly registry: ExceptionRegistry,
+    private readonly builder: ProblemBuilder,
+    redactor: Redactor,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+  ) {
+    this.failures = new FailureLogger(redactor);
+    this.languages = [...options.catalogs.keys()];
+    this.incomingIdHeader = options.requestIdHeader.toLowerCase();
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      // Other transports get writers of their own; until then Nest's handling applies.
+      throw exception;
+    }
+    const http = host.switchToHttp();
+    const req = http.getRequest<HttpRequestLike>();
+    const res = http.getResponse<unknown>();
+    let requestId: string | undefined;
+    try {
+      requestId = ensureRequestId(req, this.incomingIdHeader);
+      this.handle(exception, req, res, requestId);
+    } catch (filterError) {
+      this.failures.filterFailed(exception, filterError, requestId);
+      writeFailsafe(res, requestId);
+    }
+  }
+
+  private handle(exception: unknown, req: HttpRequestLike, res: unknown, requestId: string): void {
+    const mapped = this.registry.resolve(exception);
+    const expected =
+      mapped.status < 500 || this.options.expectedErrors.some((t) => safeInstanceOf(exception, t));
+    const adapter = this.adapterHost.httpAdapter;
+    const path = pathOf(req);
+    this.failures.log({ exception, mapped, expected, requestId, method: String(req.method), path });
+
+    if (adapter.isHeadersSent(res)) {
+      // The status line is gone: the only honest signal left is to cut the response short.
+      abort(res);
+      return;
+    }
+    const headers = req.headers ?? {};
+    const format = negotiateFormat(headers.accept);
+    const language = negotiateLanguage(
+      headers['accept-language'],
+      this.languages,
+      this.options.defaultLanguage,
+    );
+    const problem = this.builder.build(mapped, exception, req, requestId, language);
+
+    let body: string;
+    let contentType: string = CONTENT_TYPES[format];
+    if (format === 'html') {
+      body = renderHtmlPage(problem, this.builder.catalog(language), language);
+    } else if (format === 'text') {
+      body = renderTextPage(problem, this.builder.catalog(language));
+    } else if (this.options.responseFormatter) {
+      body = JSON.stringify(
+        this.options.responseFormatter(problem, { exception, request: req, expected, language }),
+      );
+      contentType = 'application/json; charset=utf-8';
+    } else {
+      body = JSON.stringify(problem);
+    }
+
+    adapter.setHeader(res, this.options.requestIdHeader, requestId);
+    adapter.setHeader(res, 'Content-Type', contentType);
+    adapter.setHeader(res, 'Content-Language', language);
+    adapter.setHeader(res, 'Cache-Control', 'no-store');
+    adapter.setHeader(res, 'Vary', 'Accept, Accept-Language');
+    if ((mapped.status === 429 || mapped.status === 503) && !hasHeader(res, 'retry-after')) {
+      adapter.setHeader(
+        res,
+        'Retry-After',
+        String(mapped.retryAfterSeconds ?? this.options.retryAfterSeconds),
+      );
+    }
+    adapter.reply(res, body, mapped.status);
+  }
+}
+
+function rawResponse(res: unknown): ServerResponse | undefined {
+  const candidate = (res as { raw?: unknown }).raw ?? res;
+  return typeof (candidate as ServerResponse)?.setHeader === 'function'
+    ? (candidate as ServerResponse)
+    : undefined;
+}
+
+function hasHeader(res: unknown, name: string): boolean {
+  const raw = rawResponse(res);
+  return raw !== undefined && raw.getHeader(name) !== undefined;
+}
+
+function abort(res: unknown): void {
+  const raw = rawResponse(res);
+  if (raw && !raw.writableEnded) raw.destroy();
+}
+
+/** The last resort when building the answer failed: a minimal 500 problem body. */
+function writeFailsafe(res: unknown, requestId: string | undefined): void {
+  const raw = rawResponse(res);
+  if (!raw) return;
+  try {
+    if (raw.headersSent) {
+      if (!raw.writableEnded) raw.destroy();
+      return;
+    }
+    raw.statusCode = 500;
+    raw.setHeader('Content-Type', CONTENT_TYPES.json);
+    raw.setHeader('Cache-Control', 'no-store');
+    if (requestId) raw.setHeader('X-Request-Id', requestId);
+    raw.end(FAILSAFE_BODY(requestId));
+  } catch {
+    raw.destroy();
+  }
+}

@@ -1,0 +1,81 @@
+import type { MessageCatalog } from './message-catalog.interface';
+import type { ProblemDebugInfo, ProblemDetails } from './problem-details.interface';
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;margin:3rem auto;max-width:46rem;padding:0 1rem;color:#1d1d1f}' +
+  'h1{font-size:1.6rem;margin-bottom:.25rem}.status{color:#6e6e73;font-size:1rem}' +
+  'dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:#6e6e73}' +
+  'code,pre{font-family:ui-monospace,monospace}pre{background:#f5f5f7;padding:1rem;overflow:auto;font-size:.8rem}' +
+  'section.debug{border-top:2px solid #d70015;margin-top:2rem}';
+
+/** A small self-contained HTML page for a problem; with debug info, the debug page. */
+export function renderHtmlPage(problem: ProblemDetails, catalog: MessageCatalog, language: string): string {
+  const l = catalog.labels;
+  const fieldErrors = problem.errors?.length
+    ? `<h2>${escapeHtml(l.fieldErrors)}</h2><ul>${problem.errors
+        .map((e) => `<li><code>${escapeHtml(e.field)}</code>: ${escapeHtml(e.detail)}</li>`)
+        .join('')}</ul>`
+    : '';
+  return (
+    `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${problem.status} ${escapeHtml(problem.title)}</title><style>${STYLE}</style></head><body>` +
+    `<h1>${escapeHtml(problem.title)} <span class="status">${problem.status}</span></h1>` +
+    `<p>${escapeHtml(problem.detail)}</p>` +
+    `<dl><dt>${escapeHtml(l.code)}</dt><dd><code>${escapeHtml(problem.code)}</code></dd>` +
+    `<dt>${escapeHtml(l.requestId)}</dt><dd><code>${escapeHtml(problem.requestId)}</code></dd></dl>` +
+    fieldErrors +
+    (problem.debug ? renderDebugSection(problem.debug, l.debug) : '') +
+    `</body></html>`
+  );
+}
+
+function renderDebugSection(debug: ProblemDebugInfo, heading: string): string {
+  const causes = debug.causes
+    .map(
+      (c) =>
+        `<h3>cause: ${escapeHtml(c.exception)}: ${escapeHtml(c.message)}</h3><pre>${escapeHtml(c.stack.join('\n'))}</pre>`,
+    )
+    .join('');
+  return (
+    `<section class="debug"><h2>${escapeHtml(heading)}</h2>` +
+    `<h3>${escapeHtml(debug.exception)}: ${escapeHtml(debug.message)}</h3>` +
+    `<pre>${escapeHtml(debug.stack.join('\n'))}</pre>${causes}` +
+    `<h3>request</h3><pre>${escapeHtml(JSON.stringify(debug.request, null, 2))}</pre></section>`
+  );
+}
+
+/** A plain-text rendering of a problem. */
+export function renderTextPage(problem: ProblemDetails, catalog: MessageCatalog): string {
+  const l = catalog.labels;
+  const lines = [
+    `${problem.status} ${problem.title}`,
+    problem.detail,
+    `${l.code}: ${problem.code}`,
+    `${l.requestId}: ${problem.requestId}`,
+  ];
+  for (const e of problem.errors ?? []) lines.push(`- ${e.field}: ${e.detail}`);
+  if (problem.debug) {
+    lines.push(
+      '',
+      `${l.debug}:`,
+      `${problem.debug.exception}: ${problem.debug.message}`,
+      ...problem.debug.stack,
+    );
+    for (const c of problem.debug.causes) lines.push(`cause: ${c.exception}: ${c.message}`, ...c.stack);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,41 @@
+import type { ValueDetector } from './value-detectors';
+
+/** Options of the {@link Redactor}: what counts as a secret, and the limits of a walk. */
+export interface RedactionOptions {
+  /**
+   * Key names to redact in addition to the built-in list, matched at any depth regardless of
+   * case and separators.
+   * @example ['phone', 'dateOfBirth']
+   */
+  keys?: string[];
+  /**
+   * Exact dot paths to redact; `*` matches any one key or array index.
+   * @example ['user.address.street', 'items.*.note']
+   */
+  paths?: string[];
+  /**
+   * The text that replaces a secret.
+   * @default '[REDACTED]'
+   */
+  censor?: string;
+  /**
+   * Extra detectors for secrets inside string values, run after the built-in ones
+   * (JWT, `Bearer …`, PEM private keys, Luhn-valid card numbers).
+   */
+  detectors?: ValueDetector[];
+  /**
+   * Objects nested deeper than this are replaced by `[Truncated]`.
+   * @default 16
+   */
+  maxDepth?: number;
+  /**
+   * Arrays longer than this keep their first items and a marker of how many were cut.
+   * @default 100
+   */
+  maxArrayLength?: number;
+  /**
+   * Strings longer than this are cut, with a marker of how much was cut.
+   * @default 8192
+   */
+  maxStringLength?: number;
+}

@@ -1,0 +1,162 @@
+import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
+import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
+import { FaultlineConfigError } from './errors/faultline-config.error';
+import type { MessageCatalog } from './filter/message-catalog.interface';
+import { buildCatalogs } from './filter/message-catalogs';
+import type { ResponseFormatter } from './filter/problem-details.interface';
+import type { RedactionOptions } from './redaction/redaction.options';
+
+/** Options after defaults and validation; what the module's providers are built from. */
+export interface ResolvedOptions {
+  debug: boolean;
+  /** Debug was turned on explicitly while NODE_ENV=production. */
+  debugInProduction: boolean;
+  problemTypeBaseUrl: string | undefined;
+  responseFormatter: ResponseFormatter | undefined;
+  catalogs: Map<string, MessageCatalog>;
+  defaultLanguage: string;
+  expectedErrors: ExceptionType[];
+  mappers: ExceptionMapper[];
+  /** As given, for writing; compare lower-cased. */
+  requestIdHeader: string;
+  retryAfterSeconds: number;
+  validation: false | ValidationOptions;
+  redaction: RedactionOptions;
+}
+
+const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
+  'debug',
+  'problemTypeBaseUrl',
+  'responseFormatter',
+  'catalogs',
+  'defaultLanguage',
+  'expectedErrors',
+  'mappers',
+  'requestIdHeader',
+  'retryAfterSeconds',
+  'validation',
+  'redaction',
+];
+
+/** The validation pipe's defaults. */
+export const DEFAULT_VALIDATION: ValidationOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+};
+
+/**
+ * Applies defaults and validates. Throws {@link FaultlineConfigError} naming the first wrong
+ * option, so the application does not start with a configuration it did not mean.
+ */
+export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  const o = (input ?? {}) as ErrorHandlingModuleOptions & Record<string, unknown>;
+  if (typeof o !== 'object' || Array.isArray(o)) {
+    throw new FaultlineConfigError(
+      'options',
+      'must be an object',
+      'Pass ErrorHandlingModule.forRoot({ ... })',
+    );
+  }
+  for (const key of Object.keys(o)) {
+    // Nest's ConfigurableModuleBuilder passes the `isGlobal` extra through with the options.
+    if (key !== 'isGlobal' && !(KNOWN_OPTIONS as readonly string[]).includes(key)) {
+      throw new FaultlineConfigError(
+        key,
+        'is not an option of ErrorHandlingModule',
+        `Known options: ${KNOWN_OPTIONS.join(', ')}`,
+      );
+    }
+  }
+  const production = env.NODE_ENV === 'production';
+  check(o.debug === undefined || typeof o.debug === 'boolean', 'debug', 'must be a boolean');
+  check(
+    o.responseFormatter === undefined || typeof o.responseFormatter === 'function',
+    'responseFormatter',
+    'must be a function (problem, context) => body',
+  );
+  check(
+    o.requestIdHeader === undefined ||
+      (typeof o.requestIdHeader === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(o.requestIdHeader)),
+    'requestIdHeader',
+    'must be a header name of letters, digits and dashes',
+  );
+  check(
+    o.retryAfterSeconds === undefined ||
+      (Number.isInteger(o.retryAfterSeconds) && (o.retryAfterSeconds as number) >= 0),
+    'retryAfterSeconds',
+    'must be a whole number of seconds >= 0',
+  );
+  check(
+    o.validation === undefined || o.validation === false || isPlainObject(o.validation),
+    'validation',
+    'must be false or an object of ValidationPipe options',
+  );
+  check(o.redaction === undefined || isPlainObject(o.redaction), 'redaction', 'must be an object');
+  check(
+    o.catalogs === undefined || isPlainObject(o.catalogs),
+    'catalogs',
+    'must be an object of catalogs by language tag',
+  );
+  arrayOf(o.expectedErrors, 'expectedErrors', (v) => typeof v === 'function', 'must be an error class');
+  arrayOf(
+    o.mappers,
+    'mappers',
+    (v) => isPlainObject(v) && typeof v.type === 'function' && typeof v.map === 'function',
+    'must be { type: ErrorClass, map(exception) }',
+  );
+  const catalogs = buildCatalogs(o.catalogs ?? {});
+  const defaultLanguage = (o.defaultLanguage ?? 'en').toLowerCase();
+  check(
+    catalogs.has(defaultLanguage),
+    'defaultLanguage',
+    `has no catalog: ${JSON.stringify(o.defaultLanguage)}`,
+    `Use one of ${[...catalogs.keys()].join(', ')} or add it under catalogs`,
+  );
+  return {
+    debug: o.debug ?? !production,
+    debugInProduction: production && o.debug === true,
+    problemTypeBaseUrl: problemTypeBase(o.problemTypeBaseUrl),
+    responseFormatter: o.responseFormatter,
+    catalogs,
+    defaultLanguage,
+    expectedErrors: o.expectedErrors ?? [],
+    mappers: o.mappers ?? [],
+    requestIdHeader: o.requestIdHeader ?? 'X-Request-Id',
+    retryAfterSeconds: o.retryAfterSeconds ?? 5,
+    validation: o.validation === false ? false : { ...DEFAULT_VALIDATION, ...o.validation },
+    redaction: o.redaction ?? {},
+  };
+}
+
+function problemTypeBase(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  check(
+    url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:'),
+    'problemTypeBaseUrl',
+    `must be an absolute http(s) URL, got ${JSON.stringify(value)}`,
+    'For example "https://errors.example.com"',
+  );
+  return (value as string).replace(/\/+$/, '');
+}
+
+function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {
+  if (!ok) throw new FaultlineConfigError(option, problem, fix);
+}
+
+function arrayOf(value: unknown, option: string, valid: (v: unknown) => boolean, problem: string): void {
+  if (value === undefined) return;
+  check(Array.isArray(value), option, 'must be an array');
+  (value as unknown[]).forEach((v, i) => check(valid(v), `${option}[${i}]`, problem));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,26 @@
+import { Client } from 'pg';
+
+/** Connection string of the test PostgreSQL (TEST_DATABASE_URL, default the local server). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Whether PostgreSQL answers. Where it does not, tests that need it are skipped with a printed
+ * notice, except under CI=true, where a missing service fails the run.
+ */
+export async function postgresAvailable(url = TEST_DATABASE_URL): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    if (process.env.CI === 'true') {
+      throw new Error(`PostgreSQL is required under CI=true but ${url} is unreachable: ${reason}`);
+    }
+    process.stdout.write(`\n[skip] PostgreSQL at ${url} is unreachable (${reason}); its tests are skipped\n`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
