@@ -106,6 +106,11 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     (v) => isPlainObject(v) && typeof v.type === 'function' && typeof v.map === 'function',
     'must be { type: ErrorClass, map(exception) }',
   );
+  check(
+    o.defaultLanguage === undefined || typeof o.defaultLanguage === 'string',
+    'defaultLanguage',
+    'must be a language tag string',
+  );
   const catalogs = buildCatalogs(o.catalogs ?? {});
   const defaultLanguage = (o.defaultLanguage ?? 'en').toLowerCase();
   check(

@@ -18,9 +18,13 @@ export class ExceptionRegistry {
   private readonly user = new Map<unknown, MapFn[]>();
   private readonly builtIn = new Map<unknown, MapFn[]>();
 
+  /**
+   * @param builtIns mappers that user mappers of the same class win over
+   * @param userMappers the `mappers` option; for one class, the first listed is tried first
+   */
   constructor(builtIns: readonly ExceptionMapper[] = [], userMappers: readonly ExceptionMapper[] = []) {
-    for (const m of builtIns) this.add(this.builtIn, m);
-    for (const m of userMappers) this.add(this.user, m);
+    for (const m of [...builtIns].reverse()) this.add(this.builtIn, m);
+    for (const m of [...userMappers].reverse()) this.add(this.user, m);
   }
 
   /**

@@ -56,7 +56,7 @@ export class FailureLogger {
         `exception filter failed requestId=${requestId ?? '-'} while handling ${describeType(original)}: ` +
           `${describeType(filterError)}: ${messageOf(filterError, this.redactor)}`,
       ),
-      safeString(filterError, 'stack'),
+      this.redactor.redactString(safeString(filterError, 'stack') ?? ''),
     );
   }
 }

@@ -67,7 +67,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.handle(exception, req, res, requestId);
     } catch (filterError) {
       this.failures.filterFailed(exception, filterError, requestId);
-      writeFailsafe(res, requestId);
+      writeFailsafe(res, requestId, this.options.requestIdHeader);
     }
   }
 
@@ -142,7 +142,7 @@ function abort(res: unknown): void {
 }
 
 /** The last resort when building the answer failed: a minimal 500 problem body. */
-function writeFailsafe(res: unknown, requestId: string | undefined): void {
+function writeFailsafe(res: unknown, requestId: string | undefined, idHeader: string): void {
   const raw = rawResponse(res);
   if (!raw) return;
   try {
@@ -153,7 +153,7 @@ function writeFailsafe(res: unknown, requestId: string | undefined): void {
     raw.statusCode = 500;
     raw.setHeader('Content-Type', CONTENT_TYPES.json);
     raw.setHeader('Cache-Control', 'no-store');
-    if (requestId) raw.setHeader('X-Request-Id', requestId);
+    if (requestId) raw.setHeader(idHeader, requestId);
     raw.end(FAILSAFE_BODY(requestId));
   } catch {
     raw.destroy();

@@ -25,22 +25,32 @@ export class Redactor {
   private readonly maxStringLength: number;
 
   constructor(options: RedactionOptions = {}) {
+    if (options.censor !== undefined && typeof options.censor !== 'string') {
+      throw new FaultlineConfigError('redaction.censor', 'must be a string');
+    }
     this.censor = options.censor ?? '[REDACTED]';
-    const keys = [...DEFAULT_SENSITIVE_KEYS, ...(options.keys ?? [])];
-    keys.forEach((k, i) => {
+    const userKeys = listOption(options.keys, 'redaction.keys');
+    userKeys.forEach((k, i) => {
       if (typeof k !== 'string' || normalizeKey(k) === '') {
         throw new FaultlineConfigError(`redaction.keys[${i}]`, 'must be a non-empty string');
       }
     });
-    this.exactKeys = new Set(keys.map(normalizeKey));
+    this.exactKeys = new Set([...DEFAULT_SENSITIVE_KEYS, ...(userKeys as string[])].map(normalizeKey));
     this.suffixKeys = SUFFIX_SENSITIVE_KEYS;
-    this.paths = (options.paths ?? []).map((p, i) => compilePath(p, i));
-    this.detectors = [...DEFAULT_VALUE_DETECTORS, ...(options.detectors ?? [])];
+    this.paths = listOption(options.paths, 'redaction.paths').map((p, i) => compilePath(p, i));
+    const detectors = listOption(options.detectors, 'redaction.detectors');
+    detectors.forEach((d, i) => {
+      const ok = typeof d === 'object' && d !== null && typeof (d as ValueDetector).replace === 'function';
+      if (!ok)
+        throw new FaultlineConfigError(
+          `redaction.detectors[${i}]`,
+          'must be { name, replace(text, censor) }',
+        );
+    });
+    this.detectors = [...DEFAULT_VALUE_DETECTORS, ...(detectors as ValueDetector[])];
     this.maxDepth = positiveInt(options.maxDepth, 16, 'redaction.maxDepth');
     this.maxArrayLength = positiveInt(options.maxArrayLength, 100, 'redaction.maxArrayLength');
     this.maxStringLength = positiveInt(options.maxStringLength, 8192, 'redaction.maxStringLength');
-    if (typeof this.censor !== 'string')
-      throw new FaultlineConfigError('redaction.censor', 'must be a string');
   }
 
   /** True when a key (in any case or separator style) names a secret. */
@@ -62,7 +72,15 @@ export class Redactor {
       text.length > this.maxStringLength
         ? `${text.slice(0, this.maxStringLength)}…[${text.length - this.maxStringLength} more chars]`
         : text;
-    for (const d of this.detectors) out = d.replace(out, this.censor);
+    for (const d of this.detectors) {
+      try {
+        const replaced = d.replace(out, this.censor);
+        out = typeof replaced === 'string' ? replaced : this.censor;
+      } catch {
+        // A detector that fails cannot vouch for the text: none of it is kept.
+        return this.censor;
+      }
+    }
     if (out.includes('=') && (out.includes('?') || out.includes('&'))) {
       out = out.replace(QUERY_PAIR, (m, sep: string, key: string) =>
         this.isSensitiveKey(safeDecode(key)) ? `${sep}${key}=${this.censor}` : m,
@@ -74,6 +92,7 @@ export class Redactor {
   private walk(value: unknown, depth: number, path: string[], ancestors: Set<object>): unknown {
     if (typeof value === 'string') return this.redactString(value);
     if (value === null || typeof value !== 'object') {
+      if (typeof value === 'bigint') return value.toString();
       return typeof value === 'function' || typeof value === 'symbol' ? `[${typeof value}]` : value;
     }
     if (ancestors.has(value)) return '[Circular]';
@@ -144,6 +163,12 @@ function compilePath(path: unknown, index: number): string[] {
     );
   }
   return path.split('.');
+}
+
+function listOption(value: unknown, option: string): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new FaultlineConfigError(option, 'must be an array');
+  return value;
 }
 
 function positiveInt(value: unknown, fallback: number, option: string): number {

@@ -19,6 +19,10 @@ export const httpExceptionMapper: ExceptionMapper<HttpException> = {
     const ownCode = safeGet(response, 'code');
     const code = typeof ownCode === 'string' && UPPER_SNAKE.test(ownCode) ? ownCode : codeForStatus(status);
     if (typeof response === 'string') return { status, code, message: response };
+    if (status === 404 && isRouteNotFound(response)) {
+      // Nest's "Cannot GET /path?query": the query string may carry secrets; the path is enough.
+      return { status, code, message: (safeGet(response, 'message') as string).replace(/\?.*$/, '') };
+    }
     const message = safeGet(response, 'message');
     if (Array.isArray(message) && message.every((m) => typeof m === 'string')) {
       return validationMessages(status, ownCode, message as string[]);
@@ -26,6 +30,15 @@ export const httpExceptionMapper: ExceptionMapper<HttpException> = {
     return { status, code, message: typeof message === 'string' ? message : e.message };
   },
 };
+
+function isRouteNotFound(response: unknown): boolean {
+  const message = safeGet(response, 'message');
+  return (
+    typeof message === 'string' &&
+    /^Cannot [A-Z]+ \//.test(message) &&
+    safeGet(response, 'error') === 'Not Found'
+  );
+}
 
 function validationMessages(status: number, ownCode: unknown, messages: string[]): MappedError {
   return {
