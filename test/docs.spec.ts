@@ -6,7 +6,10 @@ const docs = (name: string) => readFileSync(join(__dirname, '..', 'docs', name),
 
 describe('docs', () => {
   it('docs/errors.md lists exactly the codes of the registry, once each, with their status', () => {
-    const rows = [...docs('errors.md').matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const rows = [...docs('errors.md').matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
     const listed = rows.map(([code]) => code);
     expect(new Set(listed).size).toBe(listed.length);
     expect([...listed].sort()).toEqual(Object.keys(ERROR_CODES).sort());
@@ -16,9 +19,12 @@ describe('docs', () => {
   });
 
   it('docs/options.md documents every option of ErrorHandlingModuleOptions', () => {
-    const source = readFileSync(join(__dirname, '..', 'libs/error-handling/src/error-handling.options.ts'), 'utf8');
+    const source = readFileSync(
+      join(__dirname, '..', 'libs/error-handling/src/error-handling.options.ts'),
+      'utf8',
+    );
     const body = source.slice(source.indexOf('export interface ErrorHandlingModuleOptions'));
-    const options = [...body.matchAll(/^  (\w+)\?:/gm)].map((m) => m[1]);
+    const options = [...body.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]);
     expect(options.length).toBeGreaterThan(5);
     const page = docs('options.md');
     for (const option of options) expect(page).toContain(`\`${option}\``);

@@ -58,7 +58,9 @@ class FixtureController {
   }
   @Get('with-cause')
   withCause(): never {
-    throw new Error('outer failure', { cause: new Error('inner cause', { cause: new TypeError('root cause') }) });
+    throw new Error('outer failure', {
+      cause: new Error('inner cause', { cause: new TypeError('root cause') }),
+    });
   }
   @Get('coded-http')
   codedHttp(): never {
@@ -116,7 +118,9 @@ describe('exception filter on a fixture app', () => {
     it('keeps an UPPER_SNAKE code from an HttpException response object', async () => {
       const res = await f.http().get('/coded-http');
       expect(res.status).toBe(400);
-      expect(res.body).toEqual(expect.objectContaining({ code: 'COUPON_EXPIRED', detail: 'The coupon has expired' }));
+      expect(res.body).toEqual(
+        expect.objectContaining({ code: 'COUPON_EXPIRED', detail: 'The coupon has expired' }),
+      );
     });
 
     it('cuts a response short when the error comes after headers were sent, and logs it once', async () => {
@@ -138,7 +142,10 @@ describe('exception filter on a fixture app', () => {
       expect(ok.body).toEqual({ text: 'hi', isNoteDto: true });
       const bad = await f.http().post('/notes').send({ text: 5, extra: 1 });
       expect(bad.status).toBe(400);
-      expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['#/extra', '#/text']);
+      expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+        '#/extra',
+        '#/text',
+      ]);
     });
   });
 
@@ -192,10 +199,11 @@ describe('exception filter on a fixture app', () => {
     it('shows the cause chain in debug mode', async () => {
       const res = await f.http().get('/with-cause');
       expect(res.body.debug.message).toBe('outer failure');
-      expect(res.body.debug.causes.map((c: { exception: string; message: string }) => `${c.exception}: ${c.message}`)).toEqual([
-        'Error: inner cause',
-        'TypeError: root cause',
-      ]);
+      expect(
+        res.body.debug.causes.map(
+          (c: { exception: string; message: string }) => `${c.exception}: ${c.message}`,
+        ),
+      ).toEqual(['Error: inner cause', 'TypeError: root cause']);
     });
 
     it('registers no validation pipe when validation is false', async () => {
@@ -225,8 +233,12 @@ describe('exception filter on a fixture app', () => {
       const res = await f.http().get('/rate-limited');
       expect(res.status).toBe(500);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR', requestId: expect.any(String) }));
-      expect(f.logs.entries.some((e) => e.level === 'error' && e.message.includes('exception filter failed'))).toBe(true);
+      expect(res.body).toEqual(
+        expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR', requestId: expect.any(String) }),
+      );
+      expect(
+        f.logs.entries.some((e) => e.level === 'error' && e.message.includes('exception filter failed')),
+      ).toBe(true);
       await f.close();
     });
   });
@@ -251,7 +263,9 @@ describe('exception filter on a fixture app', () => {
       expect((await f.http().get('/unavailable')).headers['retry-after']).toBe('9');
       await f.close();
       await expect(
-        startFixture([], { module: ErrorHandlingModule.forRootAsync({ useFactory: () => ({ retryAfterSeconds: -1 }) }) }),
+        startFixture([], {
+          module: ErrorHandlingModule.forRootAsync({ useFactory: () => ({ retryAfterSeconds: -1 }) }),
+        }),
       ).rejects.toThrow(/retryAfterSeconds/);
     });
 
@@ -260,7 +274,11 @@ describe('exception filter on a fixture app', () => {
       process.env.NODE_ENV = 'production';
       try {
         const f = await startFixture([FixtureController], { debug: true });
-        expect(f.logs.entries.some((e) => e.level === 'warn' && /debug mode is on while NODE_ENV=production/.test(e.message))).toBe(true);
+        expect(
+          f.logs.entries.some(
+            (e) => e.level === 'warn' && /debug mode is on while NODE_ENV=production/.test(e.message),
+          ),
+        ).toBe(true);
         await f.close();
         const quiet = await startFixture([FixtureController], {});
         expect(quiet.logs.entries.some((e) => /debug mode/.test(e.message))).toBe(false);

@@ -37,10 +37,16 @@ describe('sample app on PostgreSQL', () => {
       .set('Authorization', `Bearer ${admin}`)
       .send({ recipientId: aliceId, title: 'pg', body: 'on postgres' })
       .expect(201);
-    const read = await s.http().post(`/notifications/${created.body.id}/read`).set('Authorization', `Bearer ${alice}`);
+    const read = await s
+      .http()
+      .post(`/notifications/${created.body.id}/read`)
+      .set('Authorization', `Bearer ${alice}`);
     expect(read.status).toBe(200);
     expect(read.body.readAt).toEqual(expect.any(String));
-    const other = await s.http().post(`/notifications/${created.body.id}/read`).set('Authorization', `Bearer ${admin}`);
+    const other = await s
+      .http()
+      .post(`/notifications/${created.body.id}/read`)
+      .set('Authorization', `Bearer ${admin}`);
     expect(other.status).toBe(404);
     expect(other.body.code).toBe('NOT_FOUND');
   });

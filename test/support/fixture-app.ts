@@ -17,7 +17,9 @@ export async function startFixture(
   controllers: Type<unknown>[],
   options: ErrorHandlingModuleOptions | { module: DynamicModule } = {},
 ): Promise<FixtureApp> {
-  const imports = ['module' in options ? options.module : ErrorHandlingModule.forRoot(options as ErrorHandlingModuleOptions)];
+  const imports = [
+    'module' in options ? options.module : ErrorHandlingModule.forRoot(options as ErrorHandlingModuleOptions),
+  ];
   const moduleRef = await Test.createTestingModule({ imports, controllers }).compile();
   const logs = new CapturingLogger();
   const app = moduleRef.createNestApplication({ logger: logs });
