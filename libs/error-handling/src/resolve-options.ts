@@ -111,6 +111,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     'defaultLanguage',
     'must be a language tag string',
   );
+  for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
   const catalogs = buildCatalogs(o.catalogs ?? {});
   const defaultLanguage = (o.defaultLanguage ?? 'en').toLowerCase();
   check(
@@ -150,6 +151,25 @@ function problemTypeBase(value: unknown): string | undefined {
     'For example "https://errors.example.com"',
   );
   return (value as string).replace(/\/+$/, '');
+}
+
+function checkCatalog(lang: string, catalog: unknown): void {
+  const option = `catalogs.${lang}`;
+  check(
+    /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang),
+    option,
+    'is not a language tag',
+    'Use tags like "ja" or "pt-BR"',
+  );
+  check(isPlainObject(catalog), option, 'must be an object with titles, details and/or labels');
+  for (const part of ['titles', 'details', 'labels'] as const) {
+    const entries = catalog[part];
+    if (entries === undefined) continue;
+    check(isPlainObject(entries), `${option}.${part}`, 'must be an object of strings');
+    for (const [key, text] of Object.entries(entries)) {
+      check(typeof text === 'string', `${option}.${part}.${key}`, 'must be a string');
+    }
+  }
 }
 
 function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {

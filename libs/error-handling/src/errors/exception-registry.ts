@@ -45,7 +45,7 @@ export class ExceptionRegistry {
         const ctor = safeGet(proto, 'constructor');
         const mapped =
           this.tryAll(this.user.get(ctor), exception) ?? this.tryAll(this.builtIn.get(ctor), exception);
-        if (mapped) return normalize(mapped);
+        if (mapped) return mapped;
         proto = safePrototypeOf(proto);
       }
     }
@@ -63,7 +63,7 @@ export class ExceptionRegistry {
     for (const map of list) {
       try {
         const result = map(exception);
-        if (result) return result;
+        if (result) return normalize(result);
       } catch {
         // A failing mapper must not break error handling: the next one decides.
       }

@@ -21,7 +21,7 @@ export function escapePointerSegment(segment: string): string {
 /** Builds a {@link FieldError} from a field path given as segments. */
 export function fieldError(path: readonly string[], code: string, detail: string): FieldError {
   return {
-    pointer: `#/${path.map(escapePointerSegment).join('/')}`,
+    pointer: path.length === 0 ? '#' : `#/${path.map(escapePointerSegment).join('/')}`,
     field: path.join('.'),
     code,
     detail,

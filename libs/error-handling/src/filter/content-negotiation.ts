@@ -19,7 +19,8 @@ export function negotiateFormat(accept: string | string[] | undefined): ProblemF
   if (accept === undefined || accept === '' || accept === '*/*') return 'json';
   if (typeof accept === 'string' && accept.startsWith('application/json') && !accept.includes(','))
     return 'json';
-  const best = new Negotiator({ headers: { accept } }).mediaType(MEDIA_TYPES);
+  const header = Array.isArray(accept) ? accept.join(',') : accept;
+  const best = new Negotiator({ headers: { accept: header } }).mediaType(MEDIA_TYPES);
   return best ? FORMAT_BY_TYPE[best] : 'json';
 }
 

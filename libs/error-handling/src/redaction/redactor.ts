@@ -96,11 +96,14 @@ export class Redactor {
       return typeof value === 'function' || typeof value === 'symbol' ? `[${typeof value}]` : value;
     }
     if (ancestors.has(value)) return '[Circular]';
-    if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
-    if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-    if (depth >= this.maxDepth) return '[Truncated]';
+    const pathLength = path.length;
     ancestors.add(value);
+    // Everything below may meet a hostile Proxy (throwing traps, revoked): it becomes
+    // '[Unreadable]' on its own, and its siblings are kept.
     try {
+      if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+      if (depth >= this.maxDepth) return '[Truncated]';
       if (Array.isArray(value)) return this.walkArray(value, depth, path, ancestors);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
@@ -115,6 +118,7 @@ export class Redactor {
       return '[Unreadable]';
     } finally {
       ancestors.delete(value);
+      path.length = pathLength;
     }
   }
 

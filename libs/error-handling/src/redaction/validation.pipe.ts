@@ -14,7 +14,8 @@ export class FaultlineValidationPipe extends ValidationPipe {
   constructor(options: ValidationOptions) {
     super({
       ...options,
-      validationError: { target: false, value: false },
+      // `value` stays on so a `$value` interpolated into a message can be cut out again.
+      validationError: { target: false, value: true },
       exceptionFactory: (errors) =>
         new ValidationError('The request has invalid fields', toFieldErrors(errors)),
     });

@@ -59,6 +59,12 @@ function validationMessages(status: number, ownCode: unknown, messages: string[]
  * by dots ("items.0.name must be a string"). The first word is the field path.
  */
 function messageToFieldError(message: string): FieldError {
+  // forbidNonWhitelisted: "property extra should not exist", nested "items.0.property extra ..."
+  const unknown = /^((?:\S+\.)?)property (\S+) should not exist$/.exec(message);
+  if (unknown) {
+    const parent = unknown[1] ? unknown[1].slice(0, -1).split('.') : [];
+    return fieldError([...parent, unknown[2]], 'whitelistValidation', message);
+  }
   const space = message.indexOf(' ');
   const path = space > 0 ? message.slice(0, space) : '';
   return fieldError(path ? path.split('.') : [], 'invalid', message);

@@ -1,5 +1,5 @@
 import type { MappedError } from '../exception-mapper.interface';
-import { safeString } from '../safe-access';
+import { safeGet, safeString } from '../safe-access';
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$.-]{0,127}$/;
@@ -78,7 +78,10 @@ const NETWORK_CODES = new Set([
  */
 export function mapNetworkError(error: unknown): MappedError | undefined {
   const code = safeString(error, 'code');
-  return code && NETWORK_CODES.has(code) && typeof safeString(error, 'syscall') === 'string'
+  // Node 20's happy-eyeballs connect failure is an AggregateError with `code` and no `syscall`.
+  const systemError =
+    typeof safeString(error, 'syscall') === 'string' || Array.isArray(safeGet(error, 'errors'));
+  return code && NETWORK_CODES.has(code) && systemError
     ? { status: 503, code: 'DEPENDENCY_UNAVAILABLE' }
     : undefined;
 }

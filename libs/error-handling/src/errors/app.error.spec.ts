@@ -1,0 +1,86 @@
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+  ValidationError,
+} from './app.error';
+import { fieldError } from './field-error.interface';
+
+describe('AppError and its subclasses', () => {
+  it('keeps message, code and every option it is given', () => {
+    const cause = new Error('root');
+    const fieldErrors = [fieldError(['title'], 'isNotEmpty', 'title should not be empty')];
+    const error = new AppError('Invalid username or password', 'INVALID_CREDENTIALS', {
+      status: 401,
+      details: { attempts: 3 },
+      cause,
+      expose: true,
+      fieldErrors,
+      retryAfterSeconds: 30,
+    });
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toBe('Invalid username or password');
+    expect(error.code).toBe('INVALID_CREDENTIALS');
+    expect(error.status).toBe(401);
+    expect(error.details).toEqual({ attempts: 3 });
+    expect(error.cause).toBe(cause);
+    expect(error.expose).toBe(true);
+    expect(error.fieldErrors).toBe(fieldErrors);
+    expect(error.retryAfterSeconds).toBe(30);
+  });
+
+  it('leaves optional members undefined and sets no cause when none is given', () => {
+    const error = new AppError('x', 'SOMETHING');
+
+    expect(error.status).toBeUndefined();
+    expect(error.expose).toBeUndefined();
+    expect(error.details).toBeUndefined();
+    expect('cause' in error).toBe(false);
+  });
+
+  it.each([
+    [new AppError('x', 'X'), 'AppError'],
+    [new NotFoundError('Notification'), 'NotFoundError'],
+    [new PermissionDeniedError(), 'PermissionDeniedError'],
+    [new UnauthenticatedError(), 'UnauthenticatedError'],
+    [new ValidationError('bad'), 'ValidationError'],
+    [new ConflictError(), 'ConflictError'],
+    [new RateLimitedError(1), 'RateLimitedError'],
+    [new ServiceUnavailableError(), 'ServiceUnavailableError'],
+  ])('names %p after its class and keeps it an AppError', (error, name) => {
+    expect(error.name).toBe(name);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.stack).toContain(name);
+  });
+
+  it('names a user subclass after the subclass', () => {
+    class CouponExpiredError extends AppError {
+      constructor() {
+        super('Coupon expired', 'COUPON_EXPIRED', { status: 410 });
+      }
+    }
+
+    expect(new CouponExpiredError().name).toBe('CouponExpiredError');
+  });
+
+  it('builds the NotFoundError message from resource and id', () => {
+    expect(new NotFoundError('Notification', 42).message).toBe('Notification not found: 42');
+    expect(new NotFoundError('Notification', 'abc').message).toBe('Notification not found: abc');
+    expect(new NotFoundError('Notification', 0).message).toBe('Notification not found: 0');
+    expect(new NotFoundError('Notification').message).toBe('Notification not found');
+  });
+
+  it('lets options override the status a subclass implies', () => {
+    expect(new NotFoundError('Notification', 1, { status: 410 }).status).toBe(410);
+    expect(new ConflictError('x', { expose: false }).expose).toBe(false);
+  });
+
+  it('gives ValidationError an empty list of field errors by default', () => {
+    expect(new ValidationError('bad').fieldErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,173 @@
+import { EN_CATALOG, KO_CATALOG } from './message-catalogs';
+import type { ProblemDetails } from './problem-details.interface';
+import { escapeHtml, renderHtmlPage, renderTextPage } from './problem-page';
+
+function problem(overrides: Partial<ProblemDetails> = {}): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: 'Notification not found: 42',
+    instance: '/notifications/42',
+    code: 'NOT_FOUND',
+    requestId: 'req-1',
+    ...overrides,
+  };
+}
+
+const XSS = '<script>alert("x")</script>';
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML-special characters', () => {
+    expect(escapeHtml(`& < > " '`)).toBe('&amp; &lt; &gt; &quot; &#39;');
+  });
+
+  it('escapes an ampersand only once', () => {
+    expect(escapeHtml('&lt;')).toBe('&amp;lt;');
+  });
+});
+
+describe('renderHtmlPage', () => {
+  it('shows title, status, detail, code and request id', () => {
+    const html = renderHtmlPage(problem(), EN_CATALOG, 'en');
+
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<title>404 Not Found</title>');
+    expect(html).toContain('<p>Notification not found: 42</p>');
+    expect(html).toContain('<code>NOT_FOUND</code>');
+    expect(html).toContain('<code>req-1</code>');
+    expect(html).toContain(`<dt>${EN_CATALOG.labels.requestId}</dt>`);
+  });
+
+  it('escapes a <script> in the detail', () => {
+    const html = renderHtmlPage(problem({ detail: `Bad name ${XSS}` }), EN_CATALOG, 'en');
+
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('Bad name &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('escapes every field that can carry client-controlled text', () => {
+    const html = renderHtmlPage(
+      problem({
+        title: XSS,
+        code: XSS,
+        requestId: XSS,
+        errors: [{ pointer: '#/a', field: XSS, code: 'x', detail: XSS }],
+        debug: {
+          exception: XSS,
+          message: XSS,
+          stack: [XSS],
+          causes: [{ exception: XSS, message: XSS, stack: [XSS] }],
+          request: { method: 'GET', url: `/x?q=${XSS}`, headers: { h: XSS }, query: {}, body: XSS },
+        },
+      }),
+      EN_CATALOG,
+      '"><script>',
+    );
+
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('lang="&quot;&gt;&lt;script&gt;"');
+  });
+
+  it('lists field errors with their field and detail', () => {
+    const html = renderHtmlPage(
+      problem({
+        status: 400,
+        errors: [
+          { pointer: '#/title', field: 'title', code: 'isNotEmpty', detail: 'title should not be empty' },
+          {
+            pointer: '#/items/0/name',
+            field: 'items.0.name',
+            code: 'isString',
+            detail: 'name must be a string',
+          },
+        ],
+      }),
+      EN_CATALOG,
+      'en',
+    );
+
+    expect(html).toContain(`<h2>${EN_CATALOG.labels.fieldErrors}</h2>`);
+    expect(html).toContain('<li><code>title</code>: title should not be empty</li>');
+    expect(html).toContain('<li><code>items.0.name</code>: name must be a string</li>');
+  });
+
+  it('leaves out the field error list and the debug section when there are none', () => {
+    const html = renderHtmlPage(problem({ errors: [] }), EN_CATALOG, 'en');
+
+    expect(html).not.toContain(EN_CATALOG.labels.fieldErrors);
+    expect(html).not.toContain('class="debug"');
+  });
+
+  it('shows the debug section with stack, causes and the request in debug mode', () => {
+    const html = renderHtmlPage(
+      problem({
+        debug: {
+          exception: 'TypeError',
+          message: 'boom',
+          stack: ['at a (a.ts:1:1)', 'at b (b.ts:2:2)'],
+          causes: [{ exception: 'Error', message: 'root cause', stack: ['at c (c.ts:3:3)'] }],
+          request: { method: 'GET', url: '/x', headers: {}, query: {}, body: null },
+        },
+      }),
+      EN_CATALOG,
+      'en',
+    );
+
+    expect(html).toContain('<section class="debug">');
+    expect(html).toContain(EN_CATALOG.labels.debug);
+    expect(html).toContain('<h3>TypeError: boom</h3>');
+    expect(html).toContain('at a (a.ts:1:1)\nat b (b.ts:2:2)');
+    expect(html).toContain('cause: Error: root cause');
+    expect(html).toContain('&quot;method&quot;: &quot;GET&quot;');
+  });
+
+  it('uses the labels of the catalog it is given', () => {
+    const html = renderHtmlPage(problem({ title: KO_CATALOG.titles[404] }), KO_CATALOG, 'ko');
+
+    expect(html).toContain('<html lang="ko">');
+    expect(html).toContain(`<dt>${KO_CATALOG.labels.code}</dt>`);
+    expect(html).toContain('찾을 수 없음');
+  });
+});
+
+describe('renderTextPage', () => {
+  it('writes status and title, detail, code and request id on their own lines', () => {
+    expect(renderTextPage(problem(), EN_CATALOG)).toBe(
+      '404 Not Found\nNotification not found: 42\nCode: NOT_FOUND\nRequest ID: req-1\n',
+    );
+  });
+
+  it('lists field errors', () => {
+    const text = renderTextPage(
+      problem({
+        errors: [
+          { pointer: '#/title', field: 'title', code: 'isNotEmpty', detail: 'title should not be empty' },
+        ],
+      }),
+      EN_CATALOG,
+    );
+
+    expect(text).toContain('\n- title: title should not be empty\n');
+  });
+
+  it('adds the debug section only in debug mode', () => {
+    const debug = {
+      exception: 'TypeError',
+      message: 'boom',
+      stack: ['at a (a.ts:1:1)'],
+      causes: [{ exception: 'Error', message: 'root', stack: ['at c (c.ts:3:3)'] }],
+      request: { method: 'GET', url: '/', headers: {}, query: {}, body: null },
+    };
+
+    expect(renderTextPage(problem(), EN_CATALOG)).not.toContain('TypeError');
+    expect(renderTextPage(problem({ debug }), EN_CATALOG)).toContain(
+      `${EN_CATALOG.labels.debug}:\nTypeError: boom\nat a (a.ts:1:1)\ncause: Error: root\nat c (c.ts:3:3)\n`,
+    );
+  });
+
+  it('uses the labels of the catalog it is given', () => {
+    expect(renderTextPage(problem(), KO_CATALOG)).toContain(`${KO_CATALOG.labels.requestId}: req-1`);
+  });
+});

@@ -1,0 +1,533 @@
+import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { Redactor } from './redactor';
+import type { RedactionOptions } from './redaction.options';
+
+const R = '[REDACTED]';
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+const PEM =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nVJTUt9Us8cKj\n-----END PRIVATE KEY-----';
+
+function configError(options: RedactionOptions): FaultlineConfigError {
+  try {
+    new Redactor(options);
+  } catch (error) {
+    if (error instanceof FaultlineConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a FaultlineConfigError');
+}
+
+describe('Redactor', () => {
+  const redactor = new Redactor();
+
+  describe('sensitive keys', () => {
+    it.each([
+      'password',
+      'passwd',
+      'secret',
+      'token',
+      'access_token',
+      'refresh_token',
+      'api_key',
+      'apiKey',
+      'API-KEY',
+      'x_api_key',
+      'X-Api-Key',
+      'authorization',
+      'Authorization',
+      'proxy-authorization',
+      'cookie',
+      'Set-Cookie',
+      'session_id',
+      'sessionId',
+      'Session ID',
+      'csrf_token',
+      'xsrfToken',
+      'credit_card',
+      'creditCard',
+      'card_number',
+      'CVV',
+      'ssn',
+      'private_key',
+      'privateKey',
+      'client_secret',
+    ])('redacts the value under %p', (key) => {
+      expect(redactor.redact({ [key]: 'value-1234', other: 'kept' })).toEqual({ [key]: R, other: 'kept' });
+    });
+
+    it.each([
+      'userPassword',
+      'new_password',
+      'githubToken',
+      'stripeApiKey',
+      'rsaPrivateKey',
+      'webhookSecret',
+      'DB_PASSWD',
+    ])('redacts the compound key %p that ends with a secret name', (key) => {
+      expect(redactor.isSensitiveKey(key)).toBe(true);
+      expect(redactor.redact({ [key]: 'x' })).toEqual({ [key]: R });
+    });
+
+    it.each(['username', 'email', 'page', 'title', 'tokenCount', 'authorName', 'description'])(
+      'keeps the ordinary key %p',
+      (key) => {
+        expect(redactor.isSensitiveKey(key)).toBe(false);
+        expect(redactor.redact({ [key]: 'visible' })).toEqual({ [key]: 'visible' });
+      },
+    );
+
+    it('redacts a whole object or array held under a sensitive key', () => {
+      expect(
+        redactor.redact({
+          credentials: { password: 'a' },
+          token: { value: 'b', expires: 1 },
+          secret: [1, 2],
+        }),
+      ).toEqual({
+        credentials: { password: R },
+        token: R,
+        secret: R,
+      });
+    });
+
+    it('redacts sensitive keys at any depth, inside arrays too', () => {
+      expect(
+        redactor.redact({
+          a: { b: { c: { headers: { authorization: 'Basic x' } } } },
+          users: [{ name: 'ann', password: 'p' }],
+        }),
+      ).toEqual({
+        a: { b: { c: { headers: { authorization: R } } } },
+        users: [{ name: 'ann', password: R }],
+      });
+    });
+
+    it('redacts keys the user adds, regardless of case and separators', () => {
+      const custom = new Redactor({ keys: ['phone', 'date_of_birth'] });
+
+      expect(custom.redact({ phone: '010', PHONE: '010', dateOfBirth: '2000-01-01', name: 'ann' })).toEqual({
+        phone: R,
+        PHONE: R,
+        dateOfBirth: R,
+        name: 'ann',
+      });
+      expect(redactor.redact({ phone: '010' })).toEqual({ phone: '010' });
+    });
+
+    it('uses the censor it is given', () => {
+      expect(new Redactor({ censor: '***' }).redact({ password: 'x', note: 'Bearer abcdefgh' })).toEqual({
+        password: '***',
+        note: 'Bearer ***',
+      });
+    });
+  });
+
+  describe('explicit paths', () => {
+    const custom = new Redactor({ paths: ['user.address.street', 'items.*.note', '*.pin'] });
+
+    it('redacts the value at an exact dot path', () => {
+      expect(custom.redact({ user: { address: { street: 'Main 1', city: 'Seoul' } } })).toEqual({
+        user: { address: { street: R, city: 'Seoul' } },
+      });
+    });
+
+    it('matches any one array index or key with *', () => {
+      expect(
+        custom.redact({
+          items: [
+            { note: 'a', id: 1 },
+            { note: 'b', id: 2 },
+          ],
+        }),
+      ).toEqual({
+        items: [
+          { note: R, id: 1 },
+          { note: R, id: 2 },
+        ],
+      });
+      expect(custom.redact({ card: { pin: '1234' }, account: { pin: '9999', id: 3 } })).toEqual({
+        card: { pin: R },
+        account: { pin: R, id: 3 },
+      });
+    });
+
+    it('does not match the same key at another depth', () => {
+      expect(
+        custom.redact({ street: 'Main 1', address: { street: 'x' }, pin: '1', a: { b: { pin: '2' } } }),
+      ).toEqual({
+        street: 'Main 1',
+        address: { street: 'x' },
+        pin: '1',
+        a: { b: { pin: '2' } },
+      });
+    });
+
+    it('redacts whole array items addressed by a path', () => {
+      expect(new Redactor({ paths: ['codes.*'] }).redact({ codes: ['a', 'b'] })).toEqual({ codes: [R, R] });
+      expect(new Redactor({ paths: ['codes.1'] }).redact({ codes: ['a', 'b'] })).toEqual({ codes: ['a', R] });
+    });
+  });
+
+  describe('secrets inside string values', () => {
+    it('redacts a JWT wherever it appears', () => {
+      expect(redactor.redact({ note: `session=${JWT}; Path=/` })).toEqual({ note: `session=${R}; Path=/` });
+      expect(redactor.redactString(JWT)).toBe(R);
+    });
+
+    it('redacts Bearer, Basic and Token credentials but keeps the scheme', () => {
+      expect(redactor.redactString('sent Bearer abc.def-ghi_123 upstream')).toBe(`sent Bearer ${R} upstream`);
+      expect(redactor.redactString('Basic dXNlcjpwYXNzd29yZA==')).toBe(`Basic ${R}`);
+      expect(redactor.redactString('bearer abcdefghij')).toBe(`bearer ${R}`);
+    });
+
+    it('redacts a PEM private key block and keeps the text around it', () => {
+      expect(redactor.redactString(`key: ${PEM} end`)).toBe(`key: ${R} end`);
+      expect(redactor.redactString(PEM.replace(/PRIVATE KEY/g, 'RSA PRIVATE KEY'))).toBe(R);
+      expect(redactor.redactString('-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE')).toBe(R);
+    });
+
+    it('keeps a certificate or public key', () => {
+      const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+
+      expect(redactor.redactString(cert)).toBe(cert);
+    });
+
+    it.each([
+      ['a Visa number', '4111111111111111'],
+      ['a Visa number with spaces', '4111 1111 1111 1111'],
+      ['a Mastercard number with dashes', '5555-5555-5555-4444'],
+      ['an Amex number', '378282246310005'],
+    ])('redacts %s that passes the Luhn check', (_label, card) => {
+      expect(redactor.redactString(`paid with ${card} today`)).toBe(`paid with ${R} today`);
+    });
+
+    it.each([
+      ['a Luhn-invalid 16-digit run', '4111111111111112'],
+      ['a Luhn-invalid run with spaces', '1234 5678 9012 3456'],
+      ['a 12-digit number', '411111111111'],
+      ['a phone number', '010-1234-5678'],
+      ['a 20-digit id', '41111111111111111110'],
+    ])('keeps %s', (_label, digits) => {
+      expect(redactor.redactString(`ref ${digits}`)).toBe(`ref ${digits}`);
+    });
+
+    it('runs detectors the user adds after the built-in ones', () => {
+      const custom = new Redactor({
+        detectors: [{ name: 'ticket', replace: (text, censor) => text.replace(/TCK-\d+/g, censor) }],
+      });
+
+      expect(custom.redactString('ticket TCK-123 with Bearer abcdefgh')).toBe(`ticket ${R} with Bearer ${R}`);
+    });
+  });
+
+  describe('query strings', () => {
+    it('redacts a sensitive query parameter and keeps the others', () => {
+      expect(redactor.redactString('/x?token=abc&page=2')).toBe(`/x?token=${R}&page=2`);
+      expect(redactor.redact({ url: '/x?token=abc&page=2' })).toEqual({ url: `/x?token=${R}&page=2` });
+    });
+
+    it('redacts every sensitive parameter, whatever its position and style', () => {
+      expect(redactor.redactString('https://api.example.com/cb?page=1&access_token=a1&API-KEY=k#top')).toBe(
+        `https://api.example.com/cb?page=1&access_token=${R}&API-KEY=${R}#top`,
+      );
+      expect(redactor.redactString('GET /login?user=ann;password=hunter2 HTTP/1.1')).toBe(
+        `GET /login?user=ann;password=${R} HTTP/1.1`,
+      );
+    });
+
+    it('decodes a percent-encoded parameter name before checking it', () => {
+      expect(redactor.redactString('/x?access%5Ftoken=abc')).toBe(`/x?access%5Ftoken=${R}`);
+    });
+
+    it('keeps URLs without sensitive parameters', () => {
+      expect(redactor.redactString('/search?q=shoes&page=2')).toBe('/search?q=shoes&page=2');
+      expect(redactor.redactString('/bad?%E0%A4%A=1')).toBe('/bad?%E0%A4%A=1');
+    });
+  });
+
+  describe('shapes and limits', () => {
+    it('replaces a cycle with [Circular]', () => {
+      const a: Record<string, unknown> = { name: 'a' };
+      a.self = a;
+      a.list = [a];
+
+      expect(redactor.redact(a)).toEqual({ name: 'a', self: '[Circular]', list: ['[Circular]'] });
+    });
+
+    it('keeps an object that is referenced twice without a cycle', () => {
+      const shared = { id: 1 };
+
+      expect(redactor.redact({ a: shared, b: shared })).toEqual({ a: { id: 1 }, b: { id: 1 } });
+    });
+
+    it('replaces objects nested deeper than maxDepth with [Truncated]', () => {
+      expect(new Redactor({ maxDepth: 2 }).redact({ a: { b: { c: 1 } }, x: 1 })).toEqual({
+        a: { b: '[Truncated]' },
+        x: 1,
+      });
+    });
+
+    it('truncates at depth 16 by default', () => {
+      let deep: Record<string, unknown> = { leaf: true };
+      for (let i = 0; i < 20; i++) deep = { next: deep };
+      let out = redactor.redact(deep) as Record<string, unknown>;
+      let depth = 0;
+      while (typeof out.next === 'object') {
+        out = out.next as Record<string, unknown>;
+        depth++;
+      }
+
+      expect(depth).toBe(15);
+      expect(out.next).toBe('[Truncated]');
+    });
+
+    it('cuts long arrays and says how many items were cut', () => {
+      expect(new Redactor({ maxArrayLength: 2 }).redact([1, 2, 3, 4, 5])).toEqual([1, 2, '[3 more items]']);
+      expect((redactor.redact(new Array(150).fill(0)) as unknown[]).length).toBe(101);
+      expect((redactor.redact(new Array(150).fill(0)) as unknown[])[100]).toBe('[50 more items]');
+    });
+
+    it('cuts long strings and says how much was cut', () => {
+      expect(new Redactor({ maxStringLength: 5 }).redactString('abcdefgh')).toBe('abcde…[3 more chars]');
+    });
+
+    it('describes Buffers instead of copying their bytes', () => {
+      expect(redactor.redact({ file: Buffer.from('password=hunter2') })).toEqual({
+        file: '[Buffer 16 bytes]',
+      });
+    });
+
+    it('writes Dates as ISO strings', () => {
+      expect(redactor.redact({ at: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), bad: new Date('nope') })).toEqual(
+        {
+          at: '2024-01-02T03:04:05.000Z',
+          bad: 'Invalid Date',
+        },
+      );
+    });
+
+    it('keeps primitives and names functions and symbols', () => {
+      expect(redactor.redact({ n: 1, b: true, nil: null, u: undefined, f: () => 1, s: Symbol('x') })).toEqual(
+        { n: 1, b: true, nil: null, u: undefined, f: '[function]', s: '[symbol]' },
+      );
+      expect(redactor.redact(42)).toBe(42);
+      expect(redactor.redact(null)).toBeNull();
+    });
+
+    it('copies only own enumerable string keys', () => {
+      const proto = { inherited: 'x' };
+      const value = Object.create(proto) as Record<string | symbol, unknown>;
+      value.own = 'y';
+      value[Symbol('s')] = 'z';
+
+      expect(redactor.redact(value)).toEqual({ own: 'y' });
+    });
+  });
+
+  describe('safety', () => {
+    it('never mutates its input', () => {
+      const input = {
+        password: 'p',
+        nested: { token: 't', list: [1, 2, 3], url: '/x?token=abc' },
+        note: `Bearer abcdefghij ${JWT}`,
+      };
+      const before = structuredClone(input);
+      const out = redactor.redact(input);
+
+      expect(input).toEqual(before);
+      expect(out).not.toBe(input);
+      expect(out.nested).not.toBe(input.nested);
+    });
+
+    it('redacts a deeply frozen value', () => {
+      const input = Object.freeze({ password: 'p', inner: Object.freeze({ token: 't' }) });
+
+      expect(redactor.redact(input)).toEqual({ password: R, inner: { token: R } });
+    });
+
+    it('replaces a value whose getter throws with [Unreadable] and keeps the rest', () => {
+      const hostile = Object.defineProperty({ ok: 1 }, 'bad', {
+        enumerable: true,
+        get() {
+          throw new Error('getter');
+        },
+      });
+
+      expect(redactor.redact({ hostile })).toEqual({ hostile: { ok: 1, bad: '[Unreadable]' } });
+    });
+
+    it('replaces an object whose keys cannot be listed with [Unreadable]', () => {
+      const hostile = new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('trap');
+          },
+        },
+      );
+
+      expect(redactor.redact({ hostile, ok: 1 })).toEqual({ hostile: '[Unreadable]', ok: 1 });
+    });
+
+    it('replaces every value of a Proxy whose get trap throws with [Unreadable]', () => {
+      const hostile = new Proxy(
+        { a: 1, b: 2 },
+        {
+          get() {
+            throw new Error('trap');
+          },
+        },
+      );
+
+      expect(redactor.redact({ hostile })).toEqual({ hostile: { a: '[Unreadable]', b: '[Unreadable]' } });
+    });
+
+    it('does not throw on a nested Proxy whose prototype trap throws', () => {
+      const hostile = new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+        },
+      );
+
+      expect(() => redactor.redact({ nested: { hostile } })).not.toThrow();
+    });
+
+    it('copies an object whose toString throws without calling it', () => {
+      const hostile = {
+        toString() {
+          throw new Error('x');
+        },
+        password: 'p',
+      };
+
+      expect(redactor.redact(hostile)).toEqual({ toString: '[function]', password: R });
+    });
+    it('drops the whole string when a user detector throws, rather than keep an unchecked secret', () => {
+      const custom = new Redactor({
+        detectors: [
+          {
+            name: 'broken',
+            replace: () => {
+              throw new Error('detector bug');
+            },
+          },
+        ],
+      });
+
+      expect(() => custom.redact({ note: 'hello' })).not.toThrow();
+      expect(custom.redact({ note: 'hello', n: 1 })).toEqual({ note: R, n: 1 });
+    });
+
+    it('writes a bigint as a string so the result can be serialised', () => {
+      const out = redactor.redact({ id: BigInt('12345678901234567890') });
+
+      expect(out).toEqual({ id: '12345678901234567890' });
+      expect(() => JSON.stringify(out)).not.toThrow();
+    });
+  });
+
+  describe('invalid options', () => {
+    it.each([['a..b'], [''], ['a b'], ['.a'], ['a.']])('rejects the path %p naming the option', (path) => {
+      const error = configError({ paths: ['ok.path', path] });
+
+      expect(error.option).toBe('redaction.paths[1]');
+      expect(error.message).toContain('redaction.paths[1]');
+      expect(error.message).toContain(JSON.stringify(path));
+    });
+
+    it('rejects a path that is not a string', () => {
+      expect(configError({ paths: [42 as unknown as string] }).option).toBe('redaction.paths[0]');
+    });
+
+    it.each([
+      ['maxDepth', 0],
+      ['maxDepth', -1],
+      ['maxDepth', 1.5],
+      ['maxDepth', '3'],
+      ['maxDepth', Number.NaN],
+      ['maxArrayLength', 0],
+      ['maxArrayLength', -5],
+      ['maxStringLength', 0],
+      ['maxStringLength', Infinity],
+    ])('rejects %s = %p naming the option', (option, value) => {
+      const error = configError({ [option]: value } as RedactionOptions);
+
+      expect(error.option).toBe(`redaction.${option}`);
+      expect(error.message).toContain(`redaction.${option}`);
+      expect(error.message).toContain('positive integer');
+    });
+
+    it('rejects a censor that is not a string', () => {
+      expect(configError({ censor: 0 as unknown as string }).option).toBe('redaction.censor');
+    });
+
+    it.each([[''], ['-_'], [' ']])('rejects the empty key name %p, naming its index', (key) => {
+      const error = configError({ keys: ['phone', key] });
+
+      expect(error.option).toBe('redaction.keys[1]');
+      expect(error.message).toContain('redaction.keys[1]');
+    });
+
+    it('rejects a key that is not a string, naming its index', () => {
+      expect(configError({ keys: [42 as unknown as string] }).option).toBe('redaction.keys[0]');
+    });
+
+    it.each(['keys', 'paths', 'detectors'])('rejects %s that is not an array', (option) => {
+      const error = configError({ [option]: 'phone' } as RedactionOptions);
+
+      expect(error.option).toBe(`redaction.${option}`);
+      expect(error.message).toContain('must be an array');
+    });
+
+    it.each([
+      ['null', null],
+      ['a function', () => 'x'],
+      ['an object without replace', { name: 'x' }],
+    ])('rejects a detector that is %s, naming its index', (_label, detector) => {
+      const error = configError({ detectors: [detector as never] });
+
+      expect(error.option).toBe('redaction.detectors[0]');
+    });
+
+    it('names the library in the error code of the message', () => {
+      expect(configError({ maxDepth: 0 }).message).toMatch(/^FAULTLINE_INVALID_OPTION: /);
+      expect(configError({ maxDepth: 0 }).name).toBe('FaultlineConfigError');
+    });
+  });
+});
+
+describe('Redactor with hostile Proxies', () => {
+  const redactor = new Redactor();
+  const throwingPrototype = () =>
+    new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+      },
+    );
+
+  it('turns a Proxy whose getPrototypeOf trap throws into [Unreadable] instead of throwing', () => {
+    expect(redactor.redact(throwingPrototype())).toBe('[Unreadable]');
+  });
+
+  it('turns a revoked Proxy into [Unreadable]', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(redactor.redact(proxy)).toBe('[Unreadable]');
+  });
+
+  it('keeps the siblings of a nested hostile Proxy, and later paths still match', () => {
+    const withPaths = new Redactor({ paths: ['after.note'] });
+    expect(withPaths.redact({ keep: 1, a: throwingPrototype(), after: { note: 'x', other: 'y' } })).toEqual({
+      keep: 1,
+      a: '[Unreadable]',
+      after: { note: R, other: 'y' },
+    });
+  });
+});
