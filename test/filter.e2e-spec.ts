@@ -105,7 +105,9 @@ describe('exception filter on a fixture app', () => {
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
       expect(JSON.stringify(res.body)).not.toMatch(/pg-primary|5432/);
-      expect(f.logs.forRequest(res.body.requestId)[0].level).toBe('error');
+      const lines = await f.pino.request(res.body.requestId);
+      expect(lines.map((l) => l.level)).toEqual([50]);
+      expect(lines[0].err).toEqual(expect.objectContaining({ type: 'ServiceUnavailableException' }));
     });
 
     it('treats an object with status and message as unexpected: 500, message not echoed', async () => {
@@ -130,9 +132,13 @@ describe('exception filter on a fixture app', () => {
         .then(() => undefined)
         .catch((e: Error) => e);
       expect((err as Error | undefined)?.message).toMatch(/socket hang up|aborted|ECONNRESET|Parse Error/i);
-      const lines = f.logs.entries.filter((e) => e.message.includes('GET /half-written'));
-      expect(lines).toHaveLength(1);
-      expect(lines[0].level).toBe('error');
+      const lines = await f.pino.waitFor((all) => all.some((l) => l.url === '/half-written'));
+      const mine = lines.filter((l) => l.url === '/half-written');
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toEqual(
+        expect.objectContaining({ level: 50, msg: 'request aborted', code: 'INTERNAL_ERROR', status: 200 }),
+      );
+      expect((mine[0].err as { message: string }).message).toBe('failed mid-stream');
       // The server still answers.
       expect((await f.http().get('/rate-limited')).status).toBe(429);
     });
@@ -182,7 +188,7 @@ describe('exception filter on a fixture app', () => {
       const res = await f.http().get('/maintenance');
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('600');
-      expect(f.logs.forRequest(res.body.requestId).map((l) => l.level)).toEqual(['warn']);
+      expect((await f.pino.request(res.body.requestId)).map((l) => l.level)).toEqual([40]);
     });
 
     it('uses retryAfterSeconds for a 503 without its own', async () => {
@@ -236,9 +242,10 @@ describe('exception filter on a fixture app', () => {
       expect(res.body).toEqual(
         expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR', requestId: expect.any(String) }),
       );
-      expect(
-        f.logs.entries.some((e) => e.level === 'error' && e.message.includes('exception filter failed')),
-      ).toBe(true);
+      const lines = await f.pino.waitFor((all) => all.some((l) => l.msg === 'exception filter failed'));
+      const failed = lines.find((l) => l.msg === 'exception filter failed');
+      expect(failed).toEqual(expect.objectContaining({ level: 50, requestId: res.body.requestId }));
+      expect((failed?.err as { message: string }).message).toBe('formatter bug');
       await f.close();
     });
   });

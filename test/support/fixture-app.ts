@@ -2,12 +2,16 @@ import { type DynamicModule, type INestApplication, type Type } from '@nestjs/co
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ErrorHandlingModule, type ErrorHandlingModuleOptions } from 'nestjs-faultline';
+import { LogCapture } from './log-capture';
 import { CapturingLogger } from './sample-app';
 
 /** A small app around one controller, with Faultline configured by `options`. */
 export interface FixtureApp {
   app: INestApplication;
+  /** What Nest's own logger received (start-up lines; failures when logging is off). */
   logs: CapturingLogger;
+  /** The JSON lines of Faultline's pino logging. */
+  pino: LogCapture;
   http: () => ReturnType<typeof request>;
   close(): Promise<void>;
 }
@@ -17,13 +21,28 @@ export async function startFixture(
   controllers: Type<unknown>[],
   options: ErrorHandlingModuleOptions | { module: DynamicModule } = {},
 ): Promise<FixtureApp> {
+  const pino = new LogCapture();
   const imports = [
-    'module' in options ? options.module : ErrorHandlingModule.forRoot(options as ErrorHandlingModuleOptions),
+    'module' in options
+      ? options.module
+      : ErrorHandlingModule.forRoot(withCapture(options as ErrorHandlingModuleOptions, pino)),
   ];
   const moduleRef = await Test.createTestingModule({ imports, controllers }).compile();
   const logs = new CapturingLogger();
   const app = moduleRef.createNestApplication({ logger: logs });
   await app.init();
   const server = app.getHttpServer();
-  return { app, logs, http: () => request(server), close: () => app.close() };
+  return { app, logs, pino, http: () => request(server), close: () => app.close() };
+}
+
+/** JSON logging into `capture`, keeping Nest's own logger for the app (tests run several apps). */
+export function withCapture(
+  options: ErrorHandlingModuleOptions,
+  capture: LogCapture,
+): ErrorHandlingModuleOptions {
+  if (options.logging === false) return options;
+  return {
+    ...options,
+    logging: { format: 'json', useAsNestLogger: false, ...options.logging, destination: capture },
+  };
 }

@@ -1,5 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
+import { LogCapture } from './log-capture';
 import { createSampleApp } from '../../apps/sample/src/bootstrap';
 import { loadConfig, type SampleConfig } from '../../apps/sample/src/sample.config';
 
@@ -40,10 +41,10 @@ export class CapturingLogger implements LoggerService {
   }
 }
 
-/** A started sample app (not listening) with captured logs. */
+/** A started sample app (not listening) with its JSON log lines captured. */
 export interface SampleHarness {
   app: INestApplication;
-  logs: CapturingLogger;
+  logs: LogCapture;
   http: () => ReturnType<typeof request>;
   login(username: 'alice' | 'admin'): Promise<string>;
   close(): Promise<void>;
@@ -55,8 +56,11 @@ export async function startSample(overrides: Partial<SampleConfig> = {}): Promis
     ...loadConfig({ NODE_ENV: 'test', AUTH_SECRET: 'test-secret', DEMO_FAULTS: '1' }),
     ...overrides,
   };
-  const logs = new CapturingLogger();
-  const app = await createSampleApp(config, { logger: logs });
+  const logs = new LogCapture();
+  const app = await createSampleApp(
+    { ...config, logFormat: config.logFormat ?? 'json' },
+    { logDestination: logs },
+  );
   await app.init();
   const server = app.getHttpServer();
   const http = () => request(server);

@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -7,13 +8,18 @@ import type { SampleConfig } from './sample.config';
 /** Creates the sample app (not listening), configured as in production; used by main.ts and tests. */
 export async function createSampleApp(
   config: SampleConfig,
-  options: { logger?: LoggerService | false } = {},
+  options: { logger?: LoggerService | false; logDestination?: DestinationStream } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    abortOnError: false,
-    logger: options.logger,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, options.logDestination),
+    {
+      bodyParser: false,
+      abortOnError: false,
+      // Start-up lines wait for Faultline's pino logger, which takes over Nest's Logger on init.
+      bufferLogs: options.logger === undefined,
+      logger: options.logger,
+    },
+  );
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.bodyLimit });

@@ -17,6 +17,12 @@ export interface SampleConfig {
   bodyLimit: string;
   /** Faultline debug mode from FAULTLINE_DEBUG (1/0); unset -> on unless NODE_ENV=production. */
   debug: boolean | undefined;
+  /** LOG_FORMAT: json or pretty; unset -> json when NODE_ENV=production, else pretty. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** LOG_LEVEL, default info. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_REQUEST_DETAILS: which failed requests log their redacted headers, query and body. */
+  logRequestDetails: 'none' | 'server-errors' | 'all-errors';
 }
 
 const DEV_SECRET = 'faultline-sample-development-secret';
@@ -45,6 +51,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       env.FAULTLINE_DEBUG === undefined || env.FAULTLINE_DEBUG === ''
         ? undefined
         : env.FAULTLINE_DEBUG === '1',
+    logFormat: oneOf(env.LOG_FORMAT, 'LOG_FORMAT', ['json', 'pretty'] as const, undefined),
+    logLevel: oneOf(
+      env.LOG_LEVEL,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    logRequestDetails: oneOf(
+      env.LOG_REQUEST_DETAILS,
+      'LOG_REQUEST_DETAILS',
+      ['none', 'server-errors', 'all-errors'] as const,
+      'server-errors',
+    ),
   };
 }
 
@@ -53,4 +72,17 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === '' || value === 'false' || value === '0') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function oneOf<T extends string, D extends T | undefined>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+  fallback: D,
+): T | D {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
 }

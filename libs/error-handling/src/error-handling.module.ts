@@ -1,17 +1,22 @@
 import {
+  type DynamicModule,
   Inject,
   Logger,
   type MiddlewareConsumer,
   Module,
   type NestModule,
   type OnModuleInit,
+  Optional,
   type PipeTransform,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
+  ASYNC_OPTIONS_TYPE,
   ConfigurableErrorHandlingModule,
   ERROR_HANDLING_MODULE_OPTIONS,
+  OPTIONS_TYPE,
 } from './error-handling.module-definition';
 import { ExceptionRegistry } from './errors/exception-registry';
 import { BUILT_IN_MAPPERS } from './errors/mappers/built-in.mappers';
@@ -20,14 +25,19 @@ import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
+import { FailureLog } from './logging/failure-log.service';
+import { LogChannels } from './logging/log-channels.service';
+import { LOGGING_RUNTIME } from './logging/logging.internal-constants';
+import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
 import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './redaction/validation.pipe';
 import { resolveOptions, type ResolvedOptions } from './resolve-options';
 
-/** A pipe that passes values through: the global pipe when validation is turned off. */
-const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
+/** Holds the options and what is built from them, shared by Faultline and its LoggerModule. */
+@Module({})
+class FaultlineCoreModule {}
 
-const providers: Provider[] = [
+const CORE_PROVIDERS: Provider[] = [
   { provide: RESOLVED_OPTIONS, useFactory: resolveOptions, inject: [ERROR_HANDLING_MODULE_OPTIONS] },
   {
     provide: Redactor,
@@ -35,11 +45,26 @@ const providers: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   {
+    provide: LOGGING_RUNTIME,
+    useFactory: (o: ResolvedOptions, redactor: Redactor, modules: ModulesContainer): LoggingRuntime | null =>
+      o.logging ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules) : null,
+    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer],
+  },
+];
+const CORE_EXPORTS = [RESOLVED_OPTIONS, Redactor, LOGGING_RUNTIME];
+
+/** A pipe that passes values through: the global pipe when validation is turned off. */
+const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
+
+const PROVIDERS: Provider[] = [
+  {
     provide: ExceptionRegistry,
     useFactory: (o: ResolvedOptions) => new ExceptionRegistry(BUILT_IN_MAPPERS, o.mappers),
     inject: [RESOLVED_OPTIONS],
   },
   ProblemBuilder,
+  FailureLog,
+  LogChannels,
   ProblemDetailsFilter,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   {
@@ -52,31 +77,50 @@ const providers: Provider[] = [
 
 /**
  * Production-grade error handling in one import: the global problem+json exception filter,
- * request ids, the validation pipe and the redactor.
+ * structured logging with request context (nestjs-pino), the validation pipe and the redactor.
  *
  * @example
  * @Module({ imports: [ErrorHandlingModule.forRoot({ problemTypeBaseUrl: 'https://errors.example.com' })] })
  * export class AppModule {}
  */
-@Module({
-  providers,
-  exports: [Redactor, ExceptionRegistry, ProblemDetailsFilter, RESOLVED_OPTIONS],
-})
+@Module({})
 export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule, OnModuleInit {
   private readonly logger = new Logger('Faultline');
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null,
+    @Optional() private readonly pinoNestLogger?: PinoNestLogger,
   ) {
     super();
   }
 
+  /** Configures Faultline with options known now. */
+  static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    return assemble(super.forRoot(options));
+  }
+
+  /** Configures Faultline with options from a factory (`imports`, `inject`, `useFactory`). */
+  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return assemble(super.forRootAsync(options));
+  }
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes('*');
+    // With Faultline's own request logging, pino-http assigns the request id.
+    if (this.logging?.mode !== 'own') consumer.apply(RequestIdMiddleware).forRoutes('*');
   }
 
   onModuleInit(): void {
+    if (this.logging?.mode === 'own' && this.logging.options.useAsNestLogger && this.pinoNestLogger) {
+      Logger.overrideLogger(this.pinoNestLogger);
+      Logger.flush();
+    }
+    if (this.logging?.mode === 'external') {
+      this.logger.log(
+        'nestjs-pino LoggerModule found in the application: its pino-http writes the request lines',
+      );
+    }
     if (this.options.debugInProduction) {
       this.logger.warn(
         'debug mode is on while NODE_ENV=production: error bodies show stacks and request data',
@@ -86,4 +130,25 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     // Routes are registered by now and Nest adds its own error handler after this hook.
     if (adapter?.getType() === 'express') adapter.use(bodyParserErrorMiddleware);
   }
+}
+
+/** Splits the generated module: options go to a core module shared with nestjs-pino's LoggerModule. */
+function assemble(generated: DynamicModule): DynamicModule {
+  const core: DynamicModule = {
+    module: FaultlineCoreModule,
+    imports: generated.imports ?? [],
+    providers: [...(generated.providers ?? []), ...CORE_PROVIDERS],
+    exports: CORE_EXPORTS,
+  };
+  const pino = LoggerModule.forRootAsync({
+    imports: [core],
+    inject: [LOGGING_RUNTIME],
+    useFactory: loggerModuleParams,
+  });
+  return {
+    ...generated,
+    imports: [core, pino],
+    providers: PROVIDERS,
+    exports: [core, ExceptionRegistry, ProblemDetailsFilter, LogChannels, FailureLog],
+  };
 }

@@ -3,6 +3,7 @@ import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.i
 import type { MessageCatalogInput } from './filter/message-catalog.interface';
 import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
+import type { LoggingOptions } from './logging/logging.options';
 
 /** Options of the validation pipe the module registers globally. */
 export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
@@ -66,4 +67,11 @@ export interface ErrorHandlingModuleOptions {
   validation?: false | ValidationOptions;
   /** What the redactor treats as secret. @default built-in keys and detectors */
   redaction?: RedactionOptions;
+  /**
+   * Structured logging through nestjs-pino: one line per request with its requestId, failures
+   * on that line, redaction of every line, channels. `false` leaves logging to the application
+   * (failures are then logged through Nest's Logger).
+   * @default {} (on: JSON in production, pretty otherwise)
+   */
+  logging?: false | LoggingOptions;
 }

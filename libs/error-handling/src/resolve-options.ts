@@ -5,6 +5,7 @@ import type { MessageCatalog } from './filter/message-catalog.interface';
 import { buildCatalogs } from './filter/message-catalogs';
 import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
+import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -22,6 +23,8 @@ export interface ResolvedOptions {
   retryAfterSeconds: number;
   validation: false | ValidationOptions;
   redaction: RedactionOptions;
+  /** False when `logging: false`. */
+  logging: ResolvedLogging | false;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -36,6 +39,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'retryAfterSeconds',
   'validation',
   'redaction',
+  'logging',
 ];
 
 /** The validation pipe's defaults. */
@@ -133,6 +137,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     retryAfterSeconds: o.retryAfterSeconds ?? 5,
     validation: o.validation === false ? false : { ...DEFAULT_VALIDATION, ...o.validation },
     redaction: o.redaction ?? {},
+    logging: resolveLogging(o.logging, production),
   };
 }
 

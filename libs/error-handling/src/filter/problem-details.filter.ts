@@ -4,12 +4,12 @@ import type { ServerResponse } from 'node:http';
 import { ExceptionRegistry } from '../errors/exception-registry';
 import { safeInstanceOf } from '../errors/safe-access';
 import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
-import { Redactor } from '../redaction/redactor';
 import type { ResolvedOptions } from '../resolve-options';
 import { negotiateFormat, negotiateLanguage } from './content-negotiation';
-import { FailureLogger } from './failure.logger';
+import { FailureLog } from '../logging/failure-log.service';
+import type { FailureLevel, LoggedRequest } from '../logging/request-context';
 import type { HttpRequestLike } from './http-request.interface';
-import { ProblemBuilder, pathOf } from './problem-builder';
+import { ProblemBuilder } from './problem-builder';
 import { renderHtmlPage, renderTextPage } from './problem-page';
 import { ensureRequestId } from './request-id';
 
@@ -37,7 +37,6 @@ const FAILSAFE_BODY = (requestId: string | undefined): string =>
 @Catch()
 @Injectable()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly failures: FailureLogger;
   private readonly languages: string[];
   private readonly incomingIdHeader: string;
 
@@ -45,10 +44,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     private readonly adapterHost: HttpAdapterHost,
     private readonly registry: ExceptionRegistry,
     private readonly builder: ProblemBuilder,
-    redactor: Redactor,
+    private readonly failures: FailureLog,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
   ) {
-    this.failures = new FailureLogger(redactor);
     this.languages = [...options.catalogs.keys()];
     this.incomingIdHeader = options.requestIdHeader.toLowerCase();
   }
@@ -76,8 +74,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const expected =
       mapped.status < 500 || this.options.expectedErrors.some((t) => safeInstanceOf(exception, t));
     const adapter = this.adapterHost.httpAdapter;
-    const path = pathOf(req);
-    this.failures.log({ exception, mapped, expected, requestId, method: String(req.method), path });
+    this.failures.record(req as LoggedRequest, {
+      exception,
+      status: mapped.status,
+      code: mapped.code,
+      expected,
+      level: failureLevel(mapped.status, expected),
+    });
 
     if (adapter.isHeadersSent(res)) {
       // The status line is gone: the only honest signal left is to cut the response short.
@@ -158,4 +161,10 @@ function writeFailsafe(res: unknown, requestId: string | undefined, idHeader: st
   } catch {
     raw.destroy();
   }
+}
+
+/** Unexpected failures at `error`; expected 401 / 404 at `info`; other expected ones at `warn`. */
+function failureLevel(status: number, expected: boolean): FailureLevel {
+  if (!expected) return 'error';
+  return status === 401 || status === 404 ? 'info' : 'warn';
 }

@@ -38,4 +38,12 @@ export interface RedactionOptions {
    * @default 8192
    */
   maxStringLength?: number;
+  /**
+   * HMAC mode: a sensitive value (string or number) is replaced by `[REDACTED:<hash>]`, a keyed
+   * SHA-256 hash cut to `length` hex characters, so equal values stay correlatable across lines
+   * without being readable. The key must stay secret: anyone with it can test guesses.
+   * @default undefined (plain censor)
+   * @example { key: process.env.LOG_HMAC_KEY!, length: 16 }
+   */
+  hmac?: { key: string | Buffer; length?: number };
 }

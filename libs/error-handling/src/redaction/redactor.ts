@@ -1,13 +1,20 @@
+import { createHmac } from 'node:crypto';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { describeType, safeGet, safeInstanceOf, safeString } from '../errors/safe-access';
 import { DEFAULT_SENSITIVE_KEYS, SUFFIX_SENSITIVE_KEYS, normalizeKey } from './sensitive-keys';
 import type { RedactionOptions } from './redaction.options';
 import { DEFAULT_VALUE_DETECTORS, type ValueDetector } from './value-detectors';
 
 const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
+/** Below this length a string cannot hold a token, card number, key block or `?k=v` secret. */
+const MIN_SECRET_TEXT = 8;
+const KEY_CACHE_LIMIT = 10_000;
+const MAX_CAUSES = 8;
 
 /**
  * Removes secrets from any value before it leaves the process: log lines, problem bodies,
- * debug pages. Compiled once from options; `redact()` never mutates its input and never throws.
+ * debug pages, and (through the same instance) audit records, alerts and tracker events.
+ * Compiled once from options; `redact()` never mutates its input and never throws.
  *
  * @example
  * const redactor = new Redactor({ keys: ['phone'] });
@@ -18,11 +25,16 @@ export class Redactor {
   readonly censor: string;
   private readonly exactKeys: ReadonlySet<string>;
   private readonly suffixKeys: readonly string[];
+  private readonly keyCache = new Map<string, boolean>();
   private readonly paths: readonly (readonly string[])[];
   private readonly detectors: readonly ValueDetector[];
   private readonly maxDepth: number;
   private readonly maxArrayLength: number;
   private readonly maxStringLength: number;
+  private readonly hmacKey: Buffer | undefined;
+  private readonly hmacLength: number;
+  /** Strings shorter than this skip the detectors (0 when user detectors may match anything). */
+  private readonly minScanLength: number;
 
   constructor(options: RedactionOptions = {}) {
     if (options.censor !== undefined && typeof options.censor !== 'string') {
@@ -41,33 +53,68 @@ export class Redactor {
     const detectors = listOption(options.detectors, 'redaction.detectors');
     detectors.forEach((d, i) => {
       const ok = typeof d === 'object' && d !== null && typeof (d as ValueDetector).replace === 'function';
-      if (!ok)
+      if (!ok) {
         throw new FaultlineConfigError(
           `redaction.detectors[${i}]`,
           'must be { name, replace(text, censor) }',
         );
+      }
     });
     this.detectors = [...DEFAULT_VALUE_DETECTORS, ...(detectors as ValueDetector[])];
+    this.minScanLength = detectors.length > 0 ? 0 : MIN_SECRET_TEXT;
     this.maxDepth = positiveInt(options.maxDepth, 16, 'redaction.maxDepth');
     this.maxArrayLength = positiveInt(options.maxArrayLength, 100, 'redaction.maxArrayLength');
     this.maxStringLength = positiveInt(options.maxStringLength, 8192, 'redaction.maxStringLength');
+    const hmac = options.hmac;
+    if (hmac !== undefined) {
+      const key = safeGet(hmac, 'key');
+      if (!(typeof key === 'string' && key.length >= 16) && !(Buffer.isBuffer(key) && key.length >= 16)) {
+        throw new FaultlineConfigError(
+          'redaction.hmac.key',
+          'must be a string or Buffer of at least 16 bytes',
+          'Use a random secret kept outside the code, for example from an environment variable',
+        );
+      }
+      this.hmacKey = Buffer.isBuffer(key) ? key : Buffer.from(key);
+    }
+    this.hmacLength = positiveInt(hmac?.length, 16, 'redaction.hmac.length');
+    if (this.hmacLength > 64) throw new FaultlineConfigError('redaction.hmac.length', 'must be at most 64');
   }
 
   /** True when a key (in any case or separator style) names a secret. */
   isSensitiveKey(key: string): boolean {
+    const cached = this.keyCache.get(key);
+    if (cached !== undefined) return cached;
     const k = normalizeKey(key);
-    if (this.exactKeys.has(k)) return true;
-    for (const suffix of this.suffixKeys) if (k.endsWith(suffix)) return true;
-    return false;
+    let sensitive = this.exactKeys.has(k);
+    for (let i = 0; !sensitive && i < this.suffixKeys.length; i++) sensitive = k.endsWith(this.suffixKeys[i]);
+    if (this.keyCache.size < KEY_CACHE_LIMIT) this.keyCache.set(key, sensitive);
+    return sensitive;
   }
 
-  /** Returns a redacted copy of `value`. */
+  /** Returns a redacted copy of `value`. Errors become plain `{ type, message, stack, … }` objects. */
   redact<T>(value: T): T {
     return this.walk(value, 0, [], new Set()) as T;
   }
 
+  /**
+   * What a sensitive value is replaced with: the censor, or in HMAC mode
+   * `[REDACTED:<keyed hash>]` for strings and numbers, so equal values stay correlatable.
+   */
+  censorValue(value: unknown): string {
+    if (
+      !this.hmacKey ||
+      (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')
+    ) {
+      return this.censor;
+    }
+    const digest = createHmac('sha256', this.hmacKey).update(String(value)).digest('hex');
+    return `${this.censor.replace(/\]$/, '')}:${digest.slice(0, this.hmacLength)}]`;
+  }
+
   /** Redacts secrets inside one string: detectors, then sensitive query parameters. */
   redactString(text: string): string {
+    if (text.length < this.minScanLength) return text;
     let out =
       text.length > this.maxStringLength
         ? `${text.slice(0, this.maxStringLength)}…[${text.length - this.maxStringLength} more chars]`
@@ -82,11 +129,16 @@ export class Redactor {
       }
     }
     if (out.includes('=') && (out.includes('?') || out.includes('&'))) {
-      out = out.replace(QUERY_PAIR, (m, sep: string, key: string) =>
-        this.isSensitiveKey(safeDecode(key)) ? `${sep}${key}=${this.censor}` : m,
+      out = out.replace(QUERY_PAIR, (m, sep: string, key: string, value: string) =>
+        this.isSensitiveKey(safeDecode(key)) ? `${sep}${key}=${this.censorValue(value)}` : m,
       );
     }
     return out;
+  }
+
+  /** An Error as a plain, redacted object: type, message, code, stack, own fields, cause chain. */
+  redactError(error: unknown): Record<string, unknown> {
+    return this.errorToObject(error, 0, [], new Set([error as object]), 0);
   }
 
   private walk(value: unknown, depth: number, path: string[], ancestors: Set<object>): unknown {
@@ -101,16 +153,17 @@ export class Redactor {
     // Everything below may meet a hostile Proxy (throwing traps, revoked): it becomes
     // '[Unreadable]' on its own, and its siblings are kept.
     try {
+      if (Array.isArray(value)) {
+        return depth >= this.maxDepth ? '[Truncated]' : this.walkArray(value, depth, path, ancestors);
+      }
       if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
       if (depth >= this.maxDepth) return '[Truncated]';
-      if (Array.isArray(value)) return this.walkArray(value, depth, path, ancestors);
+      if (value instanceof Error) return this.errorToObject(value, depth, path, ancestors, 0);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         path.push(key);
-        out[key] = this.isRedacted(key, path)
-          ? this.censor
-          : this.walk(readProperty(value, key), depth + 1, path, ancestors);
+        out[key] = this.walkMember(value, key, depth, path, ancestors);
         path.pop();
       }
       return out;
@@ -122,25 +175,73 @@ export class Redactor {
     }
   }
 
+  private walkMember(
+    owner: object,
+    key: string,
+    depth: number,
+    path: string[],
+    ancestors: Set<object>,
+  ): unknown {
+    const value = readProperty(owner, key);
+    if (this.isSensitiveKey(key) || this.isRedactedPath(path)) return this.censorValue(value);
+    return this.walk(value, depth + 1, path, ancestors);
+  }
+
   private walkArray(value: unknown[], depth: number, path: string[], ancestors: Set<object>): unknown[] {
     const n = Math.min(value.length, this.maxArrayLength);
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
       path.push(String(i));
+      const item = readProperty(value, i);
       out[i] = this.isRedactedPath(path)
-        ? this.censor
-        : this.walk(readProperty(value, i), depth + 1, path, ancestors);
+        ? this.censorValue(item)
+        : this.walk(item, depth + 1, path, ancestors);
       path.pop();
     }
     if (value.length > n) out.push(`[${value.length - n} more items]`);
     return out;
   }
 
-  private isRedacted(key: string, path: readonly string[]): boolean {
-    return this.isSensitiveKey(key) || this.isRedactedPath(path);
+  private errorToObject(
+    error: unknown,
+    depth: number,
+    path: string[],
+    ancestors: Set<object>,
+    causeDepth: number,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = { type: describeType(error) };
+    const message = safeString(error, 'message');
+    if (message !== undefined) out.message = this.redactString(message);
+    const stack = safeString(error, 'stack');
+    if (stack !== undefined) out.stack = this.redactString(stack);
+    let keys: string[] = [];
+    try {
+      keys = typeof error === 'object' && error !== null ? Object.keys(error) : [];
+    } catch {
+      keys = [];
+    }
+    for (const key of keys) {
+      if (key === 'message' || key === 'stack' || key === 'cause' || key === 'type' || key === 'name')
+        continue;
+      path.push(key);
+      out[key] = this.walkMember(error as object, key, depth, path, ancestors);
+      path.pop();
+    }
+    const cause = safeGet(error, 'cause');
+    if (cause !== undefined) {
+      if (typeof cause === 'object' && cause !== null && ancestors.has(cause)) out.cause = '[Circular]';
+      else if (causeDepth >= MAX_CAUSES) out.cause = '[Truncated]';
+      else if (safeInstanceOf(cause, Error)) {
+        ancestors.add(cause as object);
+        out.cause = this.errorToObject(cause, depth, path, ancestors, causeDepth + 1);
+        ancestors.delete(cause as object);
+      } else out.cause = this.walk(cause, depth + 1, path, ancestors);
+    }
+    return out;
   }
 
   private isRedactedPath(path: readonly string[]): boolean {
+    if (this.paths.length === 0) return false;
     outer: for (const p of this.paths) {
       if (p.length !== path.length) continue;
       for (let i = 0; i < p.length; i++) if (p[i] !== '*' && p[i] !== path[i]) continue outer;

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
+import { describeType, safeString } from '../errors/safe-access';
+import { Redactor } from '../redaction/redactor';
+import { escapeControl } from './escape-control';
+import { LOGGING_RUNTIME } from './logging.internal-constants';
+import type { LoggingRuntime } from './logging-runtime';
+import {
+  ALREADY_REDACTED,
+  currentRequestLogger,
+  OWN_REQUEST_LINE,
+  REQUEST_FAILURE,
+  type LoggedRequest,
+  type RequestFailure,
+} from './request-context';
+
+/**
+ * Logs each failure exactly once. Where Faultline writes the request's line, the failure rides
+ * on it (level, `code`, `err`); otherwise (errors before the pipeline, an application-owned
+ * LoggerModule, logging turned off) it gets a line of its own, with the requestId.
+ */
+@Injectable()
+export class FailureLog {
+  private readonly nest = new NestLogger('Faultline');
+
+  constructor(
+    private readonly redactor: Redactor,
+    @Optional() @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime | null = null,
+  ) {}
+
+  /** Records the failure of `req`. */
+  record(req: LoggedRequest, failure: RequestFailure): void {
+    const runtime = this.runtime;
+    if (runtime && runtime.mode === 'own' && req[OWN_REQUEST_LINE]) {
+      req[REQUEST_FAILURE] = failure;
+      return;
+    }
+    if (runtime) {
+      const logger = currentRequestLogger() ?? runtime.root;
+      logger[failure.level](runtime.lines.failureLine(req, failure), 'request failed');
+      return;
+    }
+    const line = escapeControl(
+      `${String(req.method)} ${this.redactor.redactString(String(req.originalUrl ?? req.url))} ${failure.status} ` +
+        `${failure.code} requestId=${String(req.id)} ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
+    );
+    if (failure.level === 'error') {
+      this.nest.error(line, this.redactor.redactString(safeString(failure.exception, 'stack') ?? ''));
+    } else if (failure.level === 'warn') this.nest.warn(line);
+    else this.nest.log(line);
+  }
+
+  /** The filter itself failed while handling `original`. */
+  filterFailed(original: unknown, filterError: unknown, requestId: string | undefined): void {
+    const err = this.redactor.redactError(filterError);
+    if (this.runtime) {
+      const logger = currentRequestLogger() ?? this.runtime.root;
+      logger.error(
+        { [ALREADY_REDACTED]: true, requestId, originalType: describeType(original), err },
+        'exception filter failed',
+      );
+      return;
+    }
+    this.nest.error(
+      escapeControl(
+        `exception filter failed requestId=${requestId ?? '-'} while handling ${describeType(original)}: ` +
+          `${String(err.type)}: ${String(err.message ?? '')}`,
+      ),
+      typeof err.stack === 'string' ? err.stack : undefined,
+    );
+  }
+
+  private message(value: unknown): string {
+    const m = safeString(value, 'message');
+    if (m !== undefined) return this.redactor.redactString(m);
+    if (typeof value === 'string') return this.redactor.redactString(value);
+    return `[${describeType(value)}]`;
+  }
+}

@@ -1,0 +1,51 @@
+import type { ModulesContainer } from '@nestjs/core';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import type { Redactor } from '../redaction/redactor';
+import type { LogChannelName } from './logging.options';
+import { RequestLineBuilder } from './request-line';
+import type { ResolvedLogging } from './resolve-logging-options';
+import { createRootLogger } from './root-logger';
+
+/**
+ * Everything Faultline's logging needs at run time, built once from options.
+ * `mode` is `own` when Faultline's pino-http writes the request lines, and `external` when the
+ * application imports nestjs-pino's `LoggerModule` itself: then that module's pino-http wins
+ * (request lines, transport) and Faultline writes only its own, already redacted, lines.
+ */
+export interface LoggingRuntime {
+  mode: 'own' | 'external';
+  options: ResolvedLogging;
+  root: Logger;
+  channels: Record<LogChannelName, Logger>;
+  lines: RequestLineBuilder;
+}
+
+/** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
+export function createLoggingRuntime(
+  logging: ResolvedLogging,
+  redactor: Redactor,
+  requestIdHeader: string,
+  modules: ModulesContainer,
+): LoggingRuntime {
+  const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
+  const root = createRootLogger(logging, redactor);
+  const channels = {
+    audit: root.child({ channel: 'audit' }, { level: logging.channels.audit }),
+    security: root.child({ channel: 'security' }, { level: logging.channels.security }),
+    performance: root.child({ channel: 'performance' }, { level: logging.channels.performance }),
+  };
+  return {
+    mode: loggerModules > 1 ? 'external' : 'own',
+    options: logging,
+    root,
+    channels,
+    lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance),
+  };
+}
+
+/** nestjs-pino params for Faultline's LoggerModule: active in `own` mode, inert otherwise. */
+export function loggerModuleParams(runtime: LoggingRuntime | null): Params {
+  if (!runtime || runtime.mode === 'external') return { useExisting: true, forRoutes: [] };
+  return { pinoHttp: runtime.lines.pinoHttpOptions(runtime.root) };
+}

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import { storage } from 'nestjs-pino/storage';
+
+/** Set on a request by Faultline's pino-http: its request line is written by Faultline. */
+export const OWN_REQUEST_LINE = Symbol.for('faultline.ownRequestLine');
+/** Set on a request by the exception filter: the failure its request line carries. */
+export const REQUEST_FAILURE = Symbol.for('faultline.requestFailure');
+/** Marks a log object Faultline built itself, already redacted: the redaction hook skips it. */
+export const ALREADY_REDACTED = Symbol.for('faultline.alreadyRedacted');
+
+/** Levels a failure is logged at. */
+export type FailureLevel = 'info' | 'warn' | 'error';
+
+/** What the filter knows about a failure, for the log line that reports it. */
+export interface RequestFailure {
+  exception: unknown;
+  status: number;
+  code: string;
+  expected: boolean;
+  level: FailureLevel;
+}
+
+/** The request fields Faultline reads; Express and Fastify requests both have them. */
+export interface LoggedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  ip?: string;
+  headers?: Record<string, string | string[] | undefined>;
+  route?: { path?: unknown };
+  routeOptions?: { url?: unknown };
+  user?: unknown;
+  query?: unknown;
+  body?: unknown;
+  [OWN_REQUEST_LINE]?: boolean;
+  [REQUEST_FAILURE]?: RequestFailure;
+}
+
+/** The logger bound to the request being handled (with its requestId), if any. */
+export function currentRequestLogger(): Logger | undefined {
+  return storage.getStore()?.logger as Logger | undefined;
+}
+
+/** The route template that matched (`/notifications/:id/read`), or undefined for none. */
+export function routeOf(req: LoggedRequest): string | undefined {
+  const path = req.route?.path ?? req.routeOptions?.url;
+  // Nest mounts middleware for every path as `/{*path}`; a request that matched nothing else
+  // still carries that route.
+  return typeof path === 'string' && path !== NEST_CATCH_ALL ? path : undefined;
+}
+
+const NEST_CATCH_ALL = '/{*path}';
+
+/** The default user id: `req.user.id`, else `req.user.sub`. */
+export function defaultUserId(req: unknown): string | number | undefined {
+  const user = (req as LoggedRequest).user as { id?: unknown; sub?: unknown } | undefined;
+  const id = user?.id ?? user?.sub;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}

@@ -1,0 +1,169 @@
+import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
+import { FaultlineConfigError } from '../errors/faultline-config.error';
+import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
+import { defaultUserId } from './request-context';
+
+/** Logging options after defaults and validation. */
+export interface ResolvedLogging {
+  level: LevelWithSilent;
+  format: 'json' | 'pretty';
+  pino: LoggerOptions;
+  destination: DestinationStream | undefined;
+  channels: Record<LogChannelName, LevelWithSilent>;
+  slowRequestMs: number;
+  requestDetails: 'none' | 'server-errors' | 'all-errors';
+  file: Required<FileLogOptions> | undefined;
+  userId: (req: unknown) => string | number | undefined;
+  useAsNestLogger: boolean;
+  quietPaths: ReadonlySet<string>;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const KNOWN: readonly (keyof LoggingOptions)[] = [
+  'level',
+  'format',
+  'pino',
+  'destination',
+  'channels',
+  'slowRequestMs',
+  'requestDetails',
+  'file',
+  'userId',
+  'useAsNestLogger',
+  'quietPaths',
+];
+
+/** Applies defaults and validates `logging`; `false` turns Faultline's pino setup off. */
+export function resolveLogging(input: unknown, production: boolean): ResolvedLogging | false {
+  if (input === false) return false;
+  const o = (input ?? {}) as LoggingOptions & Record<string, unknown>;
+  check(typeof o === 'object' && !Array.isArray(o), 'logging', 'must be false or an object');
+  for (const key of Object.keys(o)) {
+    check(
+      (KNOWN as readonly string[]).includes(key),
+      `logging.${key}`,
+      'is not a logging option',
+      `Known: ${KNOWN.join(', ')}`,
+    );
+  }
+  level(o.level, 'logging.level');
+  check(
+    o.format === undefined || o.format === 'json' || o.format === 'pretty',
+    'logging.format',
+    "must be 'json' or 'pretty'",
+  );
+  check(o.pino === undefined || isObject(o.pino), 'logging.pino', 'must be an object of pino options');
+  check(
+    o.destination === undefined || typeof (o.destination as { write?: unknown })?.write === 'function',
+    'logging.destination',
+    'must be a stream with a write(line) method',
+  );
+  check(
+    o.channels === undefined || isObject(o.channels),
+    'logging.channels',
+    'must be an object of levels by channel',
+  );
+  for (const [name, value] of Object.entries(o.channels ?? {})) {
+    check(
+      ['audit', 'security', 'performance'].includes(name),
+      `logging.channels.${name}`,
+      'is not a channel',
+      'Channels: audit, security, performance',
+    );
+    level(value, `logging.channels.${name}`);
+  }
+  check(
+    o.slowRequestMs === undefined || (Number.isFinite(o.slowRequestMs) && (o.slowRequestMs as number) >= 0),
+    'logging.slowRequestMs',
+    'must be a number of milliseconds >= 0',
+  );
+  check(
+    o.requestDetails === undefined || ['none', 'server-errors', 'all-errors'].includes(o.requestDetails),
+    'logging.requestDetails',
+    "must be 'none', 'server-errors' or 'all-errors'",
+  );
+  check(
+    o.userId === undefined || typeof o.userId === 'function',
+    'logging.userId',
+    'must be a function (req) => id',
+  );
+  check(
+    o.useAsNestLogger === undefined || typeof o.useAsNestLogger === 'boolean',
+    'logging.useAsNestLogger',
+    'must be a boolean',
+  );
+  check(
+    o.quietPaths === undefined ||
+      (Array.isArray(o.quietPaths) && o.quietPaths.every((p) => typeof p === 'string' && p.startsWith('/'))),
+    'logging.quietPaths',
+    'must be an array of paths starting with /',
+  );
+  return {
+    level: o.level ?? 'info',
+    format: o.format ?? (production ? 'json' : 'pretty'),
+    pino: o.pino ?? {},
+    destination: o.destination,
+    channels: { audit: 'info', security: 'info', performance: 'info', ...o.channels },
+    slowRequestMs: o.slowRequestMs ?? 1000,
+    requestDetails: o.requestDetails ?? 'server-errors',
+    file: o.file === undefined ? undefined : resolveFile(o.file),
+    userId: o.userId ?? defaultUserId,
+    useAsNestLogger: o.useAsNestLogger ?? true,
+    quietPaths: new Set(o.quietPaths ?? []),
+  };
+}
+
+function resolveFile(file: unknown): Required<FileLogOptions> {
+  check(isObject(file), 'logging.file', 'must be an object with a path');
+  const f = file as unknown as FileLogOptions;
+  check(
+    typeof f.path === 'string' && f.path.trim() !== '',
+    'logging.file.path',
+    'must be a file path',
+    "For example 'logs/errors.log'",
+  );
+  if (f.level !== undefined) level(f.level, 'logging.file.level');
+  check(
+    f.size === undefined ||
+      (typeof f.size === 'number' && f.size > 0) ||
+      (typeof f.size === 'string' && /^\d+(\.\d+)?[kmg]?$/i.test(f.size)),
+    'logging.file.size',
+    "must be bytes or a size like '100m'",
+  );
+  check(
+    f.frequency === undefined ||
+      f.frequency === 'daily' ||
+      f.frequency === 'hourly' ||
+      (typeof f.frequency === 'number' && f.frequency > 0),
+    'logging.file.frequency',
+    "must be 'daily', 'hourly' or milliseconds",
+  );
+  check(
+    f.retain === undefined || (Number.isInteger(f.retain) && f.retain > 0),
+    'logging.file.retain',
+    'must be a whole number of files > 0',
+  );
+  return {
+    path: f.path,
+    level: f.level ?? 'error',
+    size: f.size ?? '100m',
+    frequency: f.frequency ?? 'daily',
+    retain: f.retain ?? 30,
+  };
+}
+
+function level(value: unknown, option: string): void {
+  check(
+    value === undefined || (typeof value === 'string' && LEVELS.includes(value)),
+    option,
+    `must be one of ${LEVELS.join(', ')}`,
+  );
+}
+
+function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {
+  if (!ok) throw new FaultlineConfigError(option, problem, fix);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
