@@ -43,6 +43,6 @@ export function withCapture(
   if (options.logging === false) return options;
   return {
     ...options,
-    logging: { format: 'json', useAsNestLogger: false, ...options.logging, destination: capture },
+    logging: { format: 'json', useAsNestLogger: false, destination: capture, ...options.logging },
   };
 }

@@ -24,6 +24,5 @@ export async function createSampleApp(
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: true });
-  app.enableShutdownHooks();
   return app;
 }

@@ -41,3 +41,12 @@ export {
   type ValueDetector,
   FaultlineValidationPipe,
 } from './redaction';
+export {
+  LogChannels,
+  FailureLog,
+  type ChannelLevel,
+  type ChannelLogger,
+  type FileLogOptions,
+  type LogChannelName,
+  type LoggingOptions,
+} from './logging';

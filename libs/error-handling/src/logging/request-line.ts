@@ -91,7 +91,7 @@ export class RequestLineBuilder {
   /** A line for a failure whose request has no request line of Faultline's. */
   failureLine(req: LoggedRequest, failure: RequestFailure): LogLine {
     const line = this.base(req, failure.status);
-    line.requestId = req.id;
+    line.requestId = typeof req.id === 'number' ? String(req.id) : req.id;
     this.addFailure(line, req, failure);
     return line;
   }

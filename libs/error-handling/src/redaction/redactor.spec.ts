@@ -531,3 +531,64 @@ describe('Redactor with hostile Proxies', () => {
     });
   });
 });
+
+describe('Redactor in HMAC mode', () => {
+  const key = 'a-test-key-of-32-characters-long';
+
+  it('replaces equal values with equal keyed hashes, and different values with different ones', () => {
+    const redactor = new Redactor({ hmac: { key } });
+    const a = redactor.redact({ token: 'same-secret', other: { apiKey: 'same-secret' } });
+    const b = redactor.redact({ token: 'another-secret' });
+    expect(a.token).toMatch(/^\[REDACTED:[0-9a-f]{16}\]$/);
+    expect(a.other.apiKey).toBe(a.token);
+    expect(b.token).not.toBe(a.token);
+    expect(JSON.stringify(a)).not.toContain('same-secret');
+  });
+
+  it('depends on the key, so the hash cannot be recomputed without it', () => {
+    const one = new Redactor({ hmac: { key } }).redact({ password: 'pw' });
+    const two = new Redactor({ hmac: { key: 'another-key-of-32-characters-xx' } }).redact({ password: 'pw' });
+    expect(one.password).not.toBe(two.password);
+  });
+
+  it('hashes sensitive query parameter values too, and keeps objects under sensitive keys censored', () => {
+    const redactor = new Redactor({ hmac: { key, length: 8 } });
+    expect(redactor.redactString('/cb?token=abc&x=1')).toMatch(/^\/cb\?token=\[REDACTED:[0-9a-f]{8}\]&x=1$/);
+    expect(redactor.redact({ secret: { nested: 'x' } })).toEqual({ secret: '[REDACTED]' });
+  });
+
+  it.each([
+    [{ key: 'short' }, 'redaction.hmac.key'],
+    [{ key, length: 0 }, 'redaction.hmac.length'],
+    [{ key, length: 65 }, 'redaction.hmac.length'],
+  ])('rejects %j', (hmac, option) => {
+    expect(configError({ hmac } as RedactionOptions).option).toBe(option);
+  });
+});
+
+describe('Redactor and numbers', () => {
+  it('censors a Luhn-valid card number sent as a number, and keeps other numbers', () => {
+    const redactor = new Redactor();
+    expect(redactor.redact({ ref: 4111111111111111, count: 1234567890123, small: 42 })).toEqual({
+      ref: '[REDACTED]',
+      count: 1234567890123,
+      small: 42,
+    });
+  });
+
+  it('censors the bound values a database driver attached to an error', () => {
+    const error = Object.assign(new Error('value out of range'), {
+      params: ['alice', 'hunter2'],
+      code: '22003',
+    });
+    const out = new Redactor().redactError(error);
+    expect(out).toEqual(
+      expect.objectContaining({
+        type: 'Error',
+        message: 'value out of range',
+        code: '22003',
+        params: '[REDACTED]',
+      }),
+    );
+  });
+});

@@ -3,13 +3,15 @@ import { FaultlineConfigError } from '../errors/faultline-config.error';
 import { describeType, safeGet, safeInstanceOf, safeString } from '../errors/safe-access';
 import { DEFAULT_SENSITIVE_KEYS, SUFFIX_SENSITIVE_KEYS, normalizeKey } from './sensitive-keys';
 import type { RedactionOptions } from './redaction.options';
-import { DEFAULT_VALUE_DETECTORS, type ValueDetector } from './value-detectors';
+import { DEFAULT_VALUE_DETECTORS, luhn, type ValueDetector } from './value-detectors';
 
 const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
 /** Below this length a string cannot hold a token, card number, key block or `?k=v` secret. */
 const MIN_SECRET_TEXT = 8;
 const KEY_CACHE_LIMIT = 10_000;
 const MAX_CAUSES = 8;
+/** Fields of errors that hold the bound values of a failed statement. */
+const ERROR_VALUE_KEYS = new Set(['params', 'parameters', 'values', 'bindings']);
 
 /**
  * Removes secrets from any value before it leaves the process: log lines, problem bodies,
@@ -144,7 +146,8 @@ export class Redactor {
   private walk(value: unknown, depth: number, path: string[], ancestors: Set<object>): unknown {
     if (typeof value === 'string') return this.redactString(value);
     if (value === null || typeof value !== 'object') {
-      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'number') return looksLikeCardNumber(value) ? this.censor : value;
+      if (typeof value === 'bigint') return looksLikeCardNumber(value) ? this.censor : value.toString();
       return typeof value === 'function' || typeof value === 'symbol' ? `[${typeof value}]` : value;
     }
     if (ancestors.has(value)) return '[Circular]';
@@ -224,7 +227,10 @@ export class Redactor {
       if (key === 'message' || key === 'stack' || key === 'cause' || key === 'type' || key === 'name')
         continue;
       path.push(key);
-      out[key] = this.walkMember(error as object, key, depth, path, ancestors);
+      // Database drivers (PGlite, some ORMs) attach the statement's bound values to errors.
+      out[key] = ERROR_VALUE_KEYS.has(key)
+        ? this.censor
+        : this.walkMember(error as object, key, depth, path, ancestors);
       path.pop();
     }
     const cause = safeGet(error, 'cause');
@@ -290,4 +296,11 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** A whole number of 13-19 digits that passes the Luhn check: a card number sent as a number. */
+function looksLikeCardNumber(value: number | bigint): boolean {
+  if (typeof value === 'number' && (!Number.isInteger(value) || Math.abs(value) < 1e12)) return false;
+  const digits = (value < 0 ? -value : value).toString();
+  return digits.length >= 13 && digits.length <= 19 && luhn(digits);
 }

@@ -1,0 +1,346 @@
+import {
+  type CanActivate,
+  Controller,
+  Get,
+  Injectable,
+  type MiddlewareConsumer,
+  Module,
+  type NestMiddleware,
+  type NestModule,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import request from 'supertest';
+import { ErrorHandlingModule, LogChannels, type ErrorHandlingModuleOptions } from 'nestjs-faultline';
+import { LEVEL, LogCapture, type LogRecord } from './support/log-capture';
+import { withCapture } from './support/fixture-app';
+
+@Injectable()
+class GreetingService {
+  constructor(private readonly logger: PinoLogger) {
+    logger.setContext(GreetingService.name);
+  }
+  greet(name: string): string {
+    this.logger.info({ name }, 'greeting someone');
+    return `hello ${name}`;
+  }
+}
+
+@Injectable()
+class FakeAuthGuard implements CanActivate {
+  canActivate(context: import('@nestjs/common').ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<{ user?: { id: number } }>();
+    req.user = { id: 7 };
+    return true;
+  }
+}
+
+@Injectable()
+class ExplodingGuard implements CanActivate {
+  canActivate(): boolean {
+    throw new Error('guard exploded');
+  }
+}
+
+@Injectable()
+class FailingMiddleware implements NestMiddleware {
+  use(): void {
+    throw new Error('middleware exploded');
+  }
+}
+
+@Controller()
+class LoggingController {
+  constructor(
+    private readonly greetings: GreetingService,
+    private readonly channels: LogChannels,
+  ) {}
+
+  @Get('greet')
+  @UseGuards(FakeAuthGuard)
+  greet(@Query('name') name = 'ann') {
+    return { text: this.greetings.greet(name) };
+  }
+
+  @Get('guarded')
+  @UseGuards(ExplodingGuard)
+  guarded() {
+    return { unreachable: true };
+  }
+
+  @Get('mw-fail')
+  mwFail() {
+    return { unreachable: true };
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('boom');
+  }
+
+  @Get('missing')
+  missing(): never {
+    throw new (require('@nestjs/common').NotFoundException)('no such thing');
+  }
+
+  @Get('echo-error')
+  echoError(@Query('text') text = ''): never {
+    throw new (require('@nestjs/common').BadRequestException)(`bad input: ${text}`);
+  }
+
+  @Get('channels')
+  writeChannels() {
+    this.channels.audit.info({ action: 'EXPORT', password: 'hunter2-channel' }, 'audit event');
+    this.channels.security.info({ kind: 'LOGIN_FAILED' }, 'security event below the channel level');
+    this.channels.security.warn({ kind: 'SUSPICIOUS' }, 'security event');
+    return { ok: true };
+  }
+
+  @Get('slow')
+  async slow(@Query('ms') ms = '0') {
+    await sleep(Number(ms));
+    return { ok: true };
+  }
+}
+
+function fixtureModule(
+  options: ErrorHandlingModuleOptions,
+  capture: LogCapture,
+  extraImports: unknown[] = [],
+) {
+  @Module({
+    imports: [...(extraImports as []), ErrorHandlingModule.forRoot(withCapture(options, capture))],
+    controllers: [LoggingController],
+    providers: [GreetingService],
+  })
+  class FixtureModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      consumer.apply(FailingMiddleware).forRoutes('mw-fail');
+    }
+  }
+  return FixtureModule;
+}
+
+async function start(options: ErrorHandlingModuleOptions = {}, extraImports: unknown[] = []) {
+  const capture = new LogCapture();
+  const moduleRef = await Test.createTestingModule({
+    imports: [fixtureModule(options, capture, extraImports)],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return { app, capture, http: () => request(app.getHttpServer()) };
+}
+
+describe('logging with request context', () => {
+  let f: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    f = await start({ debug: false, logging: { channels: { security: 'warn' }, slowRequestMs: 40 } });
+  });
+  afterAll(() => f.app.close());
+
+  it('writes one request line with method, route template, status, duration, requestId, userId and ip', async () => {
+    const res = await f.http().get('/greet?name=bob').set('X-Request-Id', 'req-line-1');
+    expect(res.status).toBe(200);
+    const lines = await f.capture.request('req-line-1');
+    const requestLines = lines.filter((l) => l.msg === 'request completed');
+    expect(requestLines).toHaveLength(1);
+    expect(requestLines[0]).toEqual(
+      expect.objectContaining({
+        level: LEVEL.info,
+        requestId: 'req-line-1',
+        method: 'GET',
+        route: '/greet',
+        url: '/greet?name=bob',
+        status: 200,
+        durationMs: expect.any(Number),
+        userId: 7,
+        ip: expect.any(String),
+      }),
+    );
+  });
+
+  it('gives lines written by an injected service the requestId, userId and ip', async () => {
+    await f.http().get('/greet?name=carol').set('X-Request-Id', 'svc-1');
+    const lines = await f.capture.request('svc-1');
+    const serviceLine = lines.find((l) => l.msg === 'greeting someone');
+    expect(serviceLine).toEqual(
+      expect.objectContaining({
+        requestId: 'svc-1',
+        userId: 7,
+        ip: expect.any(String),
+        context: 'GreetingService',
+        name: 'carol',
+      }),
+    );
+  });
+
+  it('logs an error thrown in a guard once, with the requestId and the real stack', async () => {
+    const res = await f.http().get('/guarded');
+    expect(res.status).toBe(500);
+    const lines = await f.capture.request(res.body.requestId);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toEqual(
+      expect.objectContaining({ level: LEVEL.error, status: 500, code: 'INTERNAL_ERROR' }),
+    );
+    const err = lines[0].err as { message: string; stack: string };
+    expect(err.message).toBe('guard exploded');
+    expect(err.stack).toContain('ExplodingGuard.canActivate');
+  });
+
+  it('logs an error thrown in middleware once, with the requestId', async () => {
+    const res = await f.http().get('/mw-fail');
+    expect(res.status).toBe(500);
+    const lines = await f.capture.request(res.body.requestId);
+    expect(lines).toHaveLength(1);
+    expect((lines[0].err as { stack: string }).stack).toContain('FailingMiddleware.use');
+  });
+
+  it('gives a 500 exactly one line at error or above, and a 4xx none', async () => {
+    const boom = await f.http().get('/boom');
+    const boomLines = await f.capture.request(boom.body.requestId);
+    expect(boomLines.filter((l) => l.level >= LEVEL.error)).toHaveLength(1);
+    const missing = await f.http().get('/missing');
+    const missingLines = await f.capture.request(missing.body.requestId);
+    expect(missingLines).toHaveLength(1);
+    expect(missingLines[0].level).toBe(LEVEL.info);
+    expect(missingLines[0].err).toEqual({ type: 'NotFoundException', message: 'no such thing' });
+    const bad = await f.http().get('/echo-error?text=x');
+    const badLines = await f.capture.request(bad.body.requestId);
+    expect(badLines.map((l) => l.level)).toEqual([LEVEL.warn]);
+  });
+
+  it('writes channel lines with a channel field, the requestId and their own level, redacted', async () => {
+    await f.http().get('/channels').set('X-Request-Id', 'chan-1');
+    const lines = await f.capture.request('chan-1');
+    const audit = lines.find((l) => l.channel === 'audit');
+    expect(audit).toEqual(
+      expect.objectContaining({ msg: 'audit event', action: 'EXPORT', password: '[REDACTED]' }),
+    );
+    const security = lines.filter((l) => l.channel === 'security');
+    expect(security.map((l) => l.msg)).toEqual(['security event']);
+  });
+
+  it('writes one performance line for a request slower than slowRequestMs', async () => {
+    await f.http().get('/slow?ms=0').set('X-Request-Id', 'fast-1');
+    await f.http().get('/slow?ms=80').set('X-Request-Id', 'slow-1');
+    await f.capture.request('slow-1');
+    await f.capture.request('fast-1');
+    const perf = f.capture.lines.filter((l) => l.channel === 'performance');
+    expect(perf).toEqual([
+      expect.objectContaining({ msg: 'slow request', requestId: 'slow-1', route: '/slow', thresholdMs: 40 }),
+    ]);
+  });
+});
+
+describe('log injection', () => {
+  const FAKE = '{"level":60,"msg":"forged","injected":true}';
+
+  it.each(['json', 'pretty'] as const)('cannot add a line or a field in %s mode', async (format) => {
+    const capture = new LogCapture();
+    const raw: string[] = [];
+    const destination = format === 'json' ? capture : { write: (s: string) => void raw.push(s) };
+    const moduleRef = await Test.createTestingModule({
+      imports: [fixtureModule({ logging: { format, useAsNestLogger: false, destination } }, capture)],
+    }).compile();
+    // fixtureModule adds its own capture; override it for the pretty run.
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    const http = () => request(app.getHttpServer());
+    await http()
+      .get(`/echo-error?text=${encodeURIComponent(`x\r\n${FAKE}\n`)}`)
+      .set('User-Agent', `agent" ${FAKE}`)
+      .set('X-Request-Id', 'inject-1');
+    await http()
+      .get(`/missing/%0d%0a${encodeURIComponent(FAKE)}`)
+      .set('X-Request-Id', 'inject-2');
+    await sleep(50);
+    await app.close();
+    if (format === 'json') {
+      for (const line of capture.raw) expect(() => JSON.parse(line)).not.toThrow();
+      expect(capture.lines.some((l: LogRecord) => 'injected' in l)).toBe(false);
+      expect(capture.forRequest('inject-1')).toHaveLength(1);
+      expect(capture.forRequest('inject-2')).toHaveLength(1);
+    } else {
+      const text = raw.join('');
+      expect(text).toContain('inject-1');
+      for (const line of text.split('\n')) expect(line.startsWith('{"level":60')).toBe(false);
+      expect(text).not.toMatch(/\n\{"level":60/);
+    }
+  });
+});
+
+describe('file output', () => {
+  it('writes error lines to a rotating file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-logs-'));
+    const f = await start({ logging: { file: { path: join(dir, 'errors.log'), size: '1m', retain: 3 } } });
+    const res = await f.http().get('/boom');
+    await f.http().get('/greet');
+    await f.capture.request(res.body.requestId);
+    await f.app.close();
+    let content = '';
+    for (let i = 0; i < 100 && !content.includes(res.body.requestId); i++) {
+      await sleep(50);
+      content = readdirSync(dir)
+        .filter((name) => name.startsWith('errors'))
+        .map((name) => readFileSync(join(dir, name), 'utf8'))
+        .join('');
+    }
+    const lines = content
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LogRecord);
+    expect(lines.map((l) => l.requestId)).toEqual([res.body.requestId]);
+    expect(lines[0].level).toBe(LEVEL.error);
+  });
+});
+
+describe("an application's own nestjs-pino LoggerModule", () => {
+  it('wins for the request line; Faultline adds one redacted failure line with the requestId', async () => {
+    const theirs = new LogCapture();
+    const f = await start({ debug: false }, [
+      LoggerModule.forRoot({ pinoHttp: { stream: theirs } as never }),
+    ]);
+    const ok = await f.http().get('/greet');
+    expect(ok.status).toBe(200);
+    const res = await f.http().get('/boom?token=abc123secret');
+    expect(res.status).toBe(500);
+    await sleep(50);
+    const requestLines = theirs.lines.filter(
+      (l) => l.msg === 'request completed' || l.msg === 'request errored',
+    );
+    expect(requestLines.map((l) => (l.res as { statusCode: number }).statusCode)).toEqual([200, 500]);
+    const failure = theirs.lines.find((l) => l.msg === 'request failed');
+    expect(failure).toEqual(
+      expect.objectContaining({ level: LEVEL.error, code: 'INTERNAL_ERROR', url: '/boom?token=[REDACTED]' }),
+    );
+    expect(f.capture.lines.filter((l) => /^request /.test(String(l.msg)))).toHaveLength(0);
+    await f.app.close();
+  });
+});
+
+describe('logging: false', () => {
+  it("logs failures through Nest's Logger, once", async () => {
+    const messages: { level: string; message: string }[] = [];
+    const logger = {
+      log: (m: unknown) => messages.push({ level: 'log', message: String(m) }),
+      error: (m: unknown) => messages.push({ level: 'error', message: String(m) }),
+      warn: (m: unknown) => messages.push({ level: 'warn', message: String(m) }),
+    };
+    const moduleRef = await Test.createTestingModule({
+      imports: [fixtureModule({ logging: false }, new LogCapture())],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger });
+    await app.init();
+    const res = await request(app.getHttpServer()).get('/boom');
+    const mine = messages.filter((m) => m.message.includes(res.body.requestId));
+    expect(mine).toEqual([expect.objectContaining({ level: 'error' })]);
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+    await app.close();
+  });
+});

@@ -1,0 +1,126 @@
+import { startSample, type SampleHarness } from './support/sample-app';
+
+const CANARIES = {
+  cookie: 'CANARY-COOKIE-5c1e',
+  apiKeyHeader: 'CANARY-APIKEY-HDR-77aa',
+  password: 'CANARY-PASSWORD-9f2d',
+  token: 'CANARY-TOKEN-3b8e',
+  apiKey: 'CANARY-APIKEY-BODY-41c0',
+  deep: 'CANARY-DEEP-SECRET-a7d3',
+  query: 'CANARY-QUERY-TOKEN-2e9b',
+  jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlktSldUIn0.c2lnbmF0dXJlLWNhbmFyeS1qd3Q',
+  card: '4111 1111 1111 1111',
+  cardDigits: '4111111111111111',
+};
+
+/** `{ nested: [[[…[{ secret }]…]]] }`, the secret ten levels down inside arrays. */
+function deep(secret: string): unknown {
+  let value: unknown = { secret, keep: 'deep-ordinary' };
+  for (let i = 0; i < 10; i++) value = [value];
+  return { nested: value };
+}
+
+describe('no secret reaches a log line or a response body (sample app, JSON logs)', () => {
+  let s: SampleHarness;
+  let admin: string;
+  const bodies: string[] = [];
+
+  beforeAll(async () => {
+    s = await startSample({ debug: false, logRequestDetails: 'all-errors' });
+    admin = await s.login('admin');
+  });
+  afterAll(() => s.close());
+
+  const secretHeaders = () => ({
+    Cookie: `session=${CANARIES.cookie}`,
+    'X-Api-Key': CANARIES.apiKeyHeader,
+    'User-Agent': 'canary-test-agent',
+  });
+
+  it('sends the canaries to login, notification creation, a validation failure and a 500', async () => {
+    const login = await s
+      .http()
+      .post(`/auth/login?token=${CANARIES.query}`)
+      .set(secretHeaders())
+      .send({ username: 'alice', password: CANARIES.password });
+    expect(login.status).toBe(401);
+    bodies.push(login.text);
+
+    const created = await s
+      .http()
+      .post(`/notifications?token=${CANARIES.query}`)
+      .set(secretHeaders())
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ recipientId: 1, title: 'Ordinary title', body: 'Ordinary body' });
+    expect(created.status).toBe(201);
+    expect(created.body.title).toBe('Ordinary title');
+    bodies.push(created.text);
+
+    const invalid = await s
+      .http()
+      .post(`/notifications?token=${CANARIES.query}&page=2`)
+      .set(secretHeaders())
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        recipientId: 1,
+        title: 'Ordinary title',
+        body: 'Ordinary body',
+        password: CANARIES.password,
+        token: CANARIES.token,
+        apiKey: CANARIES.apiKey,
+        ...(deep(CANARIES.deep) as object),
+        note: `please use ${CANARIES.jwt} for the export`,
+        reference: CANARIES.card,
+      });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['password', 'token', 'apiKey', 'nested', 'note', 'reference']),
+    );
+    bodies.push(invalid.text);
+
+    // recipientId out of the integer range: PostgreSQL's message quotes the value.
+    const failed = await s
+      .http()
+      .post('/notifications')
+      .set(secretHeaders())
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ recipientId: Number(CANARIES.cardDigits), title: 'Ordinary title', body: 'Ordinary body' });
+    expect(failed.status).toBe(500);
+    bodies.push(failed.text);
+
+    const requestIds = [login, created, invalid, failed].map((r) => r.headers['x-request-id'] as string);
+    for (const id of requestIds) await s.logs.request(id);
+
+    const everything = [...s.logs.raw, ...bodies].join('\n');
+    for (const [name, canary] of Object.entries(CANARIES)) {
+      expect({ name, found: everything.includes(canary) }).toEqual({ name, found: false });
+    }
+    expect(everything).not.toContain(admin);
+
+    // Nothing ordinary was lost on the way.
+    const invalidLine = s.logs.forRequest(requestIds[2]).find((l) => l.msg === 'request failed');
+    const logged = invalidLine?.request as {
+      headers: Record<string, unknown>;
+      query: Record<string, unknown>;
+      body: Record<string, unknown>;
+    };
+    expect(logged.headers['user-agent']).toBe('canary-test-agent');
+    expect(logged.headers.cookie).toBe('[REDACTED]');
+    expect(logged.headers['x-api-key']).toBe('[REDACTED]');
+    expect(logged.headers.authorization).toBe('[REDACTED]');
+    expect(logged.query).toEqual({ token: '[REDACTED]', page: '2' });
+    expect(logged.body).toEqual(
+      expect.objectContaining({
+        title: 'Ordinary title',
+        body: 'Ordinary body',
+        recipientId: 1,
+        note: 'please use [REDACTED] for the export',
+        reference: '[REDACTED]',
+      }),
+    );
+    expect(JSON.stringify(logged.body)).toContain('deep-ordinary');
+    const failedLine = s.logs.forRequest(requestIds[3]).find((l) => l.msg === 'request failed');
+    expect(failedLine).toEqual(expect.objectContaining({ level: 50, code: 'INTERNAL_ERROR' }));
+    expect((failedLine?.err as { message: string }).message).toContain('out of range');
+  });
+});
