@@ -1,5 +1,7 @@
 import {
+  BadRequestException,
   type CanActivate,
+  type ExecutionContext,
   Controller,
   Get,
   Injectable,
@@ -7,6 +9,7 @@ import {
   Module,
   type NestMiddleware,
   type NestModule,
+  NotFoundException,
   Query,
   UseGuards,
 } from '@nestjs/common';
@@ -34,7 +37,7 @@ class GreetingService {
 
 @Injectable()
 class FakeAuthGuard implements CanActivate {
-  canActivate(context: import('@nestjs/common').ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<{ user?: { id: number } }>();
     req.user = { id: 7 };
     return true;
@@ -86,12 +89,12 @@ class LoggingController {
 
   @Get('missing')
   missing(): never {
-    throw new (require('@nestjs/common').NotFoundException)('no such thing');
+    throw new NotFoundException('no such thing');
   }
 
   @Get('echo-error')
   echoError(@Query('text') text = ''): never {
-    throw new (require('@nestjs/common').BadRequestException)(`bad input: ${text}`);
+    throw new BadRequestException(`bad input: ${text}`);
   }
 
   @Get('channels')
