@@ -11,7 +11,8 @@ function requestLog(i = 0) {
       url: '/orders/42/items?page=2&sort=desc',
       headers: {
         host: 'api.example.com',
-        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+        'user-agent':
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
         accept: 'application/json',
         'accept-language': 'en-GB,en;q=0.9',
         'content-type': 'application/json',

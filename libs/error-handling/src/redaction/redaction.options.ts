@@ -9,6 +9,17 @@ export interface RedactionOptions {
    */
   keys?: string[];
   /**
+   * Whether the built-in sensitive keys (password, token, authorization, …) are matched.
+   * Turn off only with explicit `paths` that cover every secret.
+   * @default true
+   */
+  builtInKeys?: boolean;
+  /**
+   * Whether the built-in value detectors (JWT, `Bearer …`, PEM private keys, card numbers) run.
+   * @default true
+   */
+  builtInDetectors?: boolean;
+  /**
    * Exact dot paths to redact; `*` matches any one key or array index.
    * @example ['user.address.street', 'items.*.note']
    */

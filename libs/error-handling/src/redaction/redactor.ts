@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import { describeType, safeGet, safeInstanceOf, safeString } from '../errors/safe-access';
+import { compileInPlaceStringify, type InPlaceStringify } from './compiled-paths';
 import { DEFAULT_SENSITIVE_KEYS, SUFFIX_SENSITIVE_KEYS, normalizeKey } from './sensitive-keys';
 import type { RedactionOptions } from './redaction.options';
 import { DEFAULT_VALUE_DETECTORS, luhn, type ValueDetector } from './value-detectors';
@@ -8,6 +9,15 @@ import { DEFAULT_VALUE_DETECTORS, luhn, type ValueDetector } from './value-detec
 const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
 /** Below this length a string cannot hold a token, card number, key block or `?k=v` secret. */
 const MIN_SECRET_TEXT = 8;
+/** Below this length a string cannot hold a JWT, PEM key, `Bearer …` credential or card number. */
+const MIN_DETECTOR_TEXT = 13;
+/**
+ * One cheap test before the built-in detectors run: a string with none of these cannot hold a
+ * JWT, a PEM key, an auth-scheme credential or a card number.
+ */
+const BUILT_IN_HINT = /eyJ|PRIVATE KEY|bearer\s|basic\s|token\s|\d{4}/i;
+/** Members of an Error already written as type, message, stack and cause. */
+const ERROR_OWN_KEYS = new Set(['message', 'stack', 'cause', 'type', 'name']);
 const KEY_CACHE_LIMIT = 10_000;
 const MAX_CAUSES = 8;
 /** Fields of errors that hold the bound values of a failed statement. */
@@ -29,7 +39,17 @@ export class Redactor {
   private readonly suffixKeys: readonly string[];
   private readonly keyCache = new Map<string, boolean>();
   private readonly paths: readonly (readonly string[])[];
-  private readonly detectors: readonly ValueDetector[];
+  /** Paths are tracked during a walk only when there are paths to match. */
+  private readonly trackPaths: boolean;
+  private readonly builtInDetectors: boolean;
+  private readonly userDetectors: readonly ValueDetector[];
+  /** Query strings are scanned when there are keys that could name a parameter. */
+  private readonly scanQueries: boolean;
+  /** No keys and no detectors: only explicit paths, which `stringify()` applies in place. */
+  private readonly pathsOnly: boolean;
+  /** The compiled in-place stringify, when every path is free of wildcards. */
+  private readonly compiledPaths: InPlaceStringify | undefined;
+  private readonly censorOriginal = (original: unknown): unknown => this.censorValue(original);
   private readonly maxDepth: number;
   private readonly maxArrayLength: number;
   private readonly maxStringLength: number;
@@ -43,15 +63,20 @@ export class Redactor {
       throw new FaultlineConfigError('redaction.censor', 'must be a string');
     }
     this.censor = options.censor ?? '[REDACTED]';
+    const builtInKeys = flag(options.builtInKeys, 'redaction.builtInKeys');
+    this.builtInDetectors = flag(options.builtInDetectors, 'redaction.builtInDetectors');
     const userKeys = listOption(options.keys, 'redaction.keys');
     userKeys.forEach((k, i) => {
       if (typeof k !== 'string' || normalizeKey(k) === '') {
         throw new FaultlineConfigError(`redaction.keys[${i}]`, 'must be a non-empty string');
       }
     });
-    this.exactKeys = new Set([...DEFAULT_SENSITIVE_KEYS, ...(userKeys as string[])].map(normalizeKey));
-    this.suffixKeys = SUFFIX_SENSITIVE_KEYS;
+    this.exactKeys = new Set(
+      [...(builtInKeys ? DEFAULT_SENSITIVE_KEYS : []), ...(userKeys as string[])].map(normalizeKey),
+    );
+    this.suffixKeys = builtInKeys ? SUFFIX_SENSITIVE_KEYS : [];
     this.paths = listOption(options.paths, 'redaction.paths').map((p, i) => compilePath(p, i));
+    this.trackPaths = this.paths.length > 0;
     const detectors = listOption(options.detectors, 'redaction.detectors');
     detectors.forEach((d, i) => {
       const ok = typeof d === 'object' && d !== null && typeof (d as ValueDetector).replace === 'function';
@@ -62,8 +87,14 @@ export class Redactor {
         );
       }
     });
-    this.detectors = [...DEFAULT_VALUE_DETECTORS, ...(detectors as ValueDetector[])];
+    this.userDetectors = detectors as ValueDetector[];
     this.minScanLength = detectors.length > 0 ? 0 : MIN_SECRET_TEXT;
+    this.scanQueries = this.exactKeys.size > 0;
+    this.pathsOnly = this.exactKeys.size === 0 && !this.builtInDetectors && detectors.length === 0;
+    this.compiledPaths =
+      this.pathsOnly && this.paths.every((p) => !p.includes('*'))
+        ? compileInPlaceStringify(this.paths)
+        : undefined;
     this.maxDepth = positiveInt(options.maxDepth, 16, 'redaction.maxDepth');
     this.maxArrayLength = positiveInt(options.maxArrayLength, 100, 'redaction.maxArrayLength');
     this.maxStringLength = positiveInt(options.maxStringLength, 8192, 'redaction.maxStringLength');
@@ -100,6 +131,26 @@ export class Redactor {
   }
 
   /**
+   * The redacted value as a JSON string: what a log line or a body needs. With only explicit
+   * paths (`builtInKeys: false`, `builtInDetectors: false`, no keys or detectors of your own)
+   * the paths are censored in place and restored after `JSON.stringify`, as fast-redact does;
+   * otherwise this is `JSON.stringify(redact(value))`.
+   */
+  stringify(value: unknown): string {
+    if (this.compiledPaths) {
+      try {
+        return this.compiledPaths(value, this.censorOriginal);
+      } catch {
+        // Frozen objects, BigInts, cycles: the copying walk below handles them.
+      }
+    } else if (this.pathsOnly) {
+      const inPlace = this.stringifyInPlace(value);
+      if (inPlace !== undefined) return inPlace;
+    }
+    return JSON.stringify(this.redact(value)) ?? 'null';
+  }
+
+  /**
    * What a sensitive value is replaced with: the censor, or in HMAC mode
    * `[REDACTED:<keyed hash>]` for strings and numbers, so equal values stay correlatable.
    */
@@ -121,7 +172,10 @@ export class Redactor {
       text.length > this.maxStringLength
         ? `${text.slice(0, this.maxStringLength)}…[${text.length - this.maxStringLength} more chars]`
         : text;
-    for (const d of this.detectors) {
+    if (this.builtInDetectors && out.length >= MIN_DETECTOR_TEXT && BUILT_IN_HINT.test(out)) {
+      for (const d of DEFAULT_VALUE_DETECTORS) out = d.replace(out, this.censor);
+    }
+    for (const d of this.userDetectors) {
       try {
         const replaced = d.replace(out, this.censor);
         out = typeof replaced === 'string' ? replaced : this.censor;
@@ -130,7 +184,7 @@ export class Redactor {
         return this.censor;
       }
     }
-    if (out.includes('=') && (out.includes('?') || out.includes('&'))) {
+    if (this.scanQueries && out.includes('=') && (out.includes('?') || out.includes('&'))) {
       out = out.replace(QUERY_PAIR, (m, sep: string, key: string, value: string) =>
         this.isSensitiveKey(safeDecode(key)) ? `${sep}${key}=${this.censorValue(value)}` : m,
       );
@@ -146,8 +200,11 @@ export class Redactor {
   private walk(value: unknown, depth: number, path: string[], ancestors: Set<object>): unknown {
     if (typeof value === 'string') return this.redactString(value);
     if (value === null || typeof value !== 'object') {
-      if (typeof value === 'number') return looksLikeCardNumber(value) ? this.censor : value;
-      if (typeof value === 'bigint') return looksLikeCardNumber(value) ? this.censor : value.toString();
+      if (typeof value === 'number')
+        return this.builtInDetectors && looksLikeCardNumber(value) ? this.censor : value;
+      if (typeof value === 'bigint') {
+        return this.builtInDetectors && looksLikeCardNumber(value) ? this.censor : value.toString();
+      }
       return typeof value === 'function' || typeof value === 'symbol' ? `[${typeof value}]` : value;
     }
     if (ancestors.has(value)) return '[Circular]';
@@ -164,10 +221,12 @@ export class Redactor {
       if (depth >= this.maxDepth) return '[Truncated]';
       if (value instanceof Error) return this.errorToObject(value, depth, path, ancestors, 0);
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        path.push(key);
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (this.trackPaths) path.push(key);
         out[key] = this.walkMember(value, key, depth, path, ancestors);
-        path.pop();
+        if (this.trackPaths) path.pop();
       }
       return out;
     } catch {
@@ -186,7 +245,8 @@ export class Redactor {
     ancestors: Set<object>,
   ): unknown {
     const value = readProperty(owner, key);
-    if (this.isSensitiveKey(key) || this.isRedactedPath(path)) return this.censorValue(value);
+    if (this.isSensitiveKey(key) || (this.trackPaths && this.isRedactedPath(path)))
+      return this.censorValue(value);
     return this.walk(value, depth + 1, path, ancestors);
   }
 
@@ -194,12 +254,16 @@ export class Redactor {
     const n = Math.min(value.length, this.maxArrayLength);
     const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      path.push(String(i));
       const item = readProperty(value, i);
-      out[i] = this.isRedactedPath(path)
-        ? this.censorValue(item)
-        : this.walk(item, depth + 1, path, ancestors);
-      path.pop();
+      if (this.trackPaths) {
+        path.push(String(i));
+        out[i] = this.isRedactedPath(path)
+          ? this.censorValue(item)
+          : this.walk(item, depth + 1, path, ancestors);
+        path.pop();
+      } else {
+        out[i] = this.walk(item, depth + 1, path, ancestors);
+      }
     }
     if (value.length > n) out.push(`[${value.length - n} more items]`);
     return out;
@@ -224,8 +288,7 @@ export class Redactor {
       keys = [];
     }
     for (const key of keys) {
-      if (key === 'message' || key === 'stack' || key === 'cause' || key === 'type' || key === 'name')
-        continue;
+      if (ERROR_OWN_KEYS.has(key)) continue;
       path.push(key);
       // Database drivers (PGlite, some ORMs) attach the statement's bound values to errors.
       out[key] = ERROR_VALUE_KEYS.has(key)
@@ -247,13 +310,63 @@ export class Redactor {
   }
 
   private isRedactedPath(path: readonly string[]): boolean {
-    if (this.paths.length === 0) return false;
     outer: for (const p of this.paths) {
       if (p.length !== path.length) continue;
       for (let i = 0; i < p.length; i++) if (p[i] !== '*' && p[i] !== path[i]) continue outer;
       return true;
     }
     return false;
+  }
+
+  /** Censors the paths in place, stringifies, and restores; undefined when that cannot be done. */
+  private stringifyInPlace(value: unknown): string | undefined {
+    // Flat triples (owner, key, original), so restoring allocates nothing per path.
+    const undo: unknown[] = [];
+    try {
+      const paths = this.paths;
+      for (let p = 0; p < paths.length; p++) this.censorPath(value, paths[p], 0, undo);
+      return JSON.stringify(value) ?? 'null';
+    } catch {
+      // Frozen objects, setters that refuse, BigInts, cycles: the copying walk handles them.
+      return undefined;
+    } finally {
+      for (let i = undo.length - 3; i >= 0; i -= 3) {
+        try {
+          (undo[i] as Record<string, unknown>)[undo[i + 1] as string] = undo[i + 2];
+        } catch {
+          // Nothing was changed where assignment fails.
+        }
+      }
+    }
+  }
+
+  private censorPath(node: unknown, path: readonly string[], i: number, undo: unknown[]): void {
+    let owner = node;
+    // Plain segments: walk straight down; a wildcard branches.
+    for (; i < path.length - 1; i++) {
+      if (owner === null || typeof owner !== 'object') return;
+      const segment = path[i];
+      if (segment === '*') {
+        for (const key of Object.keys(owner))
+          this.censorPath((owner as Record<string, unknown>)[key], path, i + 1, undo);
+        return;
+      }
+      owner = (owner as Record<string, unknown>)[segment];
+    }
+    if (owner === null || typeof owner !== 'object') return;
+    const target = owner as Record<string, unknown>;
+    const last = path[i];
+    if (last === '*') {
+      for (const key of Object.keys(target)) this.censorMember(target, key, undo);
+    } else if (Object.prototype.hasOwnProperty.call(target, last)) {
+      this.censorMember(target, last, undo);
+    }
+  }
+
+  private censorMember(owner: Record<string, unknown>, key: string, undo: unknown[]): void {
+    const original = owner[key];
+    undo.push(owner, key, original);
+    owner[key] = this.hmacKey ? this.censorValue(original) : this.censor;
   }
 }
 
@@ -303,4 +416,10 @@ function looksLikeCardNumber(value: number | bigint): boolean {
   if (typeof value === 'number' && (!Number.isInteger(value) || Math.abs(value) < 1e12)) return false;
   const digits = (value < 0 ? -value : value).toString();
   return digits.length >= 13 && digits.length <= 19 && luhn(digits);
+}
+
+function flag(value: unknown, option: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw new FaultlineConfigError(option, 'must be a boolean');
+  return value;
 }
