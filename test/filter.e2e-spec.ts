@@ -17,6 +17,13 @@ import {
   ServiceUnavailableError,
 } from 'nestjs-faultline';
 import { startFixture, type FixtureApp } from './support/fixture-app';
+import { LogCapture } from './support/log-capture';
+
+const quietLogging = () => ({
+  format: 'json' as const,
+  useAsNestLogger: false,
+  destination: new LogCapture(),
+});
 
 class UpstreamError extends Error {}
 class MaintenanceError extends AppError {
@@ -265,13 +272,17 @@ describe('exception filter on a fixture app', () => {
 
     it('accepts forRootAsync with a factory, and validates what it returns', async () => {
       const f = await startFixture([FixtureController], {
-        module: ErrorHandlingModule.forRootAsync({ useFactory: () => ({ retryAfterSeconds: 9 }) }),
+        module: ErrorHandlingModule.forRootAsync({
+          useFactory: () => ({ retryAfterSeconds: 9, logging: quietLogging() }),
+        }),
       });
       expect((await f.http().get('/unavailable')).headers['retry-after']).toBe('9');
       await f.close();
       await expect(
         startFixture([], {
-          module: ErrorHandlingModule.forRootAsync({ useFactory: () => ({ retryAfterSeconds: -1 }) }),
+          module: ErrorHandlingModule.forRootAsync({
+            useFactory: () => ({ retryAfterSeconds: -1, logging: quietLogging() }),
+          }),
         }),
       ).rejects.toThrow(/retryAfterSeconds/);
     });

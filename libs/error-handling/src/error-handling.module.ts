@@ -10,7 +10,7 @@ import {
   type PipeTransform,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -28,7 +28,6 @@ import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
 import { LOGGING_RUNTIME } from './logging/logging.internal-constants';
-import { RequestContextInterceptor } from './logging/request-context.interceptor';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
 import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './redaction/validation.pipe';
@@ -68,7 +67,6 @@ const PROVIDERS: Provider[] = [
   LogChannels,
   ProblemDetailsFilter,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
-  { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
   {
     provide: APP_PIPE,
     useFactory: (o: ResolvedOptions) =>

@@ -39,6 +39,9 @@ const FAILSAFE_BODY = (requestId: string | undefined): string =>
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly languages: string[];
   private readonly incomingIdHeader: string;
+  private get express(): boolean {
+    return this.adapterHost.httpAdapter?.getType() === 'express';
+  }
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -123,7 +126,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         String(mapped.retryAfterSeconds ?? this.options.retryAfterSeconds),
       );
     }
-    adapter.reply(res, body, mapped.status);
+    if (this.express) {
+      // Straight to the response: an error body needs no ETag, no charset sniffing, no freshness check.
+      adapter.status(res, mapped.status);
+      adapter.setHeader(res, 'Content-Length', String(Buffer.byteLength(body)));
+      adapter.end(res, body);
+    } else {
+      adapter.reply(res, body, mapped.status);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { describeType, safeString } from '../errors/safe-access';
 import { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
@@ -35,8 +36,9 @@ export class FailureLog {
       return;
     }
     if (runtime) {
-      const logger = currentRequestLogger() ?? runtime.root;
-      logger[failure.level](runtime.lines.failureLine(req, failure), 'request failed');
+      const bound = this.requestLogger();
+      const logger = bound ?? runtime.root;
+      logger[failure.level](runtime.lines.failureLine(req, failure, bound === undefined), 'request failed');
       return;
     }
     const line = escapeControl(
@@ -53,9 +55,10 @@ export class FailureLog {
   filterFailed(original: unknown, filterError: unknown, requestId: string | undefined): void {
     const err = this.redactor.redactError(filterError);
     if (this.runtime) {
-      const logger = currentRequestLogger() ?? this.runtime.root;
-      logger.error(
-        { [ALREADY_REDACTED]: true, requestId, originalType: describeType(original), err },
+      const bound = this.requestLogger();
+      const fields = { [ALREADY_REDACTED]: true, originalType: describeType(original), err };
+      (bound ?? this.runtime.root).error(
+        bound ? fields : { ...fields, requestId },
         'exception filter failed',
       );
       return;
@@ -67,6 +70,14 @@ export class FailureLog {
       ),
       typeof err.stack === 'string' ? err.stack : undefined,
     );
+  }
+
+  /**
+   * The request's own logger, in `own` mode. An application-owned LoggerModule's loggers carry
+   * its serializers and raw bindings, so Faultline's lines go through Faultline's root instead.
+   */
+  private requestLogger(): Logger | undefined {
+    return this.runtime?.mode === 'own' ? currentRequestLogger() : undefined;
   }
 
   private message(value: unknown): string {

@@ -2,3 +2,4 @@ export type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.o
 export { LogChannels, type ChannelLevel, type ChannelLogger } from './log-channels.service';
 export { FailureLog } from './failure-log.service';
 export { escapeControl } from './escape-control';
+export type { FailureLevel, LoggedRequest, RequestFailure } from './request-context';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
 import { Redactor } from '../redaction/redactor';
+import { escapeControl } from './escape-control';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
 import type { LogChannelName } from './logging.options';
 import type { LoggingRuntime } from './logging-runtime';
@@ -48,13 +49,14 @@ export class LogChannels {
       const runtime = this.runtime;
       if (runtime) {
         const base = runtime.channels[name];
-        const context = currentRequestLogger();
+        // An application-owned LoggerModule's request loggers carry its raw bindings: not used.
+        const context = runtime.mode === 'own' ? currentRequestLogger() : undefined;
         const logger = context ? context.child({ channel: name }, { level: base.level }) : base;
         logger[level](clean, message);
         return;
       }
       const nest = new NestLogger(name);
-      const text = `${message} ${JSON.stringify(clean)}`;
+      const text = escapeControl(`${message} ${JSON.stringify(clean)}`);
       if (level === 'error') nest.error(text);
       else if (level === 'warn') nest.warn(text);
       else if (level === 'debug') nest.debug(text);

@@ -16,7 +16,7 @@ export interface FileLogOptions {
    */
   level?: Level;
   /**
-   * Rotate when the file reaches this size (`'100m'`, `'1g'`, or bytes).
+   * Rotate when the file reaches this size: `'500k'`, `'100m'`, `'1g'`; a plain number means MB.
    * @default '100m'
    */
   size?: string | number;
@@ -26,7 +26,8 @@ export interface FileLogOptions {
    */
   frequency?: 'daily' | 'hourly' | number;
   /**
-   * How many rotated files to keep. With daily rotation that is days, unless a day outgrows `size`.
+   * How many rotated files to keep besides the active one (counted among the files this process
+   * wrote). With daily rotation that is days, unless a day outgrows `size`.
    * @default 30
    */
   retain?: number;

@@ -37,6 +37,28 @@ export interface LoggedRequest {
   [REQUEST_FAILURE]?: RequestFailure;
 }
 
+/** Set on a request's loggers (and so, through the prototype, on their children): the request. */
+export const LOGGER_REQUEST = Symbol.for('faultline.loggerRequest');
+
+let handedOff: LoggedRequest | undefined;
+
+/**
+ * pino-http calls `genReqId(req)` and then, synchronously, creates the request's logger with
+ * `child()`. The request is handed over here and taken by pino's `onChild` hook, which tags the
+ * new logger with it: every line of the request can then add `userId` and `ip` as they become
+ * known, without an interceptor on the hot path.
+ */
+export function handOffRequest(req: LoggedRequest): void {
+  handedOff = req;
+}
+
+/** Takes the request handed over by {@link handOffRequest}, if any. */
+export function takeHandedOffRequest(): LoggedRequest | undefined {
+  const req = handedOff;
+  handedOff = undefined;
+  return req;
+}
+
 /** The logger bound to the request being handled (with its requestId), if any. */
 export function currentRequestLogger(): Logger | undefined {
   return storage.getStore()?.logger as Logger | undefined;

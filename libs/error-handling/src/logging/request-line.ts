@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Options } from 'pino-http';
-import { describeType } from '../errors/safe-access';
+import { describeType, safeGet, safeString } from '../errors/safe-access';
 import { ensureRequestId } from '../filter/request-id';
 import type { Redactor } from '../redaction/redactor';
 import {
   ALREADY_REDACTED,
+  handOffRequest,
   OWN_REQUEST_LINE,
   REQUEST_FAILURE,
   type FailureLevel,
@@ -38,13 +39,19 @@ export class RequestLineBuilder {
     return {
       logger: root,
       wrapSerializers: false,
-      quietReqLogger: true,
-      quietResLogger: true,
-      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+      // pino-http binds the raw request to the request's child logger under `customAttributeKeys.req`.
+      // Naming that key `requestId` and serializing the request to its id gives every line of the
+      // request a top-level `requestId` with one child logger per request, and pino never
+      // stringifies the IncomingMessage itself.
+      quietReqLogger: false,
+      quietResLogger: false,
+      customAttributeKeys: { req: 'requestId', responseTime: 'durationMs' },
+      serializers: { requestId: requestIdOf },
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const request = req as LoggedRequest;
         const id = ensureRequestId(request, incoming);
-        request[OWN_REQUEST_LINE] = !quiet.has(pathOf(request));
+        request[OWN_REQUEST_LINE] = quiet.size === 0 || !quiet.has(pathOf(request));
+        handOffRequest(request);
         res.setHeader(this.requestIdHeader, id);
         return id;
       },
@@ -88,10 +95,13 @@ export class RequestLineBuilder {
     return line;
   }
 
-  /** A line for a failure whose request has no request line of Faultline's. */
-  failureLine(req: LoggedRequest, failure: RequestFailure): LogLine {
+  /**
+   * A line for a failure whose request has no request line of Faultline's; `withRequestId` when
+   * the logger writing it is not bound to the request already.
+   */
+  failureLine(req: LoggedRequest, failure: RequestFailure, withRequestId: boolean): LogLine {
     const line = this.base(req, failure.status);
-    line.requestId = typeof req.id === 'number' ? String(req.id) : req.id;
+    if (withRequestId) line.requestId = typeof req.id === 'number' ? String(req.id) : req.id;
     this.addFailure(line, req, failure);
     return line;
   }
@@ -128,9 +138,16 @@ export class RequestLineBuilder {
     if (typeof exception !== 'object' || exception === null) {
       return { type: describeType(exception), message: this.redactor.redactString(safeText(exception)) };
     }
-    const err = this.redactor.redactError(exception);
     // An expected failure is a client's mistake: what and why is enough, not where.
-    return expected ? { type: err.type, message: err.message, code: err.code } : err;
+    if (expected) {
+      const message = safeString(exception, 'message');
+      const code = safeGet(exception, 'code');
+      const err: Record<string, unknown> = { type: describeType(exception) };
+      if (message !== undefined) err.message = this.redactor.redactString(message);
+      if (typeof code === 'string' || typeof code === 'number') err.code = code;
+      return err;
+    }
+    return this.redactor.redactError(exception);
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
@@ -168,4 +185,9 @@ function safeText(value: unknown): string {
   } catch {
     return `[${describeType(value)}]`;
   }
+}
+
+/** The `requestId` serializer: a request becomes its id; an id stays as it is. */
+function requestIdOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (value as LoggedRequest).id : value;
 }

@@ -3,7 +3,12 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
-import { ALREADY_REDACTED } from './request-context';
+import {
+  ALREADY_REDACTED,
+  LOGGER_REQUEST,
+  type LoggedRequest,
+  takeHandedOffRequest,
+} from './request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
@@ -24,8 +29,19 @@ export function createRootLogger(o: ResolvedLogging, redactor: Redactor): Logger
     },
     hooks: {
       ...o.pino.hooks,
-      logMethod: redactionHook(redactor, o.format === 'pretty', o.pino.hooks?.logMethod),
+      logMethod: redactionHook(redactor, o.format === 'pretty', o.pino.hooks?.logMethod, o.pino.messageKey),
     },
+    onChild: (child) => {
+      const req = takeHandedOffRequest();
+      if (req) (child as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = req;
+      o.pino.onChild?.(child);
+    },
+    mixin: requestContextMixin(o, o.pino.mixin),
+    // Lines with nothing to add keep their own object: no copy on the hot path.
+    mixinMergeStrategy:
+      o.pino.mixinMergeStrategy ??
+      ((mergeObject, mixinObject) =>
+        mixinObject === NO_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject)),
   };
   return pino(options, destination(o));
 }
@@ -35,16 +51,24 @@ export function redactionHook(
   redactor: Redactor,
   escapeMessages: boolean,
   next?: LogMethodHook,
+  messageKey = 'msg',
 ): LogMethodHook {
   return function logMethod(this: Logger, args, method, level) {
     const list = args as unknown[];
-    for (let i = 0; i < list.length; i++) {
+    const first = list[0];
+    // Lines Faultline built itself are redacted already, their messages are constants.
+    const built = typeof first === 'object' && first !== null && ALREADY_REDACTED in first;
+    for (let i = built ? list.length : 0; i < list.length; i++) {
       const arg = list[i];
       if (typeof arg === 'string') {
         const clean = redactor.redactString(arg);
         list[i] = escapeMessages ? escapeControl(clean) : clean;
       } else if (typeof arg === 'object' && arg !== null && !(ALREADY_REDACTED in arg)) {
-        list[i] = redactor.redact(arg);
+        const clean = redactor.redact(arg) as Record<string, unknown>;
+        // pino-pretty prints the message key raw: a message given inside the object is escaped too.
+        const message = clean[messageKey];
+        if (escapeMessages && typeof message === 'string') clean[messageKey] = escapeControl(message);
+        list[i] = clean;
       }
     }
     if (next) return next.call(this, args, method, level);
@@ -52,9 +76,43 @@ export function redactionHook(
   };
 }
 
+type Mixin = NonNullable<LoggerOptions['mixin']>;
+const NO_FIELDS = Object.freeze({});
+
+/**
+ * Adds `userId` (once a guard has set `req.user`) and `ip` to every line written through a
+ * request's logger; request and failure lines carry them already.
+ */
+function requestContextMixin(o: ResolvedLogging, next: Mixin | undefined): Mixin {
+  return (mergeObject, level, logger) => {
+    const own = next ? next(mergeObject, level, logger) : NO_FIELDS;
+    const req = (logger as unknown as Record<symbol, LoggedRequest | undefined> | undefined)?.[
+      LOGGER_REQUEST
+    ];
+    if (!req || ALREADY_REDACTED in mergeObject) return own;
+    let userId: string | number | undefined;
+    try {
+      userId = o.userId(req);
+    } catch {
+      userId = undefined;
+    }
+    const fields: Record<string, unknown> = userId === undefined ? { ip: req.ip } : { userId, ip: req.ip };
+    return next ? { ...fields, ...own } : fields;
+  };
+}
+
 function destination(o: ResolvedLogging): DestinationStream {
   const main = o.format === 'pretty' ? prettyStream(o.destination) : (o.destination ?? pino.destination(1));
   if (!o.file) return main;
+  try {
+    require.resolve('pino-roll');
+  } catch {
+    throw new FaultlineConfigError(
+      'logging.file',
+      'needs the pino-roll package, which is not installed',
+      'Install pino-roll, or remove logging.file',
+    );
+  }
   const file = pino.transport({
     target: 'pino-roll',
     options: {

@@ -592,3 +592,36 @@ describe('Redactor and numbers', () => {
     );
   });
 });
+
+describe('Redactor odds and ends', () => {
+  it('rejects an unknown redaction option, naming it', () => {
+    expect(configError({ kyes: ['phone'] } as RedactionOptions).option).toBe('redaction.kyes');
+  });
+
+  it('appends the HMAC to a censor that does not end in a bracket', () => {
+    const redactor = new Redactor({
+      censor: '***',
+      hmac: { key: 'a-test-key-of-32-characters-long', length: 8 },
+    });
+    expect(redactor.redact({ token: 'x' }).token).toMatch(/^\*\*\*:[0-9a-f]{8}$/);
+  });
+
+  it('writes a Map as an object and a Set as an array, redacted', () => {
+    const redactor = new Redactor();
+    const out = redactor.redact({
+      m: new Map<string, unknown>([
+        ['password', 'pw'],
+        ['name', 'ann'],
+      ]),
+      s: new Set(['a', 'b']),
+    });
+    expect(out).toEqual({ m: { password: R, name: 'ann' }, s: ['a', 'b'] });
+  });
+
+  it('redacts the message line of a stack trace and keeps its frames', () => {
+    const error = new Error(`token leak: Bearer ${'x'.repeat(20)}`);
+    const stack = new Redactor().redactError(error).stack as string;
+    expect(stack.split('\n')[0]).toBe('Error: token leak: Bearer [REDACTED]');
+    expect(stack).toContain('redactor.spec.ts');
+  });
+});

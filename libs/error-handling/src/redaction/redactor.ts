@@ -16,6 +16,20 @@ const MIN_DETECTOR_TEXT = 13;
  * JWT, a PEM key, an auth-scheme credential or a card number.
  */
 const BUILT_IN_HINT = /eyJ|PRIVATE KEY|bearer\s|basic\s|token\s|\d{4}/i;
+const REDACTION_OPTIONS = [
+  'keys',
+  'paths',
+  'censor',
+  'detectors',
+  'builtInKeys',
+  'builtInDetectors',
+  'maxDepth',
+  'maxArrayLength',
+  'maxStringLength',
+  'hmac',
+];
+/** Where a V8 stack trace's frames begin. */
+const STACK_FRAME = /\n\s+at /;
 /** Members of an Error already written as type, message, stack and cause. */
 const ERROR_OWN_KEYS = new Set(['message', 'stack', 'cause', 'type', 'name']);
 const KEY_CACHE_LIMIT = 10_000;
@@ -59,6 +73,15 @@ export class Redactor {
   private readonly minScanLength: number;
 
   constructor(options: RedactionOptions = {}) {
+    for (const key of Object.keys(options)) {
+      if (!REDACTION_OPTIONS.includes(key)) {
+        throw new FaultlineConfigError(
+          `redaction.${key}`,
+          'is not a redaction option',
+          `Known: ${REDACTION_OPTIONS.join(', ')}`,
+        );
+      }
+    }
     if (options.censor !== undefined && typeof options.censor !== 'string') {
       throw new FaultlineConfigError('redaction.censor', 'must be a string');
     }
@@ -162,7 +185,8 @@ export class Redactor {
       return this.censor;
     }
     const digest = createHmac('sha256', this.hmacKey).update(String(value)).digest('hex');
-    return `${this.censor.replace(/\]$/, '')}:${digest.slice(0, this.hmacLength)}]`;
+    const hash = digest.slice(0, this.hmacLength);
+    return this.censor.endsWith(']') ? `${this.censor.slice(0, -1)}:${hash}]` : `${this.censor}:${hash}`;
   }
 
   /** Redacts secrets inside one string: detectors, then sensitive query parameters. */
@@ -190,6 +214,16 @@ export class Redactor {
       );
     }
     return out;
+  }
+
+  /**
+   * A stack trace: the text before the first frame (`Type: message`, where secrets can be) is
+   * redacted; the frames themselves are code locations and are kept as they are.
+   */
+  redactStack(stack: string): string {
+    const firstFrame = stack.search(STACK_FRAME);
+    if (firstFrame === -1) return this.redactString(stack);
+    return this.redactString(stack.slice(0, firstFrame)) + stack.slice(firstFrame);
   }
 
   /** An Error as a plain, redacted object: type, message, code, stack, own fields, cause chain. */
@@ -220,6 +254,8 @@ export class Redactor {
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
       if (depth >= this.maxDepth) return '[Truncated]';
       if (value instanceof Error) return this.errorToObject(value, depth, path, ancestors, 0);
+      if (value instanceof Map) return this.walk(Object.fromEntries(value), depth, path, ancestors);
+      if (value instanceof Set) return this.walk([...value], depth, path, ancestors);
       const out: Record<string, unknown> = {};
       const keys = Object.keys(value);
       for (let i = 0; i < keys.length; i++) {
@@ -280,7 +316,7 @@ export class Redactor {
     const message = safeString(error, 'message');
     if (message !== undefined) out.message = this.redactString(message);
     const stack = safeString(error, 'stack');
-    if (stack !== undefined) out.stack = this.redactString(stack);
+    if (stack !== undefined) out.stack = this.redactStack(stack);
     let keys: string[] = [];
     try {
       keys = typeof error === 'object' && error !== null ? Object.keys(error) : [];

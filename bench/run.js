@@ -1,0 +1,270 @@
+'use strict';
+// The benchmark driver: starts every app, runs autocannon against each in turn (A B C …, round
+// after round), and writes bench/results.md and bench/results.json.
+//   npm run bench          3 rounds of 5 s per app and scenario (under 10 minutes)
+//   npm run bench:quick    3 rounds of 1 s (under 2 minutes)
+// BENCH_PIN=1 pins the apps to core 0 and autocannon to core 1 with taskset.
+const { execFileSync, spawn } = require('node:child_process');
+const { closeSync, openSync, readFileSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const { join } = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+
+const ROOT = join(__dirname, '..');
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 5));
+const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 1 : 2));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const PIN = process.env.BENCH_PIN === '1';
+const BASELINE = 'nest-pino';
+
+const only = (list, variable) => {
+  const wanted = process.env[variable]?.split(',');
+  return wanted ? list.filter((x) => wanted.includes(x.id) || x.id === BASELINE) : list;
+};
+
+/** The apps, in the order each round visits them (BENCH_APPS=a,b narrows them; the baseline stays). */
+const ALL_APPS = [
+  { id: 'node-http', label: 'bare node:http' },
+  { id: 'nest', label: 'bare NestJS (Express)' },
+  { id: 'nest-pino', label: 'NestJS + nestjs-pino' },
+  { id: 'nest-pino-sentry', label: 'NestJS + nestjs-pino + @sentry/nestjs' },
+  { id: 'faultline', label: 'Faultline (everything on)' },
+  { id: 'faultline-minimal', label: 'Faultline minimal (filter only)' },
+];
+const APPS = only(ALL_APPS, 'BENCH_APPS');
+
+/** The scenarios: a request and the only status it may get (BENCH_SCENARIOS=ok,boom narrows them). */
+const ALL_SCENARIOS = [
+  { id: 'ok', label: 'happy path: GET /ok', path: '/ok', status: 200 },
+  { id: 'missing', label: '404: GET /missing', path: '/missing', status: 404 },
+  { id: 'boom', label: '500: GET /boom', path: '/boom', status: 500 },
+  {
+    id: 'validation',
+    label: '400: POST /items (invalid)',
+    path: '/items',
+    status: 400,
+    method: 'POST',
+    body: JSON.stringify({ name: '', quantity: 0 }),
+  },
+];
+const SCENARIOS = only(ALL_SCENARIOS, 'BENCH_SCENARIOS');
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function cpuSeconds(pid) {
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function pinned(core, command, args) {
+  return PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
+
+async function waitForPort(port, child, name) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ok`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} did not answer on port ${port}`);
+}
+
+function startProcess(script, port, env) {
+  const devNull = openSync('/dev/null', 'w');
+  const [command, args] = pinned(0, process.execPath, [script]);
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...env },
+    stdio: ['ignore', devNull, 'pipe'],
+  });
+  closeSync(devNull);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  child.stderrText = () => stderr;
+  return child;
+}
+
+function autocannon(url, scenario, duration) {
+  const args = [
+    join(ROOT, 'node_modules/autocannon/autocannon.js'),
+    '-c', String(CONNECTIONS),
+    '-d', String(duration),
+    '-j',
+  ];
+  if (scenario.method) args.push('-m', scenario.method, '-H', 'content-type=application/json', '-b', scenario.body);
+  args.push(url);
+  const [command, commandArgs] = pinned(1, process.execPath, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d.toString()));
+    child.stderr.on('data', (d) => (err += d.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon failed (${code}): ${err}`));
+      try {
+        resolve(JSON.parse(out));
+      } catch (e) {
+        reject(new Error(`autocannon printed no JSON: ${out} ${err}`));
+      }
+    });
+  });
+}
+
+async function measure(app, scenario, duration) {
+  const before = cpuSeconds(app.child.pid);
+  const result = await autocannon(`http://127.0.0.1:${app.port}${scenario.path}`, scenario, duration);
+  const cpu = cpuSeconds(app.child.pid) - before;
+  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
+  const total = Object.values(codes).reduce((a, b) => a + b, 0);
+  const wrong = total - (codes[String(scenario.status)] ?? 0);
+  if (total === 0 || wrong > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `${app.id} ${scenario.id}: expected only ${scenario.status}, got ${JSON.stringify(codes)}, ` +
+        `errors ${result.errors}, timeouts ${result.timeouts}\n${app.child.stderrText()}`,
+    );
+  }
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    cpuUsPerRequest: (cpu / total) * 1e6,
+    requests: total,
+    codes,
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function version(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  } catch {
+    return 'n/a';
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+
+  const receiverPort = 39100;
+  const receiver = startProcess(join(__dirname, 'sentry-receiver.js'), receiverPort, {});
+  const apps = APPS.map((app, i) => {
+    const port = 39101 + i;
+    const env = app.id === 'nest-pino-sentry' ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
+    return { ...app, port, child: startProcess(join(ROOT, 'dist/bench/apps', `${app.id}.js`), port, env) };
+  });
+  const stopAll = () => [receiver, ...apps.map((a) => a.child)].forEach((c) => c.exitCode === null && c.kill());
+  process.on('exit', stopAll);
+  try {
+    await Promise.all(apps.map((a) => waitForPort(a.port, a.child, a.id)));
+
+    process.stdout.write(`warming up (${WARMUP} s per app and scenario)\n`);
+    for (const scenario of SCENARIOS) for (const app of apps) await measure(app, scenario, WARMUP);
+
+    const runs = {};
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const scenario of SCENARIOS) {
+        for (const app of apps) {
+          const r = await measure(app, scenario, DURATION);
+          ((runs[scenario.id] ??= {})[app.id] ??= []).push(r);
+          process.stdout.write(
+            `round ${round} ${scenario.id.padEnd(10)} ${app.id.padEnd(18)} ` +
+              `${Math.round(r.rps).toString().padStart(6)} req/s  p99 ${r.p99} ms  ${r.cpuUsPerRequest.toFixed(0)} us CPU/req\n`,
+          );
+        }
+      }
+    }
+    write(runs, (Date.now() - started) / 1000);
+  } finally {
+    stopAll();
+  }
+}
+
+function write(runs, seconds) {
+  const scenarios = SCENARIOS.map((s) => {
+    const apps = APPS.map((app) => {
+      const list = runs[s.id][app.id];
+      const base = runs[s.id][BASELINE];
+      return {
+        app: app.id,
+        label: app.label,
+        rps: median(list.map((r) => r.rps)),
+        p99: median(list.map((r) => r.p99)),
+        cpuUsPerRequest: median(list.map((r) => r.cpuUsPerRequest)),
+        // Ratios are taken within each round, then the median: noise between rounds cancels.
+        rpsRatio: median(list.map((r, i) => r.rps / base[i].rps)),
+        p99Ratio: median(list.map((r, i) => r.p99 / base[i].p99)),
+        cpuRatio: median(list.map((r, i) => r.cpuUsPerRequest / base[i].cpuUsPerRequest)),
+        rounds: list,
+      };
+    });
+    return { scenario: s.id, label: s.label, expectedStatus: s.status, apps };
+  });
+  const machine = {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    pinned: PIN,
+  };
+  const versions = Object.fromEntries(
+    ['@nestjs/core', '@nestjs/platform-express', 'nestjs-pino', 'pino', 'pino-http', '@sentry/nestjs', 'autocannon'].map((p) => [
+      p,
+      version(p),
+    ]),
+  );
+  versions['nestjs-faultline'] = JSON.parse(readFileSync(join(ROOT, 'libs/error-handling/package.json'), 'utf8')).version;
+  const settings = { rounds: ROUNDS, durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, quick: QUICK };
+  const date = new Date().toISOString();
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify({ date, machine, versions, settings, seconds, scenarios }, null, 2)}\n`);
+
+  const lines = [
+    '# Benchmark results',
+    '',
+    `${date} · ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}` +
+      `${PIN ? ', apps pinned to core 0 and autocannon to core 1' : ', not pinned'}.`,
+    `autocannon -c ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per app and scenario after a ${WARMUP} s warm-up; medians.`,
+    `Ratios compare with ${APPS.find((a) => a.id === BASELINE).label} measured in the same round (median of the per-round ratios).`,
+    `CPU/req is the app process's CPU time over the requests it served. Took ${Math.round(seconds)} s.`,
+    '',
+    `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+  ];
+  for (const s of scenarios) {
+    lines.push(`## ${s.label} (every response ${s.expectedStatus})`, '');
+    lines.push('| app | req/s | vs nest-pino | p99 ms | vs nest-pino | CPU us/req | vs nest-pino |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const a of s.apps) {
+      lines.push(
+        `| ${a.label} | ${Math.round(a.rps).toLocaleString('en')} | ${a.rpsRatio.toFixed(2)}x | ${a.p99} | ` +
+          `${a.p99Ratio.toFixed(2)}x | ${a.cpuUsPerRequest.toFixed(0)} | ${a.cpuRatio.toFixed(2)}x |`,
+      );
+    }
+    lines.push('');
+  }
+  writeFileSync(join(__dirname, 'results.md'), `${lines.join('\n')}\n`);
+  process.stdout.write(`\nwrote bench/results.md and bench/results.json (${Math.round(seconds)} s)\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
