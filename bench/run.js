@@ -1,7 +1,7 @@
 'use strict';
 // The benchmark driver: starts every app, runs autocannon against each in turn (A B C …, round
 // after round), and writes bench/results.md and bench/results.json.
-//   npm run bench          3 rounds of 5 s per app and scenario (under 10 minutes)
+//   npm run bench          3 rounds of 4 s per app and scenario (under 10 minutes)
 //   npm run bench:quick    3 rounds of 1 s (under 2 minutes)
 // BENCH_PIN=1 pins the apps to core 0 and autocannon to core 1 with taskset.
 const { execFileSync, spawn } = require('node:child_process');
@@ -13,8 +13,8 @@ const { setTimeout: sleep } = require('node:timers/promises');
 const ROOT = join(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 5));
-const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 1 : 2));
+const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 4));
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PIN = process.env.BENCH_PIN === '1';
 const BASELINE = 'nest-pino';
@@ -64,13 +64,14 @@ function pinned(core, command, args) {
   return PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
 }
 
-async function waitForPort(port, child, name) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+async function waitForPort(port, child, name, path = '/ok', status = 200) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}: ${child.stderrText()}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/ok`);
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      if (res.status === status) return;
     } catch {
       // not listening yet
     }
@@ -97,11 +98,15 @@ function startProcess(script, port, env) {
 function autocannon(url, scenario, duration) {
   const args = [
     join(ROOT, 'node_modules/autocannon/autocannon.js'),
-    '-c', String(CONNECTIONS),
-    '-d', String(duration),
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(duration),
     '-j',
   ];
-  if (scenario.method) args.push('-m', scenario.method, '-H', 'content-type=application/json', '-b', scenario.body);
+  if (scenario.method)
+    args.push('-m', scenario.method, '-H', 'content-type=application/json', '-b', scenario.body);
+  for (const header of scenario.headers ?? []) args.push('-H', header);
   args.push(url);
   const [command, commandArgs] = pinned(1, process.execPath, args);
   return new Promise((resolve, reject) => {
@@ -125,7 +130,9 @@ async function measure(app, scenario, duration) {
   const before = cpuSeconds(app.child.pid);
   const result = await autocannon(`http://127.0.0.1:${app.port}${scenario.path}`, scenario, duration);
   const cpu = cpuSeconds(app.child.pid) - before;
-  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
+  const codes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]),
+  );
   const total = Object.values(codes).reduce((a, b) => a + b, 0);
   const wrong = total - (codes[String(scenario.status)] ?? 0);
   if (total === 0 || wrong > 0 || result.errors > 0 || result.timeouts > 0) {
@@ -159,19 +166,25 @@ function version(pkg) {
 async function main() {
   const started = Date.now();
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
 
   const receiverPort = 39100;
   const receiver = startProcess(join(__dirname, 'sentry-receiver.js'), receiverPort, {});
   const apps = APPS.map((app, i) => {
     const port = 39101 + i;
-    const env = app.id === 'nest-pino-sentry' ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
+    const env =
+      app.id === 'nest-pino-sentry' ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
     return { ...app, port, child: startProcess(join(ROOT, 'dist/bench/apps', `${app.id}.js`), port, env) };
   });
-  const stopAll = () => [receiver, ...apps.map((a) => a.child)].forEach((c) => c.exitCode === null && c.kill());
+  const stopAll = () =>
+    [receiver, ...apps.map((a) => a.child)].forEach((c) => c.exitCode === null && c.kill());
   process.on('exit', stopAll);
   try {
     await Promise.all(apps.map((a) => waitForPort(a.port, a.child, a.id)));
@@ -192,13 +205,91 @@ async function main() {
         }
       }
     }
-    write(runs, (Date.now() - started) / 1000);
+    const audit = await auditScenario();
+
+    process.stdout.write('redaction micro-benchmark\n');
+    const redaction = JSON.parse(
+      execFileSync(process.execPath, [join(__dirname, 'redaction/redaction.bench.js'), '--json'], {
+        cwd: ROOT,
+        env: { ...process.env, ROUNDS: String(Math.max(ROUNDS, 3)), ROUND_MS: QUICK ? '300' : '1000' },
+      }).toString(),
+    );
+    write(runs, redaction, audit, (Date.now() - started) / 1000);
   } finally {
     stopAll();
   }
 }
 
-function write(runs, seconds) {
+/**
+ * The sample app's audited route (POST /notifications/read-all, an UPDATE and an audit event per
+ * request) with audit on and off, alternating round by round. PostgreSQL when it answers on
+ * TEST_DATABASE_URL, so the audit writes leave the app's process; PGlite otherwise.
+ */
+async function auditScenario() {
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let database = 'PGlite';
+  try {
+    execFileSync('pg_isready', ['-q', '-d', databaseUrl]);
+    database = 'PostgreSQL';
+  } catch {
+    // no PostgreSQL here: PGlite in the app's process
+  }
+  const variants = [
+    { id: 'audit-on', env: { AUDIT: '1' } },
+    { id: 'audit-off', env: { AUDIT: '0' } },
+  ].map((v, i) => {
+    const port = 39201 + i;
+    const env = {
+      ...v.env,
+      AUTH_SECRET: 'bench-secret',
+      LOG_FORMAT: 'json',
+      ...(database === 'PostgreSQL' ? { DATABASE_URL: databaseUrl } : {}),
+    };
+    return { ...v, port, child: startProcess(join(ROOT, 'dist/apps/sample/main.js'), port, env) };
+  });
+  try {
+    await Promise.all(variants.map((v) => waitForPort(v.port, v.child, v.id, '/health-check-none', 404)));
+    const scenario = {
+      id: 'audited',
+      path: '/notifications/read-all',
+      status: 200,
+      method: 'POST',
+      body: '{}',
+    };
+    for (const v of variants) {
+      const login = await fetch(`http://127.0.0.1:${v.port}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+      });
+      v.token = (await login.json()).token;
+      await measure(v, { ...scenario, headers: [`authorization=Bearer ${v.token}`] }, WARMUP);
+    }
+    const rounds = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const row = {};
+      for (const v of variants) {
+        row[v.id] = await measure(v, { ...scenario, headers: [`authorization=Bearer ${v.token}`] }, DURATION);
+        process.stdout.write(
+          `round ${round} audited    ${v.id.padEnd(18)} ${Math.round(row[v.id].rps).toString().padStart(6)} req/s\n`,
+        );
+      }
+      rounds.push(row);
+    }
+    return {
+      database,
+      route: 'POST /notifications/read-all',
+      rounds,
+      onRps: median(rounds.map((r) => r['audit-on'].rps)),
+      offRps: median(rounds.map((r) => r['audit-off'].rps)),
+      ratio: median(rounds.map((r) => r['audit-on'].rps / r['audit-off'].rps)),
+    };
+  } finally {
+    for (const v of variants) if (v.child.exitCode === null) v.child.kill();
+  }
+}
+
+function write(runs, redaction, audit, seconds) {
   const scenarios = SCENARIOS.map((s) => {
     const apps = APPS.map((app) => {
       const list = runs[s.id][app.id];
@@ -226,15 +317,32 @@ function write(runs, seconds) {
     pinned: PIN,
   };
   const versions = Object.fromEntries(
-    ['@nestjs/core', '@nestjs/platform-express', 'nestjs-pino', 'pino', 'pino-http', '@sentry/nestjs', 'autocannon'].map((p) => [
-      p,
-      version(p),
-    ]),
+    [
+      '@nestjs/core',
+      '@nestjs/platform-express',
+      'nestjs-pino',
+      'pino',
+      'pino-http',
+      '@sentry/nestjs',
+      'autocannon',
+    ].map((p) => [p, version(p)]),
   );
-  versions['nestjs-faultline'] = JSON.parse(readFileSync(join(ROOT, 'libs/error-handling/package.json'), 'utf8')).version;
-  const settings = { rounds: ROUNDS, durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, quick: QUICK };
+  versions['nestjs-faultline'] = JSON.parse(
+    readFileSync(join(ROOT, 'libs/error-handling/package.json'), 'utf8'),
+  ).version;
+  const settings = {
+    rounds: ROUNDS,
+    durationSeconds: DURATION,
+    warmupSeconds: WARMUP,
+    connections: CONNECTIONS,
+    quick: QUICK,
+  };
   const date = new Date().toISOString();
-  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify({ date, machine, versions, settings, seconds, scenarios }, null, 2)}\n`);
+  versions['fast-redact'] = version('fast-redact');
+  writeFileSync(
+    join(__dirname, 'results.json'),
+    `${JSON.stringify({ date, machine, versions, settings, seconds, scenarios, audit, redaction }, null, 2)}\n`,
+  );
 
   const lines = [
     '# Benchmark results',
@@ -245,7 +353,9 @@ function write(runs, seconds) {
     `Ratios compare with ${APPS.find((a) => a.id === BASELINE).label} measured in the same round (median of the per-round ratios).`,
     `CPU/req is the app process's CPU time over the requests it served. Took ${Math.round(seconds)} s.`,
     '',
-    `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Versions: ${Object.entries(versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
   ];
   for (const s of scenarios) {
@@ -260,6 +370,26 @@ function write(runs, seconds) {
     }
     lines.push('');
   }
+  lines.push(
+    `## Audit: the sample app's audited route with audit on and off (${audit.database})`,
+    '',
+    `${audit.route}: an UPDATE and an audit event per request (one row per request, batched).`,
+    '',
+    '| audit | req/s | vs audit off |',
+    '| --- | ---: | ---: |',
+    `| on | ${Math.round(audit.onRps).toLocaleString('en')} | ${audit.ratio.toFixed(2)}x |`,
+    `| off | ${Math.round(audit.offRps).toLocaleString('en')} | 1.00x |`,
+    '',
+    `## Redaction: Redactor against fast-redact (a ${redaction.bytes}-byte request-log object to a JSON line)`,
+    '',
+    '| redactor | ops/s | vs fast-redact |',
+    '| --- | ---: | ---: |',
+    ...redaction.rows.map(
+      (r) =>
+        `| ${r.name} | ${Math.round(r.opsPerSecond).toLocaleString('en')} | ${r.vsFastRedact.toFixed(2)}x |`,
+    ),
+    '',
+  );
   writeFileSync(join(__dirname, 'results.md'), `${lines.join('\n')}\n`);
   process.stdout.write(`\nwrote bench/results.md and bench/results.json (${Math.round(seconds)} s)\n`);
 }

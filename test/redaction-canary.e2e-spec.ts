@@ -1,3 +1,4 @@
+import { AuditService } from 'nestjs-faultline';
 import { startSample, type SampleHarness } from './support/sample-app';
 
 const CANARIES = {
@@ -91,7 +92,15 @@ describe('no secret reaches a log line or a response body (sample app, JSON logs
     const requestIds = [login, created, invalid, failed].map((r) => r.headers['x-request-id'] as string);
     for (const id of requestIds) await s.logs.request(id);
 
-    const everything = [...s.logs.raw, ...bodies].join('\n');
+    // The audit trail keeps the NOTIFICATION_CREATE attempts with their (captured) bodies.
+    const audit = s.app.get(AuditService);
+    await audit.flush();
+    const stored = [
+      ...(await audit.query({ kind: 'audit', limit: 500 })).items,
+      ...(await audit.query({ kind: 'security', limit: 500 })).items,
+    ];
+    expect(stored.filter((e) => e.action === 'NOTIFICATION_CREATE').length).toBeGreaterThanOrEqual(3);
+    const everything = [...s.logs.raw, ...bodies, JSON.stringify(stored)].join('\n');
     for (const [name, canary] of Object.entries(CANARIES)) {
       expect({ name, found: everything.includes(canary) }).toEqual({ name, found: false });
     }

@@ -296,6 +296,7 @@ describe('sample app (PGlite, production error bodies)', () => {
       const boom = await s.http().get('/demo/boom');
       const lines = await s.logs.request(boom.body.requestId);
       expect(lines).toHaveLength(1);
+      expect(lines[0].channel).toBeUndefined();
       expect(lines[0].level).toBe(50);
       expect((lines[0].err as { stack: string }).stack).toContain('DemoController.boom');
       const missing = await s
@@ -303,8 +304,10 @@ describe('sample app (PGlite, production error bodies)', () => {
         .post('/notifications/424242/read')
         .set('Authorization', `Bearer ${alice}`);
       const notFound = await s.logs.request(missing.body.requestId);
-      expect(notFound).toHaveLength(1);
-      expect(notFound[0].level).toBeLessThan(50);
+      // The request line, and the audit channel's record of the failed NOTIFICATION_MARK_READ.
+      expect(notFound.filter((l) => l.channel === undefined)).toHaveLength(1);
+      expect(notFound.map((l) => l.channel ?? 'request')).toEqual(['audit', 'request']);
+      expect(notFound.every((l) => l.level < 50)).toBe(true);
     });
 
     it.each(['string', 'null', 'object', 'circular', 'getter'])(

@@ -58,6 +58,15 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const fastOps = median(results['fast-redact (explicit paths)']);
+if (process.argv.includes('--json')) {
+  const rows = Object.entries(results).map(([name, xs]) => ({
+    name,
+    opsPerSecond: median(xs),
+    vsFastRedact: median(xs) / fastOps,
+  }));
+  process.stdout.write(`${JSON.stringify({ bytes: size, rounds: ROUNDS, roundMs: ROUND_MS, rows })}\n`);
+  process.exit(0);
+}
 console.log(
   `object: ${size} bytes as JSON; ${ROUNDS} rounds of ${ROUND_MS} ms, medians; node ${process.version}`,
 );

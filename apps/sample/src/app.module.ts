@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { ErrorHandlingModule } from 'nestjs-faultline';
 import { AuthModule } from './auth/auth.module';
+import { AdminModule } from './admin/admin.module';
 import { DatabaseModule } from './database/database.module';
+import { SqlClient } from './database/sql-client.interface';
 import { DemoModule } from './demo/demo.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import type { SampleConfig } from './sample.config';
@@ -17,18 +19,24 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        ErrorHandlingModule.forRoot({
-          debug: config.debug,
-          logging: {
-            format: config.logFormat,
-            level: config.logLevel,
-            requestDetails: config.logRequestDetails,
-            destination: logDestination,
-          },
-        }),
         DatabaseModule.forRoot(config),
+        // Async: the audit trail is kept in the app's own database (PGlite or PostgreSQL).
+        ErrorHandlingModule.forRootAsync({
+          inject: [SqlClient],
+          useFactory: (sql: SqlClient) => ({
+            debug: config.debug,
+            logging: {
+              format: config.logFormat,
+              level: config.logLevel,
+              requestDetails: config.logRequestDetails,
+              destination: logDestination,
+            },
+            audit: config.audit ? { sql: { executor: sql } } : false,
+          }),
+        }),
         AuthModule.forRoot(config),
         NotificationsModule,
+        AdminModule,
         ...(config.demoFaults ? [DemoModule] : []),
       ],
       providers: [{ provide: SAMPLE_CONFIG, useValue: config }],

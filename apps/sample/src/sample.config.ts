@@ -23,6 +23,8 @@ export interface SampleConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** LOG_REQUEST_DETAILS: which failed requests log their redacted headers, query and body. */
   logRequestDetails: 'none' | 'server-errors' | 'all-errors';
+  /** AUDIT=0 turns the audit trail and security events off (on by default). */
+  audit: boolean;
 }
 
 const DEV_SECRET = 'faultline-sample-development-secret';
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       'info',
     ),
+    audit: env.AUDIT !== '0' && env.AUDIT !== 'false',
     logRequestDetails: oneOf(
       env.LOG_REQUEST_DETAILS,
       'LOG_REQUEST_DETAILS',

@@ -8,9 +8,15 @@ import {
   type OnModuleInit,
   Optional,
   type PipeTransform,
+  type CanActivate,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
+import { AuditGuard } from './audit/audit.guard';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AUDIT_RUNTIME } from './audit/audit.internal-constants';
+import { AuditService } from './audit/audit.service';
+import { SecurityEvents } from './audit/security-events.service';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -19,6 +25,7 @@ import {
   OPTIONS_TYPE,
 } from './error-handling.module-definition';
 import { ExceptionRegistry } from './errors/exception-registry';
+import { FailureEvents } from './errors/failure-events';
 import { BUILT_IN_MAPPERS } from './errors/mappers/built-in.mappers';
 import { RESOLVED_OPTIONS } from './faultline.internal-constants';
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
@@ -53,6 +60,9 @@ const CORE_PROVIDERS: Provider[] = [
 ];
 const CORE_EXPORTS = [RESOLVED_OPTIONS, Redactor, LOGGING_RUNTIME];
 
+/** A guard that allows everything: the global guard when audit is turned off. */
+const allowAll: CanActivate = { canActivate: () => true };
+
 /** A pipe that passes values through: the global pipe when validation is turned off. */
 const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
 
@@ -63,10 +73,22 @@ const PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   ProblemBuilder,
+  FailureEvents,
   FailureLog,
   LogChannels,
   ProblemDetailsFilter,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+  { provide: AUDIT_RUNTIME, useFactory: (o: ResolvedOptions) => o.audit, inject: [RESOLVED_OPTIONS] },
+  AuditService,
+  SecurityEvents,
+  AuditInterceptor,
+  {
+    provide: APP_GUARD,
+    // Reads @Audit() metadata before every other guard; nothing to read when audit is off.
+    useFactory: (o: ResolvedOptions, reflector: Reflector) =>
+      o.audit ? new AuditGuard(reflector) : allowAll,
+    inject: [RESOLVED_OPTIONS, Reflector],
+  },
   {
     provide: APP_PIPE,
     useFactory: (o: ResolvedOptions) =>
@@ -149,6 +171,16 @@ function assemble(generated: DynamicModule): DynamicModule {
     ...generated,
     imports: [core, pino],
     providers: PROVIDERS,
-    exports: [core, ExceptionRegistry, ProblemDetailsFilter, LogChannels, FailureLog],
+    exports: [
+      core,
+      ExceptionRegistry,
+      ProblemDetailsFilter,
+      LogChannels,
+      FailureLog,
+      FailureEvents,
+      AuditService,
+      SecurityEvents,
+      AuditInterceptor,
+    ],
   };
 }

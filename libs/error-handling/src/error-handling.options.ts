@@ -4,6 +4,7 @@ import type { MessageCatalogInput } from './filter/message-catalog.interface';
 import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import type { LoggingOptions } from './logging/logging.options';
+import type { AuditOptions } from './audit/audit.options';
 
 /** Options of the validation pipe the module registers globally. */
 export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
@@ -74,4 +75,11 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (on: JSON in production, pretty otherwise)
    */
   logging?: false | LoggingOptions;
+  /**
+   * The audit trail (`@Audit()`, `AuditService`) and security events. Events always go to the
+   * `audit` / `security` log channels; with `sql` or `store` they are kept and queryable too.
+   * `false` turns both off.
+   * @default {} (log channels only)
+   */
+  audit?: false | AuditOptions;
 }

@@ -6,6 +6,7 @@ import { buildCatalogs } from './filter/message-catalogs';
 import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
+import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -25,6 +26,8 @@ export interface ResolvedOptions {
   redaction: RedactionOptions;
   /** False when `logging: false`. */
   logging: ResolvedLogging | false;
+  /** False when `audit: false`. */
+  audit: ResolvedAudit | false;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -40,6 +43,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'validation',
   'redaction',
   'logging',
+  'audit',
 ];
 
 /** The validation pipe's defaults. */
@@ -138,6 +142,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     validation: o.validation === false ? false : { ...DEFAULT_VALIDATION, ...o.validation },
     redaction: o.redaction ?? {},
     logging: resolveLogging(o.logging, production),
+    audit: resolveAudit(o.audit),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AppError } from 'nestjs-faultline';
+import { AppError, SecurityEventKind, SecurityEvents } from 'nestjs-faultline';
 import { SqlClient } from '../database/sql-client.interface';
 import type { SampleConfig } from '../sample.config';
 import { SAMPLE_CONFIG } from '../sample.constants';
@@ -26,6 +26,7 @@ export class AuthService implements OnModuleInit {
     @Inject(SqlClient) private readonly sql: SqlClient,
     @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
     private readonly jwt: JwtService,
+    private readonly security: SecurityEvents,
   ) {}
 
   /** Seeds `alice` (user) and `admin` (admin) with the passwords from the environment. */
@@ -57,8 +58,15 @@ export class AuthService implements OnModuleInit {
     const user = rows[0];
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) {
+      // The submitted password is never recorded; the username helps spot a targeted account.
+      this.security.record(SecurityEventKind.LOGIN_FAILED, { data: { username }, status: 401 });
       throw new AppError('Invalid username or password', 'INVALID_CREDENTIALS', { status: 401 });
     }
+    this.security.record(SecurityEventKind.LOGIN_SUCCESS, {
+      actorId: user.id,
+      data: { username },
+      status: 200,
+    });
     const claims: TokenClaims = { sub: user.id, username: user.username, role: user.role };
     return { token: await this.jwt.signAsync(claims), tokenType: 'Bearer', expiresIn: 3600 };
   }

@@ -6,6 +6,7 @@ import { safeInstanceOf } from '../errors/safe-access';
 import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
 import type { ResolvedOptions } from '../resolve-options';
 import { negotiateFormat, negotiateLanguage } from './content-negotiation';
+import { FailureEvents } from '../errors/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
 import type { FailureLevel, LoggedRequest } from '../logging/request-context';
 import type { HttpRequestLike } from './http-request.interface';
@@ -48,6 +49,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     private readonly registry: ExceptionRegistry,
     private readonly builder: ProblemBuilder,
     private readonly failures: FailureLog,
+    private readonly failureEvents: FailureEvents,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
   ) {
     this.languages = [...options.catalogs.keys()];
@@ -77,12 +79,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const expected =
       mapped.status < 500 || this.options.expectedErrors.some((t) => safeInstanceOf(exception, t));
     const adapter = this.adapterHost.httpAdapter;
+    const level = failureLevel(mapped.status, expected);
     this.failures.record(req as LoggedRequest, {
       exception,
       status: mapped.status,
       code: mapped.code,
       expected,
-      level: failureLevel(mapped.status, expected),
+      level,
+    });
+    this.failureEvents.publish({
+      exception,
+      request: req,
+      status: mapped.status,
+      code: mapped.code,
+      expected,
+      requestId,
     });
 
     if (adapter.isHeadersSent(res)) {

@@ -8,7 +8,7 @@ import type { LoggingRuntime } from './logging-runtime';
 import {
   ALREADY_REDACTED,
   currentRequestLogger,
-  OWN_REQUEST_LINE,
+  hasOwnRequestLine,
   REQUEST_FAILURE,
   type LoggedRequest,
   type RequestFailure,
@@ -31,7 +31,7 @@ export class FailureLog {
   /** Records the failure of `req`. */
   record(req: LoggedRequest, failure: RequestFailure): void {
     const runtime = this.runtime;
-    if (runtime && runtime.mode === 'own' && req[OWN_REQUEST_LINE]) {
+    if (runtime && runtime.mode === 'own' && hasOwnRequestLine(req)) {
       req[REQUEST_FAILURE] = failure;
       return;
     }

@@ -57,6 +57,15 @@ export interface LoggingOptions {
    */
   destination?: DestinationStream;
   /**
+   * Write each line to standard output synchronously. By default writes are asynchronous: a line
+   * leaves at once when the stream is idle, and under load the lines that arrive during a write
+   * go out together, which saves a system call per request. Pending lines are flushed when the
+   * process exits (also through `process.exit()` and an uncaught exception), not when it is
+   * killed (SIGKILL, out of memory).
+   * @default false
+   */
+  sync?: boolean;
+  /**
    * Levels of the `audit`, `security` and `performance` channels.
    * @default { audit: 'info', security: 'info', performance: 'info' }
    */

@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
 import { storage } from 'nestjs-pino/storage';
 
-/** Set on a request by Faultline's pino-http: its request line is written by Faultline. */
-export const OWN_REQUEST_LINE = Symbol.for('faultline.ownRequestLine');
 /** Set on a request by the exception filter: the failure its request line carries. */
 export const REQUEST_FAILURE = Symbol.for('faultline.requestFailure');
 /** Marks a log object Faultline built itself, already redacted: the redaction hook skips it. */
@@ -33,7 +31,7 @@ export interface LoggedRequest {
   user?: unknown;
   query?: unknown;
   body?: unknown;
-  [OWN_REQUEST_LINE]?: boolean;
+  log?: unknown;
   [REQUEST_FAILURE]?: RequestFailure;
 }
 
@@ -57,6 +55,15 @@ export function takeHandedOffRequest(): LoggedRequest | undefined {
   const req = handedOff;
   handedOff = undefined;
   return req;
+}
+
+/**
+ * True when Faultline's pino-http writes this request's line: its logger was tagged with the
+ * request (no property of Faultline's own is added to the request on the hot path).
+ */
+export function hasOwnRequestLine(req: LoggedRequest): boolean {
+  const log = req.log as Record<symbol, unknown> | undefined;
+  return log !== undefined && log !== null && log[LOGGER_REQUEST] === req;
 }
 
 /** The logger bound to the request being handled (with its requestId), if any. */

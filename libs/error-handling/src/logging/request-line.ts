@@ -7,7 +7,6 @@ import type { Redactor } from '../redaction/redactor';
 import {
   ALREADY_REDACTED,
   handOffRequest,
-  OWN_REQUEST_LINE,
   REQUEST_FAILURE,
   type FailureLevel,
   type LoggedRequest,
@@ -50,12 +49,12 @@ export class RequestLineBuilder {
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const request = req as LoggedRequest;
         const id = ensureRequestId(request, incoming);
-        request[OWN_REQUEST_LINE] = quiet.size === 0 || !quiet.has(pathOf(request));
-        handOffRequest(request);
+        // Tagging the request's logger with its request marks the line as Faultline's.
+        if (quiet.size === 0 || !quiet.has(pathOf(request))) handOffRequest(request);
         res.setHeader(this.requestIdHeader, id);
         return id;
       },
-      autoLogging: quiet.size > 0 ? { ignore: (req) => !(req as LoggedRequest)[OWN_REQUEST_LINE] } : true,
+      autoLogging: quiet.size > 0 ? { ignore: (req) => quiet.has(pathOf(req as LoggedRequest)) } : true,
       customLogLevel: (req, res, err) => this.levelOf(req as LoggedRequest, res, err),
       customSuccessMessage: (req, res) => messageOf(req as LoggedRequest, res, undefined),
       customErrorMessage: (req, res, err) => messageOf(req as LoggedRequest, res, err),

@@ -9,6 +9,7 @@ export interface ResolvedLogging {
   format: 'json' | 'pretty';
   pino: LoggerOptions;
   destination: DestinationStream | undefined;
+  sync: boolean;
   channels: Record<LogChannelName, LevelWithSilent>;
   slowRequestMs: number;
   requestDetails: 'none' | 'server-errors' | 'all-errors';
@@ -24,6 +25,7 @@ const KNOWN: readonly (keyof LoggingOptions)[] = [
   'format',
   'pino',
   'destination',
+  'sync',
   'channels',
   'slowRequestMs',
   'requestDetails',
@@ -58,6 +60,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
     'logging.destination',
     'must be a stream with a write(line) method',
   );
+  check(o.sync === undefined || typeof o.sync === 'boolean', 'logging.sync', 'must be a boolean');
   check(
     o.channels === undefined || isObject(o.channels),
     'logging.channels',
@@ -103,6 +106,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
     format: o.format ?? (production ? 'json' : 'pretty'),
     pino: o.pino ?? {},
     destination: o.destination,
+    sync: o.sync ?? false,
     channels: { audit: 'info', security: 'info', performance: 'info', ...o.channels },
     slowRequestMs: o.slowRequestMs ?? 1000,
     requestDetails: o.requestDetails ?? 'server-errors',

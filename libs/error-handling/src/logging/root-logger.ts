@@ -102,7 +102,14 @@ function requestContextMixin(o: ResolvedLogging, next: Mixin | undefined): Mixin
 }
 
 function destination(o: ResolvedLogging): DestinationStream {
-  const main = o.format === 'pretty' ? prettyStream(o.destination) : (o.destination ?? pino.destination(1));
+  const main =
+    o.format === 'pretty'
+      ? prettyStream(o.destination)
+      : (o.destination ??
+        // Asynchronous writes: a line leaves at once when the stream is idle; under load the lines
+        // that arrive while a write is in flight go out together. pino flushes what is pending
+        // synchronously when the process exits.
+        pino.destination({ dest: 1, sync: o.sync }));
   if (!o.file) return main;
   try {
     require.resolve('pino-roll');

@@ -1,0 +1,2 @@
+/** Metadata key of `@Audit()`. */
+export const AUDIT_METADATA = 'FAULTLINE:AUDIT';

@@ -1,0 +1,76 @@
+import type { AuditStore, SqlExecutor } from './audit-store.interface';
+import type { SecurityCounterStore } from './security-counter.store';
+
+/** The SQL store: PostgreSQL by connection string or an existing `pg.Pool`, or a PGlite instance. */
+export interface AuditSqlOptions {
+  /**
+   * A `pg` `Pool` / `Client` or a PGlite instance to run statements on. It is not closed by Faultline.
+   */
+  executor?: SqlExecutor;
+  /** A PostgreSQL connection string; Faultline opens (and closes) a `pg` pool of its own. */
+  connectionString?: string;
+  /**
+   * The table, optionally schema-qualified.
+   * @default 'faultline_audit_events'
+   */
+  table?: string;
+  /**
+   * Create the table and indexes at start-up (idempotent). Turn off to run the exported
+   * `auditSchemaSql()` as a migration of your own.
+   * @default true
+   */
+  createSchema?: boolean;
+}
+
+/** Security event options: the suspicious-activity threshold. */
+export interface SecurityEventOptions {
+  /**
+   * More than this many events of one kind from one ip within `windowMs` is suspicious: a
+   * `security` warning and a "suspicious activity" notification.
+   * @default 10
+   */
+  threshold?: number;
+  /**
+   * The window, in milliseconds.
+   * @default 300000 (5 minutes)
+   */
+  windowMs?: number;
+  /** Where the counters live. @default in-process */
+  counterStore?: SecurityCounterStore;
+}
+
+/** Options of the audit trail and security events. */
+export interface AuditOptions {
+  /** Keep events in a SQL table (besides the `audit` log channel, which always gets them). */
+  sql?: AuditSqlOptions;
+  /** Or keep them in a store of your own. */
+  store?: AuditStore;
+  /**
+   * Who acted, read from the request.
+   * @default req.user.id, else req.user.sub
+   */
+  actor?: (req: unknown) => string | number | undefined;
+  /**
+   * Events older than this are deleted (at start-up and every 6 hours). `0` keeps everything.
+   * @default 90
+   */
+  retentionDays?: number;
+  /** Events written to the store in one statement. @default 100 */
+  batchSize?: number;
+  /** Longest wait before a partial batch is written, in ms. @default 1000 */
+  flushIntervalMs?: number;
+  /**
+   * Events kept in memory while the store is slow or down; beyond that they go to the `audit`
+   * log channel, counted.
+   * @default 10000
+   */
+  maxQueue?: number;
+  /** First retry delay after a failed write, in ms (doubling, with jitter). @default 250 */
+  retryBaseMs?: number;
+  /** Longest retry delay, in ms. @default 30000 */
+  retryMaxMs?: number;
+  /** How long shutdown waits for the queue to drain, in ms. @default 5000 */
+  shutdownTimeoutMs?: number;
+  /** Security events. */
+  security?: SecurityEventOptions;
+}

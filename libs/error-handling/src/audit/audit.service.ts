@@ -1,0 +1,305 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors/app.error';
+import { FailureEvents } from '../errors/failure-events';
+import { LogChannels } from '../logging/log-channels.service';
+import {
+  currentRequestLogger,
+  LOGGER_REQUEST,
+  type LoggedRequest,
+  routeOf,
+} from '../logging/request-context';
+import { Redactor } from '../redaction/redactor';
+import type { AuditMetadata, AuditResourceContext } from './audit.decorator';
+import type { AuditRequestContext } from './audit.guard';
+import { AUDIT_CONTEXT, AUDIT_RUNTIME } from './audit.internal-constants';
+import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
+import { AuditWriter } from './audit-writer';
+import type { ResolvedAudit } from './resolve-audit-options';
+
+/** What a service passes to {@link AuditService.record}; the rest is filled in. */
+export interface AuditRecord {
+  action: string;
+  /** @default 'success' */
+  outcome?: AuditOutcome;
+  /** @default 'audit' */
+  kind?: AuditKind;
+  actorId?: string | number;
+  resourceType?: string;
+  resourceId?: string | number;
+  status?: number;
+  errorCode?: string;
+  ip?: string;
+  /** Extra data, redacted before it is kept. */
+  data?: Record<string, unknown>;
+  /** The request this event belongs to; by default the one being handled, if any. */
+  request?: unknown;
+}
+
+/** How the audit trail is doing, for metrics and health. */
+export interface AuditStats {
+  queued: number;
+  written: number;
+  writeFailures: number;
+  spilledOverflow: number;
+  spilledShutdown: number;
+}
+
+const SIX_HOURS = 6 * 60 * 60 * 1000;
+const MAX_USER_AGENT = 512;
+
+/**
+ * Records audit events (from `@Audit()`, from services, and security events) and answers
+ * queries. Every event goes to the `audit` log channel at once, and to the store (if any)
+ * through a batched, bounded queue that retries while the store is down. Nothing is dropped
+ * silently: what the queue cannot hold, or cannot write by shutdown, goes to the log channel,
+ * counted.
+ *
+ * @example
+ * constructor(private readonly audit: AuditService) {}
+ * this.audit.record({ action: 'EXPORT_CREATED', resourceType: 'export', resourceId: id });
+ */
+@Injectable()
+export class AuditService implements OnModuleInit, OnApplicationShutdown {
+  private readonly writer: AuditWriter | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
+    private readonly redactor: Redactor,
+    private readonly channels: LogChannels,
+    failures: FailureEvents,
+  ) {
+    if (!options) return;
+    if (options.store) {
+      this.writer = new AuditWriter(options.store, (events, reason) => this.spill(events, reason), {
+        ...options.writer,
+        onError: (err: unknown) =>
+          this.channels.audit.warn(
+            { err: this.redactor.redactError(err) },
+            'audit store write failed; will retry',
+          ),
+      });
+    }
+    failures.subscribe((failure) => {
+      const req = failure.request as LoggedRequest & { [AUDIT_CONTEXT]?: AuditRequestContext };
+      const context = req?.[AUDIT_CONTEXT];
+      if (context) {
+        this.recordRequest(req, context, 'failure', { status: failure.status, errorCode: failure.code });
+      }
+    });
+  }
+
+  /** True when audit is on. */
+  get enabled(): boolean {
+    return this.options !== false;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options || !this.options.store) return;
+    await this.options.store.init?.();
+    if (this.options.retentionDays > 0 && this.options.store.purge) {
+      await this.purge();
+      this.purgeTimer = setInterval(() => void this.purge(), SIX_HOURS);
+      this.purgeTimer.unref();
+    }
+  }
+
+  /** Drains the queue (on application shutdown), then closes the store. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    if (!this.options) return;
+    await this.writer?.close(this.options.shutdownTimeoutMs);
+    await this.options.store?.close?.();
+  }
+
+  /** Records an event raised in application code. Never throws and never waits. */
+  record(record: AuditRecord): AuditEvent | undefined {
+    if (!this.options) return undefined;
+    const req = (record.request ?? currentRequestOf()) as LoggedRequest | undefined;
+    const event: AuditEvent = {
+      ...(req ? this.requestFields(req) : {}),
+      id: randomUUID(),
+      timestamp: new Date(),
+      kind: record.kind ?? 'audit',
+      action: record.action,
+      outcome: record.outcome ?? 'success',
+    };
+    if (record.actorId !== undefined) event.actorId = String(record.actorId);
+    if (record.resourceType !== undefined) event.resourceType = record.resourceType;
+    if (record.resourceId !== undefined) event.resourceId = String(record.resourceId);
+    if (record.status !== undefined) event.status = record.status;
+    if (record.errorCode !== undefined) event.errorCode = record.errorCode;
+    if (record.ip !== undefined) event.ip = record.ip;
+    if (record.data !== undefined) event.data = this.redactor.redact(record.data);
+    this.keep(event);
+    return event;
+  }
+
+  /** Records the outcome of an audited request (`@Audit()`); used by the interceptor and the filter. */
+  recordRequest(
+    req: LoggedRequest & { params?: unknown },
+    context: AuditRequestContext,
+    outcome: AuditOutcome,
+    extra: { status?: number; errorCode?: string; result?: unknown },
+  ): void {
+    if (!this.options) return;
+    try {
+      const metadata = context.metadata;
+      const event: AuditEvent = {
+        ...this.requestFields(req),
+        id: randomUUID(),
+        timestamp: new Date(),
+        kind: 'audit',
+        action: metadata.action,
+        outcome,
+        durationMs: Math.round(performance.now() - context.startedAt),
+      };
+      if (extra.status !== undefined) event.status = extra.status;
+      if (extra.errorCode !== undefined) event.errorCode = extra.errorCode;
+      if (metadata.resource !== undefined) event.resourceType = metadata.resource;
+      const resources: AuditResourceContext = {
+        params: (req.params ?? {}) as Record<string, unknown>,
+        query: (req.query ?? {}) as Record<string, unknown>,
+        body: req.body,
+        result: extra.result,
+      };
+      const resourceId = resourceIdOf(metadata, resources);
+      if (resourceId !== undefined) event.resourceId = resourceId;
+      const data = this.captured(metadata, resources, outcome);
+      if (data) event.data = data;
+      this.keep(event);
+    } catch (err) {
+      this.channels.audit.error(
+        { err: this.redactor.redactError(err), action: context.metadata.action },
+        'audit record failed',
+      );
+    }
+  }
+
+  /** The request being handled, when Faultline's logging tracks it. */
+  currentRequest(): unknown {
+    return currentRequestOf();
+  }
+
+  /** Newest first; see {@link AuditQuery}. */
+  async query(query: AuditQuery = {}): Promise<AuditPage> {
+    if (!this.options || !this.options.store) {
+      // 501 with a message an operator can act on, not an anonymous 500.
+      throw new AppError('The audit trail is not stored on this service', 'NOT_IMPLEMENTED', {
+        status: 501,
+        expose: true,
+        cause: new Error(
+          'Audit queries need a store: configure audit.sql or audit.store in ErrorHandlingModule',
+        ),
+      });
+    }
+    return this.options.store.query(query);
+  }
+
+  /** Waits until every event recorded so far is in the store (or `timeoutMs` passes). */
+  async flush(timeoutMs = 5000): Promise<void> {
+    await this.writer?.flush(timeoutMs);
+  }
+
+  /** Counters of the queue. */
+  get stats(): AuditStats {
+    return (
+      this.writer?.stats ?? {
+        queued: 0,
+        written: 0,
+        writeFailures: 0,
+        spilledOverflow: 0,
+        spilledShutdown: 0,
+      }
+    );
+  }
+
+  private keep(event: AuditEvent): void {
+    const channel = event.kind === 'security' ? this.channels.security : this.channels.audit;
+    const line = { ...event, timestamp: event.timestamp.toISOString() };
+    if (event.outcome === 'failure') channel.warn(line, `${event.kind} event`);
+    else channel.info(line, `${event.kind} event`);
+    this.writer?.enqueue(event);
+  }
+
+  private spill(events: AuditEvent[], reason: 'overflow' | 'shutdown'): void {
+    for (const event of events) {
+      this.channels.audit.warn(
+        { ...event, timestamp: event.timestamp.toISOString(), unstored: reason },
+        reason === 'overflow'
+          ? 'audit queue full: event kept in the log only'
+          : 'audit store unreachable at shutdown: event kept in the log only',
+      );
+    }
+  }
+
+  private async purge(): Promise<void> {
+    if (!this.options || !this.options.store?.purge) return;
+    const before = new Date(Date.now() - this.options.retentionDays * 24 * 60 * 60 * 1000);
+    try {
+      const removed = await this.options.store.purge(before);
+      if (removed > 0)
+        this.channels.audit.info({ removed, before: before.toISOString() }, 'audit retention purge');
+    } catch (err) {
+      this.channels.audit.warn({ err: this.redactor.redactError(err) }, 'audit retention purge failed');
+    }
+  }
+
+  private requestFields(req: LoggedRequest): Partial<AuditEvent> {
+    const out: Partial<AuditEvent> = {};
+    if (req.id !== undefined) out.requestId = String(req.id);
+    if (req.ip !== undefined) out.ip = req.ip;
+    if (req.method !== undefined) out.method = req.method;
+    const route = routeOf(req);
+    if (route !== undefined) out.route = route;
+    const agent = req.headers?.['user-agent'];
+    if (typeof agent === 'string') out.userAgent = this.redactor.redactString(agent.slice(0, MAX_USER_AGENT));
+    try {
+      const actor = this.options ? this.options.actor(req) : undefined;
+      if (actor !== undefined) out.actorId = String(actor);
+    } catch {
+      // An actor function that fails leaves the actor unknown.
+    }
+    return out;
+  }
+
+  private captured(
+    metadata: AuditMetadata,
+    resources: AuditResourceContext,
+    outcome: AuditOutcome,
+  ): Record<string, unknown> | undefined {
+    if (!metadata.capture?.length) return undefined;
+    const data: Record<string, unknown> = {};
+    for (const part of metadata.capture) {
+      if (part === 'result' && outcome === 'failure') continue;
+      data[part] = this.redactor.redact(resources[part]);
+    }
+    return data;
+  }
+}
+
+function currentRequestOf(): unknown {
+  const logger = currentRequestLogger() as unknown as Record<symbol, unknown> | undefined;
+  return logger?.[LOGGER_REQUEST];
+}
+
+function resourceIdOf(metadata: AuditMetadata, resources: AuditResourceContext): string | undefined {
+  const source = metadata.resourceId;
+  if (source === undefined) return undefined;
+  let value: unknown;
+  try {
+    value =
+      typeof source === 'function'
+        ? source(resources)
+        : source
+            .split('.')
+            .reduce<unknown>(
+              (v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]),
+              resources,
+            );
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}

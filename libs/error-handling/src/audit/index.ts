@@ -1,0 +1,25 @@
+export {
+  Audit,
+  type AuditCapture,
+  type AuditDecoratorOptions,
+  type AuditMetadata,
+  type AuditResourceContext,
+} from './audit.decorator';
+export { AUDIT_METADATA } from './audit.constants';
+export { AuditGuard } from './audit.guard';
+export { AuditInterceptor } from './audit.interceptor';
+export { AuditService, type AuditRecord, type AuditStats } from './audit.service';
+export type { AuditOptions, AuditSqlOptions, SecurityEventOptions } from './audit.options';
+export type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
+export { AuditStore, type SqlExecutor } from './audit-store.interface';
+export { auditSchemaSql } from './audit-schema';
+export { SqlAuditStore, type SqlAuditStoreOptions } from './sql-audit.store';
+export { AuditWriter } from './audit-writer';
+export { SecurityEventKind } from './security-event-kind';
+export {
+  SecurityEvents,
+  type SecurityEventDetails,
+  type SuspiciousActivity,
+  type SuspiciousActivityListener,
+} from './security-events.service';
+export { InMemorySecurityCounterStore, SecurityCounterStore } from './security-counter.store';

@@ -1,0 +1,129 @@
+import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { defaultUserId } from '../logging/request-context';
+import type { AuditOptions, SecurityEventOptions } from './audit.options';
+import type { AuditStore } from './audit-store.interface';
+import { InMemorySecurityCounterStore, type SecurityCounterStore } from './security-counter.store';
+import { SqlAuditStore } from './sql-audit.store';
+
+/** Audit options after defaults and validation. */
+export interface ResolvedAudit {
+  store: AuditStore | undefined;
+  actor: (req: unknown) => string | number | undefined;
+  retentionDays: number;
+  writer: {
+    batchSize: number;
+    flushIntervalMs: number;
+    maxQueue: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  shutdownTimeoutMs: number;
+  security: { threshold: number; windowMs: number; counterStore: SecurityCounterStore };
+}
+
+const KNOWN: readonly (keyof AuditOptions)[] = [
+  'sql',
+  'store',
+  'actor',
+  'retentionDays',
+  'batchSize',
+  'flushIntervalMs',
+  'maxQueue',
+  'retryBaseMs',
+  'retryMaxMs',
+  'shutdownTimeoutMs',
+  'security',
+];
+
+/** Applies defaults and validates `audit`; `false` turns the audit trail and security events off. */
+export function resolveAudit(input: unknown): ResolvedAudit | false {
+  if (input === false) return false;
+  const o = (input ?? {}) as AuditOptions & Record<string, unknown>;
+  check(isObject(o), 'audit', 'must be false or an object');
+  for (const key of Object.keys(o)) {
+    check(
+      (KNOWN as readonly string[]).includes(key),
+      `audit.${key}`,
+      'is not an audit option',
+      `Known: ${KNOWN.join(', ')}`,
+    );
+  }
+  check(!(o.sql && o.store), 'audit', 'takes sql or store, not both');
+  check(
+    o.actor === undefined || typeof o.actor === 'function',
+    'audit.actor',
+    'must be a function (req) => id',
+  );
+  if (o.store !== undefined) {
+    check(
+      isObject(o.store) &&
+        typeof (o.store as AuditStore).write === 'function' &&
+        typeof (o.store as AuditStore).query === 'function',
+      'audit.store',
+      'must implement AuditStore: write(events) and query(query)',
+    );
+  }
+  let store: AuditStore | undefined = o.store;
+  if (o.sql !== undefined) {
+    check(isObject(o.sql), 'audit.sql', 'must be an object with executor or connectionString');
+    const sql = o.sql;
+    check(
+      (sql.executor === undefined) !== (sql.connectionString === undefined),
+      'audit.sql',
+      'needs exactly one of executor (a pg Pool or PGlite) and connectionString',
+    );
+    check(
+      sql.executor === undefined || typeof (sql.executor as { query?: unknown }).query === 'function',
+      'audit.sql.executor',
+      'must have a query(text, params) method, like a pg Pool or PGlite',
+    );
+    check(
+      sql.connectionString === undefined ||
+        (typeof sql.connectionString === 'string' && /^postgres(ql)?:\/\//.test(sql.connectionString)),
+      'audit.sql.connectionString',
+      'must be a postgres:// URL',
+    );
+    store = new SqlAuditStore(sql);
+  }
+  const security: SecurityEventOptions = o.security ?? {};
+  check(isObject(security), 'audit.security', 'must be an object');
+  check(
+    security.counterStore === undefined ||
+      typeof (security.counterStore as { increment?: unknown } | null)?.increment === 'function',
+    'audit.security.counterStore',
+    'must have increment(key, windowMs)',
+  );
+  return {
+    store,
+    actor: o.actor ?? defaultUserId,
+    retentionDays: count(o.retentionDays, 90, 'audit.retentionDays', 0),
+    writer: {
+      batchSize: count(o.batchSize, 100, 'audit.batchSize', 1),
+      flushIntervalMs: count(o.flushIntervalMs, 1000, 'audit.flushIntervalMs', 1),
+      maxQueue: count(o.maxQueue, 10_000, 'audit.maxQueue', 1),
+      retryBaseMs: count(o.retryBaseMs, 250, 'audit.retryBaseMs', 1),
+      retryMaxMs: count(o.retryMaxMs, 30_000, 'audit.retryMaxMs', 1),
+    },
+    shutdownTimeoutMs: count(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
+    security: {
+      threshold: count(security.threshold, 10, 'audit.security.threshold', 1),
+      windowMs: count(security.windowMs, 300_000, 'audit.security.windowMs', 1),
+      counterStore:
+        (security.counterStore as SecurityCounterStore | undefined) ?? new InMemorySecurityCounterStore(),
+    },
+  };
+}
+
+function count(value: unknown, fallback: number, option: string, min: number): number {
+  if (value === undefined) return fallback;
+  check(Number.isInteger(value) && (value as number) >= min, option, `must be a whole number >= ${min}`);
+  return value as number;
+}
+
+function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {
+  if (!ok) throw new FaultlineConfigError(option, problem, fix);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FailureEvents } from '../errors/failure-events';
+import { LogChannels } from '../logging/log-channels.service';
+import { Redactor } from '../redaction/redactor';
+import { AUDIT_RUNTIME } from './audit.internal-constants';
+import { AuditService } from './audit.service';
+import type { AuditEvent } from './audit-event.interface';
+import type { ResolvedAudit } from './resolve-audit-options';
+import { FAILED_SECURITY_KINDS, SecurityEventKind } from './security-event-kind';
+
+/** Details of a security event; the request (by default the one being handled) fills the rest. */
+export interface SecurityEventDetails {
+  actorId?: string | number;
+  ip?: string;
+  /** Extra data, redacted before it is kept. Never put the submitted password here. */
+  data?: Record<string, unknown>;
+  /** The HTTP status the request was answered with, when known. */
+  status?: number;
+  request?: unknown;
+}
+
+/** Told once per window when one ip passes the threshold for one kind. */
+export interface SuspiciousActivity {
+  kind: SecurityEventKind;
+  ip: string;
+  count: number;
+  windowMs: number;
+  threshold: number;
+  /** The event that crossed the threshold. */
+  event: AuditEvent;
+}
+
+/** Something that acts on suspicious activity (the alerts feature); must not throw. */
+export type SuspiciousActivityListener = (activity: SuspiciousActivity) => void;
+
+/** Set on a request for which a security event was recorded. */
+const SECURITY_RECORDED = Symbol.for('faultline.securityRecorded');
+
+const FROM_STATUS: Readonly<Record<number, SecurityEventKind>> = {
+  401: SecurityEventKind.AUTH_REQUIRED,
+  403: SecurityEventKind.PERMISSION_DENIED,
+  429: SecurityEventKind.RATE_LIMIT_HIT,
+};
+
+/**
+ * Records security events (stored with `kind: 'security'`, written to the `security` channel)
+ * and watches for bursts: more than `threshold` events of one kind from one ip within
+ * `windowMs` logs a `security` warning and notifies the suspicious-activity listeners.
+ * 401, 403 and 429 answers become AUTH_REQUIRED, PERMISSION_DENIED and RATE_LIMIT_HIT by
+ * themselves.
+ *
+ * @example
+ * this.security.record(SecurityEventKind.LOGIN_FAILED, { data: { username } });
+ */
+@Injectable()
+export class SecurityEvents {
+  private readonly listeners: SuspiciousActivityListener[] = [];
+
+  constructor(
+    @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
+    private readonly audit: AuditService,
+    private readonly channels: LogChannels,
+    private readonly redactor: Redactor,
+    failures: FailureEvents,
+  ) {
+    if (!options) return;
+    failures.subscribe((failure) => {
+      const kind = FROM_STATUS[failure.status];
+      // An application that recorded a security event for this request (LOGIN_FAILED for a
+      // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.
+      if (kind && !(failure.request as Record<symbol, unknown> | undefined)?.[SECURITY_RECORDED]) {
+        this.record(kind, { request: failure.request, status: failure.status, data: { code: failure.code } });
+      }
+    });
+  }
+
+  /** Adds a listener for suspicious activity; returns a function that removes it. */
+  onSuspiciousActivity(listener: SuspiciousActivityListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i !== -1) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Records one security event. Never throws and never waits. */
+  record(kind: SecurityEventKind, details: SecurityEventDetails = {}): AuditEvent | undefined {
+    const request = (details.request ?? this.audit.currentRequest()) as Record<symbol, unknown> | undefined;
+    if (request && typeof request === 'object') {
+      try {
+        request[SECURITY_RECORDED] = true;
+      } catch {
+        // A frozen request: the filter may record an AUTH_REQUIRED as well.
+      }
+    }
+    const event = this.audit.record({
+      kind: 'security',
+      action: kind,
+      outcome: FAILED_SECURITY_KINDS.has(kind) ? 'failure' : 'success',
+      actorId: details.actorId,
+      ip: details.ip,
+      data: details.data,
+      request,
+      status: details.status,
+    });
+    if (event?.ip && this.options) void this.count(kind, event.ip, event);
+    return event;
+  }
+
+  private async count(kind: SecurityEventKind, ip: string, event: AuditEvent): Promise<void> {
+    if (!this.options) return;
+    const { threshold, windowMs, counterStore } = this.options.security;
+    let count: number;
+    try {
+      count = await counterStore.increment(`faultline:security:${kind}:${ip}`, windowMs);
+    } catch (err) {
+      this.channels.security.warn({ err: this.redactor.redactError(err) }, 'security counter store failed');
+      return;
+    }
+    // Once per window, when the count first passes the threshold.
+    if (count !== threshold + 1) return;
+    this.channels.security.warn({ kind, ip, count, windowMs, threshold }, 'suspicious activity');
+    const activity: SuspiciousActivity = { kind, ip, count, windowMs, threshold, event };
+    for (const listener of this.listeners) {
+      try {
+        listener(activity);
+      } catch {
+        // A failing listener must not stop the others.
+      }
+    }
+  }
+}

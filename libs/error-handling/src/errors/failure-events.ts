@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+
+/** A failure the exception filter answered, as told to subscribers (audit, security events, …). */
+export interface HandledFailure {
+  exception: unknown;
+  /** The platform request (Express `Request`). */
+  request: unknown;
+  status: number;
+  code: string;
+  /** False for unexpected failures (5xx not listed in `expectedErrors`). */
+  expected: boolean;
+  requestId: string;
+}
+
+/** Something that wants to hear about each failure once. It must not throw, and must not block. */
+export type FailureSubscriber = (failure: HandledFailure) => void;
+
+/**
+ * The exception filter publishes each failure here once; features subscribe without depending
+ * on the filter. A subscriber that throws is ignored, so one feature cannot break another.
+ */
+@Injectable()
+export class FailureEvents {
+  private readonly subscribers: FailureSubscriber[] = [];
+
+  /** Adds a subscriber; returns a function that removes it. */
+  subscribe(subscriber: FailureSubscriber): () => void {
+    this.subscribers.push(subscriber);
+    return () => {
+      const i = this.subscribers.indexOf(subscriber);
+      if (i !== -1) this.subscribers.splice(i, 1);
+    };
+  }
+
+  /** Tells every subscriber. */
+  publish(failure: HandledFailure): void {
+    for (const subscriber of this.subscribers) {
+      try {
+        subscriber(failure);
+      } catch {
+        // A failing subscriber must not turn a handled failure into another one.
+      }
+    }
+  }
+}
