@@ -119,7 +119,7 @@ function autocannon(url, scenario, duration) {
       if (code !== 0) return reject(new Error(`autocannon failed (${code}): ${err}`));
       try {
         resolve(JSON.parse(out));
-      } catch (e) {
+      } catch {
         reject(new Error(`autocannon printed no JSON: ${out} ${err}`));
       }
     });
