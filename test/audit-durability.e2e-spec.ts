@@ -16,18 +16,16 @@ import { postgresAvailable, TEST_DATABASE_URL } from './support/services';
 class FlakyProxy {
   private mode: 'open' | 'cut' | 'lose-replies' = 'open';
   private readonly sockets = new Set<Socket>();
+  private readonly server: Server = createServer((client) => this.accept(client));
+  /** The port the proxy listens on, once started. */
+  port = 0;
 
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
+  constructor(private readonly target: { host: string; port: number }) {}
 
-  static async start(target: { host: string; port: number }): Promise<FlakyProxy> {
-    let proxy: FlakyProxy | undefined;
-    const server = createServer((client) => proxy!.accept(client, target));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new FlakyProxy(server, (server.address() as AddressInfo).port);
-    return proxy;
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
   }
 
   cut(): void {
@@ -49,12 +47,12 @@ class FlakyProxy {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(client: Socket, target: { host: string; port: number }): void {
+  private accept(client: Socket): void {
     if (this.mode === 'cut') {
       client.destroy();
       return;
     }
-    const upstream = connect(target.port, target.host);
+    const upstream = connect(this.target.port, this.target.host);
     const both = [client, upstream];
     const teardown = () => both.forEach((s) => s.destroy());
     for (const s of both) {
@@ -133,7 +131,7 @@ describe('audit durability through a failing connection to PostgreSQL', () => {
     if (!available) return;
     direct = new Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
     const url = new URL(TEST_DATABASE_URL);
-    proxy = await FlakyProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    proxy = await new FlakyProxy({ host: url.hostname, port: Number(url.port || 5432) }).start();
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
     pool = new Pool({ connectionString: url.toString(), max: 2, connectionTimeoutMillis: 500 });

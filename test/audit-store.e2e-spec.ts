@@ -188,7 +188,7 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     expect(items.find((e) => e.id === events[1].id)!.action).toBe('NOTIFICATION_CREATE'); // first write wins
   });
 
-  it('writes a batch larger than one statement can carry', async () => {
+  it('writes a batch larger than one statement takes', async () => {
     if (!backend) return;
     const s = await freshStore();
     const events = Array.from({ length: 4500 }, (_, i) => event({ timestamp: at(i % 60) }));

@@ -78,11 +78,11 @@ CREATE TABLE IF NOT EXISTS ${name.sql} (
   duration_ms int,
   data jsonb
 );
-CREATE INDEX IF NOT EXISTS "${index._ts_idx}" ON ${name.sql} (ts DESC, id DESC);
-CREATE INDEX IF NOT EXISTS "${index._actor_ts_idx}" ON ${name.sql} (actor_id, ts DESC, id DESC);
-CREATE INDEX IF NOT EXISTS "${index._ip_ts_idx}" ON ${name.sql} (ip, ts DESC, id DESC);
-CREATE INDEX IF NOT EXISTS "${index._action_ts_idx}" ON ${name.sql} (action, ts DESC, id DESC);
-CREATE INDEX IF NOT EXISTS "${index._kind_ts_idx}" ON ${name.sql} (kind, ts DESC, id DESC);
+CREATE INDEX IF NOT EXISTS "${index._ts_idx}" ON ${name.sql} (ts DESC);
+CREATE INDEX IF NOT EXISTS "${index._actor_ts_idx}" ON ${name.sql} (actor_id, ts DESC);
+CREATE INDEX IF NOT EXISTS "${index._ip_ts_idx}" ON ${name.sql} (ip, ts DESC);
+CREATE INDEX IF NOT EXISTS "${index._action_ts_idx}" ON ${name.sql} (action, ts DESC);
+CREATE INDEX IF NOT EXISTS "${index._kind_ts_idx}" ON ${name.sql} (kind, ts DESC);
 `;
 }
 

@@ -371,22 +371,36 @@ describe('AuditWriter', () => {
 });
 
 describe('AuditWriter timers', () => {
-  const refTimeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  afterEach(() => jest.restoreAllMocks());
 
   it('does not keep the process alive while waiting for the interval or a retry', async () => {
+    const timeouts = jest.spyOn(global, 'setTimeout');
     const store = new FakeStore();
     store.down = true;
-    const writer = new AuditWriter(store, () => undefined, { batchSize: 10, flushIntervalMs: 60_000 });
+    const writer = new AuditWriter(store, () => undefined, { batchSize: 2, flushIntervalMs: 60_000 });
     try {
-      const before = refTimeouts();
-      writer.enqueue(event()); // arms the interval timer
-      expect(refTimeouts()).toBe(before);
-      void writer.flush(60_000); // a failed write, then a backoff sleep; and the flush's own timeout
+      writer.enqueue(event()); // the interval timer
+      writer.enqueue(event()); // a full batch: a failed write, then a backoff sleep
       await new Promise((r) => setTimeout(r, 20));
       expect(store.attempts.length).toBeGreaterThan(0);
-      expect(refTimeouts()).toBe(before);
+      const timers = timeouts.mock.results.map((r) => r.value as NodeJS.Timeout);
+      expect(timers.length).toBeGreaterThanOrEqual(4); // interval, write timeout, backoff, the test's wait
+      expect(timers.filter((t) => t.hasRef())).toHaveLength(1); // the test's own wait
     } finally {
       await writer.close(0);
     }
+  });
+
+  it('keeps the process alive while someone waits on flush() or close(), until the timeout', async () => {
+    const store = new FakeStore();
+    store.down = true;
+    const writer = new AuditWriter(store, () => undefined);
+    writer.enqueue(event());
+    const timeouts = jest.spyOn(global, 'setTimeout');
+    const closed = writer.close(50); // at shutdown: must get to spill what is left
+    const index = timeouts.mock.calls.findIndex(([, ms]) => ms === 50);
+    expect((timeouts.mock.results[index].value as NodeJS.Timeout).hasRef()).toBe(true);
+    await closed;
+    expect(writer.stats.spilledShutdown).toBe(1);
   });
 });

@@ -162,12 +162,12 @@ export class AuditWriter {
       const waiter: Waiter = {
         target,
         resolve,
-        timer: unref(
-          setTimeout(() => {
-            this.waiters = this.waiters.filter((w) => w !== waiter);
-            resolve(false);
-          }, timeoutMs),
-        ),
+        // Not unref'd, unlike the writer's own timers: a caller is waiting (at shutdown, for
+        // close() to spill what is left), so the process must not exit before the timeout.
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
       };
       this.waiters.push(waiter);
     });

@@ -12,9 +12,20 @@ export { AuditService, type AuditRecord, type AuditStats } from './audit.service
 export type { AuditOptions, AuditSqlOptions, SecurityEventOptions } from './audit.options';
 export type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 export { AuditStore, type SqlExecutor } from './audit-store.interface';
-export { auditSchemaSql } from './audit-schema';
-export { SqlAuditStore, type SqlAuditStoreOptions } from './sql-audit.store';
-export { AuditWriter } from './audit-writer';
+export { auditSchemaSql, DEFAULT_AUDIT_TABLE } from './audit-schema';
+export {
+  SqlAuditStore,
+  AUDIT_QUERY_DEFAULT_LIMIT,
+  AUDIT_QUERY_MAX_LIMIT,
+  type SqlAuditStoreOptions,
+} from './sql-audit.store';
+export {
+  AuditWriter,
+  type AuditSpill,
+  type AuditSpillReason,
+  type AuditWriterOptions,
+  type AuditWriterStats,
+} from './audit-writer';
 export { SecurityEventKind } from './security-event-kind';
 export {
   SecurityEvents,

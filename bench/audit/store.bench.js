@@ -1,0 +1,187 @@
+'use strict';
+// Audit events/s into PostgreSQL: the batched path (AuditWriter + SqlAuditStore, one multi-row
+// INSERT a batch) against one INSERT per event, each awaited before the next, on a pg.Pool.
+// Run: npx tsc -b libs/error-handling/tsconfig.lib.json && node bench/audit/store.bench.js [--json]
+// Env: TEST_DATABASE_URL (default the local server), EVENTS (default 20000), ROUNDS (default 3).
+const { randomUUID } = require('node:crypto');
+const { Pool } = require('pg');
+
+const { SqlAuditStore, AuditWriter } = loadLibrary();
+
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const EVENTS = Number(process.env.EVENTS ?? 20_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const TABLE = `faultline_bench_audit_${process.pid}`;
+
+const COLUMNS = [
+  'id',
+  'ts',
+  'kind',
+  'action',
+  'outcome',
+  'status',
+  'error_code',
+  'actor_id',
+  'resource_type',
+  'resource_id',
+  'request_id',
+  'ip',
+  'user_agent',
+  'method',
+  'route',
+  'duration_ms',
+  'data',
+];
+
+/** The package root once it exports the audit store; the built files before that. */
+function loadLibrary() {
+  const root = require('nestjs-faultline');
+  if (root.SqlAuditStore && root.AuditWriter) return root;
+  return {
+    SqlAuditStore: require('../../libs/error-handling/dist/audit/sql-audit.store').SqlAuditStore,
+    AuditWriter: require('../../libs/error-handling/dist/audit/audit-writer').AuditWriter,
+  };
+}
+
+/** What the interceptor records for an audited request. */
+function event(i) {
+  return {
+    id: randomUUID(),
+    timestamp: new Date(),
+    kind: 'audit',
+    action: 'NOTIFICATION_READ',
+    outcome: i % 10 === 0 ? 'failure' : 'success',
+    status: i % 10 === 0 ? 404 : 200,
+    errorCode: i % 10 === 0 ? 'NOT_FOUND' : undefined,
+    actorId: String(i % 50),
+    resourceType: 'notification',
+    resourceId: String(i),
+    requestId: randomUUID(),
+    ip: `10.0.${i % 7}.${i % 251}`,
+    userAgent:
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    method: 'POST',
+    route: '/notifications/:id/read',
+    durationMs: 3,
+    data: { params: { id: String(i) }, query: {}, body: { note: 'seen on mobile' } },
+  };
+}
+
+async function batched(store, events, batchSize) {
+  let spilled = 0;
+  // maxQueue holds the whole burst: the measurement is write throughput, not overflow.
+  const writer = new AuditWriter(store, (e) => (spilled += e.length), { maxQueue: events.length, batchSize });
+  const start = process.hrtime.bigint();
+  for (const e of events) writer.enqueue(e);
+  const done = await writer.flush(120_000);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await writer.close(0);
+  if (!done || spilled > 0 || writer.stats.written !== events.length) {
+    throw new Error(`batched path did not write every event: ${JSON.stringify(writer.stats)}`);
+  }
+  return events.length / seconds;
+}
+
+async function oneByOne(pool, events) {
+  const sql = `INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`;
+  const start = process.hrtime.bigint();
+  for (const e of events) {
+    await pool.query(sql, [
+      e.id,
+      e.timestamp.toISOString(),
+      e.kind,
+      e.action,
+      e.outcome,
+      e.status,
+      e.errorCode ?? null,
+      e.actorId,
+      e.resourceType,
+      e.resourceId,
+      e.requestId,
+      e.ip,
+      e.userAgent,
+      e.method,
+      e.route,
+      e.durationMs,
+      JSON.stringify(e.data),
+    ]);
+  }
+  return events.length / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+async function count(pool) {
+  return (await pool.query(`SELECT count(*)::int AS n FROM ${TABLE}`)).rows[0].n;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const pool = new Pool({ connectionString: DATABASE_URL });
+  const store = new SqlAuditStore({ executor: pool, table: TABLE });
+  const paths = {
+    batched: (events) => batched(store, events, 100), // the default batchSize
+    batched500: (events) => batched(store, events, 500),
+    single: (events) => oneByOne(pool, events),
+  };
+  const results = { batched: [], batched500: [], single: [] };
+  try {
+    await store.init();
+    await batched(
+      store,
+      Array.from({ length: 1000 }, (_, i) => event(i)),
+      100,
+    ); // warm up
+    await oneByOne(
+      pool,
+      Array.from({ length: 500 }, (_, i) => event(i)),
+    );
+    const names = Object.keys(paths);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate which path goes first; each starts on an empty table.
+      for (let k = 0; k < names.length; k++) {
+        const path = names[(k + round) % names.length];
+        await pool.query(`TRUNCATE ${TABLE}`);
+        const events = Array.from({ length: EVENTS }, (_, i) => event(i));
+        const rate = await paths[path](events);
+        if ((await count(pool)) !== EVENTS)
+          throw new Error(`${path}: the table does not hold ${EVENTS} events`);
+        results[path].push(rate);
+      }
+    }
+  } finally {
+    await pool.query(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => undefined);
+    await pool.end();
+  }
+
+  const single = median(results.single);
+  const rows = [
+    {
+      name: 'AuditWriter + SqlAuditStore, batchSize 100 (default)',
+      eventsPerSecond: median(results.batched),
+    },
+    { name: 'AuditWriter + SqlAuditStore, batchSize 500', eventsPerSecond: median(results.batched500) },
+    { name: 'one INSERT per event, awaited in turn (pg.Pool)', eventsPerSecond: single },
+  ];
+  // The target compares the default configuration with one INSERT per event.
+  const ratio = rows[0].eventsPerSecond / single;
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ events: EVENTS, rounds: ROUNDS, rows, ratio })}\n`);
+    return;
+  }
+  console.log(
+    `${EVENTS} events a run, ${ROUNDS} rounds, medians; PostgreSQL ${DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`,
+  );
+  console.log('| path | events/s | vs one by one |');
+  console.log('| --- | --- | --- |');
+  for (const row of rows) {
+    const vs = row.eventsPerSecond / single;
+    console.log(
+      `| ${row.name} | ${Math.round(row.eventsPerSecond).toLocaleString('en')} | ${vs.toFixed(1)}x |`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
