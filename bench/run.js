@@ -206,6 +206,15 @@ async function main() {
       }
     }
     const audit = await auditScenario();
+    if (audit.database === 'PostgreSQL') {
+      process.stdout.write('audit store throughput\n');
+      audit.store = JSON.parse(
+        execFileSync(process.execPath, [join(__dirname, 'audit/store.bench.js'), '--json'], {
+          cwd: ROOT,
+          env: { ...process.env, EVENTS: QUICK ? '5000' : '20000', ROUNDS: '3' },
+        }).toString(),
+      );
+    }
 
     process.stdout.write('redaction micro-benchmark\n');
     const redaction = JSON.parse(
@@ -380,6 +389,20 @@ function write(runs, redaction, audit, seconds) {
     `| on | ${Math.round(audit.onRps).toLocaleString('en')} | ${audit.ratio.toFixed(2)}x |`,
     `| off | ${Math.round(audit.offRps).toLocaleString('en')} | 1.00x |`,
     '',
+    ...(audit.store
+      ? [
+          `Audit store throughput on PostgreSQL (${audit.store.events} events, median of ${audit.store.rounds} rounds):`,
+          '',
+          '| path | events/s |',
+          '| --- | ---: |',
+          ...audit.store.rows.map(
+            (r) => `| ${r.name} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} |`,
+          ),
+          '',
+          `Batched vs one INSERT per event: ${audit.store.ratio.toFixed(1)}x.`,
+          '',
+        ]
+      : []),
     `## Redaction: Redactor against fast-redact (a ${redaction.bytes}-byte request-log object to a JSON line)`,
     '',
     '| redactor | ops/s | vs fast-redact |',

@@ -17,6 +17,8 @@ import { AuditInterceptor } from './audit/audit.interceptor';
 import { AUDIT_RUNTIME } from './audit/audit.internal-constants';
 import { AuditService } from './audit/audit.service';
 import { SecurityEvents } from './audit/security-events.service';
+import { AuditStore } from './audit/audit-store.interface';
+import { SecurityCounterStore } from './audit/security-counter.store';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -82,6 +84,17 @@ const PROVIDERS: Provider[] = [
   AuditService,
   SecurityEvents,
   AuditInterceptor,
+  // The pluggable parts in use, injectable by their tokens (null when audit is off or has no store).
+  {
+    provide: AuditStore,
+    useFactory: (o: ResolvedOptions) => (o.audit ? (o.audit.store ?? null) : null),
+    inject: [RESOLVED_OPTIONS],
+  },
+  {
+    provide: SecurityCounterStore,
+    useFactory: (o: ResolvedOptions) => (o.audit ? o.audit.security.counterStore : null),
+    inject: [RESOLVED_OPTIONS],
+  },
   {
     provide: APP_GUARD,
     // Reads @Audit() metadata before every other guard; nothing to read when audit is off.
@@ -181,6 +194,8 @@ function assemble(generated: DynamicModule): DynamicModule {
       AuditService,
       SecurityEvents,
       AuditInterceptor,
+      AuditStore,
+      SecurityCounterStore,
     ],
   };
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Query of `GET /admin/audit` and `GET /admin/security-events`. */
 export class AuditQueryDto {
@@ -17,6 +17,10 @@ export class AuditQueryDto {
   @IsString()
   @MaxLength(128)
   action?: string;
+
+  @IsOptional()
+  @IsIn(['success', 'failure'])
+  outcome?: 'success' | 'failure';
 
   @IsOptional()
   @Type(() => Date)

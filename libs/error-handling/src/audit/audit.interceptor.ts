@@ -22,21 +22,24 @@ export class AuditInterceptor implements NestInterceptor {
     const audit = req[AUDIT_CONTEXT];
     if (!audit) return next.handle();
     const res = http.getResponse<ServerResponse>();
-    let recorded = false;
     return next.handle().pipe(
       tap({
         next: (result) => {
-          if (recorded) return;
-          recorded = true;
           const done = () => {
             res.removeListener('finish', done);
             res.removeListener('close', done);
-            // A failure after the handler (serialization, a later interceptor) is the filter's.
-            if (res.statusCode < 400)
-              this.audit.recordRequest(req, audit, 'success', { status: res.statusCode, result });
+            // An error status without an exception (a handler that sets it itself) is a failure.
+            this.audit.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
+              status: res.statusCode,
+              result,
+            });
           };
-          res.once('finish', done);
-          res.once('close', done);
+          // A handler using @Res() may have finished the response already.
+          if (res.writableFinished) done();
+          else {
+            res.once('finish', done);
+            res.once('close', done);
+          }
         },
       }),
     );

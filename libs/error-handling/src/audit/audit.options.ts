@@ -69,6 +69,8 @@ export interface AuditOptions {
   retryBaseMs?: number;
   /** Longest retry delay, in ms. @default 30000 */
   retryMaxMs?: number;
+  /** A store write that has not settled by then counts as failed and is retried, in ms. @default 30000 */
+  writeTimeoutMs?: number;
   /** How long shutdown waits for the queue to drain, in ms. @default 5000 */
   shutdownTimeoutMs?: number;
   /** Security events. */

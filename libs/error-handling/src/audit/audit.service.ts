@@ -12,7 +12,7 @@ import {
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit.decorator';
 import type { AuditRequestContext } from './audit.guard';
-import { AUDIT_CONTEXT, AUDIT_RUNTIME } from './audit.internal-constants';
+import { AUDIT_CONTEXT, AUDIT_RECORDED, AUDIT_RUNTIME } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter } from './audit-writer';
 import type { ResolvedAudit } from './resolve-audit-options';
@@ -97,7 +97,16 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (!this.options || !this.options.store) return;
-    await this.options.store.init?.();
+    try {
+      await this.options.store.init?.();
+    } catch (err) {
+      // A store that is down at start-up must not keep the service down: events queue, and the
+      // store creates its schema on the next write.
+      this.channels.audit.warn(
+        { err: this.redactor.redactError(err) },
+        'audit store not ready at start-up; events are queued',
+      );
+    }
     if (this.options.retentionDays > 0 && this.options.store.purge) {
       await this.purge();
       this.purgeTimer = setInterval(() => void this.purge(), SIX_HOURS);
@@ -144,6 +153,10 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     extra: { status?: number; errorCode?: string; result?: unknown },
   ): void {
     if (!this.options) return;
+    // One event per request, whichever of the interceptor and the filter comes first.
+    const marked = req as unknown as Record<symbol, unknown>;
+    if (marked[AUDIT_RECORDED]) return;
+    marked[AUDIT_RECORDED] = true;
     try {
       const metadata = context.metadata;
       const event: AuditEvent = {
@@ -197,9 +210,12 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     return this.options.store.query(query);
   }
 
-  /** Waits until every event recorded so far is in the store (or `timeoutMs` passes). */
-  async flush(timeoutMs = 5000): Promise<void> {
-    await this.writer?.flush(timeoutMs);
+  /**
+   * Waits until every event recorded so far is in the store, or `timeoutMs` passes; true when
+   * everything was written (also when there is no store).
+   */
+  async flush(timeoutMs = 5000): Promise<boolean> {
+    return this.writer ? this.writer.flush(timeoutMs) : true;
   }
 
   /** Counters of the queue. */
@@ -225,7 +241,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   private spill(events: AuditEvent[], reason: 'overflow' | 'shutdown'): void {
     for (const event of events) {
-      this.channels.audit.warn(
+      const channel = event.kind === 'security' ? this.channels.security : this.channels.audit;
+      channel.warn(
         { ...event, timestamp: event.timestamp.toISOString(), unstored: reason },
         reason === 'overflow'
           ? 'audit queue full: event kept in the log only'

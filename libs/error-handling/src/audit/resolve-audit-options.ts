@@ -16,6 +16,7 @@ export interface ResolvedAudit {
     maxQueue: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    writeTimeoutMs: number;
   };
   shutdownTimeoutMs: number;
   security: { threshold: number; windowMs: number; counterStore: SecurityCounterStore };
@@ -31,6 +32,7 @@ const KNOWN: readonly (keyof AuditOptions)[] = [
   'maxQueue',
   'retryBaseMs',
   'retryMaxMs',
+  'writeTimeoutMs',
   'shutdownTimeoutMs',
   'security',
 ];
@@ -103,6 +105,7 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
       maxQueue: count(o.maxQueue, 10_000, 'audit.maxQueue', 1),
       retryBaseMs: count(o.retryBaseMs, 250, 'audit.retryBaseMs', 1),
       retryMaxMs: count(o.retryMaxMs, 30_000, 'audit.retryMaxMs', 1),
+      writeTimeoutMs: count(o.writeTimeoutMs, 30_000, 'audit.writeTimeoutMs', 1),
     },
     shutdownTimeoutMs: count(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
     security: {

@@ -16,6 +16,8 @@ export interface SecurityEventDetails {
   data?: Record<string, unknown>;
   /** The HTTP status the request was answered with, when known. */
   status?: number;
+  /** The error code of the answer, when it was a failure. */
+  errorCode?: string;
   request?: unknown;
 }
 
@@ -69,7 +71,7 @@ export class SecurityEvents {
       // An application that recorded a security event for this request (LOGIN_FAILED for a
       // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.
       if (kind && !(failure.request as Record<symbol, unknown> | undefined)?.[SECURITY_RECORDED]) {
-        this.record(kind, { request: failure.request, status: failure.status, data: { code: failure.code } });
+        this.record(kind, { request: failure.request, status: failure.status, errorCode: failure.code });
       }
     });
   }
@@ -102,8 +104,10 @@ export class SecurityEvents {
       data: details.data,
       request,
       status: details.status,
+      errorCode: details.errorCode,
     });
-    if (event?.ip && this.options) void this.count(kind, event.ip, event);
+    // Bursts of failures are suspicious; eleven successful logins from one office NAT are not.
+    if (event?.ip && this.options && event.outcome === 'failure') void this.count(kind, event.ip, event);
     return event;
   }
 

@@ -1,0 +1,165 @@
+import { Controller, Get, HttpCode, Res, UseGuards, type CanActivate } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  Audit,
+  AuditService,
+  AuditStore,
+  type AuditEvent,
+  type AuditPage,
+  type AuditQuery,
+  type AuditStore as AuditStoreType,
+} from 'nestjs-faultline';
+import { startFixture, type FixtureApp } from './support/fixture-app';
+
+/** A user store kept in memory; init can be made to fail. */
+class MemoryStore implements AuditStoreType {
+  readonly events: AuditEvent[] = [];
+  initFails = false;
+  async init(): Promise<void> {
+    if (this.initFails) throw new Error('database is down');
+  }
+  async write(events: readonly AuditEvent[]): Promise<void> {
+    for (const e of events) if (!this.events.some((x) => x.id === e.id)) this.events.push(e);
+  }
+  async query(query: AuditQuery): Promise<AuditPage> {
+    return { items: this.events.filter((e) => !query.action || e.action === query.action) };
+  }
+}
+
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+@Controller('things')
+@Audit('THING_ANY', { resource: 'thing' })
+class ThingsController {
+  @Get('both')
+  @Audit('THING_BOTH')
+  both() {
+    return { ok: true };
+  }
+
+  @Get('class-only')
+  classOnly() {
+    return { ok: true };
+  }
+
+  @Get('teapot')
+  @HttpCode(418)
+  teapot() {
+    return { brewed: false };
+  }
+
+  @Get('raw')
+  @Audit('THING_RAW')
+  async raw(@Res() res: Response) {
+    res.status(202).json({ accepted: true });
+    await new Promise((r) => setTimeout(r, 5));
+  }
+
+  @Get('denied')
+  @UseGuards(DenyGuard)
+  denied() {
+    return { unreachable: true };
+  }
+}
+
+describe('@Audit() on a fixture app with a store of its own', () => {
+  let f: FixtureApp;
+  let store: MemoryStore;
+
+  beforeAll(async () => {
+    store = new MemoryStore();
+    store.initFails = true;
+    f = await startFixture([ThingsController], { debug: false, audit: { store } });
+  });
+  afterAll(() => f.close());
+
+  /** The request's events, once recorded (a handler may still run after its response is sent). */
+  const recorded = async (requestId: string) => {
+    for (let i = 0; i < 50; i++) {
+      await f.app.get(AuditService).flush();
+      const events = store.events.filter((e) => e.requestId === requestId);
+      if (events.length > 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        return store.events.filter((e) => e.requestId === requestId);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return [];
+  };
+
+  it('starts even when the store cannot initialise, and says so in the audit channel', () => {
+    expect(
+      f.pino.lines.some(
+        (l) => l.channel === 'audit' && l.msg === 'audit store not ready at start-up; events are queued',
+      ),
+    ).toBe(true);
+  });
+
+  it('records one event when both the controller and the handler are marked; the handler wins', async () => {
+    const res = await f.http().get('/things/both');
+    const events = await recorded(res.headers['x-request-id']);
+    expect(events).toEqual([
+      expect.objectContaining({
+        action: 'THING_BOTH',
+        outcome: 'success',
+        status: 200,
+      }),
+    ]);
+    expect(events[0]).not.toHaveProperty('resourceType');
+  });
+
+  it("uses the controller's action for an unmarked handler", async () => {
+    const res = await f.http().get('/things/class-only');
+    expect(await recorded(res.headers['x-request-id'])).toEqual([
+      expect.objectContaining({ action: 'THING_ANY', resourceType: 'thing', outcome: 'success' }),
+    ]);
+  });
+
+  it('records an error status set without an exception as a failure', async () => {
+    const res = await f.http().get('/things/teapot');
+    expect(res.status).toBe(418);
+    expect(await recorded(res.headers['x-request-id'])).toEqual([
+      expect.objectContaining({ action: 'THING_ANY', outcome: 'failure', status: 418 }),
+    ]);
+  });
+
+  it('records a handler that answers through @Res()', async () => {
+    const res = await f.http().get('/things/raw');
+    expect(res.status).toBe(202);
+    expect(await recorded(res.headers['x-request-id'])).toEqual([
+      expect.objectContaining({ action: 'THING_RAW', outcome: 'success', status: 202 }),
+    ]);
+  });
+
+  it('records a guard rejection once, as a failure of the action, and a PERMISSION_DENIED security event', async () => {
+    const res = await f.http().get('/things/denied');
+    expect(res.status).toBe(403);
+    const events = await recorded(res.headers['x-request-id']);
+    expect(events).toHaveLength(2);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'audit',
+          action: 'THING_ANY',
+          outcome: 'failure',
+          status: 403,
+          errorCode: 'PERMISSION_DENIED',
+        }),
+        expect.objectContaining({
+          kind: 'security',
+          action: 'PERMISSION_DENIED',
+          status: 403,
+          errorCode: 'PERMISSION_DENIED',
+        }),
+      ]),
+    );
+  });
+
+  it('makes the store in use injectable by its token', () => {
+    expect(f.app.get(AuditStore)).toBe(store);
+  });
+});
