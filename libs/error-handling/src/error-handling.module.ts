@@ -8,10 +8,9 @@ import {
   type OnModuleInit,
   Optional,
   type PipeTransform,
-  type CanActivate,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { AuditGuard } from './audit/audit.guard';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AUDIT_RUNTIME } from './audit/audit.internal-constants';
@@ -62,9 +61,6 @@ const CORE_PROVIDERS: Provider[] = [
 ];
 const CORE_EXPORTS = [RESOLVED_OPTIONS, Redactor, LOGGING_RUNTIME];
 
-/** A guard that allows everything: the global guard when audit is turned off. */
-const allowAll: CanActivate = { canActivate: () => true };
-
 /** A pipe that passes values through: the global pipe when validation is turned off. */
 const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
 
@@ -95,13 +91,7 @@ const PROVIDERS: Provider[] = [
     useFactory: (o: ResolvedOptions) => (o.audit ? o.audit.security.counterStore : null),
     inject: [RESOLVED_OPTIONS],
   },
-  {
-    provide: APP_GUARD,
-    // Reads @Audit() metadata before every other guard; nothing to read when audit is off.
-    useFactory: (o: ResolvedOptions, reflector: Reflector) =>
-      o.audit ? new AuditGuard(reflector) : allowAll,
-    inject: [RESOLVED_OPTIONS, Reflector],
-  },
+  AuditGuard,
   {
     provide: APP_PIPE,
     useFactory: (o: ResolvedOptions) =>
@@ -194,6 +184,7 @@ function assemble(generated: DynamicModule): DynamicModule {
       AuditService,
       SecurityEvents,
       AuditInterceptor,
+      AuditGuard,
       AuditStore,
       SecurityCounterStore,
     ],

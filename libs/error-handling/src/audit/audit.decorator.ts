@@ -1,45 +1,26 @@
-import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { SetMetadata, UseInterceptors } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { AUDIT_METADATA } from './audit.constants';
+import { AuditGuard } from './audit.guard';
 import { AuditInterceptor } from './audit.interceptor';
+import { needsResult, type AuditDecoratorOptions } from './audit-metadata';
 
-/** What `@Audit()` may keep of a request, always through the Redactor. */
-export type AuditCapture = 'params' | 'query' | 'body' | 'result';
-
-/** What a `resourceId` function is given. */
-export interface AuditResourceContext {
-  params: Record<string, unknown>;
-  query: Record<string, unknown>;
-  body: unknown;
-  /** The handler's result (successes only). */
-  result?: unknown;
-}
-
-/** Options of {@link Audit}. */
-export interface AuditDecoratorOptions {
-  /** The resource type, for example `notification`. */
-  resource?: string;
-  /**
-   * Where the resource id comes from: a dot path into `{ params, query, body, result }`
-   * (`'params.id'`, `'result.id'`) or a function.
-   */
-  resourceId?: string | ((context: AuditResourceContext) => string | number | undefined);
-  /**
-   * What to keep in the event's `data`, redacted.
-   * @default [] (nothing)
-   */
-  capture?: AuditCapture[];
-}
-
-/** The metadata `@Audit()` stores. */
-export interface AuditMetadata extends AuditDecoratorOptions {
-  action: string;
-}
+export type {
+  AuditCapture,
+  AuditDecoratorOptions,
+  AuditMetadata,
+  AuditResourceContext,
+} from './audit-metadata';
 
 /**
  * Records every call of a handler (or of every handler of a controller) as an audit event:
  * success or failure, with actor, resource, request id, ip, user agent, route and duration.
  * A request rejected before the handler runs (a guard's 401 / 403, a pipe's 400) is recorded
  * as a failure of the same action. Handler metadata wins over the controller's.
+ *
+ * It puts Faultline's read-only audit guard first among the controller's guards, so the
+ * action is known before any other guard of the controller can reject the request, and only
+ * audited controllers pay for it. Global guards (`APP_GUARD`) run before it.
  *
  * @example
  * @Post(':id/read')
@@ -50,8 +31,21 @@ export function Audit(action: string, options: AuditDecoratorOptions = {}): Clas
   if (typeof action !== 'string' || action.trim() === '') {
     throw new TypeError('@Audit(action) needs a non-empty action name, for example @Audit("ORDER_CANCEL")');
   }
-  return applyDecorators(
-    SetMetadata(AUDIT_METADATA, { ...options, action }),
-    UseInterceptors(AuditInterceptor),
-  );
+  const metadata = { ...options, action };
+  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) SetMetadata(AUDIT_METADATA, metadata)(target, key as string | symbol, descriptor);
+    else SetMetadata(AUDIT_METADATA, metadata)(target as () => unknown);
+    // Class decorators run after method decorators, and @UseGuards() appends: prepending here
+    // keeps the audit guard first whichever order the decorators are written in.
+    const controller = (typeof target === 'function' ? target : target.constructor) as object;
+    const guards = (Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[] | undefined) ?? [];
+    if (!guards.includes(AuditGuard))
+      Reflect.defineMetadata(GUARDS_METADATA, [AuditGuard, ...guards], controller);
+    // The handler's result is only reachable from an interceptor; otherwise the guard's
+    // response listener records the outcome, with no interceptor on the request path.
+    if (needsResult(metadata)) {
+      if (descriptor) UseInterceptors(AuditInterceptor)(target, key as string | symbol, descriptor);
+      else UseInterceptors(AuditInterceptor)(target as () => unknown);
+    }
+  }) as ClassDecorator & MethodDecorator;
 }

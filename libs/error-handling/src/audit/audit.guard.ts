@@ -1,8 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
+import type { LoggedRequest } from '../logging/request-context';
 import { AUDIT_METADATA } from './audit.constants';
-import type { AuditMetadata } from './audit.decorator';
 import { AUDIT_CONTEXT } from './audit.internal-constants';
+import { AuditService } from './audit.service';
+import { type AuditMetadata, needsResult } from './audit-metadata';
 
 /** What the audit guard leaves on an audited request. */
 export interface AuditRequestContext {
@@ -10,33 +13,61 @@ export interface AuditRequestContext {
   startedAt: number;
 }
 
+interface Resolved {
+  metadata: AuditMetadata;
+  viaInterceptor: boolean;
+}
+
 /**
- * A global guard that only reads: it runs before every other guard, and when the handler (or
- * its controller) is marked with `@Audit()` it notes that on the request, so a rejection by a
- * later guard or pipe is still recorded as a failure of the action. It never denies.
+ * A read-only guard that `@Audit()` puts first among its controller's guards. When the handler
+ * (or its controller) is marked, it notes the action on the request, so a rejection by a later
+ * guard or pipe is still recorded as a failure of it, and records the outcome when the response
+ * finishes (unless the handler's result is needed: then the audit interceptor does). The filter
+ * records failures first, with their error code. It never denies.
  */
 @Injectable()
 export class AuditGuard implements CanActivate {
-  private readonly cache = new WeakMap<object, AuditMetadata | null>();
+  private readonly cache = new WeakMap<object, Resolved | null>();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
-    const handler = context.getHandler();
-    let metadata = this.cache.get(handler);
-    if (metadata === undefined) {
-      metadata =
-        this.reflector.getAllAndOverride<AuditMetadata | undefined>(AUDIT_METADATA, [
-          handler,
-          context.getClass(),
-        ]) ?? null;
-      this.cache.set(handler, metadata);
-    }
-    if (metadata) {
-      const req = context.switchToHttp().getRequest<Record<symbol, unknown>>();
-      req[AUDIT_CONTEXT] = { metadata, startedAt: performance.now() } satisfies AuditRequestContext;
+    if (context.getType() !== 'http' || !this.audit.enabled) return true;
+    const resolved = this.resolve(context);
+    if (!resolved) return true;
+    const http = context.switchToHttp();
+    const req = http.getRequest<LoggedRequest & { [AUDIT_CONTEXT]?: AuditRequestContext }>();
+    const audit: AuditRequestContext = { metadata: resolved.metadata, startedAt: performance.now() };
+    req[AUDIT_CONTEXT] = audit;
+    if (!resolved.viaInterceptor) {
+      const res = http.getResponse<ServerResponse>();
+      const done = () => {
+        res.removeListener('finish', done);
+        res.removeListener('close', done);
+        this.audit.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
+          status: res.statusCode,
+        });
+      };
+      res.once('finish', done);
+      res.once('close', done);
     }
     return true;
+  }
+
+  private resolve(context: ExecutionContext): Resolved | null {
+    const handler = context.getHandler();
+    let resolved = this.cache.get(handler);
+    if (resolved === undefined) {
+      const metadata = this.reflector.getAllAndOverride<AuditMetadata | undefined>(AUDIT_METADATA, [
+        handler,
+        context.getClass(),
+      ]);
+      resolved = metadata ? { metadata, viaInterceptor: needsResult(metadata) } : null;
+      this.cache.set(handler, resolved);
+    }
+    return resolved;
   }
 }

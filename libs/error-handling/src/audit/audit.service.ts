@@ -10,7 +10,7 @@ import {
   routeOf,
 } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
-import type { AuditMetadata, AuditResourceContext } from './audit.decorator';
+import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
 import type { AuditRequestContext } from './audit.guard';
 import { AUDIT_CONTEXT, AUDIT_RECORDED, AUDIT_RUNTIME } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
