@@ -232,10 +232,13 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private keep(event: AuditEvent): void {
-    const channel = event.kind === 'security' ? this.channels.security : this.channels.audit;
-    const line = { ...event, timestamp: event.timestamp.toISOString() };
-    if (event.outcome === 'failure') channel.warn(line, `${event.kind} event`);
-    else channel.info(line, `${event.kind} event`);
+    // The event is redacted already (captured data, user agent): written as it is.
+    this.channels.writeRedacted(
+      event.kind,
+      event.outcome === 'failure' ? 'warn' : 'info',
+      { ...event, timestamp: event.timestamp.toISOString() },
+      `${event.kind} event`,
+    );
     this.writer?.enqueue(event);
   }
 

@@ -4,7 +4,12 @@ import { escapeControl } from './escape-control';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
 import type { LogChannelName } from './logging.options';
 import type { LoggingRuntime } from './logging-runtime';
-import { ALREADY_REDACTED, currentRequestLogger } from './request-context';
+import {
+  ALREADY_REDACTED,
+  currentRequestLogger,
+  LOGGER_REQUEST,
+  type LoggedRequest,
+} from './request-context';
 
 /** Levels a channel line can be written at. */
 export type ChannelLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -43,25 +48,66 @@ export class LogChannels {
     this.performance = this.channel('performance');
   }
 
-  private channel(name: LogChannelName): ChannelLogger {
-    const write = (level: ChannelLevel, fields: Record<string, unknown>, message: string): void => {
-      const clean = { ...this.redactor.redact(fields), [ALREADY_REDACTED]: true };
-      const runtime = this.runtime;
-      if (runtime) {
-        const base = runtime.channels[name];
-        // An application-owned LoggerModule's request loggers carry its raw bindings: not used.
-        const context = runtime.mode === 'own' ? currentRequestLogger() : undefined;
-        const logger = context ? context.child({ channel: name }, { level: base.level }) : base;
-        logger[level](clean, message);
-        return;
+  /**
+   * Writes fields that are redacted already (Faultline's own events) to a channel, without
+   * redacting them again.
+   */
+  writeRedacted(
+    name: LogChannelName,
+    level: ChannelLevel,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    this.emit(name, level, { ...fields, [ALREADY_REDACTED]: true }, message);
+  }
+
+  private emit(
+    name: LogChannelName,
+    level: ChannelLevel,
+    clean: Record<string | symbol, unknown>,
+    message: string,
+  ): void {
+    const runtime = this.runtime;
+    if (runtime) {
+      const logger = runtime.channels[name];
+      if (!logger.isLevelEnabled(level)) return;
+      // Inside a request, the line carries its requestId (and, from the request, userId and ip),
+      // written through the channel's own logger: no child logger per line. An application-owned
+      // LoggerModule's request context is not read.
+      if (clean.requestId === undefined && runtime.mode === 'own') {
+        const req = (
+          currentRequestLogger() as unknown as Record<symbol, LoggedRequest | undefined> | undefined
+        )?.[LOGGER_REQUEST];
+        if (req) {
+          clean.requestId = req.id;
+          if (clean.ip === undefined && req.ip !== undefined) clean.ip = req.ip;
+          const userId = clean.userId === undefined ? runtime.options.userId(req) : undefined;
+          if (userId !== undefined) clean.userId = userId;
+        }
       }
-      const nest = new NestLogger(name);
-      const text = escapeControl(`${message} ${JSON.stringify(clean)}`);
-      if (level === 'error') nest.error(text);
-      else if (level === 'warn') nest.warn(text);
-      else if (level === 'debug') nest.debug(text);
-      else nest.log(text);
-    };
+      logger[level](clean, message);
+      return;
+    }
+    this.nestLine(name, level, clean, message);
+  }
+
+  private nestLine(
+    name: LogChannelName,
+    level: ChannelLevel,
+    clean: Record<string | symbol, unknown>,
+    message: string,
+  ): void {
+    const nest = new NestLogger(name);
+    const text = escapeControl(`${message} ${JSON.stringify(clean)}`);
+    if (level === 'error') nest.error(text);
+    else if (level === 'warn') nest.warn(text);
+    else if (level === 'debug') nest.debug(text);
+    else nest.log(text);
+  }
+
+  private channel(name: LogChannelName): ChannelLogger {
+    const write = (level: ChannelLevel, fields: Record<string, unknown>, message: string): void =>
+      this.emit(name, level, { ...this.redactor.redact(fields), [ALREADY_REDACTED]: true }, message);
     return {
       debug: (f, m) => write('debug', f, m),
       info: (f, m) => write('info', f, m),
