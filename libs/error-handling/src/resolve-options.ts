@@ -1,3 +1,4 @@
+import { check, isPlainObject } from './errors/option-checks';
 import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import { FaultlineConfigError } from './errors/faultline-config.error';
@@ -182,16 +183,8 @@ function checkCatalog(lang: string, catalog: unknown): void {
   }
 }
 
-function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {
-  if (!ok) throw new FaultlineConfigError(option, problem, fix);
-}
-
 function arrayOf(value: unknown, option: string, valid: (v: unknown) => boolean, problem: string): void {
   if (value === undefined) return;
   check(Array.isArray(value), option, 'must be an array');
   (value as unknown[]).forEach((v, i) => check(valid(v), `${option}[${i}]`, problem));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { check, isPlainObject } from '../errors/option-checks';
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
@@ -41,7 +41,7 @@ const KNOWN: readonly (keyof AuditOptions)[] = [
 export function resolveAudit(input: unknown): ResolvedAudit | false {
   if (input === false) return false;
   const o = (input ?? {}) as AuditOptions & Record<string, unknown>;
-  check(isObject(o), 'audit', 'must be false or an object');
+  check(isPlainObject(o), 'audit', 'must be false or an object');
   for (const key of Object.keys(o)) {
     check(
       (KNOWN as readonly string[]).includes(key),
@@ -58,7 +58,7 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
   );
   if (o.store !== undefined) {
     check(
-      isObject(o.store) &&
+      isPlainObject(o.store) &&
         typeof (o.store as AuditStore).write === 'function' &&
         typeof (o.store as AuditStore).query === 'function',
       'audit.store',
@@ -67,7 +67,7 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
   }
   let store: AuditStore | undefined = o.store;
   if (o.sql !== undefined) {
-    check(isObject(o.sql), 'audit.sql', 'must be an object with executor or connectionString');
+    check(isPlainObject(o.sql), 'audit.sql', 'must be an object with executor or connectionString');
     const sql = o.sql;
     check(
       (sql.executor === undefined) !== (sql.connectionString === undefined),
@@ -88,7 +88,7 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
     store = new SqlAuditStore(sql);
   }
   const security: SecurityEventOptions = o.security ?? {};
-  check(isObject(security), 'audit.security', 'must be an object');
+  check(isPlainObject(security), 'audit.security', 'must be an object');
   check(
     security.counterStore === undefined ||
       typeof (security.counterStore as { increment?: unknown } | null)?.increment === 'function',
@@ -121,12 +121,4 @@ function count(value: unknown, fallback: number, option: string, min: number): n
   if (value === undefined) return fallback;
   check(Number.isInteger(value) && (value as number) >= min, option, `must be a whole number >= ${min}`);
   return value as number;
-}
-
-function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {
-  if (!ok) throw new FaultlineConfigError(option, problem, fix);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

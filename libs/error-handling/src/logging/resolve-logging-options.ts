@@ -1,5 +1,5 @@
+import { check, isPlainObject } from '../errors/option-checks';
 import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
 import { defaultUserId } from './request-context';
 
@@ -54,7 +54,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
     'logging.format',
     "must be 'json' or 'pretty'",
   );
-  check(o.pino === undefined || isObject(o.pino), 'logging.pino', 'must be an object of pino options');
+  check(o.pino === undefined || isPlainObject(o.pino), 'logging.pino', 'must be an object of pino options');
   check(
     o.destination === undefined || typeof (o.destination as { write?: unknown })?.write === 'function',
     'logging.destination',
@@ -62,7 +62,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
   );
   check(o.sync === undefined || typeof o.sync === 'boolean', 'logging.sync', 'must be a boolean');
   check(
-    o.channels === undefined || isObject(o.channels),
+    o.channels === undefined || isPlainObject(o.channels),
     'logging.channels',
     'must be an object of levels by channel',
   );
@@ -118,7 +118,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
 }
 
 function resolveFile(file: unknown): Required<FileLogOptions> {
-  check(isObject(file), 'logging.file', 'must be an object with a path');
+  check(isPlainObject(file), 'logging.file', 'must be an object with a path');
   const f = file as unknown as FileLogOptions;
   check(
     typeof f.path === 'string' && f.path.trim() !== '',
@@ -162,12 +162,4 @@ function level(value: unknown, option: string): void {
     option,
     `must be one of ${LEVELS.join(', ')}`,
   );
-}
-
-function check(ok: boolean, option: string, problem: string, fix?: string): asserts ok {
-  if (!ok) throw new FaultlineConfigError(option, problem, fix);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
