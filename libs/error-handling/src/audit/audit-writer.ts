@@ -12,6 +12,16 @@ export type AuditSpillReason = 'overflow' | 'shutdown';
  */
 export type AuditSpill = (events: AuditEvent[], reason: AuditSpillReason) => void;
 
+/** The writer's defaults, in one place (the module's `audit` options use them too). */
+export const AUDIT_WRITER_DEFAULTS = {
+  batchSize: 100,
+  flushIntervalMs: 1000,
+  maxQueue: 10_000,
+  retryBaseMs: 250,
+  retryMaxMs: 30_000,
+  writeTimeoutMs: 30_000,
+} as const;
+
 /** Options of {@link AuditWriter}. */
 export interface AuditWriterOptions {
   /**
@@ -112,12 +122,22 @@ export class AuditWriter {
     private readonly spill: AuditSpill,
     options: AuditWriterOptions = {},
   ) {
-    this.batchSize = whole(options.batchSize, 100, 'audit.batchSize', 1);
-    this.flushIntervalMs = whole(options.flushIntervalMs, 1000, 'audit.flushIntervalMs', 1);
-    this.maxQueue = whole(options.maxQueue, 10_000, 'audit.maxQueue', 1);
-    this.retryBaseMs = whole(options.retryBaseMs, 250, 'audit.retryBaseMs', 1);
-    this.retryMaxMs = whole(options.retryMaxMs, 30_000, 'audit.retryMaxMs', 1);
-    this.writeTimeoutMs = whole(options.writeTimeoutMs, 30_000, 'audit.writeTimeoutMs', 1);
+    this.batchSize = whole(options.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1);
+    this.flushIntervalMs = whole(
+      options.flushIntervalMs,
+      AUDIT_WRITER_DEFAULTS.flushIntervalMs,
+      'audit.flushIntervalMs',
+      1,
+    );
+    this.maxQueue = whole(options.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1);
+    this.retryBaseMs = whole(options.retryBaseMs, AUDIT_WRITER_DEFAULTS.retryBaseMs, 'audit.retryBaseMs', 1);
+    this.retryMaxMs = whole(options.retryMaxMs, AUDIT_WRITER_DEFAULTS.retryMaxMs, 'audit.retryMaxMs', 1);
+    this.writeTimeoutMs = whole(
+      options.writeTimeoutMs,
+      AUDIT_WRITER_DEFAULTS.writeTimeoutMs,
+      'audit.writeTimeoutMs',
+      1,
+    );
     this.onError = options.onError;
   }
 

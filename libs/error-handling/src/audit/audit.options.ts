@@ -1,4 +1,5 @@
 import type { AuditStore, SqlExecutor } from './audit-store.interface';
+import type { AuditWriterOptions } from './audit-writer';
 import type { SecurityCounterStore } from './security-counter.store';
 
 /** The SQL store: PostgreSQL by connection string or an existing `pg.Pool`, or a PGlite instance. */
@@ -39,8 +40,12 @@ export interface SecurityEventOptions {
   counterStore?: SecurityCounterStore;
 }
 
-/** Options of the audit trail and security events. */
-export interface AuditOptions {
+/**
+ * Options of the audit trail and security events. The delivery options (`batchSize`,
+ * `flushIntervalMs`, `maxQueue`, `retryBaseMs`, `retryMaxMs`, `writeTimeoutMs`) are the
+ * {@link AuditWriterOptions}.
+ */
+export interface AuditOptions extends Omit<AuditWriterOptions, 'onError'> {
   /** Keep events in a SQL table (besides the `audit` log channel, which always gets them). */
   sql?: AuditSqlOptions;
   /** Or keep them in a store of your own. */
@@ -55,22 +60,6 @@ export interface AuditOptions {
    * @default 90
    */
   retentionDays?: number;
-  /** Events written to the store in one statement. @default 100 */
-  batchSize?: number;
-  /** Longest wait before a partial batch is written, in ms. @default 1000 */
-  flushIntervalMs?: number;
-  /**
-   * Events kept in memory while the store is slow or down; beyond that they go to the `audit`
-   * log channel, counted.
-   * @default 10000
-   */
-  maxQueue?: number;
-  /** First retry delay after a failed write, in ms (doubling, with jitter). @default 250 */
-  retryBaseMs?: number;
-  /** Longest retry delay, in ms. @default 30000 */
-  retryMaxMs?: number;
-  /** A store write that has not settled by then counts as failed and is retried, in ms. @default 30000 */
-  writeTimeoutMs?: number;
   /** How long shutdown waits for the queue to drain, in ms. @default 5000 */
   shutdownTimeoutMs?: number;
   /** Security events. */

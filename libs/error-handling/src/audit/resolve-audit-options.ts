@@ -2,6 +2,7 @@ import { check, isPlainObject } from '../errors/option-checks';
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
+import { AUDIT_WRITER_DEFAULTS } from './audit-writer';
 import { InMemorySecurityCounterStore, type SecurityCounterStore } from './security-counter.store';
 import { SqlAuditStore } from './sql-audit.store';
 
@@ -100,12 +101,22 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
     actor: o.actor ?? defaultUserId,
     retentionDays: count(o.retentionDays, 90, 'audit.retentionDays', 0),
     writer: {
-      batchSize: count(o.batchSize, 100, 'audit.batchSize', 1),
-      flushIntervalMs: count(o.flushIntervalMs, 1000, 'audit.flushIntervalMs', 1),
-      maxQueue: count(o.maxQueue, 10_000, 'audit.maxQueue', 1),
-      retryBaseMs: count(o.retryBaseMs, 250, 'audit.retryBaseMs', 1),
-      retryMaxMs: count(o.retryMaxMs, 30_000, 'audit.retryMaxMs', 1),
-      writeTimeoutMs: count(o.writeTimeoutMs, 30_000, 'audit.writeTimeoutMs', 1),
+      batchSize: count(o.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1),
+      flushIntervalMs: count(
+        o.flushIntervalMs,
+        AUDIT_WRITER_DEFAULTS.flushIntervalMs,
+        'audit.flushIntervalMs',
+        1,
+      ),
+      maxQueue: count(o.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1),
+      retryBaseMs: count(o.retryBaseMs, AUDIT_WRITER_DEFAULTS.retryBaseMs, 'audit.retryBaseMs', 1),
+      retryMaxMs: count(o.retryMaxMs, AUDIT_WRITER_DEFAULTS.retryMaxMs, 'audit.retryMaxMs', 1),
+      writeTimeoutMs: count(
+        o.writeTimeoutMs,
+        AUDIT_WRITER_DEFAULTS.writeTimeoutMs,
+        'audit.writeTimeoutMs',
+        1,
+      ),
     },
     shutdownTimeoutMs: count(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
     security: {
