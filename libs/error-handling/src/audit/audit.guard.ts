@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import type { LoggedRequest } from '../logging/request-context';
 import { AUDIT_METADATA } from './audit.constants';
-import { AUDIT_CONTEXT } from './audit.internal-constants';
+import { auditContexts } from './audit.internal-constants';
 import { AuditService } from './audit.service';
 import { type AuditMetadata, needsResult } from './audit-metadata';
 
@@ -11,6 +11,8 @@ import { type AuditMetadata, needsResult } from './audit-metadata';
 export interface AuditRequestContext {
   metadata: AuditMetadata;
   startedAt: number;
+  /** Set once the request's event is recorded, so it is recorded once. */
+  recorded: boolean;
 }
 
 interface Resolved {
@@ -39,9 +41,13 @@ export class AuditGuard implements CanActivate {
     const resolved = this.resolve(context);
     if (!resolved) return true;
     const http = context.switchToHttp();
-    const req = http.getRequest<LoggedRequest & { [AUDIT_CONTEXT]?: AuditRequestContext }>();
-    const audit: AuditRequestContext = { metadata: resolved.metadata, startedAt: performance.now() };
-    req[AUDIT_CONTEXT] = audit;
+    const req = http.getRequest<LoggedRequest>();
+    const audit: AuditRequestContext = {
+      metadata: resolved.metadata,
+      startedAt: performance.now(),
+      recorded: false,
+    };
+    auditContexts.set(req, audit);
     if (!resolved.viaInterceptor) {
       const res = http.getResponse<ServerResponse>();
       const done = () => {

@@ -2,8 +2,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { ServerResponse } from 'node:http';
 import { type Observable, tap } from 'rxjs';
 import type { LoggedRequest } from '../logging/request-context';
-import type { AuditRequestContext } from './audit.guard';
-import { AUDIT_CONTEXT } from './audit.internal-constants';
+import { auditContexts } from './audit.internal-constants';
 import { AuditService } from './audit.service';
 
 /**
@@ -18,8 +17,8 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
-    const req = http.getRequest<LoggedRequest & { [AUDIT_CONTEXT]?: AuditRequestContext }>();
-    const audit = req[AUDIT_CONTEXT];
+    const req = http.getRequest<LoggedRequest>();
+    const audit = auditContexts.get(req);
     if (!audit) return next.handle();
     const res = http.getResponse<ServerResponse>();
     return next.handle().pipe(

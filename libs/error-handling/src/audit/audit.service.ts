@@ -12,7 +12,7 @@ import {
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
 import type { AuditRequestContext } from './audit.guard';
-import { AUDIT_CONTEXT, AUDIT_RECORDED, AUDIT_RUNTIME } from './audit.internal-constants';
+import { AUDIT_RUNTIME, auditContexts } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter } from './audit-writer';
 import type { ResolvedAudit } from './resolve-audit-options';
@@ -82,8 +82,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       });
     }
     failures.subscribe((failure) => {
-      const req = failure.request as LoggedRequest & { [AUDIT_CONTEXT]?: AuditRequestContext };
-      const context = req?.[AUDIT_CONTEXT];
+      const req = failure.request as LoggedRequest;
+      const context = req && typeof req === 'object' ? auditContexts.get(req) : undefined;
       if (context) {
         this.recordRequest(req, context, 'failure', { status: failure.status, errorCode: failure.code });
       }
@@ -153,34 +153,34 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     extra: { status?: number; errorCode?: string; result?: unknown },
   ): void {
     if (!this.options) return;
-    // One event per request, whichever of the interceptor and the filter comes first.
-    const marked = req as unknown as Record<symbol, unknown>;
-    if (marked[AUDIT_RECORDED]) return;
-    marked[AUDIT_RECORDED] = true;
+    // One event per request, whichever of the guard, the interceptor and the filter comes first.
+    if (context.recorded) return;
+    context.recorded = true;
     try {
       const metadata = context.metadata;
-      const event: AuditEvent = {
-        ...this.requestFields(req),
-        id: randomUUID(),
-        timestamp: new Date(),
-        kind: 'audit',
-        action: metadata.action,
-        outcome,
-        durationMs: Math.round(performance.now() - context.startedAt),
-      };
+      const event = this.requestFields(req) as AuditEvent;
+      event.id = randomUUID();
+      event.timestamp = new Date();
+      event.kind = 'audit';
+      event.action = metadata.action;
+      event.outcome = outcome;
+      event.durationMs = Math.round(performance.now() - context.startedAt);
       if (extra.status !== undefined) event.status = extra.status;
       if (extra.errorCode !== undefined) event.errorCode = extra.errorCode;
       if (metadata.resource !== undefined) event.resourceType = metadata.resource;
-      const resources: AuditResourceContext = {
-        params: (req.params ?? {}) as Record<string, unknown>,
-        query: (req.query ?? {}) as Record<string, unknown>,
-        body: req.body,
-        result: extra.result,
-      };
-      const resourceId = resourceIdOf(metadata, resources);
-      if (resourceId !== undefined) event.resourceId = resourceId;
-      const data = this.captured(metadata, resources, outcome);
-      if (data) event.data = data;
+      // Express parses `req.query` on every read: only when something needs it.
+      if (metadata.resourceId !== undefined || metadata.capture?.length) {
+        const resources: AuditResourceContext = {
+          params: (req.params ?? {}) as Record<string, unknown>,
+          query: (req.query ?? {}) as Record<string, unknown>,
+          body: req.body,
+          result: extra.result,
+        };
+        const resourceId = resourceIdOf(metadata, resources);
+        if (resourceId !== undefined) event.resourceId = resourceId;
+        const data = this.captured(metadata, resources, outcome);
+        if (data) event.data = data;
+      }
       this.keep(event);
     } catch (err) {
       this.channels.audit.error(

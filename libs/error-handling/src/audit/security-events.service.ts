@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FailureEvents } from '../errors/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import { Redactor } from '../redaction/redactor';
-import { AUDIT_RUNTIME } from './audit.internal-constants';
+import { AUDIT_RUNTIME, securityRecorded } from './audit.internal-constants';
 import { AuditService } from './audit.service';
 import type { AuditEvent } from './audit-event.interface';
 import type { ResolvedAudit } from './resolve-audit-options';
@@ -34,9 +34,6 @@ export interface SuspiciousActivity {
 
 /** Something that acts on suspicious activity (the alerts feature); must not throw. */
 export type SuspiciousActivityListener = (activity: SuspiciousActivity) => void;
-
-/** Set on a request for which a security event was recorded. */
-const SECURITY_RECORDED = Symbol.for('faultline.securityRecorded');
 
 const FROM_STATUS: Readonly<Record<number, SecurityEventKind>> = {
   401: SecurityEventKind.AUTH_REQUIRED,
@@ -70,7 +67,8 @@ export class SecurityEvents {
       const kind = FROM_STATUS[failure.status];
       // An application that recorded a security event for this request (LOGIN_FAILED for a
       // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.
-      if (kind && !(failure.request as Record<symbol, unknown> | undefined)?.[SECURITY_RECORDED]) {
+      const req = failure.request;
+      if (kind && !(req && typeof req === 'object' && securityRecorded.has(req))) {
         this.record(kind, { request: failure.request, status: failure.status, errorCode: failure.code });
       }
     });
@@ -87,14 +85,8 @@ export class SecurityEvents {
 
   /** Records one security event. Never throws and never waits. */
   record(kind: SecurityEventKind, details: SecurityEventDetails = {}): AuditEvent | undefined {
-    const request = (details.request ?? this.audit.currentRequest()) as Record<symbol, unknown> | undefined;
-    if (request && typeof request === 'object') {
-      try {
-        request[SECURITY_RECORDED] = true;
-      } catch {
-        // A frozen request: the filter may record an AUTH_REQUIRED as well.
-      }
-    }
+    const request = details.request ?? this.audit.currentRequest();
+    if (request && typeof request === 'object') securityRecorded.add(request);
     const event = this.audit.record({
       kind: 'security',
       action: kind,
