@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { wholeNumber } from '../errors/option-checks';
 import type { AuditEvent } from './audit-event.interface';
 import type { AuditStore } from './audit-store.interface';
 
@@ -122,17 +122,27 @@ export class AuditWriter {
     private readonly spill: AuditSpill,
     options: AuditWriterOptions = {},
   ) {
-    this.batchSize = whole(options.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1);
-    this.flushIntervalMs = whole(
+    this.batchSize = wholeNumber(options.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1);
+    this.flushIntervalMs = wholeNumber(
       options.flushIntervalMs,
       AUDIT_WRITER_DEFAULTS.flushIntervalMs,
       'audit.flushIntervalMs',
       1,
     );
-    this.maxQueue = whole(options.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1);
-    this.retryBaseMs = whole(options.retryBaseMs, AUDIT_WRITER_DEFAULTS.retryBaseMs, 'audit.retryBaseMs', 1);
-    this.retryMaxMs = whole(options.retryMaxMs, AUDIT_WRITER_DEFAULTS.retryMaxMs, 'audit.retryMaxMs', 1);
-    this.writeTimeoutMs = whole(
+    this.maxQueue = wholeNumber(options.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1);
+    this.retryBaseMs = wholeNumber(
+      options.retryBaseMs,
+      AUDIT_WRITER_DEFAULTS.retryBaseMs,
+      'audit.retryBaseMs',
+      1,
+    );
+    this.retryMaxMs = wholeNumber(
+      options.retryMaxMs,
+      AUDIT_WRITER_DEFAULTS.retryMaxMs,
+      'audit.retryMaxMs',
+      1,
+    );
+    this.writeTimeoutMs = wholeNumber(
       options.writeTimeoutMs,
       AUDIT_WRITER_DEFAULTS.writeTimeoutMs,
       'audit.writeTimeoutMs',
@@ -351,12 +361,4 @@ function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   const no: T[] = [];
   for (const item of items) (test(item) ? yes : no).push(item);
   return [yes, no];
-}
-
-function whole(value: number | undefined, fallback: number, option: string, min: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new FaultlineConfigError(option, `must be a whole number >= ${min}`, `Got ${String(value)}`);
-  }
-  return value;
 }

@@ -1,4 +1,4 @@
-import { check, isPlainObject } from '../errors/option-checks';
+import { check, isPlainObject, wholeNumber } from '../errors/option-checks';
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
@@ -99,37 +99,31 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
   return {
     store,
     actor: o.actor ?? defaultUserId,
-    retentionDays: count(o.retentionDays, 90, 'audit.retentionDays', 0),
+    retentionDays: wholeNumber(o.retentionDays, 90, 'audit.retentionDays', 0),
     writer: {
-      batchSize: count(o.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1),
-      flushIntervalMs: count(
+      batchSize: wholeNumber(o.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1),
+      flushIntervalMs: wholeNumber(
         o.flushIntervalMs,
         AUDIT_WRITER_DEFAULTS.flushIntervalMs,
         'audit.flushIntervalMs',
         1,
       ),
-      maxQueue: count(o.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1),
-      retryBaseMs: count(o.retryBaseMs, AUDIT_WRITER_DEFAULTS.retryBaseMs, 'audit.retryBaseMs', 1),
-      retryMaxMs: count(o.retryMaxMs, AUDIT_WRITER_DEFAULTS.retryMaxMs, 'audit.retryMaxMs', 1),
-      writeTimeoutMs: count(
+      maxQueue: wholeNumber(o.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1),
+      retryBaseMs: wholeNumber(o.retryBaseMs, AUDIT_WRITER_DEFAULTS.retryBaseMs, 'audit.retryBaseMs', 1),
+      retryMaxMs: wholeNumber(o.retryMaxMs, AUDIT_WRITER_DEFAULTS.retryMaxMs, 'audit.retryMaxMs', 1),
+      writeTimeoutMs: wholeNumber(
         o.writeTimeoutMs,
         AUDIT_WRITER_DEFAULTS.writeTimeoutMs,
         'audit.writeTimeoutMs',
         1,
       ),
     },
-    shutdownTimeoutMs: count(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
+    shutdownTimeoutMs: wholeNumber(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
     security: {
-      threshold: count(security.threshold, 10, 'audit.security.threshold', 1),
-      windowMs: count(security.windowMs, 300_000, 'audit.security.windowMs', 1),
+      threshold: wholeNumber(security.threshold, 10, 'audit.security.threshold', 1),
+      windowMs: wholeNumber(security.windowMs, 300_000, 'audit.security.windowMs', 1),
       counterStore:
         (security.counterStore as SecurityCounterStore | undefined) ?? new InMemorySecurityCounterStore(),
     },
   };
-}
-
-function count(value: unknown, fallback: number, option: string, min: number): number {
-  if (value === undefined) return fallback;
-  check(Number.isInteger(value) && (value as number) >= min, option, `must be a whole number >= ${min}`);
-  return value as number;
 }

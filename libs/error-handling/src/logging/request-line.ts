@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Options } from 'pino-http';
 import { describeType, safeGet, safeString } from '../errors/safe-access';
+import { pathOf } from '../filter/problem-builder';
 import { ensureRequestId } from '../filter/request-id';
 import type { Redactor } from '../redaction/redactor';
 import {
@@ -170,12 +171,6 @@ function messageOf(req: LoggedRequest, res: ServerResponse, err: unknown): strin
   return req[REQUEST_FAILURE] || err !== undefined || res.statusCode >= 500
     ? 'request failed'
     : 'request completed';
-}
-
-function pathOf(req: LoggedRequest): string {
-  const url = String(req.originalUrl ?? req.url ?? '');
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }
 
 function safeText(value: unknown): string {
