@@ -209,11 +209,24 @@ export class Redactor {
       }
     }
     if (this.scanQueries && out.includes('=') && (out.includes('?') || out.includes('&'))) {
-      out = out.replace(QUERY_PAIR, (m, sep: string, key: string, value: string) =>
-        this.isSensitiveKey(safeDecode(key)) ? `${sep}${key}=${this.censorValue(value)}` : m,
-      );
+      out = this.redactQueryPairs(out);
     }
     return out;
+  }
+
+  /** `?k=v` / `&k=v` pairs with a sensitive key get their value censored; the text is copied only then. */
+  private redactQueryPairs(text: string): string {
+    let out = '';
+    let copied = 0;
+    QUERY_PAIR.lastIndex = 0;
+    for (let m = QUERY_PAIR.exec(text); m !== null; m = QUERY_PAIR.exec(text)) {
+      const key = m[2];
+      if (!this.isSensitiveKey(key.includes('%') ? safeDecode(key) : key)) continue;
+      const valueStart = m.index + m[1].length + key.length + 1;
+      out += text.slice(copied, valueStart) + this.censorValue(m[3]);
+      copied = valueStart + m[3].length;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
   }
 
   /**
