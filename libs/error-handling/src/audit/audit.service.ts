@@ -232,11 +232,12 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private keep(event: AuditEvent): void {
-    // The event is redacted already (captured data, user agent): written as it is.
+    // The event is redacted already (captured data, user agent): written as it is, its Date as
+    // ISO text.
     this.channels.writeRedacted(
       event.kind,
       event.outcome === 'failure' ? 'warn' : 'info',
-      { ...event, timestamp: event.timestamp.toISOString() },
+      event as unknown as Record<string, unknown>,
       `${event.kind} event`,
     );
     this.writer?.enqueue(event);
