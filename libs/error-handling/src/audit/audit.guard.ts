@@ -50,15 +50,12 @@ export class AuditGuard implements CanActivate {
     auditContexts.set(req, audit);
     if (!resolved.viaInterceptor) {
       const res = http.getResponse<ServerResponse>();
-      const done = () => {
-        res.removeListener('finish', done);
-        res.removeListener('close', done);
+      // A response emits 'close' once, after 'finish' or when the client went away first.
+      res.on('close', () =>
         this.audit.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
           status: res.statusCode,
-        });
-      };
-      res.once('finish', done);
-      res.once('close', done);
+        }),
+      );
     }
     return true;
   }
