@@ -13,7 +13,9 @@ const swc = [
 ];
 
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  // @nestjs/terminus 12 ships ES modules only; Jest's CommonJS runtime needs them compiled.
+  transform: { '^.+\\.ts$': swc, '/node_modules/@nestjs/terminus/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/terminus/)'],
   moduleNameMapper: { '^nestjs-faultline$': '<rootDir>/libs/error-handling/src' },
   testEnvironment: 'node',
 };
