@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { Counter, Registry } from 'prom-client';
 import { NotFoundError, FaultlineConfigError } from 'nestjs-faultline';
 import { startFixture, type FixtureApp } from './support/fixture-app';
@@ -15,6 +16,18 @@ class NotificationsController {
   @Get('boom')
   boom(): never {
     throw new Error('kaboom');
+  }
+}
+
+@Controller('ops')
+class OpsController {
+  constructor(private readonly logger: PinoLogger) {}
+
+  @Get('fatal')
+  fatal() {
+    this.logger.fatal('the disk is on fire');
+    this.logger.error('only an error');
+    return { logged: true };
   }
 }
 
@@ -97,6 +110,15 @@ describe('metrics', () => {
         .sort(),
     ).toEqual(['spilled_overflow', 'spilled_shutdown', 'written']);
     expect(samplesOf(samples, 'process_cpu_user_seconds_total')).toHaveLength(1);
+  });
+
+  it('counts log lines written at fatal level', async () => {
+    fixture = await startFixture([OpsController]);
+    await fixture.http().get('/ops/fatal').expect(200);
+    await fixture.http().get('/ops/fatal').expect(200);
+    const { samples } = await scrape(fixture);
+    expect(samplesOf(samples, 'faultline_fatal_logs_total')[0]?.value).toBe(2);
+    expect(fixture.pino.lines.filter((l) => l.level === 60)).toHaveLength(2);
   });
 
   it('registers in a registry the application passes, next to its own metrics', async () => {
