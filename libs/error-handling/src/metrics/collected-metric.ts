@@ -1,4 +1,4 @@
-import type { Metric, MetricValue, Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 
 /** One sample of a metric: its labels (none for a single series) and value. */
@@ -29,7 +29,7 @@ export class CollectedMetric {
     help: string;
     type: string;
     aggregator: 'sum';
-    values: MetricValue<string>[];
+    values: (Sample & { labels: Record<string, string | number> })[];
   }> {
     return Promise.resolve({
       name: this.name,
