@@ -152,6 +152,8 @@ describe('metrics', () => {
     [{ health: { database: { executor: {} } } }, 'health.database.executor'],
     [{ health: { disk: { thresholdPercent: 90 } } }, 'health.disk.thresholdPercent'],
     [{ health: { shutdownGraceMs: -1 } }, 'health.shutdownGraceMs'],
+    // @nestjs/typeorm and typeorm are not installed here
+    [{ health: { database: { typeorm: true } } }, 'health.database.typeorm'],
   ])('stops start-up on a wrong option, naming it (%j)', async (options, option) => {
     const started = startFixture([NotificationsController], options as never);
     await expect(started).rejects.toThrow(FaultlineConfigError);
