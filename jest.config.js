@@ -21,6 +21,8 @@ const shared = {
 };
 
 module.exports = {
+  // e2e hooks start real apps (PGlite alone takes 2-8 s on a shared 2-core machine).
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
@@ -32,8 +34,6 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
-      // e2e hooks start real apps (PGlite alone takes 2-8 s on a shared 2-core machine).
-      testTimeout: 30_000,
     },
   ],
 };
