@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { Counter, Registry } from 'prom-client';
 import { NotFoundError, FaultlineConfigError } from 'nestjs-faultline';
 import { startFixture, type FixtureApp } from './support/fixture-app';
-import { parseMetrics, samplesOf } from './support/metrics-text';
+import { type MetricSample, parseMetrics, samplesOf } from './support/metrics-text';
 
 @Controller('notifications')
 class NotificationsController {
@@ -29,6 +29,10 @@ class OpsController {
     this.logger.error('only an error');
     return { logged: true };
   }
+}
+
+function labelValues(samples: MetricSample[]): string[] {
+  return samples.flatMap((s) => Object.values(s.labels));
 }
 
 async function scrape(fixture: FixtureApp, path = '/metrics') {
@@ -61,7 +65,8 @@ describe('metrics', () => {
         value: 2,
       },
     ]);
-    expect(text).not.toMatch(/123|456/);
+    expect(text).not.toMatch(/\/notifications\/(123|456)/);
+    expect(labelValues(samples).filter((v) => /123|456/.test(v))).toEqual([]);
     const count = samplesOf(samples, 'http_request_duration_seconds_count', {
       route: '/notifications/:id/read',
     });
@@ -94,7 +99,8 @@ describe('metrics', () => {
     expect(samplesOf(samples, 'http_requests_total', { method: 'GET', status: '404' })).toEqual([
       { name: 'http_requests_total', labels: { method: 'GET', route: 'unmatched', status: '404' }, value: 3 },
     ]);
-    expect(text).not.toMatch(/nope|other/);
+    expect(text).not.toMatch(/\/nope|\/other/);
+    expect(labelValues(samples).filter((v) => /nope|other/.test(v))).toEqual([]);
   });
 
   it('serves the readiness gauge, fatal log lines, the audit queue and Node default metrics', async () => {
