@@ -13,12 +13,16 @@ const swc = [
 ];
 
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  // @nestjs/terminus 12 ships ES modules only; Jest's CommonJS runtime needs them compiled.
+  transform: { '^.+\\.ts$': swc, '/node_modules/@nestjs/terminus/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/terminus/)'],
   moduleNameMapper: { '^nestjs-faultline$': '<rootDir>/libs/error-handling/src' },
   testEnvironment: 'node',
 };
 
 module.exports = {
+  // e2e hooks start real apps (PGlite alone takes 2-8 s on a shared 2-core machine).
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,

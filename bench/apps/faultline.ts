@@ -5,9 +5,17 @@ import { ErrorHandlingModule } from 'nestjs-faultline';
 import { BenchRoutesModule, port } from './routes';
 
 // Faultline with everything on: filter, pino logging with request context and redaction,
-// channels, and its validation pipe. (Audit, metrics and alerts join as they land.)
+// channels, its validation pipe, Prometheus metrics (/metrics) and the probes (/health, /ready).
+// (Audit and alerts join as they land.)
 @Module({
-  imports: [ErrorHandlingModule.forRoot({ logging: { format: 'json', level: 'info' } }), BenchRoutesModule],
+  imports: [
+    ErrorHandlingModule.forRoot({
+      logging: { format: 'json', level: 'info' },
+      metrics: {},
+      health: { eventLoopLag: { maxMs: 1000 } },
+    }),
+    BenchRoutesModule,
+  ],
 })
 class AppModule {}
 

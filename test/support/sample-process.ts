@@ -9,6 +9,8 @@ export interface SampleProcess {
   baseUrl: string;
   stdout(): string;
   stderr(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -39,6 +41,7 @@ export async function startSampleProcess(env: Record<string, string> = {}): Prom
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
+    exited,
     stdout: () => out,
     stderr: () => err,
     async stop(signal = 'SIGTERM') {

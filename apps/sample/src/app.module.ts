@@ -32,6 +32,12 @@ export class AppModule {
               destination: logDestination,
             },
             audit: config.audit ? { sql: { executor: sql } } : false,
+            // /ready checks the app's database, and Redis when REDIS_URL is set; /metrics is on.
+            health: {
+              database: { executor: sql },
+              redis: config.redisUrl ? { url: config.redisUrl } : undefined,
+              shutdownGraceMs: config.shutdownGraceMs,
+            },
           }),
         }),
         AuthModule.forRoot(config),

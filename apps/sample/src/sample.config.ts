@@ -25,6 +25,10 @@ export interface SampleConfig {
   logRequestDetails: 'none' | 'server-errors' | 'all-errors';
   /** AUDIT=0 turns the audit trail and security events off (on by default). */
   audit: boolean;
+  /** REDIS_URL: when set, `/ready` checks Redis too. */
+  redisUrl: string | undefined;
+  /** SHUTDOWN_GRACE_MS: how long in-flight requests may take to finish after SIGTERM (default 10000). */
+  shutdownGraceMs: number;
 }
 
 const DEV_SECRET = 'faultline-sample-development-secret';
@@ -34,6 +38,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  }
+  const shutdownGraceMs = Number(env.SHUTDOWN_GRACE_MS || 10_000);
+  if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
+    throw new Error(
+      `SHUTDOWN_GRACE_MS must be a whole number of milliseconds, got ${JSON.stringify(env.SHUTDOWN_GRACE_MS)}`,
+    );
   }
   if (!env.AUTH_SECRET && env.NODE_ENV === 'production') {
     throw new Error('AUTH_SECRET must be set when NODE_ENV=production');
@@ -61,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       'info',
     ),
     audit: env.AUDIT !== '0' && env.AUDIT !== 'false',
+    redisUrl: env.REDIS_URL || undefined,
+    shutdownGraceMs,
     logRequestDetails: oneOf(
       env.LOG_REQUEST_DETAILS,
       'LOG_REQUEST_DETAILS',

@@ -18,6 +18,7 @@ import { AuditService } from './audit/audit.service';
 import { SecurityEvents } from './audit/security-events.service';
 import { AuditStore } from './audit/audit-store.interface';
 import { SecurityCounterStore } from './audit/security-counter.store';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -35,7 +36,14 @@ import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
-import { LOGGING_RUNTIME } from './logging/logging.internal-constants';
+import { HealthProbes } from './health/health-probes.service';
+import { HEALTH_RUNTIME } from './health/health.internal-constants';
+import { Readiness } from './health/readiness.service';
+import { LOGGING_RUNTIME, REQUEST_TAP } from './logging/logging.internal-constants';
+import { RequestTap } from './logging/request-tap';
+import { RequestTapMiddleware } from './logging/request-tap.middleware';
+import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
+import { MetricsService } from './metrics/metrics.service';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
 import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './redaction/validation.pipe';
@@ -52,14 +60,20 @@ const CORE_PROVIDERS: Provider[] = [
     useFactory: (o: ResolvedOptions) => new Redactor(o.redaction),
     inject: [RESOLVED_OPTIONS],
   },
+  { provide: REQUEST_TAP, useFactory: () => new RequestTap() },
   {
     provide: LOGGING_RUNTIME,
-    useFactory: (o: ResolvedOptions, redactor: Redactor, modules: ModulesContainer): LoggingRuntime | null =>
-      o.logging ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules) : null,
-    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer],
+    useFactory: (
+      o: ResolvedOptions,
+      redactor: Redactor,
+      modules: ModulesContainer,
+      tap: RequestTap,
+    ): LoggingRuntime | null =>
+      o.logging ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules, tap) : null,
+    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP],
   },
 ];
-const CORE_EXPORTS = [RESOLVED_OPTIONS, Redactor, LOGGING_RUNTIME];
+const CORE_EXPORTS = [RESOLVED_OPTIONS, Redactor, LOGGING_RUNTIME, REQUEST_TAP];
 
 /** A pipe that passes values through: the global pipe when validation is turned off. */
 const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
@@ -92,6 +106,11 @@ const PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   AuditGuard,
+  { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
+  Readiness,
+  HealthProbes,
+  { provide: METRICS_RUNTIME, useFactory: (o: ResolvedOptions) => o.metrics, inject: [RESOLVED_OPTIONS] },
+  MetricsService,
   {
     provide: APP_PIPE,
     useFactory: (o: ResolvedOptions) =>
@@ -134,6 +153,11 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   configure(consumer: MiddlewareConsumer): void {
     // With Faultline's own request logging, pino-http assigns the request id.
     if (this.logging?.mode !== 'own') consumer.apply(RequestIdMiddleware).forRoutes('*');
+    // Metrics and the shutdown drain hear of each request from Faultline's pino-http; without
+    // it, from a middleware.
+    if (this.logging?.mode !== 'own' && (this.options.metrics || this.options.health)) {
+      consumer.apply(RequestTapMiddleware).forRoutes('*');
+    }
   }
 
   onModuleInit(): void {
@@ -172,7 +196,9 @@ function assemble(generated: DynamicModule): DynamicModule {
   });
   return {
     ...generated,
-    imports: [core, pino],
+    // Terminus's logger is off: readiness changes are logged once each by Readiness instead of
+    // every failing probe.
+    imports: [core, pino, TerminusModule.forRoot({ logger: false })],
     providers: PROVIDERS,
     exports: [
       core,
@@ -187,6 +213,9 @@ function assemble(generated: DynamicModule): DynamicModule {
       AuditGuard,
       AuditStore,
       SecurityCounterStore,
+      Readiness,
+      HealthProbes,
+      MetricsService,
     ],
   };
 }

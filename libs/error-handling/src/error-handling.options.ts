@@ -5,6 +5,8 @@ import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import type { LoggingOptions } from './logging/logging.options';
 import type { AuditOptions } from './audit/audit.options';
+import type { HealthOptions } from './health/health.options';
+import type { MetricsOptions } from './metrics/metrics.options';
 
 /** Options of the validation pipe the module registers globally. */
 export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
@@ -82,4 +84,18 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (log channels only)
    */
   audit?: false | AuditOptions;
+  /**
+   * The probes: `GET /health` (liveness) and `GET /ready` (readiness: the configured checks,
+   * 503 before start-up has finished and from the moment shutdown begins). `false` turns the
+   * probes off.
+   * @default {} (on; the audit SQL store is checked when `audit.sql` is set)
+   */
+  health?: false | HealthOptions;
+  /**
+   * Prometheus metrics at `GET /metrics`: HTTP requests and durations by route template,
+   * failures by code, the audit queue, readiness, fatal log lines and Node's default metrics.
+   * `false` turns them off.
+   * @default {} (on, in a registry of Faultline's own)
+   */
+  metrics?: false | MetricsOptions;
 }

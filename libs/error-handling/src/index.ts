@@ -101,3 +101,18 @@ export {
   type SuspiciousActivityListener,
 } from './audit';
 export { FailureEvents, type FailureSubscriber, type HandledFailure } from './errors/failure-events';
+export {
+  Readiness,
+  HealthProbes,
+  enableGracefulShutdown,
+  type DatabaseCheckOptions,
+  type GracefulShutdownOptions,
+  type HealthOptions,
+  type ProbeBody,
+  type ProbeCheck,
+  type ReadinessListener,
+  type RedisCheckOptions,
+  type RedisPingable,
+  type SqlPingable,
+} from './health';
+export { MetricsService, UNMATCHED_ROUTE, type MetricsOptions } from './metrics';

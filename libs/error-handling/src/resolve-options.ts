@@ -8,6 +8,8 @@ import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
+import { resolveHealth, type ResolvedHealth } from './health/resolve-health-options';
+import { resolveMetrics, type ResolvedMetrics } from './metrics/resolve-metrics-options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -29,6 +31,10 @@ export interface ResolvedOptions {
   logging: ResolvedLogging | false;
   /** False when `audit: false`. */
   audit: ResolvedAudit | false;
+  /** False when `health: false`. */
+  health: ResolvedHealth | false;
+  /** False when `metrics: false`. */
+  metrics: ResolvedMetrics | false;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -45,6 +51,8 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'redaction',
   'logging',
   'audit',
+  'health',
+  'metrics',
 ];
 
 /** The validation pipe's defaults. */
@@ -144,6 +152,8 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     redaction: o.redaction ?? {},
     logging: resolveLogging(o.logging, production),
     audit: resolveAudit(o.audit),
+    health: resolveHealth(o.health),
+    metrics: resolveMetrics(o.metrics),
   };
 }
 

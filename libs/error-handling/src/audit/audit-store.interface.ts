@@ -19,6 +19,8 @@ export interface AuditStore {
   query(query: AuditQuery): Promise<AuditPage>;
   /** Deletes events older than `before`; returns how many. */
   purge?(before: Date): Promise<number>;
+  /** Throws when the store cannot be reached; `/ready` runs it as its `database` check. */
+  ping?(): Promise<void>;
   /** Releases what the store opened itself (not a pool that was handed to it). */
   close?(): Promise<void>;
 }

@@ -159,6 +159,11 @@ export class SqlAuditStore implements AuditStore {
     return result.affectedRows ?? result.rowCount ?? 0;
   }
 
+  /** Runs `SELECT 1`: the readiness probe's check of the store. */
+  async ping(): Promise<void> {
+    await this.executor.query('SELECT 1');
+  }
+
   /** Closes the pool the store opened from a connection string; an executor handed in is left open. */
   async close(): Promise<void> {
     if (this.closed) return;

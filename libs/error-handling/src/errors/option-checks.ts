@@ -21,3 +21,22 @@ export function wholeNumber(value: unknown, fallback: number, option: string, mi
   );
   return value as number;
 }
+
+/** Rejects keys that are not options, naming the first one. */
+export function knownKeys(o: Record<string, unknown>, known: readonly string[], prefix: string): void {
+  for (const key of Object.keys(o)) {
+    check(known.includes(key), `${prefix}.${key}`, `is not a ${prefix} option`, `Known: ${known.join(', ')}`);
+  }
+}
+
+/** A route path: starts with `/`, no spaces, no query. */
+export function routePath(value: unknown, fallback: string, option: string): string {
+  if (value === undefined) return fallback;
+  check(
+    typeof value === 'string' && /^\/[A-Za-z0-9._~\-/]*$/.test(value),
+    option,
+    `must be a path starting with "/", got ${JSON.stringify(value)}`,
+    `For example "${fallback}"`,
+  );
+  return value;
+}

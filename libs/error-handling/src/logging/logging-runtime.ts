@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Redactor } from '../redaction/redactor';
 import type { LogChannelName } from './logging.options';
 import { RequestLineBuilder } from './request-line';
+import type { RequestTap } from './request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 import { createRootLogger } from './root-logger';
 
@@ -19,6 +20,8 @@ export interface LoggingRuntime {
   root: Logger;
   channels: Record<LogChannelName, Logger>;
   lines: RequestLineBuilder;
+  /** Lines written at `fatal` through Faultline's root logger (and its children), for metrics. */
+  fatalLines: { count: number };
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -27,9 +30,11 @@ export function createLoggingRuntime(
   redactor: Redactor,
   requestIdHeader: string,
   modules: ModulesContainer,
+  tap: RequestTap,
 ): LoggingRuntime {
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
-  const root = createRootLogger(logging, redactor);
+  const fatalLines = { count: 0 };
+  const root = createRootLogger(logging, redactor, fatalLines);
   const channels = {
     audit: root.child({ channel: 'audit' }, { level: logging.channels.audit }),
     security: root.child({ channel: 'security' }, { level: logging.channels.security }),
@@ -40,7 +45,8 @@ export function createLoggingRuntime(
     options: logging,
     root,
     channels,
-    lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance),
+    fatalLines,
+    lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance, tap),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type RequestFailure,
   routeOf,
 } from './request-context';
+import type { RequestTap } from './request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 
 /** A log object Faultline built and redacted itself. */
@@ -30,6 +31,7 @@ export class RequestLineBuilder {
     private readonly redactor: Redactor,
     private readonly requestIdHeader: string,
     private readonly performance: Logger,
+    private readonly tap: RequestTap,
   ) {}
 
   /** pino-http options for Faultline's request line. */
@@ -50,8 +52,12 @@ export class RequestLineBuilder {
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const request = req as LoggedRequest;
         const id = ensureRequestId(request, incoming);
-        // Tagging the request's logger with its request marks the line as Faultline's.
-        if (quiet.size === 0 || !quiet.has(pathOf(request))) handOffRequest(request);
+        // Tagging the request's logger with its request marks the line as Faultline's. Quiet
+        // paths get no finish listener from pino-http, so the tap does not count them either.
+        if (quiet.size === 0 || !quiet.has(pathOf(request))) {
+          handOffRequest(request);
+          this.tap.started();
+        }
         res.setHeader(this.requestIdHeader, id);
         return id;
       },
@@ -73,6 +79,7 @@ export class RequestLineBuilder {
     durationMs: number | undefined,
     err: unknown,
   ): LogLine {
+    this.tap.finished(req, res.statusCode, durationMs ?? 0);
     const line = this.base(req, res.statusCode);
     line.durationMs = durationMs;
     const failure = req[REQUEST_FAILURE];

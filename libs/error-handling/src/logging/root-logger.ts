@@ -17,7 +17,11 @@ type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod'
  * The root pino logger: every line passes the {@link Redactor} (objects deeply, strings through
  * the value detectors), and in pretty mode messages have their control characters escaped.
  */
-export function createRootLogger(o: ResolvedLogging, redactor: Redactor): Logger {
+export function createRootLogger(
+  o: ResolvedLogging,
+  redactor: Redactor,
+  fatalLines: { count: number } = { count: 0 },
+): Logger {
   const options: LoggerOptions = {
     ...o.pino,
     level: o.level,
@@ -29,7 +33,13 @@ export function createRootLogger(o: ResolvedLogging, redactor: Redactor): Logger
     },
     hooks: {
       ...o.pino.hooks,
-      logMethod: redactionHook(redactor, o.format === 'pretty', o.pino.hooks?.logMethod, o.pino.messageKey),
+      logMethod: redactionHook(
+        redactor,
+        o.format === 'pretty',
+        o.pino.hooks?.logMethod,
+        o.pino.messageKey,
+        fatalLines,
+      ),
     },
     onChild: (child) => {
       const req = takeHandedOffRequest();
@@ -52,8 +62,10 @@ export function redactionHook(
   escapeMessages: boolean,
   next?: LogMethodHook,
   messageKey = 'msg',
+  fatalLines?: { count: number },
 ): LogMethodHook {
   return function logMethod(this: Logger, args, method, level) {
+    if (level >= FATAL && fatalLines) fatalLines.count++;
     const list = args as unknown[];
     const first = list[0];
     // Lines Faultline built itself are redacted already, their messages are constants.
@@ -75,6 +87,9 @@ export function redactionHook(
     return method.apply(this, args);
   };
 }
+
+/** pino's numeric level of `fatal`. */
+const FATAL = 60;
 
 type Mixin = NonNullable<LoggerOptions['mixin']>;
 const NO_FIELDS = Object.freeze({});

@@ -1,0 +1,82 @@
+import { type INestApplication, Logger } from '@nestjs/common';
+import type { Server, ServerResponse } from 'node:http';
+import { Readiness } from './readiness.service';
+
+/** Options of {@link enableGracefulShutdown}. */
+export interface GracefulShutdownOptions {
+  /**
+   * Signals that start the shutdown.
+   * @default ['SIGTERM', 'SIGINT']
+   */
+  signals?: NodeJS.Signals[];
+  /**
+   * Exit the process when done: 0 after a clean shutdown, 1 when closing failed.
+   * @default true
+   */
+  exit?: boolean;
+  /**
+   * Overrides `health.shutdownGraceMs`: how long in-flight requests may take to finish.
+   * @default the module's health.shutdownGraceMs (10000)
+   */
+  graceMs?: number;
+}
+
+/**
+ * Shuts the application down the way an orchestrator expects, on SIGTERM (and SIGINT):
+ * 1. `/ready` answers 503 at once, while `/health` stays 200 and the server keeps serving;
+ * 2. requests in flight finish, for at most `health.shutdownGraceMs`; responses sent meanwhile
+ *    close their connection, and idle keep-alive connections are closed, so none holds the
+ *    process open;
+ * 3. `app.close()` runs: the HTTP server closes, then the shutdown hooks (the audit queue is
+ *    flushed to its store before the application's connections close);
+ * 4. the process exits with 0 (1 if closing failed).
+ *
+ * Returns the shutdown function, also callable directly (it runs once).
+ *
+ * @example
+ * const app = await NestFactory.create(AppModule);
+ * enableGracefulShutdown(app);
+ * await app.listen(3000);
+ */
+export function enableGracefulShutdown(
+  app: INestApplication,
+  options: GracefulShutdownOptions = {},
+): () => Promise<void> {
+  const logger = new Logger('Shutdown');
+  const exit = options.exit ?? true;
+  let running: Promise<void> | undefined;
+  const shutdown = (signal?: string): Promise<void> => {
+    running ??= (async () => {
+      logger.log(`${signal ?? 'shutdown'} received: draining`);
+      const server = app.getHttpServer() as Server | undefined;
+      // Answers given from now on close their connection: clients reconnect elsewhere.
+      server?.prependListener?.('request', (_req, res: ServerResponse) => {
+        if (!res.headersSent) res.setHeader('Connection', 'close');
+      });
+      const readiness = app.get(Readiness, { strict: false });
+      const drained = await readiness.drain(options.graceMs);
+      if (!drained) {
+        logger.warn(`${readiness.inFlight} request(s) still in flight after the grace period: closing them`);
+        server?.closeAllConnections?.();
+      }
+      server?.closeIdleConnections?.();
+      await app.close();
+      logger.log('shut down');
+    })();
+    return running;
+  };
+  for (const signal of options.signals ?? (['SIGTERM', 'SIGINT'] as const)) {
+    process.once(signal, () => {
+      shutdown(signal).then(
+        () => {
+          if (exit) process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error('shutdown failed', err instanceof Error ? err.stack : String(err));
+          if (exit) process.exit(1);
+        },
+      );
+    });
+  }
+  return () => shutdown();
+}

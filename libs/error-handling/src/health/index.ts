@@ -1,0 +1,11 @@
+export type {
+  DatabaseCheckOptions,
+  HealthOptions,
+  RedisCheckOptions,
+  RedisPingable,
+  SqlPingable,
+} from './health.options';
+export { Readiness, type ReadinessListener } from './readiness.service';
+export { HealthProbes } from './health-probes.service';
+export { enableGracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
+export type { ProbeBody, ProbeCheck } from './probe-body';

@@ -1,0 +1,93 @@
+import type {
+  DiskHealthIndicator,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+  MemoryHealthIndicator,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { RedisPingable, SqlPingable } from './health.options';
+import type { ResolvedHealth } from './resolve-health-options';
+
+/** What the readiness checks run on, resolved when the module starts. */
+export interface ReadinessCheckTargets {
+  indicators: HealthIndicatorService;
+  memory: MemoryHealthIndicator;
+  disk: DiskHealthIndicator;
+  typeorm?: TypeOrmHealthIndicator;
+  /** The database to ping: the one configured, or the audit SQL store. */
+  database?: SqlPingable;
+  redis?: RedisPingable;
+}
+
+/** The names checks appear under in the probe body. */
+export const CHECK_NAMES = {
+  database: 'database',
+  redis: 'redis',
+  memoryHeap: 'memory_heap',
+  disk: 'disk',
+  eventLoopLag: 'event_loop_lag',
+} as const;
+
+/** The readiness checks, as Terminus indicator functions, and what they hold open. */
+export class ReadinessChecks {
+  readonly functions: HealthIndicatorFunction[] = [];
+  private readonly loopDelay: IntervalHistogram | undefined;
+
+  constructor(health: ResolvedHealth, targets: ReadinessCheckTargets) {
+    const { indicators } = targets;
+    const dbTimeout = health.database ? health.database.timeoutMs : health.timeoutMs;
+    if (targets.typeorm) {
+      const typeorm = targets.typeorm;
+      this.functions.push(() => typeorm.pingCheck(CHECK_NAMES.database, { timeout: dbTimeout }));
+    } else if (targets.database) {
+      const db = targets.database;
+      this.functions.push(() =>
+        indicators
+          .check(CHECK_NAMES.database)
+          .attempt(async () => {
+            await db.query('SELECT 1');
+          })
+          .withTimeout(dbTimeout),
+      );
+    }
+    if (targets.redis && health.redis) {
+      const redis = targets.redis;
+      this.functions.push(() =>
+        indicators
+          .check(CHECK_NAMES.redis)
+          .attempt(async () => {
+            await redis.ping();
+          })
+          .withTimeout(health.redis ? health.redis.timeoutMs : health.timeoutMs),
+      );
+    }
+    if (health.memoryHeap) {
+      const max = health.memoryHeap.maxBytes;
+      this.functions.push(() => targets.memory.checkHeap(CHECK_NAMES.memoryHeap, max));
+    }
+    if (health.disk) {
+      const options = { path: health.disk.path, thresholdPercent: health.disk.thresholdPercent };
+      this.functions.push(() => targets.disk.checkStorage(CHECK_NAMES.disk, options));
+    }
+    if (health.eventLoopLag) {
+      const maxMs = health.eventLoopLag.maxMs;
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      this.loopDelay = delay;
+      this.functions.push(async () => {
+        // The p99 delay since the previous check.
+        const lagMs = Math.round(delay.percentile(99) / 1e6);
+        delay.reset();
+        const check = indicators.check(CHECK_NAMES.eventLoopLag);
+        return lagMs > maxMs ? check.down({ lagMs, maxMs }) : check.up({ lagMs });
+      });
+    }
+    this.functions.push(...health.indicators);
+  }
+
+  /** Stops what the checks run in the background. */
+  stop(): void {
+    this.loopDelay?.disable();
+  }
+}

@@ -1,0 +1,97 @@
+import { Logger } from '@nestjs/common';
+import type { HttpAdapterHost } from '@nestjs/core';
+import { EventEmitter } from 'node:events';
+import { RequestTap } from '../logging/request-tap';
+import { Readiness } from './readiness.service';
+import { resolveHealth, type ResolvedHealth } from './resolve-health-options';
+
+function setup(health: ResolvedHealth | false = resolveHealth({}) as ResolvedHealth) {
+  const tap = new RequestTap();
+  const server = Object.assign(new EventEmitter(), { listening: false });
+  const host = { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost;
+  const readiness = new Readiness(health, tap, host);
+  const changes: [boolean, string][] = [];
+  readiness.onChange((ready, reason) => changes.push([ready, reason]));
+  return { tap, server, readiness, changes };
+}
+
+describe('Readiness', () => {
+  let warn: jest.SpyInstance;
+  let log: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is not ready before the HTTP server listens, even after bootstrap', () => {
+    const { server, readiness, changes } = setup();
+    readiness.onApplicationBootstrap();
+    expect(readiness.isReady()).toBe(false);
+    expect(readiness.notReadyReason()).toBe('starting');
+    server.listening = true;
+    server.emit('listening');
+    expect(readiness.isReady()).toBe(true);
+    expect(changes).toEqual([[true, '']]);
+  });
+
+  it('tells each change once, however often the same checks fail', () => {
+    const { readiness, changes } = setup();
+    readiness.markStarted();
+    readiness.reportChecks(['database']);
+    readiness.reportChecks(['database']);
+    readiness.reportChecks(['database', 'redis']);
+    readiness.reportChecks([]);
+    readiness.reportChecks([]);
+    expect(changes).toEqual([
+      [true, ''],
+      [false, 'failing: database'],
+      [true, ''],
+    ]);
+    expect(warn.mock.calls.map((c) => c[0])).toEqual(['readiness turned false: failing: database']);
+    expect(log.mock.calls.map((c) => c[0])).toEqual(['readiness turned true', 'readiness turned true']);
+  });
+
+  it('stops telling a listener once it unsubscribes, and survives a listener that throws', () => {
+    const { readiness } = setup();
+    const heard: boolean[] = [];
+    readiness.onChange(() => {
+      throw new Error('listener bug');
+    });
+    const off = readiness.onChange((ready) => heard.push(ready));
+    readiness.markStarted();
+    off();
+    readiness.reportChecks(['redis']);
+    expect(heard).toEqual([true]);
+  });
+
+  it('turns false at once on drain and waits for the requests in flight', async () => {
+    const { tap, readiness, changes } = setup();
+    readiness.markStarted();
+    readiness.reportChecks(['database']);
+    tap.started();
+    const drained = readiness.drain(5000);
+    expect(readiness.isReady()).toBe(false);
+    expect(readiness.shuttingDown).toBe(true);
+    let done = false;
+    void drained.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(done).toBe(false);
+    tap.finished({}, 200, 1);
+    await expect(drained).resolves.toBe(true);
+    // Shutdown is told even though a failing check had turned readiness false already.
+    expect(changes.slice(-1)).toEqual([[false, 'shutting down']]);
+    readiness.reportChecks([]);
+    expect(readiness.isReady()).toBe(false);
+  });
+
+  it('gives up waiting after the grace period and says so', async () => {
+    const { tap, readiness } = setup();
+    readiness.markStarted();
+    tap.started();
+    const started = Date.now();
+    await expect(readiness.drain(100)).resolves.toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(readiness.inFlight).toBe(1);
+  });
+});

@@ -1,0 +1,148 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REQUEST_TAP } from '../logging/logging.internal-constants';
+import type { RequestTap } from '../logging/request-tap';
+import { HEALTH_RUNTIME } from './health.internal-constants';
+import { HEALTH_DEFAULTS, type ResolvedHealth } from './resolve-health-options';
+
+/** Told when readiness changes: `reason` says why it is not ready (`starting`, `shutting down`, the failing checks). */
+export type ReadinessListener = (ready: boolean, reason: string) => void;
+
+const DRAIN_POLL_MS = 25;
+const SHUTTING_DOWN = 'shutting down';
+
+/**
+ * Whether this instance should receive traffic: not before the HTTP server listens, not while
+ * a readiness check fails, and never again once shutdown begins. Each change is logged once and
+ * told to listeners (the alerts feature raises "readiness turned false" on it).
+ *
+ * @example
+ * constructor(readiness: Readiness) {
+ *   readiness.onChange((ready, reason) => ready || this.page(`not ready: ${reason}`));
+ * }
+ */
+@Injectable()
+export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Readiness');
+  private listeners: ReadinessListener[] = [];
+  private started = false;
+  private failing: readonly string[] = [];
+  private stopping = false;
+  private draining: Promise<void> | undefined;
+  private ready = false;
+  private reason = 'starting';
+
+  constructor(
+    @Inject(HEALTH_RUNTIME) private readonly health: ResolvedHealth | false,
+    @Inject(REQUEST_TAP) private readonly tap: RequestTap,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** True when the instance should receive traffic. */
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Why it is not ready (`starting`, `shutting down`, or the failing checks); `''` when ready. */
+  notReadyReason(): string {
+    return this.ready ? '' : this.reason;
+  }
+
+  /** True once shutdown has begun. */
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  /** Adds a listener of changes; returns a function that removes it. */
+  onChange(listener: ReadinessListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    // Ready once the server accepts connections: app.listen() runs every init hook first.
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as
+      { listening?: boolean; once?(event: string, fn: () => void): unknown } | undefined;
+    if (!server || server.listening || typeof server.once !== 'function') this.markStarted();
+    else server.once('listening', () => this.markStarted());
+  }
+
+  /** Marks start-up as finished. Called when the HTTP server listens. */
+  markStarted(): void {
+    this.started = true;
+    this.update();
+  }
+
+  /** Records the outcome of the readiness checks: the names of the failing ones. */
+  reportChecks(failing: readonly string[]): void {
+    this.failing = failing;
+    this.update();
+  }
+
+  /**
+   * Begins shutdown: readiness turns false at once, then waits until the requests in flight
+   * have finished or `shutdownGraceMs` has passed; resolves true when they all finished.
+   * The server keeps serving meanwhile (probes answer). Idempotent.
+   */
+  async drain(
+    graceMs = this.health ? this.health.shutdownGraceMs : HEALTH_DEFAULTS.shutdownGraceMs,
+  ): Promise<boolean> {
+    if (!this.draining) {
+      this.stopping = true;
+      this.update();
+      this.draining = this.waitForInFlight(graceMs);
+    }
+    await this.draining;
+    return this.tap.inFlight <= 0;
+  }
+
+  /** With Nest's own shutdown hooks (`app.enableShutdownHooks()`), drains before the server closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  private async waitForInFlight(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.tap.inFlight > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+  }
+
+  /** Requests in flight (those Faultline observes). */
+  get inFlight(): number {
+    return Math.max(0, this.tap.inFlight);
+  }
+
+  private update(): void {
+    const reason = this.stopping
+      ? SHUTTING_DOWN
+      : !this.started
+        ? 'starting'
+        : this.failing.length > 0
+          ? `failing: ${this.failing.join(', ')}`
+          : '';
+    const ready = reason === '';
+    const flipped = ready !== this.ready;
+    // Shutdown is told even when a failing check had turned readiness false already.
+    const shutdownBegins = this.started && reason === SHUTTING_DOWN && this.reason !== SHUTTING_DOWN;
+    this.ready = ready;
+    if (!ready) this.reason = reason;
+    if (!flipped && !shutdownBegins) return;
+    if (ready) this.logger.log('readiness turned true');
+    else this.logger.warn(`readiness turned false: ${reason}`);
+    for (const listener of this.listeners) {
+      try {
+        listener(ready, reason);
+      } catch {
+        // One listener failing must not stop the others.
+      }
+    }
+  }
+}

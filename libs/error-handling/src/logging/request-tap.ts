@@ -1,0 +1,34 @@
+import type { LoggedRequest } from './request-context';
+
+/** Told once when a request's response finishes (or its connection closes first). */
+export type RequestFinishListener = (req: LoggedRequest, status: number, durationMs: number) => void;
+
+/**
+ * The one place a request's start and end are observed. Faultline's pino-http already watches
+ * every response finish for the request line; metrics and the shutdown drain listen here
+ * instead of adding listeners of their own to each response. Without Faultline's request
+ * logging, a small middleware feeds it.
+ */
+export class RequestTap {
+  /** Requests started and not yet finished. */
+  inFlight = 0;
+  private listeners: RequestFinishListener[] = [];
+
+  /** Adds a listener; returns a function that removes it. Listeners must not throw. */
+  onFinish(listener: RequestFinishListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  started(): void {
+    this.inFlight++;
+  }
+
+  finished(req: LoggedRequest, status: number, durationMs: number): void {
+    this.inFlight--;
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](req, status, durationMs);
+  }
+}

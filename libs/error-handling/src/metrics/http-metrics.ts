@@ -1,0 +1,94 @@
+import type { LoggedRequest } from '../logging/request-context';
+import { routeOf } from '../logging/request-context';
+import { CollectedMetric, type Sample } from './collected-metric';
+
+/** The `route` label of requests that no route handled (unknown paths, bodies rejected before routing). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+interface Series {
+  labels: { method: string; route: string; status: string };
+  count: number;
+  sum: number;
+  /** Observations per bucket, not cumulative; cumulated when scraped. */
+  buckets: Float64Array;
+}
+
+/**
+ * `http_requests_total` and `http_request_duration_seconds`, kept in plain fields: one series
+ * object per method, route template and status, found through nested maps of strings that are
+ * the same objects request after request (the route template is the router's own string), so
+ * a request costs a few lookups and additions. prom-client's labelled children would hash the
+ * labels on every observation.
+ */
+export class HttpMetrics {
+  readonly requests: CollectedMetric;
+  readonly duration: CollectedMetric;
+  private readonly byRoute = new Map<string, Map<string, Map<number, Series>>>();
+  private readonly all: Series[] = [];
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.requests = new CollectedMetric(
+      'http_requests_total',
+      'HTTP requests answered, by method, route template and status',
+      'counter',
+      () => this.all.map((s) => ({ labels: s.labels, value: s.count })),
+    );
+    this.duration = new CollectedMetric(
+      'http_request_duration_seconds',
+      'HTTP request duration in seconds, by method, route template and status',
+      'histogram',
+      () => this.histogramSamples(),
+    );
+  }
+
+  /** Records one finished request. */
+  observe(req: LoggedRequest & { baseUrl?: string }, status: number, durationMs: number): void {
+    const template = routeOf(req);
+    const route = template === undefined ? UNMATCHED_ROUTE : req.baseUrl ? req.baseUrl + template : template;
+    const method = req.method ?? 'UNKNOWN';
+    let byMethod = this.byRoute.get(route);
+    if (!byMethod) this.byRoute.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
+    if (!series) byStatus.set(status, (series = this.create(method, route, status)));
+    const seconds = durationMs / 1000;
+    series.count++;
+    series.sum += seconds;
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && seconds > bounds[i]) i++;
+    if (i < bounds.length) series.buckets[i]++;
+  }
+
+  private create(method: string, route: string, status: number): Series {
+    const series: Series = {
+      labels: { method, route, status: String(status) },
+      count: 0,
+      sum: 0,
+      buckets: new Float64Array(this.bounds.length),
+    };
+    this.all.push(series);
+    return series;
+  }
+
+  private histogramSamples(): Sample[] {
+    const out: Sample[] = [];
+    const name = this.duration.name;
+    for (const s of this.all) {
+      let cumulative = 0;
+      for (let i = 0; i < this.bounds.length; i++) {
+        cumulative += s.buckets[i];
+        out.push({
+          metricName: `${name}_bucket`,
+          labels: { ...s.labels, le: this.bounds[i] },
+          value: cumulative,
+        });
+      }
+      out.push({ metricName: `${name}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: s.count });
+      out.push({ metricName: `${name}_sum`, labels: s.labels, value: s.sum });
+      out.push({ metricName: `${name}_count`, labels: s.labels, value: s.count });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,160 @@
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { AuditService } from '../audit/audit.service';
+import { FailureEvents } from '../errors/failure-events';
+import { Readiness } from '../health/readiness.service';
+import { LOGGING_RUNTIME, REQUEST_TAP } from '../logging/logging.internal-constants';
+import type { LoggingRuntime } from '../logging/logging-runtime';
+import type { RequestTap } from '../logging/request-tap';
+import { CollectedMetric, registerIn } from './collected-metric';
+import { HttpMetrics } from './http-metrics';
+import { METRICS_RUNTIME } from './metrics.internal-constants';
+import type { ResolvedMetrics } from './resolve-metrics-options';
+
+/**
+ * Faultline's Prometheus metrics and the registry that serves them at `GET /metrics`. Other
+ * features (and the application) register their own metrics in {@link MetricsService.registry}.
+ *
+ * @example
+ * constructor(metrics: MetricsService) {
+ *   this.exports = new Counter({ name: 'exports_total', help: 'Exports', registers: [metrics.registry] });
+ * }
+ */
+@Injectable()
+export class MetricsService implements OnModuleInit {
+  /** The registry served at the metrics path (the one given as `metrics.registry`, if any). */
+  readonly registry: Registry;
+  private readonly errorChildren = new Map<string, Counter.Internal>();
+  private readonly unexpectedChildren = new Map<string, Counter.Internal>();
+  private errors: Counter<'code' | 'status'> | undefined;
+  private unexpected: Counter<'code'> | undefined;
+
+  constructor(
+    @Inject(METRICS_RUNTIME) private readonly options: ResolvedMetrics | false,
+    @Inject(REQUEST_TAP) tap: RequestTap,
+    @Inject(LOGGING_RUNTIME) logging: LoggingRuntime | null,
+    failures: FailureEvents,
+    private readonly adapterHost: HttpAdapterHost,
+    @Optional() audit?: AuditService,
+    @Optional() readiness?: Readiness,
+  ) {
+    this.registry = (options && options.registry) || new Registry();
+    if (!options) return;
+    const registry = this.registry;
+    const http = new HttpMetrics(options.durationBuckets);
+    registerIn(registry, http.requests);
+    registerIn(registry, http.duration);
+    tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
+
+    this.errors = new Counter({
+      name: 'app_errors_total',
+      help: 'Failures answered by the exception filter, by error code and status',
+      labelNames: ['code', 'status'] as const,
+      registers: [],
+    });
+    this.unexpected = new Counter({
+      name: 'faultline_unexpected_errors_total',
+      help: 'Unexpected failures (unhandled exceptions: 5xx not listed as expected), by error code',
+      labelNames: ['code'] as const,
+      registers: [],
+    });
+    registerIn(registry, this.errors);
+    registerIn(registry, this.unexpected);
+    failures.subscribe((failure) => this.countFailure(failure.code, failure.status, failure.expected));
+
+    const fatal = logging?.fatalLines;
+    registerIn(
+      registry,
+      new CollectedMetric('faultline_fatal_logs_total', 'Log lines written at fatal level', 'counter', () =>
+        fatal ? [{ value: fatal.count }] : [{ value: 0 }],
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric('faultline_http_requests_in_flight', 'HTTP requests being served', 'gauge', () => [
+        { value: Math.max(0, tap.inFlight) },
+      ]),
+    );
+    if (readiness) {
+      registerIn(
+        registry,
+        new CollectedMetric(
+          'faultline_ready',
+          '1 when the instance is ready for traffic, else 0',
+          'gauge',
+          () => [{ value: readiness.isReady() ? 1 : 0 }],
+        ),
+      );
+    }
+    if (audit?.enabled) this.registerAudit(registry, audit);
+    if (options.defaultMetrics && !registry.getSingleMetric('process_cpu_user_seconds_total')) {
+      collectDefaultMetrics({ register: registry });
+    }
+  }
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (!this.options || !adapter) return;
+    const registry = this.registry;
+    adapter.get(this.options.path, (_req: unknown, res: unknown) => {
+      registry.metrics().then(
+        (text) => {
+          adapter.setHeader(res, 'Content-Type', registry.contentType);
+          adapter.setHeader(res, 'Cache-Control', 'no-store');
+          adapter.reply(res, text, 200);
+        },
+        () => adapter.reply(res, { status: 'error' }, 500),
+      );
+    });
+  }
+
+  private countFailure(code: string, status: number, expected: boolean): void {
+    const key = `${code} ${status}`;
+    let child = this.errorChildren.get(key);
+    if (!child) this.errorChildren.set(key, (child = this.errors!.labels(code, String(status))));
+    child.inc();
+    if (expected) return;
+    let unexpected = this.unexpectedChildren.get(code);
+    if (!unexpected) this.unexpectedChildren.set(code, (unexpected = this.unexpected!.labels(code)));
+    unexpected.inc();
+  }
+
+  /** The audit queue, read when scraped: nothing is counted on the request path. */
+  private registerAudit(registry: Registry, audit: AuditService): void {
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_audit_queue_depth',
+        'Audit events waiting to be written to the store',
+        'gauge',
+        () => [{ value: audit.stats.queued }],
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_audit_events_total',
+        'Audit events by outcome: written to the store, or kept in the log only (queue full, store unreachable at shutdown)',
+        'counter',
+        () => {
+          const s = audit.stats;
+          return [
+            { labels: { outcome: 'written' }, value: s.written },
+            { labels: { outcome: 'spilled_overflow' }, value: s.spilledOverflow },
+            { labels: { outcome: 'spilled_shutdown' }, value: s.spilledShutdown },
+          ];
+        },
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_audit_write_failures_total',
+        'Failed audit store writes (each is retried)',
+        'counter',
+        () => [{ value: audit.stats.writeFailures }],
+      ),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import type { Registry } from 'prom-client';
+import { check, isPlainObject, knownKeys, routePath } from '../errors/option-checks';
+import type { MetricsOptions } from './metrics.options';
+
+/** Metrics options after defaults and validation. */
+export interface ResolvedMetrics {
+  path: string;
+  registry: Registry | undefined;
+  defaultMetrics: boolean;
+  durationBuckets: number[];
+}
+
+/** prom-client's default buckets. */
+export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+const KNOWN: readonly (keyof MetricsOptions)[] = ['path', 'registry', 'defaultMetrics', 'durationBuckets'];
+
+/** Applies defaults and validates `metrics`; `false` turns metrics off. */
+export function resolveMetrics(input: unknown): ResolvedMetrics | false {
+  if (input === false) return false;
+  const o = (input ?? {}) as MetricsOptions & Record<string, unknown>;
+  check(isPlainObject(o), 'metrics', 'must be false or an object');
+  knownKeys(o, KNOWN, 'metrics');
+  const registry = o.registry as Partial<Registry> | undefined;
+  check(
+    registry === undefined ||
+      (typeof registry === 'object' &&
+        registry !== null &&
+        typeof registry.registerMetric === 'function' &&
+        typeof registry.metrics === 'function'),
+    'metrics.registry',
+    'must be a prom-client Registry',
+    "For example the global one: import { register } from 'prom-client'",
+  );
+  check(
+    o.defaultMetrics === undefined || typeof o.defaultMetrics === 'boolean',
+    'metrics.defaultMetrics',
+    'must be a boolean',
+  );
+  const buckets = o.durationBuckets ?? DEFAULT_DURATION_BUCKETS;
+  check(
+    Array.isArray(buckets) &&
+      buckets.length > 0 &&
+      buckets.every(
+        (b, i) => typeof b === 'number' && Number.isFinite(b) && b > 0 && (i === 0 || b > buckets[i - 1]),
+      ),
+    'metrics.durationBuckets',
+    'must be a non-empty array of increasing positive numbers (seconds)',
+    'For example [0.01, 0.1, 1, 10]',
+  );
+  return {
+    path: routePath(o.path, '/metrics', 'metrics.path'),
+    registry: o.registry,
+    defaultMetrics: o.defaultMetrics ?? true,
+    durationBuckets: [...buckets],
+  };
+}

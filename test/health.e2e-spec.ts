@@ -1,0 +1,239 @@
+import { Controller, Get } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { Pool } from 'pg';
+import { HealthProbes, Readiness } from 'nestjs-faultline';
+import { startFixture, type FixtureApp } from './support/fixture-app';
+import { postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/services';
+import { FlakyProxy } from './support/tcp-proxy';
+
+@Controller('things')
+class ThingsController {
+  @Get()
+  list() {
+    return [];
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `/ready` until it answers `status`, up to `timeoutMs`; returns the answer. */
+async function readyBecomes(fixture: FixtureApp, status: number, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fixture.http().get('/ready');
+    if (res.status === status || Date.now() > deadline) return res;
+    await sleep(50);
+  }
+}
+
+function proxied(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
+}
+
+describe('health probes against real PostgreSQL and Redis', () => {
+  let available = false;
+  let pgProxy: FlakyProxy;
+  let redisProxy: FlakyProxy;
+  let pool: Pool;
+  let fixture: FixtureApp;
+  const changes: [boolean, string][] = [];
+
+  beforeAll(async () => {
+    available = (await postgresAvailable()) && (await redisAvailable());
+    if (!available) return;
+    const pg = new URL(TEST_DATABASE_URL);
+    const redis = new URL(TEST_REDIS_URL);
+    pgProxy = await new FlakyProxy({ host: pg.hostname, port: Number(pg.port || 5432) }).start();
+    redisProxy = await new FlakyProxy({ host: redis.hostname, port: Number(redis.port || 6379) }).start();
+    pool = new Pool({
+      connectionString: proxied(TEST_DATABASE_URL, pgProxy.port),
+      max: 2,
+      connectionTimeoutMillis: 5000,
+    });
+    pool.on('error', () => undefined);
+    fixture = await startFixture([ThingsController], {
+      debug: false,
+      health: {
+        database: { executor: pool },
+        redis: { url: proxied(TEST_REDIS_URL, redisProxy.port) },
+        timeoutMs: 1000,
+      },
+    });
+    fixture.app.get(Readiness).onChange((ready, reason) => changes.push([ready, reason]));
+  });
+
+  afterAll(async () => {
+    if (!available) return;
+    await fixture.close();
+    await pool.end();
+    await pgProxy.close();
+    await redisProxy.close();
+  });
+
+  const skipUnlessAvailable = () => {
+    if (!available) console.warn('skipped: PostgreSQL or Redis unreachable');
+    return !available;
+  };
+
+  it('answers /ready 200 with both checks up', async () => {
+    if (skipUnlessAvailable()) return;
+    const res = await readyBecomes(fixture, 200);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: 'ok',
+      info: { database: { status: 'up' }, redis: { status: 'up' } },
+      error: {},
+      details: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it.each([
+    ['database', () => pgProxy],
+    ['redis', () => redisProxy],
+  ])(
+    'answers 503 within 2 s when the %s connection is cut, naming the check and nothing of the connection; 200 once restored',
+    async (check, proxyOf) => {
+      if (skipUnlessAvailable()) return;
+      const proxy = proxyOf();
+      await readyBecomes(fixture, 200);
+      changes.length = 0;
+      proxy.cut();
+      const started = Date.now();
+      const res = await fixture.http().get('/ready');
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(res.status).toBe(503);
+      expect(res.body.status).toBe('error');
+      expect(res.body.error).toEqual({ [check]: { status: 'down' } });
+      const text = JSON.stringify(res.body);
+      for (const leak of [
+        '127.0.0.1',
+        'localhost',
+        String(proxy.port),
+        String(pgProxy.port),
+        String(redisProxy.port),
+        'postgres',
+        'ECONN',
+        'Connection',
+        'timeout',
+        'Stream',
+        'writeable',
+      ]) {
+        expect(text).not.toContain(leak);
+      }
+      // Liveness does not depend on the checks.
+      await fixture.http().get('/health').expect(200, { status: 'ok' });
+      // A second failing probe is not a second change.
+      await fixture.http().get('/ready').expect(503);
+      proxy.restore();
+      const back = await readyBecomes(fixture, 200, 8000);
+      expect(back.status).toBe(200);
+      expect(changes).toEqual([
+        [false, `failing: ${check}`],
+        [true, ''],
+      ]);
+      const logged = fixture.logs.entries.filter((e) => e.message.startsWith('readiness turned'));
+      expect(logged.slice(-2).map((e) => [e.level, e.message])).toEqual([
+        ['warn', `readiness turned false: failing: ${check}`],
+        ['log', 'readiness turned true'],
+      ]);
+    },
+    20_000,
+  );
+});
+
+describe('health probes', () => {
+  let fixture: FixtureApp | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  it('checks the audit SQL store on PGlite by default, and shows the driver message only in debug mode', async () => {
+    const db = await PGlite.create();
+    fixture = await startFixture([ThingsController], { debug: true, audit: { sql: { executor: db } } });
+    const up = await fixture.http().get('/ready');
+    expect(up.status).toBe(200);
+    expect(up.body.info).toEqual({ database: { status: 'up' } });
+    await db.close();
+    const down = await fixture.http().get('/ready');
+    expect(down.status).toBe(503);
+    expect(down.body.error.database.status).toBe('down');
+    expect(typeof down.body.error.database.message).toBe('string');
+  }, 20_000);
+
+  it('turns the memory heap, disk and event-loop checks on when configured', async () => {
+    fixture = await startFixture([ThingsController], {
+      debug: false,
+      health: {
+        memoryHeap: { maxBytes: 1 },
+        disk: { path: '/', thresholdPercent: 1 },
+        eventLoopLag: { maxMs: 10_000 },
+      },
+    });
+    const res = await fixture.http().get('/ready');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toEqual({ memory_heap: { status: 'down' } });
+    expect(res.body.info).toEqual({ disk: { status: 'up' }, event_loop_lag: { status: 'up' } });
+    // A 503 from /ready is an answer, logged at warn with its reason, not an error line.
+    const [line] = await fixture.pino.waitFor((lines) => lines.some((l) => l.route === '/ready'));
+    const probeLine = fixture.pino.lines.find((l) => l.route === '/ready') ?? line;
+    expect(probeLine).toMatchObject({
+      level: 40,
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      err: { type: 'NotReady', message: 'not ready: failing: memory_heap' },
+    });
+  });
+
+  it('serves the probes at configured paths, past the application guards and pipes', async () => {
+    fixture = await startFixture([ThingsController], {
+      health: { livenessPath: '/livez', readinessPath: '/readyz' },
+    });
+    await fixture.http().get('/livez').expect(200, { status: 'ok' });
+    await fixture.http().get('/readyz').expect(200);
+    await fixture.http().get('/health').expect(404);
+  });
+
+  it('serves no probes when turned off', async () => {
+    fixture = await startFixture([ThingsController], { health: false });
+    await fixture.http().get('/health').expect(404);
+    await fixture.http().get('/ready').expect(404);
+  });
+
+  it('is not ready before the server listens, and ready once it does', async () => {
+    const { Test } = await import('@nestjs/testing');
+    const { ErrorHandlingModule } = await import('nestjs-faultline');
+    const moduleRef = await Test.createTestingModule({
+      imports: [ErrorHandlingModule.forRoot({ logging: false })],
+      controllers: [ThingsController],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const before = await app.get(HealthProbes).ready();
+      expect(before).toEqual({ status: 503, body: expect.objectContaining({ status: 'starting' }) });
+      expect(app.get(Readiness).isReady()).toBe(false);
+      await app.listen(0, '127.0.0.1');
+      const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const res = await fetch(`${url}/ready`);
+      expect(res.status).toBe(200);
+      expect(app.get(Readiness).isReady()).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers /ready 503 from the moment shutdown begins while /health stays 200', async () => {
+    fixture = await startFixture([ThingsController]);
+    await fixture.http().get('/ready').expect(200);
+    const readiness = fixture.app.get(Readiness);
+    await expect(readiness.drain(1000)).resolves.toBe(true);
+    await fixture.http().get('/ready').expect(503, { status: 'shutting_down' });
+    await fixture.http().get('/health').expect(200);
+    expect(readiness.isReady()).toBe(false);
+  });
+});

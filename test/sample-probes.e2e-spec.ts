@@ -1,0 +1,42 @@
+import { startSample, type SampleHarness } from './support/sample-app';
+import { parseMetrics, samplesOf } from './support/metrics-text';
+import { redisAvailable, TEST_REDIS_URL } from './support/services';
+
+describe('sample app probes and metrics (PGlite, Redis)', () => {
+  let s: SampleHarness;
+  let withRedis = false;
+
+  beforeAll(async () => {
+    withRedis = await redisAvailable();
+    s = await startSample({ debug: false, redisUrl: withRedis ? TEST_REDIS_URL : undefined });
+  }, 60_000);
+  afterAll(() => s.close());
+
+  it('answers /health 200 and /ready 200 with its database (and Redis when REDIS_URL is set) up', async () => {
+    await s.http().get('/health').expect(200, { status: 'ok' });
+    const ready = await s.http().get('/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toEqual(
+      withRedis ? { database: { status: 'up' }, redis: { status: 'up' } } : { database: { status: 'up' } },
+    );
+  });
+
+  it('labels /notifications/:id/read by its template: one series for many ids, no raw id', async () => {
+    const alice = await s.login('alice');
+    for (const id of ['123', '456']) {
+      await s.http().post(`/notifications/${id}/read`).set('authorization', `Bearer ${alice}`).expect(404);
+    }
+    const res = await s.http().get('/metrics').expect(200);
+    const samples = parseMetrics(res.text);
+    expect(
+      samplesOf(samples, 'http_requests_total', { route: '/notifications/:id/read' }).map((x) => [
+        x.labels,
+        x.value,
+      ]),
+    ).toEqual([[{ method: 'POST', route: '/notifications/:id/read', status: '404' }, 2]]);
+    expect(samplesOf(samples, 'app_errors_total', { code: 'NOT_FOUND', status: '404' })[0]?.value).toBe(2);
+    expect(res.text).not.toMatch(/\/notifications\/(123|456)/);
+    // The audit trail is on: its queue is served.
+    expect(samplesOf(samples, 'faultline_audit_queue_depth')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,71 @@
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a server (PostgreSQL, Redis) that a test can break:
+ * - `cut()`: every connection is destroyed and new ones are refused (destroyed on accept);
+ * - `loseReplies()`: statements still reach the server (and commit), but the connection is
+ *   destroyed as soon as the server answers, so the client sees a failure for a write that landed;
+ * - `restore()`: back to normal.
+ */
+export class FlakyProxy {
+  private mode: 'open' | 'cut' | 'lose-replies' = 'open';
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server = createServer((client) => this.accept(client));
+  /** The port the proxy listens on, once started. */
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  cut(): void {
+    this.mode = 'cut';
+    this.destroyAll();
+  }
+
+  loseReplies(): void {
+    this.mode = 'lose-replies';
+  }
+
+  restore(): void {
+    this.mode = 'open';
+  }
+
+  async close(): Promise<void> {
+    this.mode = 'cut';
+    this.destroyAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (this.mode === 'cut') {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(this.target.port, this.target.host);
+    const both = [client, upstream];
+    const teardown = () => both.forEach((s) => s.destroy());
+    for (const s of both) {
+      this.sockets.add(s);
+      s.on('error', teardown);
+      s.on('close', () => {
+        this.sockets.delete(s);
+        teardown();
+      });
+    }
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (this.mode === 'open') client.write(chunk);
+      else teardown();
+    });
+  }
+
+  private destroyAll(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+}
