@@ -24,3 +24,27 @@ export async function postgresAvailable(url = TEST_DATABASE_URL): Promise<boolea
     await client.end().catch(() => undefined);
   }
 }
+
+/** Connection string of the test Redis (TEST_REDIS_URL, default the local server). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether Redis answers PING; skips (or fails under CI=true) like {@link postgresAvailable}. */
+export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    if (process.env.CI === 'true') {
+      throw new Error(`Redis is required under CI=true but ${url} is unreachable: ${reason}`);
+    }
+    process.stdout.write(`\n[skip] Redis at ${url} is unreachable (${reason}); its tests are skipped\n`);
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}

@@ -18,6 +18,9 @@ import { AuditService } from './audit/audit.service';
 import { SecurityEvents } from './audit/security-events.service';
 import { AuditStore } from './audit/audit-store.interface';
 import { SecurityCounterStore } from './audit/security-counter.store';
+import { AlertChannel } from './alerts/alert-channel.interface';
+import { AlertService } from './alerts/alert.service';
+import { ALERTS_RUNTIME } from './alerts/alerts.internal-constants';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -92,6 +95,13 @@ const PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   AuditGuard,
+  { provide: ALERTS_RUNTIME, useFactory: (o: ResolvedOptions) => o.alerts, inject: [RESOLVED_OPTIONS] },
+  AlertService,
+  {
+    provide: AlertChannel,
+    useFactory: (o: ResolvedOptions) => (o.alerts ? o.alerts.channels : []),
+    inject: [RESOLVED_OPTIONS],
+  },
   {
     provide: APP_PIPE,
     useFactory: (o: ResolvedOptions) =>
@@ -187,6 +197,8 @@ function assemble(generated: DynamicModule): DynamicModule {
       AuditGuard,
       AuditStore,
       SecurityCounterStore,
+      AlertService,
+      AlertChannel,
     ],
   };
 }

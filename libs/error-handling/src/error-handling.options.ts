@@ -5,6 +5,7 @@ import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import type { LoggingOptions } from './logging/logging.options';
 import type { AuditOptions } from './audit/audit.options';
+import type { AlertsOptions } from './alerts/alerts.options';
 
 /** Options of the validation pipe the module registers globally. */
 export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
@@ -82,4 +83,10 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (log channels only)
    */
   audit?: false | AuditOptions;
+  /**
+   * Alerts to Slack, e-mail, webhooks or channels of your own, throttled by fingerprint. On
+   * when a channel is configured (and NODE_ENV is not excluded); `false` turns them off.
+   * @default {} (no channel: nothing is sent)
+   */
+  alerts?: false | AlertsOptions;
 }

@@ -8,6 +8,7 @@ import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
+import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -29,6 +30,8 @@ export interface ResolvedOptions {
   logging: ResolvedLogging | false;
   /** False when `audit: false`. */
   audit: ResolvedAudit | false;
+  /** False when `alerts: false`. */
+  alerts: ResolvedAlerts | false;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -45,6 +48,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'redaction',
   'logging',
   'audit',
+  'alerts',
 ];
 
 /** The validation pipe's defaults. */
@@ -144,6 +148,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     redaction: o.redaction ?? {},
     logging: resolveLogging(o.logging, production),
     audit: resolveAudit(o.audit),
+    alerts: resolveAlerts(o.alerts, env),
   };
 }
 

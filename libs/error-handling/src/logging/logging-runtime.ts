@@ -2,6 +2,7 @@ import type { ModulesContainer } from '@nestjs/core';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Redactor } from '../redaction/redactor';
+import { FatalLogListeners } from './fatal-log';
 import type { LogChannelName } from './logging.options';
 import { RequestLineBuilder } from './request-line';
 import type { ResolvedLogging } from './resolve-logging-options';
@@ -19,6 +20,8 @@ export interface LoggingRuntime {
   root: Logger;
   channels: Record<LogChannelName, Logger>;
   lines: RequestLineBuilder;
+  /** Listeners for `fatal` lines of the root logger and its children. */
+  fatal: FatalLogListeners;
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -29,7 +32,8 @@ export function createLoggingRuntime(
   modules: ModulesContainer,
 ): LoggingRuntime {
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
-  const root = createRootLogger(logging, redactor);
+  const fatal = new FatalLogListeners();
+  const root = createRootLogger(logging, redactor, fatal);
   const channels = {
     audit: root.child({ channel: 'audit' }, { level: logging.channels.audit }),
     security: root.child({ channel: 'security' }, { level: logging.channels.security }),
@@ -41,6 +45,7 @@ export function createLoggingRuntime(
     root,
     channels,
     lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance),
+    fatal,
   };
 }
 

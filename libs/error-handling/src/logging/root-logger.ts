@@ -3,6 +3,7 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
+import type { FatalLogListeners } from './fatal-log';
 import {
   ALREADY_REDACTED,
   LOGGER_REQUEST,
@@ -17,7 +18,7 @@ type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod'
  * The root pino logger: every line passes the {@link Redactor} (objects deeply, strings through
  * the value detectors), and in pretty mode messages have their control characters escaped.
  */
-export function createRootLogger(o: ResolvedLogging, redactor: Redactor): Logger {
+export function createRootLogger(o: ResolvedLogging, redactor: Redactor, fatal?: FatalLogListeners): Logger {
   const options: LoggerOptions = {
     ...o.pino,
     level: o.level,
@@ -29,7 +30,13 @@ export function createRootLogger(o: ResolvedLogging, redactor: Redactor): Logger
     },
     hooks: {
       ...o.pino.hooks,
-      logMethod: redactionHook(redactor, o.format === 'pretty', o.pino.hooks?.logMethod, o.pino.messageKey),
+      logMethod: redactionHook(
+        redactor,
+        o.format === 'pretty',
+        o.pino.hooks?.logMethod,
+        o.pino.messageKey,
+        fatal,
+      ),
     },
     onChild: (child) => {
       const req = takeHandedOffRequest();
@@ -52,6 +59,7 @@ export function redactionHook(
   escapeMessages: boolean,
   next?: LogMethodHook,
   messageKey = 'msg',
+  fatal?: FatalLogListeners,
 ): LogMethodHook {
   return function logMethod(this: Logger, args, method, level) {
     const list = args as unknown[];
@@ -71,6 +79,8 @@ export function redactionHook(
         list[i] = clean;
       }
     }
+    // pino's fatal level is 60; listeners hear the line already redacted.
+    if (level >= 60 && fatal !== undefined && fatal.size > 0) fatal.emit(list, messageKey);
     if (next) return next.call(this, args, method, level);
     return method.apply(this, args);
   };
