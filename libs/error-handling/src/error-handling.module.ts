@@ -21,6 +21,8 @@ import { SecurityCounterStore } from './audit/security-counter.store';
 import { AlertChannel } from './alerts/alert-channel.interface';
 import { AlertService } from './alerts/alert.service';
 import { ALERTS_RUNTIME } from './alerts/alerts.internal-constants';
+import { SENTRY_RUNTIME } from './sentry/sentry.internal-constants';
+import { SentryReporter } from './sentry/sentry.reporter';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -97,6 +99,8 @@ const PROVIDERS: Provider[] = [
   AuditGuard,
   { provide: ALERTS_RUNTIME, useFactory: (o: ResolvedOptions) => o.alerts, inject: [RESOLVED_OPTIONS] },
   AlertService,
+  { provide: SENTRY_RUNTIME, useFactory: (o: ResolvedOptions) => o.sentry, inject: [RESOLVED_OPTIONS] },
+  SentryReporter,
   {
     provide: AlertChannel,
     useFactory: (o: ResolvedOptions) => (o.alerts ? o.alerts.channels : []),
@@ -199,6 +203,7 @@ function assemble(generated: DynamicModule): DynamicModule {
       SecurityCounterStore,
       AlertService,
       AlertChannel,
+      SentryReporter,
     ],
   };
 }

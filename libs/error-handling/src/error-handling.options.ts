@@ -6,6 +6,7 @@ import type { RedactionOptions } from './redaction/redaction.options';
 import type { LoggingOptions } from './logging/logging.options';
 import type { AuditOptions } from './audit/audit.options';
 import type { AlertsOptions } from './alerts/alerts.options';
+import type { SentryOptions } from './sentry/sentry.options';
 
 /** Options of the validation pipe the module registers globally. */
 export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
@@ -89,4 +90,10 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (no channel: nothing is sent)
    */
   alerts?: false | AlertsOptions;
+  /**
+   * Sentry: unexpected errors only, with the tags `code`, `requestId` and `userId`. On when a
+   * DSN is set here or `nestjs-faultline/instrument` initialised Sentry; `false` turns it off.
+   * @default {} (off without a DSN; nothing of Sentry is loaded)
+   */
+  sentry?: false | SentryOptions;
 }

@@ -126,4 +126,5 @@ export {
   type ThrottleHit,
   type WebhookChannelOptions,
 } from './alerts';
+export { initSentry, SentryReporter, type SentryOptions } from './sentry';
 export { FailureEvents, type FailureSubscriber, type HandledFailure } from './errors/failure-events';

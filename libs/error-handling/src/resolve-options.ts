@@ -9,6 +9,8 @@ import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
 import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
+import { resolveSentry } from './sentry/resolve-sentry-options';
+import type { SentryOptions } from './sentry/sentry.options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -32,6 +34,8 @@ export interface ResolvedOptions {
   audit: ResolvedAudit | false;
   /** False when `alerts: false`. */
   alerts: ResolvedAlerts | false;
+  /** False when `sentry: false`. */
+  sentry: SentryOptions | false;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -49,6 +53,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'logging',
   'audit',
   'alerts',
+  'sentry',
 ];
 
 /** The validation pipe's defaults. */
@@ -149,6 +154,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     logging: resolveLogging(o.logging, production),
     audit: resolveAudit(o.audit),
     alerts: resolveAlerts(o.alerts, env),
+    sentry: resolveSentry(o.sentry),
   };
 }
 

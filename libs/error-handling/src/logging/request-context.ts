@@ -16,6 +16,8 @@ export interface RequestFailure {
   code: string;
   expected: boolean;
   level: FailureLevel;
+  /** The error tracker's (Sentry's) event id for this failure. */
+  eventId?: string;
 }
 
 /** The request fields Faultline reads; Express and Fastify requests both have them. */

@@ -123,6 +123,7 @@ export class RequestLineBuilder {
   private addFailure(line: LogLine, req: LoggedRequest, failure: RequestFailure): void {
     line.code = failure.code;
     line.err = this.errorFields(failure.exception, failure.expected);
+    if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
     const details = this.logging.requestDetails;
     if (details === 'all-errors' || (details === 'server-errors' && !failure.expected)) {
       line.request = {
