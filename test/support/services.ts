@@ -14,12 +14,7 @@ export async function postgresAvailable(url = TEST_DATABASE_URL): Promise<boolea
     await client.query('SELECT 1');
     return true;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (process.env.CI === 'true') {
-      throw new Error(`PostgreSQL is required under CI=true but ${url} is unreachable: ${reason}`);
-    }
-    process.stdout.write(`\n[skip] PostgreSQL at ${url} is unreachable (${reason}); its tests are skipped\n`);
-    return false;
+    return unavailable('PostgreSQL', url, err);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -38,13 +33,18 @@ export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
     await client.ping();
     return true;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (process.env.CI === 'true') {
-      throw new Error(`Redis is required under CI=true but ${url} is unreachable: ${reason}`);
-    }
-    process.stdout.write(`\n[skip] Redis at ${url} is unreachable (${reason}); its tests are skipped\n`);
-    return false;
+    return unavailable('Redis', url, err);
   } finally {
     client.disconnect();
   }
+}
+
+/** A service that does not answer: false with a printed notice, or under CI=true a failure. */
+function unavailable(service: string, url: string, err: unknown): false {
+  const reason = err instanceof Error ? err.message : String(err);
+  if (process.env.CI === 'true') {
+    throw new Error(`${service} is required under CI=true but ${url} is unreachable: ${reason}`);
+  }
+  process.stdout.write(`\n[skip] ${service} at ${url} is unreachable (${reason}); its tests are skipped\n`);
+  return false;
 }

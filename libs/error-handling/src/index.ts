@@ -111,6 +111,7 @@ export {
   WEBHOOK_SIGNATURE_HEADER,
   WebhookChannel,
   type Alert,
+  type AlertContext,
   type AlertChannelStats,
   type AlertKind,
   type AlertMessage,

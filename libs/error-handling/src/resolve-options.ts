@@ -1,4 +1,4 @@
-import { check, isPlainObject } from './errors/option-checks';
+import { check, httpUrl, isPlainObject } from './errors/option-checks';
 import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import { FaultlineConfigError } from './errors/faultline-config.error';
@@ -160,14 +160,8 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
 
 function problemTypeBase(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
   check(
-    url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:'),
+    httpUrl(value) !== undefined,
     'problemTypeBaseUrl',
     `must be an absolute http(s) URL, got ${JSON.stringify(value)}`,
     'For example "https://errors.example.com"',

@@ -169,7 +169,8 @@ export class AlertDispatcher {
   }
 }
 
-function sleep(ms: number): Promise<void> {
+/** Waits `ms` without keeping the process alive. */
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 

@@ -5,25 +5,8 @@ export type AlertKind =
 /** How urgent an alert is; channels show it. */
 export type AlertSeverity = 'critical' | 'error' | 'warning';
 
-/**
- * An alert to raise with {@link AlertService.raise}. Only `title` is required; every text is
- * redacted before it leaves the process.
- *
- * @example
- * alerts.raise({ kind: 'readiness', title: 'Readiness turned false', message: 'database: down' });
- */
-export interface Alert {
-  /** @default 'custom' */
-  kind?: AlertKind;
-  /** One line saying what happened. */
-  title: string;
-  /**
-   * Alerts with the same fingerprint share one throttling budget.
-   * @default `${kind} ${title}`
-   */
-  fingerprint?: string;
-  /** @default 'error' */
-  severity?: AlertSeverity;
+/** What an alert says about a failure and its request; all optional. */
+export interface AlertContext {
   /** The error code (`INTERNAL_ERROR`). */
   code?: string;
   /** The error class (`TypeError`). */
@@ -35,21 +18,42 @@ export interface Alert {
   /** The route template (`/notifications/:id/read`). */
   route?: string;
   status?: number;
-  userId?: string | number;
   ip?: string;
   requestId?: string;
-  /** Request data (headers, query, body); redacted before it is sent. */
-  request?: unknown;
-  /** A stack trace; cut to `alerts.stackLimit` characters, keeping its end. */
-  stack?: string;
   /** The id of the Sentry event recorded for the same failure. */
   sentryEventId?: string;
   /** Anything else worth showing; redacted. */
   details?: Record<string, unknown>;
 }
 
+/**
+ * An alert to raise with {@link AlertService.raise}. Only `title` is required; every text is
+ * redacted before it leaves the process.
+ *
+ * @example
+ * alerts.raise({ kind: 'readiness', title: 'Readiness turned false', message: 'database: down' });
+ */
+export interface Alert extends AlertContext {
+  /** @default 'custom' */
+  kind?: AlertKind;
+  /** One line saying what happened. */
+  title: string;
+  /**
+   * Alerts with the same fingerprint share one throttling budget.
+   * @default `${kind} ${title}`
+   */
+  fingerprint?: string;
+  /** @default 'error' */
+  severity?: AlertSeverity;
+  userId?: string | number;
+  /** Request data (headers, query, body); redacted before it is sent. */
+  request?: unknown;
+  /** A stack trace; cut to `alerts.stackLimit` characters, keeping its end. */
+  stack?: string;
+}
+
 /** An alert as the channels receive it: redacted, cut to size, with its context. */
-export interface AlertMessage {
+export interface AlertMessage extends AlertContext {
   kind: AlertKind;
   severity: AlertSeverity;
   title: string;
@@ -58,21 +62,10 @@ export interface AlertMessage {
   timestamp: string;
   service: string;
   environment: string;
-  code?: string;
-  errorClass?: string;
-  message?: string;
-  method?: string;
-  path?: string;
-  route?: string;
-  status?: number;
   userId?: string;
-  ip?: string;
-  requestId?: string;
   /** Redacted request data as indented JSON, cut to a limit. */
   request?: string;
   stack?: string;
-  sentryEventId?: string;
-  details?: Record<string, unknown>;
   /** On a summary: how many alerts with `fingerprint` were held back in the window. */
   heldBack?: number;
 }

@@ -14,17 +14,17 @@ import { describeType, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
-import { defaultUserId, type LoggedRequest, routeOf } from '../logging/request-context';
+import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
-import { AlertDispatcher, type AlertChannelStats } from './alert-dispatcher';
-import { failureFingerprint } from './alert-fingerprint';
+import { AlertDispatcher, type AlertChannelStats, sleep } from './alert-dispatcher';
+import { failureFingerprint, matchesRoute } from './alert-fingerprint';
 import { buildAlertMessage, type AlertMessageContext } from './alert-message';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
-import type { ResolvedAlerts } from './resolve-alerts-options';
+import { createThrottleStore, type ResolvedAlerts } from './resolve-alerts-options';
 import type { ThrottleStore } from './throttle-store.interface';
 
 /** Alert counters, for metrics. */
@@ -78,7 +78,7 @@ export class AlertService
     // Nothing is watched, and nothing costs anything, without a channel to send to.
     if (!o?.active) return;
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch);
-    this.store = o.createStore();
+    this.store = createThrottleStore(o.store);
     this.throttle = new AlertThrottle(this.store, o.repeatLimit, o.snoozeSeconds, (w) => this.summary(w));
     if (o.errorRate) this.rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b));
     if (o.serverErrors || this.rate) this.unsubscribe.push(failures.subscribe((f) => this.onFailure(f)));
@@ -198,7 +198,7 @@ export class AlertService
     const route = routeOf(req);
     const url = String(req.originalUrl ?? req.url ?? '');
     const path = pathOf(req);
-    if (this.options.isExcluded(route === undefined ? [path] : [route, path])) return;
+    if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
     const errorClass = describeType(f.exception);
     void this.raise({
       kind: 'server-error',
@@ -222,11 +222,7 @@ export class AlertService
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    try {
-      return (this.logging?.options.userId ?? defaultUserId)(req);
-    } catch {
-      return undefined;
-    }
+    return safeUserId(req, this.logging?.options.userId);
   }
 
   private errorRate(b: ErrorRateBreach): void {
@@ -254,8 +250,4 @@ export class AlertService
     message.heldBack = w.heldBack;
     this.dispatcher.enqueue(message);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,4 +1,4 @@
-export type { Alert, AlertKind, AlertMessage, AlertSeverity } from './alert.interface';
+export type { Alert, AlertContext, AlertKind, AlertMessage, AlertSeverity } from './alert.interface';
 export { AlertChannel } from './alert-channel.interface';
 export type { AlertChannelStats } from './alert-dispatcher';
 export { AlertService, type AlertStats } from './alert.service';

@@ -1,13 +1,13 @@
-import { check, isPlainObject, wholeNumber } from '../errors/option-checks';
+import { check, httpUrl, isPlainObject, knownKeys, wholeNumber } from '../errors/option-checks';
 import type { AlertChannel } from './alert-channel.interface';
 import type { DispatchOptions } from './alert-dispatcher';
-import { routeMatcher } from './alert-fingerprint';
+import { compileRoutePatterns } from './alert-fingerprint';
 import type { AlertsOptions } from './alerts.options';
 import { EmailChannel } from './email.channel';
 import type { ErrorRateSettings } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
-import { openRedisClient, RedisThrottleStore } from './redis-throttle.store';
+import { openRedisClient, type RedisEvalClient, RedisThrottleStore } from './redis-throttle.store';
 import { SlackChannel } from './slack.channel';
 import type { ThrottleStore } from './throttle-store.interface';
 import { WebhookChannel } from './webhook.channel';
@@ -17,11 +17,12 @@ export interface ResolvedAlerts {
   channels: AlertChannel[];
   /** False when no channel is configured or NODE_ENV is excluded: nothing is watched. */
   active: boolean;
-  /** Builds the throttle store (opening a Redis client happens here, at start-up). */
-  createStore: () => ThrottleStore;
+  /** Where throttle counts are kept; see {@link createThrottleStore}. */
+  store: ThrottleStoreSetting;
   repeatLimit: number;
   snoozeSeconds: number;
-  isExcluded: (candidates: string[]) => boolean;
+  /** Routes that never alert, compiled. */
+  excludeRoutes: RegExp[];
   serverErrors: boolean;
   fatalLogs: boolean;
   suspiciousActivity: boolean;
@@ -65,14 +66,7 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
   if (input === false) return false;
   const o = (input ?? {}) as AlertsOptions & Record<string, unknown>;
   check(isPlainObject(o), 'alerts', 'must be false or an object');
-  for (const key of Object.keys(o)) {
-    check(
-      (KNOWN as readonly string[]).includes(key),
-      `alerts.${key}`,
-      'is not an alerts option',
-      `Known: ${KNOWN.join(', ')}`,
-    );
-  }
+  knownKeys(o, KNOWN, 'alerts', 'an alerts');
   for (const key of ['serverErrors', 'fatalLogs', 'suspiciousActivity'] as const) {
     check(o[key] === undefined || typeof o[key] === 'boolean', `alerts.${key}`, 'must be a boolean');
   }
@@ -114,10 +108,10 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
   return {
     channels,
     active: channels.length > 0 && !excludeEnvironments.includes(env.NODE_ENV ?? ''),
-    createStore: storeFactory(o),
+    store: storeSetting(o),
     repeatLimit: wholeNumber(o.repeatLimit, 3, 'alerts.repeatLimit', 1),
     snoozeSeconds: positive(o.snoozeSeconds, 600, 'alerts.snoozeSeconds'),
-    isExcluded: routeMatcher(excludeRoutes),
+    excludeRoutes: compileRoutePatterns(excludeRoutes),
     serverErrors: o.serverErrors ?? true,
     fatalLogs: o.fatalLogs ?? true,
     suspiciousActivity: o.suspiciousActivity ?? true,
@@ -140,12 +134,12 @@ function builtInChannels(o: AlertsOptions): AlertChannel[] {
   const channels: AlertChannel[] = [];
   if (o.slack !== undefined) {
     check(isPlainObject(o.slack), 'alerts.slack', 'must be an object with webhookUrl');
-    httpUrl(o.slack.webhookUrl, 'alerts.slack.webhookUrl');
+    checkHttpUrl(o.slack.webhookUrl, 'alerts.slack.webhookUrl');
     channels.push(new SlackChannel(o.slack));
   }
   if (o.webhook !== undefined) {
     check(isPlainObject(o.webhook), 'alerts.webhook', 'must be an object with url');
-    httpUrl(o.webhook.url, 'alerts.webhook.url');
+    checkHttpUrl(o.webhook.url, 'alerts.webhook.url');
     check(
       o.webhook.secret === undefined || (typeof o.webhook.secret === 'string' && o.webhook.secret.length > 0),
       'alerts.webhook.secret',
@@ -205,12 +199,15 @@ function customChannels(list: unknown): AlertChannel[] {
   return list as AlertChannel[];
 }
 
-function storeFactory(o: AlertsOptions): () => ThrottleStore {
-  if (o.throttleStore) {
-    const store = o.throttleStore;
-    return () => new FallbackThrottleStore(store, false);
-  }
-  if (o.redis === undefined) return () => new InMemoryThrottleStore();
+/** Where throttle counts are kept, as configured (the store itself is built at start-up). */
+export type ThrottleStoreSetting =
+  | { kind: 'memory' }
+  | { kind: 'custom'; store: ThrottleStore }
+  | { kind: 'redis'; url?: string; client?: RedisEvalClient; keyPrefix?: string };
+
+function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
+  if (o.throttleStore) return { kind: 'custom', store: o.throttleStore };
+  if (o.redis === undefined) return { kind: 'memory' };
   const r = o.redis;
   check(isPlainObject(o.redis), 'alerts.redis', 'must be an object with url or client');
   check(
@@ -233,18 +230,29 @@ function storeFactory(o: AlertsOptions): () => ThrottleStore {
     'alerts.redis.keyPrefix',
     'must be a string',
   );
-  return () => {
-    if (r.client)
-      return new FallbackThrottleStore(new RedisThrottleStore(r.client, { keyPrefix: r.keyPrefix }));
-    const client = openRedisClient(r.url as string);
+  return { kind: 'redis', url: r.url, client: r.client, keyPrefix: r.keyPrefix };
+}
+
+/**
+ * Builds the throttle store (opening a Redis client, where one is configured). A shared store
+ * sits in front of an in-process one it falls back to.
+ */
+export function createThrottleStore(setting: ThrottleStoreSetting): ThrottleStore {
+  if (setting.kind === 'memory') return new InMemoryThrottleStore();
+  if (setting.kind === 'custom') return new FallbackThrottleStore(setting.store, false);
+  if (setting.client) {
     return new FallbackThrottleStore(
-      new RedisThrottleStore(client, {
-        keyPrefix: r.keyPrefix,
-        onInit: client.ready,
-        onClose: client.quit,
-      }),
+      new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix }),
     );
-  };
+  }
+  const client = openRedisClient(setting.url as string);
+  return new FallbackThrottleStore(
+    new RedisThrottleStore(client, {
+      keyPrefix: setting.keyPrefix,
+      onInit: client.ready,
+      onClose: client.quit,
+    }),
+  );
 }
 
 function errorRate(value: unknown): ErrorRateSettings | false {
@@ -276,19 +284,9 @@ function positive(value: unknown, fallback: number, option: string): number {
   return value;
 }
 
-function httpUrl(value: unknown, option: string): void {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
+function checkHttpUrl(value: unknown, option: string): void {
   // The URL itself is not echoed: webhook URLs carry their secret.
-  check(
-    url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:'),
-    option,
-    'must be an absolute http(s) URL',
-  );
+  check(httpUrl(value) !== undefined, option, 'must be an absolute http(s) URL');
 }
 
 function text(value: unknown, option: string): string | undefined {

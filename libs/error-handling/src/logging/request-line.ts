@@ -13,6 +13,7 @@ import {
   type LoggedRequest,
   type RequestFailure,
   routeOf,
+  safeUserId,
 } from './request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
 
@@ -152,11 +153,7 @@ export class RequestLineBuilder {
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    try {
-      return this.logging.userId(req);
-    } catch {
-      return undefined;
-    }
+    return safeUserId(req, this.logging.userId);
   }
 
   private levelOf(req: LoggedRequest, res: ServerResponse, err: unknown): FailureLevel {

@@ -1,4 +1,4 @@
-import { check, isPlainObject } from '../errors/option-checks';
+import { check, httpUrl, isPlainObject, knownKeys } from '../errors/option-checks';
 import type { SentryOptions } from './sentry.options';
 
 const KNOWN: readonly (keyof SentryOptions)[] = [
@@ -15,26 +15,11 @@ export function resolveSentry(input: unknown): SentryOptions | false {
   if (input === false) return false;
   const o = (input ?? {}) as SentryOptions & Record<string, unknown>;
   check(isPlainObject(o), 'sentry', 'must be false or an object');
-  for (const key of Object.keys(o)) {
-    check(
-      (KNOWN as readonly string[]).includes(key),
-      `sentry.${key}`,
-      'is not a sentry option',
-      `Known: ${KNOWN.join(', ')}`,
-    );
-  }
+  knownKeys(o, KNOWN, 'sentry', 'a sentry');
   if (o.dsn !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = typeof o.dsn === 'string' ? new URL(o.dsn) : undefined;
-    } catch {
-      url = undefined;
-    }
+    const url = httpUrl(o.dsn);
     check(
-      url !== undefined &&
-        /^https?:$/.test(url.protocol) &&
-        url.username !== '' &&
-        /\/\w+$/.test(url.pathname),
+      url !== undefined && url.username !== '' && /\/\w+$/.test(url.pathname),
       'sentry.dsn',
       'must be a Sentry DSN: http(s)://<key>@<host>/<project>',
     );

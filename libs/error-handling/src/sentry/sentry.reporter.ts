@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } 
 import { FailureEvents, type HandledFailure } from '../errors/failure-events';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
-import { defaultUserId, type LoggedRequest, routeOf } from '../logging/request-context';
+import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
 import { SENTRY_RUNTIME } from './sentry.internal-constants';
 import type { SentryOptions } from './sentry.options';
@@ -64,10 +64,6 @@ export class SentryReporter implements BeforeApplicationShutdown {
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    try {
-      return (this.logging?.options.userId ?? defaultUserId)(req);
-    } catch {
-      return undefined;
-    }
+    return safeUserId(req, this.logging?.options.userId);
   }
 }
