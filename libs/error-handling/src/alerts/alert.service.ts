@@ -24,7 +24,8 @@ import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
-import { createThrottleStore, type ResolvedAlerts } from './resolve-alerts-options';
+import { createThrottleStore } from './create-throttle-store';
+import type { ResolvedAlerts } from './resolve-alerts-options';
 import type { ThrottleStore } from './throttle-store.interface';
 
 /** Alert counters, for metrics. */

@@ -4,12 +4,9 @@ import type { DispatchOptions } from './alert-dispatcher';
 import { compileRoutePatterns } from './alert-fingerprint';
 import type { AlertsOptions } from './alerts.options';
 import { EmailChannel } from './email.channel';
+import { storeSetting, type ThrottleStoreSetting } from './create-throttle-store';
 import type { ErrorRateSettings } from './error-rate.monitor';
-import { FallbackThrottleStore } from './fallback-throttle.store';
-import { InMemoryThrottleStore } from './in-memory-throttle.store';
-import { openRedisClient, type RedisEvalClient, RedisThrottleStore } from './redis-throttle.store';
 import { SlackChannel } from './slack.channel';
-import type { ThrottleStore } from './throttle-store.interface';
 import { WebhookChannel } from './webhook.channel';
 
 /** Alert options after defaults and validation. */
@@ -17,7 +14,7 @@ export interface ResolvedAlerts {
   channels: AlertChannel[];
   /** False when no channel is configured or NODE_ENV is excluded: nothing is watched. */
   active: boolean;
-  /** Where throttle counts are kept; see {@link createThrottleStore}. */
+  /** Where throttle counts are kept; see `createThrottleStore()`. */
   store: ThrottleStoreSetting;
   repeatLimit: number;
   snoozeSeconds: number;
@@ -95,15 +92,6 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
       `alerts.excludeRoutes[${i}]`,
       'must be a string or a RegExp',
     ),
-  );
-  check(!(o.redis && o.throttleStore), 'alerts', 'takes redis or throttleStore, not both');
-  check(
-    o.throttleStore === undefined ||
-      ((isPlainObject(o.throttleStore) || typeof o.throttleStore === 'object') &&
-        typeof (o.throttleStore as ThrottleStore).hit === 'function' &&
-        typeof (o.throttleStore as ThrottleStore).countOf === 'function'),
-    'alerts.throttleStore',
-    'must implement ThrottleStore: hit(key, windowMs) and countOf(key, windowId)',
   );
   return {
     channels,
@@ -197,62 +185,6 @@ function customChannels(list: unknown): AlertChannel[] {
     ),
   );
   return list as AlertChannel[];
-}
-
-/** Where throttle counts are kept, as configured (the store itself is built at start-up). */
-export type ThrottleStoreSetting =
-  | { kind: 'memory' }
-  | { kind: 'custom'; store: ThrottleStore }
-  | { kind: 'redis'; url?: string; client?: RedisEvalClient; keyPrefix?: string };
-
-function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
-  if (o.throttleStore) return { kind: 'custom', store: o.throttleStore };
-  if (o.redis === undefined) return { kind: 'memory' };
-  const r = o.redis;
-  check(isPlainObject(o.redis), 'alerts.redis', 'must be an object with url or client');
-  check(
-    (r.url === undefined) !== (r.client === undefined),
-    'alerts.redis',
-    'needs exactly one of url and client',
-  );
-  check(
-    r.url === undefined || (typeof r.url === 'string' && /^rediss?:\/\/[^/]/.test(r.url)),
-    'alerts.redis.url',
-    'must be a redis:// or rediss:// URL',
-  );
-  check(
-    r.client === undefined || typeof (r.client as { eval?: unknown }).eval === 'function',
-    'alerts.redis.client',
-    'must have eval(script, numKeys, ...args), like an ioredis client',
-  );
-  check(
-    r.keyPrefix === undefined || typeof r.keyPrefix === 'string',
-    'alerts.redis.keyPrefix',
-    'must be a string',
-  );
-  return { kind: 'redis', url: r.url, client: r.client, keyPrefix: r.keyPrefix };
-}
-
-/**
- * Builds the throttle store (opening a Redis client, where one is configured). A shared store
- * sits in front of an in-process one it falls back to.
- */
-export function createThrottleStore(setting: ThrottleStoreSetting): ThrottleStore {
-  if (setting.kind === 'memory') return new InMemoryThrottleStore();
-  if (setting.kind === 'custom') return new FallbackThrottleStore(setting.store, false);
-  if (setting.client) {
-    return new FallbackThrottleStore(
-      new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix }),
-    );
-  }
-  const client = openRedisClient(setting.url as string);
-  return new FallbackThrottleStore(
-    new RedisThrottleStore(client, {
-      keyPrefix: setting.keyPrefix,
-      onInit: client.ready,
-      onClose: client.quit,
-    }),
-  );
 }
 
 function errorRate(value: unknown): ErrorRateSettings | false {
