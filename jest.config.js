@@ -19,6 +19,9 @@ const shared = {
 };
 
 module.exports = {
+  // e2e tests start real apps, databases and processes: a cold start of the sample app (PGlite)
+  // takes 3-5 s on a shared 2-core machine, at Jest's 5 s default.
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
