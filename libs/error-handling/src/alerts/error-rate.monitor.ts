@@ -38,9 +38,9 @@ export class ErrorRateMonitor {
   ) {}
 
   /** Counts one request. */
-  readonly request = (): void => {
+  request(): void {
     this.requests++;
-  };
+  }
 
   /** Counts one server error. */
   error(): void {
