@@ -56,6 +56,11 @@ describe('alert messages', () => {
     for (const secret of [jwt, 'abc', 'xyz', 'hunter2', 'k-123']) expect(all).not.toContain(secret);
   });
 
+  it('keeps request ids as they are, like the log line, even one the card detector would take', () => {
+    const requestId = 'e4d24685-9e42-4f96-b409-455917660972';
+    expect(buildAlertMessage({ title: 't', requestId }, 'fp', ctx).requestId).toBe(requestId);
+  });
+
   it('fingerprints by method, route template or normalised path, and error class', () => {
     expect(normalisePath('/orders/42/items/0b8f6c6e-2b6a-4a53-9d2e-3f3a4b5c6d7e?x=1')).toBe(
       '/orders/:id/items/:id',

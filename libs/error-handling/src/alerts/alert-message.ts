@@ -34,8 +34,9 @@ export function buildAlertMessage(alert: Alert, fingerprint: string, ctx: AlertM
   if (typeof alert.status === 'number') message.status = alert.status;
   if (alert.userId !== undefined) message.userId = text(String(alert.userId), 200);
   if (alert.ip !== undefined) message.ip = text(alert.ip, 100);
-  if (alert.requestId !== undefined) message.requestId = text(alert.requestId, 200);
-  if (alert.sentryEventId !== undefined) message.sentryEventId = text(alert.sentryEventId, 100);
+  // Ids are kept as they are, as on the log line: a UUID can look like a card number.
+  if (alert.requestId !== undefined) message.requestId = cutStart(String(alert.requestId), 200);
+  if (alert.sentryEventId !== undefined) message.sentryEventId = cutStart(String(alert.sentryEventId), 100);
   if (alert.request !== undefined) {
     message.request = cutStart(JSON.stringify(r.redact(alert.request), null, 2) ?? 'null', ctx.textLimit);
   }

@@ -54,6 +54,22 @@ function redact<T>(value: T): T {
 }
 
 /**
+ * Tags Faultline sets itself and keeps as they are, like the log line does: a request id is of
+ * a checked shape, and a UUID can look like a card number to the value detectors.
+ */
+const OWN_TAGS = ['code', 'requestId'] as const;
+
+function redactEvent(event: unknown): unknown {
+  const clean = redact(event);
+  const tags = (event as { tags?: Record<string, unknown> } | null)?.tags;
+  const cleanTags = (clean as { tags?: Record<string, unknown> } | null)?.tags;
+  if (tags && cleanTags) {
+    for (const tag of OWN_TAGS) if (typeof tags[tag] === 'string') cleanTags[tag] = tags[tag];
+  }
+  return clean;
+}
+
+/**
  * Initialises Sentry when `options.dsn` is set; returns whether Sentry is on. Call it before
  * anything else is imported (the `nestjs-faultline/instrument` entry does, from `SENTRY_DSN`).
  *
@@ -77,7 +93,7 @@ export function initSentry(options: SentryOptions = {}): boolean {
     sampleRate: options.sampleRate,
     debug: options.debug ?? false,
     sendDefaultPii: false,
-    beforeSend: (event: unknown) => redact(event),
+    beforeSend: (event: unknown) => redactEvent(event),
     beforeSendTransaction: (event: unknown) => redact(event),
     beforeBreadcrumb: (breadcrumb: unknown) => redact(breadcrumb),
   };
