@@ -31,9 +31,12 @@ const ALL_APPS = [
   { id: 'nest-pino', label: 'NestJS + nestjs-pino' },
   { id: 'nest-pino-sentry', label: 'NestJS + nestjs-pino + @sentry/nestjs' },
   { id: 'faultline', label: 'Faultline (everything on)' },
+  { id: 'faultline-sentry', label: 'Faultline with Sentry on (errors only)' },
   { id: 'faultline-minimal', label: 'Faultline minimal (filter only)' },
 ];
 const APPS = only(ALL_APPS, 'BENCH_APPS');
+/** Apps that report to the local Sentry receiver. */
+const SENTRY_APPS = new Set(['nest-pino-sentry', 'faultline-sentry']);
 
 /** The scenarios: a request and the only status it may get (BENCH_SCENARIOS=ok,boom narrows them). */
 const ALL_SCENARIOS = [
@@ -99,7 +102,7 @@ function autocannon(url, scenario, duration) {
   const args = [
     join(ROOT, 'node_modules/autocannon/autocannon.js'),
     '-c',
-    String(CONNECTIONS),
+    String(scenario.connections ?? CONNECTIONS),
     '-d',
     String(duration),
     '-j',
@@ -163,8 +166,8 @@ function version(pkg) {
   }
 }
 
-async function main() {
-  const started = Date.now();
+/** Builds the library, the sample app and the benchmark apps. */
+function build() {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync(
     process.execPath,
@@ -174,13 +177,21 @@ async function main() {
       stdio: 'inherit',
     },
   );
+}
+
+async function main() {
+  const started = Date.now();
+  build();
 
   const receiverPort = 39100;
   const receiver = startProcess(join(__dirname, 'sentry-receiver.js'), receiverPort, {});
   const apps = APPS.map((app, i) => {
     const port = 39101 + i;
-    const env =
-      app.id === 'nest-pino-sentry' ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
+    const env = SENTRY_APPS.has(app.id) ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
+    // Faultline's "everything on" includes alerts, sent to the same local receiver.
+    if (app.id.startsWith('faultline') && app.id !== 'faultline-minimal') {
+      env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${receiverPort}/alerts`;
+    }
     return { ...app, port, child: startProcess(join(ROOT, 'dist/bench/apps', `${app.id}.js`), port, env) };
   });
   const stopAll = () =>
@@ -417,7 +428,12 @@ function write(runs, redaction, audit, seconds) {
   process.stdout.write(`\nwrote bench/results.md and bench/results.json (${Math.round(seconds)} s)\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack ?? err}\n`);
-  process.exit(1);
-});
+// Other benchmarks (bench/alerts) reuse the harness.
+module.exports = { build, startProcess, waitForPort, measure, median, ROUNDS, DURATION, WARMUP, QUICK };
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exit(1);
+  });
+}

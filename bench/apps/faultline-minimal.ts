@@ -4,8 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { ErrorHandlingModule } from 'nestjs-faultline';
 import { BenchRoutesModule, port } from './routes';
 
-// Faultline minimal: the exception filter and its validation pipe, logging left to Nest.
-@Module({ imports: [ErrorHandlingModule.forRoot({ logging: false }), BenchRoutesModule] })
+// Faultline minimal: the exception filter and its validation pipe; logging left to Nest, no
+// audit, metrics, probes or alerts.
+@Module({
+  imports: [
+    ErrorHandlingModule.forRoot({
+      logging: false,
+      audit: false,
+      metrics: false,
+      health: false,
+      alerts: false,
+    }),
+    BenchRoutesModule,
+  ],
+})
 class AppModule {}
 
 async function main(): Promise<void> {

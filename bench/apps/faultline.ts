@@ -5,14 +5,17 @@ import { ErrorHandlingModule } from 'nestjs-faultline';
 import { BenchRoutesModule, port } from './routes';
 
 // Faultline with everything on: filter, pino logging with request context and redaction,
-// channels, its validation pipe, Prometheus metrics (/metrics) and the probes (/health, /ready).
-// (Audit and alerts join as they land.)
+// channels, its validation pipe, audit and security events (log channels), Prometheus metrics
+// (/metrics), the probes (/health, /ready), and alerts to the webhook in ALERT_WEBHOOK_URL (the
+// harness points it at a local receiver; unset, alerts are off).
+const webhook = process.env.ALERT_WEBHOOK_URL;
 @Module({
   imports: [
     ErrorHandlingModule.forRoot({
       logging: { format: 'json', level: 'info' },
       metrics: {},
       health: { eventLoopLag: { maxMs: 1000 } },
+      alerts: webhook ? { webhook: { url: webhook } } : false,
     }),
     BenchRoutesModule,
   ],

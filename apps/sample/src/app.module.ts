@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
-import { ErrorHandlingModule } from 'nestjs-faultline';
+import { type AlertsOptions, ErrorHandlingModule } from 'nestjs-faultline';
 import { AuthModule } from './auth/auth.module';
 import { AdminModule } from './admin/admin.module';
 import { DatabaseModule } from './database/database.module';
@@ -38,6 +38,8 @@ export class AppModule {
               redis: config.redisUrl ? { url: config.redisUrl } : undefined,
               shutdownGraceMs: config.shutdownGraceMs,
             },
+            alerts: sampleAlerts(config),
+            sentry: config.sentryDsn ? { dsn: config.sentryDsn } : {},
           }),
         }),
         AuthModule.forRoot(config),
@@ -49,4 +51,19 @@ export class AppModule {
       exports: [SAMPLE_CONFIG],
     };
   }
+}
+
+/** Alert channels from the environment: each is on when its variables are set. */
+function sampleAlerts(config: SampleConfig): AlertsOptions {
+  const a = config.alerts;
+  return {
+    service: 'notifications',
+    slack: a.slackWebhookUrl ? { webhookUrl: a.slackWebhookUrl } : undefined,
+    email:
+      a.smtpUrl && a.emailTo
+        ? { smtpUrl: a.smtpUrl, to: a.emailTo.split(',').map((s) => s.trim()), from: a.emailFrom }
+        : undefined,
+    webhook: a.webhookUrl ? { url: a.webhookUrl, secret: a.webhookSecret } : undefined,
+    redis: config.redisUrl ? { url: config.redisUrl } : undefined,
+  };
 }

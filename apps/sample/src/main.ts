@@ -1,3 +1,5 @@
+// First: initialises Sentry when SENTRY_DSN is set (errors only), before anything else loads.
+import 'nestjs-faultline/instrument';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { enableGracefulShutdown } from 'nestjs-faultline';

@@ -25,10 +25,24 @@ export interface SampleConfig {
   logRequestDetails: 'none' | 'server-errors' | 'all-errors';
   /** AUDIT=0 turns the audit trail and security events off (on by default). */
   audit: boolean;
-  /** REDIS_URL: when set, `/ready` checks Redis too. */
+  /** REDIS_URL: when set, `/ready` checks Redis and alerts share one throttle budget through it. */
   redisUrl: string | undefined;
   /** SHUTDOWN_GRACE_MS: how long in-flight requests may take to finish after SIGTERM (default 10000). */
   shutdownGraceMs: number;
+  /** Alert channels, each on when its variables are set. */
+  alerts: {
+    /** SLACK_WEBHOOK_URL */
+    slackWebhookUrl: string | undefined;
+    /** SMTP_URL, with ALERT_EMAIL_TO (and ALERT_EMAIL_FROM) */
+    smtpUrl: string | undefined;
+    emailTo: string | undefined;
+    emailFrom: string | undefined;
+    /** ALERT_WEBHOOK_URL, signed with ALERT_WEBHOOK_SECRET when set */
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  /** SENTRY_DSN: errors to Sentry. */
+  sentryDsn: string | undefined;
 }
 
 const DEV_SECRET = 'faultline-sample-development-secret';
@@ -47,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   }
   if (!env.AUTH_SECRET && env.NODE_ENV === 'production') {
     throw new Error('AUTH_SECRET must be set when NODE_ENV=production');
+  }
+  if (env.SMTP_URL && !env.ALERT_EMAIL_TO) {
+    throw new Error('ALERT_EMAIL_TO must be set when SMTP_URL is set (who gets the alert e-mails)');
   }
   return {
     port,
@@ -79,6 +96,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       ['none', 'server-errors', 'all-errors'] as const,
       'server-errors',
     ),
+    alerts: {
+      slackWebhookUrl: env.SLACK_WEBHOOK_URL || undefined,
+      smtpUrl: env.SMTP_URL || undefined,
+      emailTo: env.ALERT_EMAIL_TO || undefined,
+      emailFrom: env.ALERT_EMAIL_FROM || undefined,
+      webhookUrl: env.ALERT_WEBHOOK_URL || undefined,
+      webhookSecret: env.ALERT_WEBHOOK_SECRET || undefined,
+    },
+    sentryDsn: env.SENTRY_DSN || undefined,
   };
 }
 

@@ -19,6 +19,11 @@ import { SecurityEvents } from './audit/security-events.service';
 import { AuditStore } from './audit/audit-store.interface';
 import { SecurityCounterStore } from './audit/security-counter.store';
 import { TerminusModule } from '@nestjs/terminus';
+import { AlertChannel } from './alerts/alert-channel.interface';
+import { AlertService } from './alerts/alert.service';
+import { ALERTS_RUNTIME } from './alerts/alerts.internal-constants';
+import { SENTRY_RUNTIME } from './sentry/sentry.internal-constants';
+import { SentryReporter } from './sentry/sentry.reporter';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -111,6 +116,15 @@ const PROVIDERS: Provider[] = [
   HealthProbes,
   { provide: METRICS_RUNTIME, useFactory: (o: ResolvedOptions) => o.metrics, inject: [RESOLVED_OPTIONS] },
   MetricsService,
+  { provide: ALERTS_RUNTIME, useFactory: (o: ResolvedOptions) => o.alerts, inject: [RESOLVED_OPTIONS] },
+  AlertService,
+  { provide: SENTRY_RUNTIME, useFactory: (o: ResolvedOptions) => o.sentry, inject: [RESOLVED_OPTIONS] },
+  SentryReporter,
+  {
+    provide: AlertChannel,
+    useFactory: (o: ResolvedOptions) => (o.alerts ? o.alerts.channels : []),
+    inject: [RESOLVED_OPTIONS],
+  },
   {
     provide: APP_PIPE,
     useFactory: (o: ResolvedOptions) =>
@@ -216,6 +230,9 @@ function assemble(generated: DynamicModule): DynamicModule {
       Readiness,
       HealthProbes,
       MetricsService,
+      AlertService,
+      AlertChannel,
+      SentryReporter,
     ],
   };
 }

@@ -7,6 +7,8 @@ import type { LoggingOptions } from './logging/logging.options';
 import type { AuditOptions } from './audit/audit.options';
 import type { HealthOptions } from './health/health.options';
 import type { MetricsOptions } from './metrics/metrics.options';
+import type { AlertsOptions } from './alerts/alerts.options';
+import type { SentryOptions } from './sentry/sentry.options';
 
 /** Options of the validation pipe the module registers globally. */
 export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
@@ -98,4 +100,16 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (on, in a registry of Faultline's own)
    */
   metrics?: false | MetricsOptions;
+  /**
+   * Alerts to Slack, e-mail, webhooks or channels of your own, throttled by fingerprint. On
+   * when a channel is configured (and NODE_ENV is not excluded); `false` turns them off.
+   * @default {} (no channel: nothing is sent)
+   */
+  alerts?: false | AlertsOptions;
+  /**
+   * Sentry: unexpected errors only, with the tags `code`, `requestId` and `userId`. On when a
+   * DSN is set here or `nestjs-faultline/instrument` initialised Sentry; `false` turns it off.
+   * @default {} (off without a DSN; nothing of Sentry is loaded)
+   */
+  sentry?: false | SentryOptions;
 }

@@ -100,6 +100,34 @@ export {
   type SuspiciousActivity,
   type SuspiciousActivityListener,
 } from './audit';
+export {
+  AlertChannel,
+  AlertService,
+  EmailChannel,
+  InMemoryThrottleStore,
+  RedisThrottleStore,
+  SlackChannel,
+  ThrottleStore,
+  WEBHOOK_SIGNATURE_HEADER,
+  WebhookChannel,
+  type Alert,
+  type AlertContext,
+  type AlertChannelStats,
+  type AlertKind,
+  type AlertMessage,
+  type AlertRedisOptions,
+  type AlertSeverity,
+  type AlertStats,
+  type AlertsOptions,
+  type EmailChannelOptions,
+  type ErrorRateOptions,
+  type MailTransport,
+  type RedisEvalClient,
+  type SlackChannelOptions,
+  type ThrottleHit,
+  type WebhookChannelOptions,
+} from './alerts';
+export { initSentry, SentryReporter, type SentryOptions } from './sentry';
 export { FailureEvents, type FailureSubscriber, type HandledFailure } from './errors/failure-events';
 export {
   Readiness,

@@ -1,4 +1,4 @@
-import { check, isPlainObject } from './errors/option-checks';
+import { check, httpUrl, isPlainObject } from './errors/option-checks';
 import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import { FaultlineConfigError } from './errors/faultline-config.error';
@@ -10,6 +10,9 @@ import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
 import { resolveHealth, type ResolvedHealth } from './health/resolve-health-options';
 import { resolveMetrics, type ResolvedMetrics } from './metrics/resolve-metrics-options';
+import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
+import { resolveSentry } from './sentry/resolve-sentry-options';
+import type { SentryOptions } from './sentry/sentry.options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -35,6 +38,10 @@ export interface ResolvedOptions {
   health: ResolvedHealth | false;
   /** False when `metrics: false`. */
   metrics: ResolvedMetrics | false;
+  /** False when `alerts: false`. */
+  alerts: ResolvedAlerts | false;
+  /** False when `sentry: false`. */
+  sentry: SentryOptions | false;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -53,6 +60,8 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'audit',
   'health',
   'metrics',
+  'alerts',
+  'sentry',
 ];
 
 /** The validation pipe's defaults. */
@@ -154,19 +163,15 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     audit: resolveAudit(o.audit),
     health: resolveHealth(o.health),
     metrics: resolveMetrics(o.metrics),
+    alerts: resolveAlerts(o.alerts, env),
+    sentry: resolveSentry(o.sentry),
   };
 }
 
 function problemTypeBase(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
   check(
-    url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:'),
+    httpUrl(value) !== undefined,
     'problemTypeBaseUrl',
     `must be an absolute http(s) URL, got ${JSON.stringify(value)}`,
     'For example "https://errors.example.com"',

@@ -1,4 +1,4 @@
-import { check, isPlainObject, wholeNumber } from '../errors/option-checks';
+import { check, isPlainObject, knownKeys, wholeNumber } from '../errors/option-checks';
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
@@ -43,14 +43,7 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
   if (input === false) return false;
   const o = (input ?? {}) as AuditOptions & Record<string, unknown>;
   check(isPlainObject(o), 'audit', 'must be false or an object');
-  for (const key of Object.keys(o)) {
-    check(
-      (KNOWN as readonly string[]).includes(key),
-      `audit.${key}`,
-      'is not an audit option',
-      `Known: ${KNOWN.join(', ')}`,
-    );
-  }
+  knownKeys(o, KNOWN, 'audit', 'an audit');
   check(!(o.sql && o.store), 'audit', 'takes sql or store, not both');
   check(
     o.actor === undefined || typeof o.actor === 'function',

@@ -10,6 +10,11 @@ export interface HandledFailure {
   /** False for unexpected failures (5xx not listed in `expectedErrors`). */
   expected: boolean;
   requestId: string;
+  /**
+   * The id of the event an error tracker (Sentry) recorded for this failure: set by the
+   * tracker's subscriber, which is told first, for the log line and the alert.
+   */
+  eventId?: string;
 }
 
 /** Something that wants to hear about each failure once. It must not throw, and must not block. */
@@ -23,9 +28,13 @@ export type FailureSubscriber = (failure: HandledFailure) => void;
 export class FailureEvents {
   private readonly subscribers: FailureSubscriber[] = [];
 
-  /** Adds a subscriber; returns a function that removes it. */
-  subscribe(subscriber: FailureSubscriber): () => void {
-    this.subscribers.push(subscriber);
+  /**
+   * Adds a subscriber; returns a function that removes it. `first` puts it before the others
+   * (an error tracker, whose event id the others report).
+   */
+  subscribe(subscriber: FailureSubscriber, options: { first?: boolean } = {}): () => void {
+    if (options.first) this.subscribers.unshift(subscriber);
+    else this.subscribers.push(subscriber);
     return () => {
       const i = this.subscribers.indexOf(subscriber);
       if (i !== -1) this.subscribers.splice(i, 1);

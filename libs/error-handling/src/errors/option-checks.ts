@@ -22,10 +22,21 @@ export function wholeNumber(value: unknown, fallback: number, option: string, mi
   return value as number;
 }
 
-/** Rejects keys that are not options, naming the first one. */
-export function knownKeys(o: Record<string, unknown>, known: readonly string[], prefix: string): void {
+/** Stops start-up when `o` has a key not in `known`: `<section>.<key> is not a <what> option`. */
+export function knownKeys(o: object, known: readonly string[], section: string, what: string): void {
   for (const key of Object.keys(o)) {
-    check(known.includes(key), `${prefix}.${key}`, `is not a ${prefix} option`, `Known: ${known.join(', ')}`);
+    check(known.includes(key), `${section}.${key}`, `is not ${what} option`, `Known: ${known.join(', ')}`);
+  }
+}
+
+/** `value` as an absolute http(s) URL, or undefined when it is not one. */
+export function httpUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
   }
 }
 

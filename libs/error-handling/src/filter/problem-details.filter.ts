@@ -6,7 +6,7 @@ import { safeInstanceOf } from '../errors/safe-access';
 import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
 import type { ResolvedOptions } from '../resolve-options';
 import { negotiateFormat, negotiateLanguage } from './content-negotiation';
-import { FailureEvents } from '../errors/failure-events';
+import { FailureEvents, type HandledFailure } from '../errors/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
 import type { FailureLevel, LoggedRequest } from '../logging/request-context';
 import type { HttpRequestLike } from './http-request.interface';
@@ -80,20 +80,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       mapped.status < 500 || this.options.expectedErrors.some((t) => safeInstanceOf(exception, t));
     const adapter = this.adapterHost.httpAdapter;
     const level = failureLevel(mapped.status, expected);
-    this.failures.record(req as LoggedRequest, {
-      exception,
-      status: mapped.status,
-      code: mapped.code,
-      expected,
-      level,
-    });
-    this.failureEvents.publish({
+    // Subscribers first: an error tracker's event id goes on the log line.
+    const handled: HandledFailure = {
       exception,
       request: req,
       status: mapped.status,
       code: mapped.code,
       expected,
       requestId,
+    };
+    this.failureEvents.publish(handled);
+    this.failures.record(req as LoggedRequest, {
+      exception,
+      status: mapped.status,
+      code: mapped.code,
+      expected,
+      level,
+      eventId: handled.eventId,
     });
 
     if (adapter.isHeadersSent(res)) {

@@ -43,7 +43,9 @@ export class FailureLog {
     }
     const line = escapeControl(
       `${String(req.method)} ${this.redactor.redactString(String(req.originalUrl ?? req.url))} ${failure.status} ` +
-        `${failure.code} requestId=${String(req.id)} ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
+        `${failure.code} requestId=${String(req.id)}` +
+        (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
+        ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
     );
     if (failure.level === 'error') {
       this.nest.error(line, this.redactor.redactString(safeString(failure.exception, 'stack') ?? ''));

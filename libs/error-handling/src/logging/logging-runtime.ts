@@ -2,6 +2,7 @@ import type { ModulesContainer } from '@nestjs/core';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Redactor } from '../redaction/redactor';
+import { FatalLogListeners } from './fatal-log';
 import type { LogChannelName } from './logging.options';
 import { RequestLineBuilder } from './request-line';
 import type { RequestTap } from './request-tap';
@@ -20,8 +21,8 @@ export interface LoggingRuntime {
   root: Logger;
   channels: Record<LogChannelName, Logger>;
   lines: RequestLineBuilder;
-  /** Lines written at `fatal` through Faultline's root logger (and its children), for metrics. */
-  fatalLines: { count: number };
+  /** Listeners for `fatal` lines of the root logger and its children. */
+  fatal: FatalLogListeners;
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -33,8 +34,8 @@ export function createLoggingRuntime(
   tap: RequestTap,
 ): LoggingRuntime {
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
-  const fatalLines = { count: 0 };
-  const root = createRootLogger(logging, redactor, fatalLines);
+  const fatal = new FatalLogListeners();
+  const root = createRootLogger(logging, redactor, fatal);
   const channels = {
     audit: root.child({ channel: 'audit' }, { level: logging.channels.audit }),
     security: root.child({ channel: 'security' }, { level: logging.channels.security }),
@@ -45,8 +46,8 @@ export function createLoggingRuntime(
     options: logging,
     root,
     channels,
-    fatalLines,
     lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance, tap),
+    fatal,
   };
 }
 

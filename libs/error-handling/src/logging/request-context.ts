@@ -16,6 +16,8 @@ export interface RequestFailure {
   code: string;
   expected: boolean;
   level: FailureLevel;
+  /** The error tracker's (Sentry's) event id for this failure. */
+  eventId?: string;
 }
 
 /** The request fields Faultline reads; Express and Fastify requests both have them. */
@@ -80,6 +82,18 @@ export function routeOf(req: LoggedRequest): string | undefined {
 }
 
 const NEST_CATCH_ALL = '/{*path}';
+
+/** The user id of a request read by `userId`; undefined when it throws. */
+export function safeUserId(
+  req: unknown,
+  userId: (req: unknown) => string | number | undefined = defaultUserId,
+): string | number | undefined {
+  try {
+    return userId(req);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The default user id: `req.user.id`, else `req.user.sub`. */
 export function defaultUserId(req: unknown): string | number | undefined {

@@ -13,6 +13,7 @@ import {
   type LoggedRequest,
   type RequestFailure,
   routeOf,
+  safeUserId,
 } from './request-context';
 import type { RequestTap } from './request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
@@ -130,6 +131,7 @@ export class RequestLineBuilder {
   private addFailure(line: LogLine, req: LoggedRequest, failure: RequestFailure): void {
     line.code = failure.code;
     line.err = this.errorFields(failure.exception, failure.expected);
+    if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
     const details = this.logging.requestDetails;
     if (details === 'all-errors' || (details === 'server-errors' && !failure.expected)) {
       line.request = {
@@ -158,11 +160,7 @@ export class RequestLineBuilder {
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    try {
-      return this.logging.userId(req);
-    } catch {
-      return undefined;
-    }
+    return safeUserId(req, this.logging.userId);
   }
 
   private levelOf(req: LoggedRequest, res: ServerResponse, err: unknown): FailureLevel {

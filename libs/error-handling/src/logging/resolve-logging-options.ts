@@ -1,4 +1,4 @@
-import { check, isPlainObject } from '../errors/option-checks';
+import { check, isPlainObject, knownKeys } from '../errors/option-checks';
 import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
 import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
 import { defaultUserId } from './request-context';
@@ -40,14 +40,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
   if (input === false) return false;
   const o = (input ?? {}) as LoggingOptions & Record<string, unknown>;
   check(typeof o === 'object' && !Array.isArray(o), 'logging', 'must be false or an object');
-  for (const key of Object.keys(o)) {
-    check(
-      (KNOWN as readonly string[]).includes(key),
-      `logging.${key}`,
-      'is not a logging option',
-      `Known: ${KNOWN.join(', ')}`,
-    );
-  }
+  knownKeys(o, KNOWN, 'logging', 'a logging');
   level(o.level, 'logging.level');
   check(
     o.format === undefined || o.format === 'json' || o.format === 'pretty',

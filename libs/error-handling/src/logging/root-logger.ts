@@ -3,6 +3,7 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
+import type { FatalLogListeners } from './fatal-log';
 import {
   ALREADY_REDACTED,
   LOGGER_REQUEST,
@@ -17,11 +18,7 @@ type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod'
  * The root pino logger: every line passes the {@link Redactor} (objects deeply, strings through
  * the value detectors), and in pretty mode messages have their control characters escaped.
  */
-export function createRootLogger(
-  o: ResolvedLogging,
-  redactor: Redactor,
-  fatalLines: { count: number } = { count: 0 },
-): Logger {
+export function createRootLogger(o: ResolvedLogging, redactor: Redactor, fatal?: FatalLogListeners): Logger {
   const options: LoggerOptions = {
     ...o.pino,
     level: o.level,
@@ -38,7 +35,7 @@ export function createRootLogger(
         o.format === 'pretty',
         o.pino.hooks?.logMethod,
         o.pino.messageKey,
-        fatalLines,
+        fatal,
       ),
     },
     onChild: (child) => {
@@ -62,10 +59,9 @@ export function redactionHook(
   escapeMessages: boolean,
   next?: LogMethodHook,
   messageKey = 'msg',
-  fatalLines?: { count: number },
+  fatal?: FatalLogListeners,
 ): LogMethodHook {
   return function logMethod(this: Logger, args, method, level) {
-    if (level >= FATAL && fatalLines) fatalLines.count++;
     const list = args as unknown[];
     const first = list[0];
     // Lines Faultline built itself are redacted already, their messages are constants.
@@ -83,6 +79,8 @@ export function redactionHook(
         list[i] = clean;
       }
     }
+    // pino's fatal level is 60; listeners hear the line already redacted.
+    if (level >= FATAL && fatal !== undefined) fatal.emit(list, messageKey);
     if (next) return next.call(this, args, method, level);
     return method.apply(this, args);
   };

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { AlertService } from '../alerts/alert.service';
+import type { AlertChannelStats } from '../alerts/alert-dispatcher';
 import { AuditService } from '../audit/audit.service';
 import { FailureEvents } from '../errors/failure-events';
 import { Readiness } from '../health/readiness.service';
@@ -38,6 +40,7 @@ export class MetricsService implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Optional() audit?: AuditService,
     @Optional() readiness?: Readiness,
+    @Optional() alerts?: AlertService,
   ) {
     this.registry = (options && options.registry) || new Registry();
     if (!options) return;
@@ -63,7 +66,7 @@ export class MetricsService implements OnModuleInit {
     registerIn(registry, this.unexpected);
     failures.subscribe((failure) => this.countFailure(failure.code, failure.status, failure.expected));
 
-    const fatal = logging?.fatalLines;
+    const fatal = logging?.fatal;
     registerIn(
       registry,
       new CollectedMetric('faultline_fatal_logs_total', 'Log lines written at fatal level', 'counter', () =>
@@ -88,6 +91,7 @@ export class MetricsService implements OnModuleInit {
       );
     }
     if (audit?.enabled) this.registerAudit(registry, audit);
+    if (alerts?.active) this.registerAlerts(registry, alerts);
     if (options.defaultMetrics && !registry.getSingleMetric('process_cpu_user_seconds_total')) {
       collectDefaultMetrics({ register: registry });
     }
@@ -154,6 +158,49 @@ export class MetricsService implements OnModuleInit {
         'Failed audit store writes (each is retried)',
         'counter',
         () => [{ value: audit.stats.writeFailures }],
+      ),
+    );
+  }
+
+  /** Alert delivery by channel, read when scraped. */
+  private registerAlerts(registry: Registry, alerts: AlertService): void {
+    const byChannel = (name: string, help: string, pick: (s: AlertChannelStats) => number) =>
+      registerIn(
+        registry,
+        new CollectedMetric(name, help, 'counter', () =>
+          Object.entries(alerts.stats().channels).map(([channel, s]) => ({
+            labels: { channel },
+            value: pick(s),
+          })),
+        ),
+      );
+    byChannel('faultline_alerts_sent_total', 'Alerts a channel accepted', (s) => s.sent);
+    byChannel(
+      'faultline_alerts_failed_total',
+      'Alerts a channel did not accept after every retry, or that timed out',
+      (s) => s.failed,
+    );
+    byChannel(
+      'faultline_alerts_dropped_total',
+      "Alerts dropped because a channel's queue was full",
+      (s) => s.dropped,
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_alerts_suppressed_total',
+        'Alerts held back by throttling (repeatLimit per snoozeSeconds)',
+        'counter',
+        () => [{ value: alerts.stats().suppressed }],
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_alerts_throttle_fallback',
+        '1 while the shared throttle store is unreachable and throttling is in-process',
+        'gauge',
+        () => [{ value: alerts.stats().throttleStoreFallback ? 1 : 0 }],
       ),
     );
   }

@@ -20,7 +20,7 @@ export function resolveMetrics(input: unknown): ResolvedMetrics | false {
   if (input === false) return false;
   const o = (input ?? {}) as MetricsOptions & Record<string, unknown>;
   check(isPlainObject(o), 'metrics', 'must be false or an object');
-  knownKeys(o, KNOWN, 'metrics');
+  knownKeys(o, KNOWN, 'metrics', 'a metrics');
   const registry = o.registry as Partial<Registry> | undefined;
   check(
     registry === undefined ||

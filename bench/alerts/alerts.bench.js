@@ -1,0 +1,94 @@
+'use strict';
+// Alerts under an error storm: GET /boom at full speed while the alert webhook takes 5 s to
+// answer, and the happy path (GET /ok) measured beside it, with alerts on and off.
+//   node bench/alerts/alerts.bench.js            (BENCH_ROUNDS, BENCH_DURATION as in bench/run.js)
+//   node bench/alerts/alerts.bench.js --json     prints the result as JSON
+const { createServer } = require('node:http');
+const { join } = require('node:path');
+const { build, startProcess, waitForPort, measure, median, ROUNDS, DURATION, WARMUP } = require('../run');
+
+const ROOT = join(__dirname, '..', '..');
+const JSON_OUT = process.argv.includes('--json');
+const WEBHOOK_DELAY_MS = 5000;
+const STORM_CONNECTIONS = Number(process.env.BENCH_STORM_CONNECTIONS ?? 10);
+
+const log = (text) => (JSON_OUT ? process.stderr : process.stdout).write(text);
+
+/** The alert webhook: answers every POST after 5 s. */
+function slowWebhook(port) {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    received++;
+    const timer = setTimeout(() => res.end('ok'), WEBHOOK_DELAY_MS);
+    req.on('close', () => clearTimeout(timer));
+  });
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () => resolve({ server, received: () => received })),
+  );
+}
+
+async function main() {
+  build();
+  const webhook = await slowWebhook(39300);
+  const variants = [
+    { id: 'alerts-on', env: { ALERT_WEBHOOK_URL: 'http://127.0.0.1:39300/alerts' } },
+    { id: 'alerts-off', env: {} },
+  ].map((v, i) => {
+    const port = 39301 + i;
+    return {
+      ...v,
+      port,
+      child: startProcess(join(ROOT, 'dist/bench/apps/faultline.js'), port, v.env),
+    };
+  });
+  const ok = { id: 'ok', path: '/ok', status: 200 };
+  const boom = { id: 'boom', path: '/boom', status: 500, connections: STORM_CONNECTIONS };
+  try {
+    await Promise.all(variants.map((v) => waitForPort(v.port, v.child, v.id)));
+    for (const v of variants) await measure(v, ok, WARMUP);
+    const rounds = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const row = {};
+      for (const v of variants) {
+        // The storm runs beside the measured happy path, for a little longer.
+        const storm = measure(v, boom, DURATION + 1);
+        row[v.id] = await measure(v, ok, DURATION);
+        row[v.id].storm = await storm;
+        log(
+          `round ${round} ${v.id.padEnd(10)} /ok ${Math.round(row[v.id].rps)} req/s p99 ${row[v.id].p99} ms` +
+            ` | /boom ${Math.round(row[v.id].storm.rps)} req/s\n`,
+        );
+      }
+      rounds.push(row);
+    }
+    const result = {
+      webhookDelayMs: WEBHOOK_DELAY_MS,
+      stormConnections: STORM_CONNECTIONS,
+      webhookRequests: webhook.received(),
+      rounds,
+      onRps: median(rounds.map((r) => r['alerts-on'].rps)),
+      offRps: median(rounds.map((r) => r['alerts-off'].rps)),
+      rpsRatio: median(rounds.map((r) => r['alerts-on'].rps / r['alerts-off'].rps)),
+      onP99: median(rounds.map((r) => r['alerts-on'].p99)),
+      offP99: median(rounds.map((r) => r['alerts-off'].p99)),
+      p99Ratio: median(rounds.map((r) => r['alerts-on'].p99 / r['alerts-off'].p99)),
+    };
+    if (JSON_OUT) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      log(
+        `\nhappy path during a /boom storm, alerts on vs off: req/s ${result.rpsRatio.toFixed(2)}x, ` +
+          `p99 ${result.p99Ratio.toFixed(2)}x (${result.webhookRequests} webhook requests)\n`,
+      );
+    }
+  } finally {
+    for (const v of variants) if (v.child.exitCode === null) v.child.kill();
+    webhook.server.closeAllConnections();
+    webhook.server.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});

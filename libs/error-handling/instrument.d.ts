@@ -1,0 +1,2 @@
+// nestjs-faultline/instrument: import first in main.ts when Sentry is on (docs/sentry.md).
+export {};

@@ -1,0 +1,183 @@
+import { Logger } from '@nestjs/common';
+import type { AlertMessage } from './alert.interface';
+import type { AlertChannel } from './alert-channel.interface';
+
+/** Delivery counters of one channel. */
+export interface AlertChannelStats {
+  /** Alerts the channel accepted. */
+  sent: number;
+  /** Alerts held back by throttling (they would have gone to this channel). */
+  suppressed: number;
+  /** Alerts the channel did not accept after every retry, or that timed out. */
+  failed: number;
+  /** Alerts dropped because the channel's queue was full. */
+  dropped: number;
+  /** Alerts waiting or in flight. */
+  pending: number;
+}
+
+/** How alerts are delivered. */
+export interface DispatchOptions {
+  maxQueue: number;
+  timeoutMs: number;
+  retries: number;
+  retryBaseMs: number;
+}
+
+interface Lane {
+  channel: AlertChannel;
+  queue: AlertMessage[];
+  busy: boolean;
+  stats: AlertChannelStats;
+}
+
+/**
+ * Delivers alerts off the request path: one bounded queue per channel, so a slow channel does
+ * not hold up the others; a timeout per attempt, retries with exponential backoff. A failure is
+ * logged at `warn` and counted, never thrown.
+ */
+export class AlertDispatcher {
+  private readonly lanes: Lane[];
+  private readonly logger = new Logger('FaultlineAlerts');
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    channels: readonly AlertChannel[],
+    private readonly options: DispatchOptions,
+  ) {
+    this.lanes = channels.map((channel) => ({
+      channel,
+      queue: [],
+      busy: false,
+      stats: { sent: 0, suppressed: 0, failed: 0, dropped: 0, pending: 0 },
+    }));
+  }
+
+  /** Queues a message for every channel; returns at once. */
+  enqueue(message: AlertMessage): void {
+    for (const lane of this.lanes) {
+      if (lane.queue.length >= this.options.maxQueue) {
+        lane.stats.dropped++;
+        if (lane.stats.dropped === 1 || lane.stats.dropped % 100 === 0) {
+          this.logger.warn(
+            `alert queue of channel ${lane.channel.name} is full (${this.options.maxQueue}); ` +
+              `${lane.stats.dropped} alerts dropped so far`,
+          );
+        }
+        continue;
+      }
+      lane.queue.push(message);
+      lane.stats.pending++;
+      if (!lane.busy) void this.pump(lane);
+    }
+  }
+
+  /** Counts an alert that throttling held back, on every channel. */
+  suppressed(): void {
+    for (const lane of this.lanes) lane.stats.suppressed++;
+  }
+
+  /** Counters by channel name. */
+  stats(): Record<string, AlertChannelStats> {
+    return Object.fromEntries(this.lanes.map((l) => [l.channel.name, { ...l.stats }]));
+  }
+
+  /** Resolves when every queue is empty, or after `timeoutMs`; true when everything went out. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.idle()) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  /** Closes every channel that has a `close()`. */
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.channel.close?.().catch(() => undefined)));
+  }
+
+  private idle(): boolean {
+    return this.lanes.every((l) => !l.busy && l.queue.length === 0);
+  }
+
+  private async pump(lane: Lane): Promise<void> {
+    lane.busy = true;
+    try {
+      for (let message = lane.queue.shift(); message; message = lane.queue.shift()) {
+        await this.deliver(lane, message);
+        lane.stats.pending--;
+      }
+    } finally {
+      lane.busy = false;
+      if (this.idle()) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  private async deliver(lane: Lane, message: AlertMessage): Promise<void> {
+    const { retries, retryBaseMs } = this.options;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(Math.min(retryBaseMs * 2 ** (attempt - 1), 30_000));
+      try {
+        await this.attempt(lane.channel, message);
+        lane.stats.sent++;
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    lane.stats.failed++;
+    this.logger.warn(
+      `alert delivery to channel ${lane.channel.name} failed after ${retries + 1} attempts ` +
+        `(${message.kind} ${JSON.stringify(message.fingerprint)}): ${describe(lastError)}`,
+    );
+  }
+
+  /** One attempt, bounded by the timeout even when the channel ignores its abort signal. */
+  private attempt(channel: AlertChannel, message: AlertMessage): Promise<void> {
+    const controller = new AbortController();
+    const timeoutMs = this.options.timeoutMs;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      let sending: Promise<void>;
+      try {
+        sending = channel.send(message, controller.signal);
+      } catch (err) {
+        sending = Promise.reject(err);
+      }
+      sending.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+}
+
+/** Waits `ms` without keeping the process alive. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}

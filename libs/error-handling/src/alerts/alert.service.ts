@@ -1,0 +1,285 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Server } from 'node:http';
+import { SecurityEvents } from '../audit/security-events.service';
+import { FailureEvents, type HandledFailure } from '../errors/failure-events';
+import { describeType, safeString } from '../errors/safe-access';
+import { pathOf } from '../filter/problem-builder';
+import { Readiness } from '../health/readiness.service';
+import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
+import type { LoggingRuntime } from '../logging/logging-runtime';
+import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
+import { Redactor } from '../redaction/redactor';
+import type { Alert } from './alert.interface';
+import { AlertDispatcher, type AlertChannelStats, sleep } from './alert-dispatcher';
+import { failureFingerprint, matchesRoute } from './alert-fingerprint';
+import { buildAlertMessage, type AlertMessageContext } from './alert-message';
+import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
+import { ALERTS_RUNTIME } from './alerts.internal-constants';
+import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
+import { FallbackThrottleStore } from './fallback-throttle.store';
+import { createThrottleStore } from './create-throttle-store';
+import type { ResolvedAlerts } from './resolve-alerts-options';
+import type { ThrottleStore } from './throttle-store.interface';
+
+/** Published by Node's HTTP server as each request starts. */
+const REQUEST_START = 'http.server.request.start';
+
+/** Alert counters, for metrics. */
+export interface AlertStats {
+  /** Sent, suppressed, failed, dropped and pending alerts by channel name. */
+  channels: Record<string, AlertChannelStats>;
+  /** Alerts held back by throttling. */
+  suppressed: number;
+  /** True while a shared throttle store is unreachable and throttling is in-process. */
+  throttleStoreFallback: boolean;
+}
+
+/**
+ * Raises alerts and sends them to every channel, throttled by fingerprint. Watches unexpected
+ * 5xx failures, `fatal` log lines, suspicious activity and the error rate by itself; anything
+ * else (readiness turning false, a job that failed) can be raised with {@link raise}.
+ *
+ * @example
+ * constructor(private readonly alerts: AlertService) {}
+ * void this.alerts.raise({ kind: 'readiness', title: 'Readiness turned false', message: 'db down' });
+ */
+@Injectable()
+export class AlertService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly dispatcher: AlertDispatcher | undefined;
+  private readonly throttle: AlertThrottle | undefined;
+  private readonly store: ThrottleStore | undefined;
+  private readonly rate: ErrorRateMonitor | undefined;
+  private readonly messageContext: AlertMessageContext;
+  private readonly unsubscribe: (() => void)[] = [];
+  private onRequestStart: ((message: unknown) => void) | undefined;
+  private suppressedCount = 0;
+
+  constructor(
+    @Inject(ALERTS_RUNTIME) private readonly options: ResolvedAlerts | false,
+    redactor: Redactor,
+    failures: FailureEvents,
+    private readonly adapterHost: HttpAdapterHost,
+    @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
+    @Optional() security?: SecurityEvents,
+    @Optional() readiness?: Readiness,
+  ) {
+    const o = options || undefined;
+    this.messageContext = {
+      redactor,
+      service: o?.service ?? 'app',
+      environment: o?.environment ?? 'development',
+      stackLimit: o?.stackLimit ?? 4000,
+      textLimit: o?.textLimit ?? 2000,
+    };
+    // Nothing is watched, and nothing costs anything, without a channel to send to.
+    if (!o?.active) return;
+    this.dispatcher = new AlertDispatcher(o.channels, o.dispatch);
+    this.store = createThrottleStore(o.store);
+    this.throttle = new AlertThrottle(this.store, o.repeatLimit, o.snoozeSeconds, (w) => this.summary(w));
+    if (o.errorRate) this.rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b));
+    if (o.serverErrors || this.rate) this.unsubscribe.push(failures.subscribe((f) => this.onFailure(f)));
+    if (o.fatalLogs && logging) {
+      this.unsubscribe.push(
+        logging.fatal.add((line) => {
+          const err = line.fields.err as Record<string, unknown> | undefined;
+          void this.raise({
+            kind: 'fatal-log',
+            severity: 'critical',
+            title: `Fatal: ${line.message}`.slice(0, 200),
+            message: line.message,
+            errorClass: typeof err?.type === 'string' ? err.type : undefined,
+            stack: typeof err?.stack === 'string' ? err.stack : undefined,
+            requestId: typeof line.fields.requestId === 'string' ? line.fields.requestId : undefined,
+          });
+        }),
+      );
+    }
+    if (o.readiness && readiness) {
+      this.unsubscribe.push(
+        readiness.onChange((ready, reason) => {
+          // Start-up and shutdown are expected; a failing check is not.
+          if (ready || readiness.shuttingDown || !reason.startsWith('failing')) return;
+          void this.raise({
+            kind: 'readiness',
+            severity: 'critical',
+            title: `Readiness turned false: ${reason}`.slice(0, 200),
+            message: `/ready answers 503: ${reason}`,
+            fingerprint: `readiness ${reason}`,
+          });
+        }),
+      );
+    }
+    if (o.suspiciousActivity && security) {
+      this.unsubscribe.push(
+        security.onSuspiciousActivity(
+          (a) =>
+            void this.raise({
+              kind: 'suspicious-activity',
+              severity: 'warning',
+              title: `Suspicious activity: ${a.kind} from ${a.ip}`,
+              fingerprint: `suspicious-activity ${a.kind} ${a.ip}`,
+              ip: a.ip,
+              userId: a.event.actorId,
+              requestId: a.event.requestId,
+              method: a.event.method,
+              route: a.event.route,
+              details: { count: a.count, threshold: a.threshold, windowSeconds: a.windowMs / 1000 },
+            }),
+        ),
+      );
+    }
+  }
+
+  /**
+   * Raises an alert: it goes to every channel unless its fingerprint has used up its budget
+   * (`repeatLimit` per `snoozeSeconds`). Never throws and never waits for delivery; resolves
+   * with true when the alert was queued, false when it was held back or alerts are inactive.
+   */
+  async raise(alert: Alert): Promise<boolean> {
+    const o = this.options;
+    if (!o || !this.throttle || !this.dispatcher) return false;
+    try {
+      const fingerprint = alert.fingerprint ?? `${alert.kind ?? 'custom'} ${alert.title}`;
+      if (!(await this.throttle.allow(fingerprint, alert.title))) {
+        this.suppressedCount++;
+        this.dispatcher.suppressed();
+        return false;
+      }
+      this.dispatcher.enqueue(buildAlertMessage(alert, fingerprint, this.messageContext));
+      return true;
+    } catch {
+      // Building the message failed on a hostile value: no alert is better than a crash.
+      return false;
+    }
+  }
+
+  /** Counters for metrics. */
+  /** True when alerts are sent: a channel is configured and the environment is not excluded. */
+  get active(): boolean {
+    return this.dispatcher !== undefined;
+  }
+
+  stats(): AlertStats {
+    return {
+      channels: this.dispatcher?.stats() ?? {},
+      suppressed: this.suppressedCount,
+      throttleStoreFallback: this.store instanceof FallbackThrottleStore && this.store.fallenBack,
+    };
+  }
+
+  /** Resolves when every queued alert went out (or failed), or after `timeoutMs`. */
+  flush(timeoutMs = 5000): Promise<boolean> {
+    return this.dispatcher ? this.dispatcher.drain(timeoutMs) : Promise.resolve(true);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store?.init?.();
+    const rate = this.rate;
+    if (!rate) return;
+    // Counting a request is one increment, told by Node's `http.server.request.start`
+    // diagnostics channel: no middleware, no interceptor, no second 'request' listener on the
+    // server (which measurably delays other requests under load).
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (server) {
+      this.onRequestStart = (message: unknown) => {
+        if ((message as { server?: unknown }).server === server) rate.request();
+      };
+      subscribe(REQUEST_START, this.onRequestStart);
+    }
+    rate.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopWatching();
+    if (!this.options || !this.dispatcher || !this.throttle) return;
+    const deadline = Date.now() + this.options.shutdownTimeoutMs;
+    // Open windows get their summary now: the timers would not outlive the process.
+    await Promise.race([this.throttle.flush(), sleep(this.options.shutdownTimeoutMs)]);
+    await this.dispatcher.drain(Math.max(0, deadline - Date.now()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopWatching();
+    this.throttle?.cancel();
+    await this.dispatcher?.close();
+    await this.store?.close?.().catch(() => undefined);
+  }
+
+  private stopWatching(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.rate?.stop();
+    if (this.onRequestStart) unsubscribe(REQUEST_START, this.onRequestStart);
+    this.onRequestStart = undefined;
+  }
+
+  private onFailure(f: HandledFailure): void {
+    if (f.status >= 500) this.rate?.error();
+    if (f.expected || !this.options || !this.options.serverErrors) return;
+    const req = (f.request ?? {}) as LoggedRequest;
+    const route = routeOf(req);
+    const url = String(req.originalUrl ?? req.url ?? '');
+    const path = pathOf(req);
+    if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
+    const errorClass = describeType(f.exception);
+    void this.raise({
+      kind: 'server-error',
+      title: `${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`,
+      fingerprint: failureFingerprint(req.method, route, path, errorClass),
+      code: f.code,
+      errorClass,
+      message:
+        safeString(f.exception, 'message') ?? (typeof f.exception === 'string' ? f.exception : undefined),
+      method: req.method,
+      path: url,
+      route,
+      status: f.status,
+      userId: this.userId(req),
+      ip: req.ip,
+      requestId: f.requestId,
+      request: { headers: req.headers, query: req.query, body: req.body },
+      stack: safeString(f.exception, 'stack'),
+      sentryEventId: f.eventId,
+    });
+  }
+
+  private userId(req: LoggedRequest): string | number | undefined {
+    return safeUserId(req, this.logging?.options.userId);
+  }
+
+  private errorRate(b: ErrorRateBreach): void {
+    const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+    void this.raise({
+      kind: 'error-rate',
+      title: `Error rate ${pct(b.rate)} over ${pct(b.threshold)} in the last ${b.windowSeconds} s`,
+      fingerprint: 'error-rate',
+      details: { errors: b.errors, requests: b.requests, windowSeconds: b.windowSeconds },
+    });
+  }
+
+  private summary(w: HeldBackWindow): void {
+    if (!this.dispatcher) return;
+    const message = buildAlertMessage(
+      {
+        kind: 'summary',
+        severity: 'warning',
+        title: `${w.heldBack} more alert${w.heldBack === 1 ? '' : 's'} held back in ${w.windowSeconds} s: ${w.title}`,
+        fingerprint: w.fingerprint,
+      },
+      w.fingerprint,
+      this.messageContext,
+    );
+    message.heldBack = w.heldBack;
+    this.dispatcher.enqueue(message);
+  }
+}

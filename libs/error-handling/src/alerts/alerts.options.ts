@@ -1,0 +1,102 @@
+import type { AlertChannel } from './alert-channel.interface';
+import type { EmailChannelOptions } from './email.channel';
+import type { RedisEvalClient } from './redis-throttle.store';
+import type { SlackChannelOptions } from './slack.channel';
+import type { ThrottleStore } from './throttle-store.interface';
+import type { WebhookChannelOptions } from './webhook.channel';
+
+/** The error-rate alert. */
+export interface ErrorRateOptions {
+  /**
+   * Alert when more than this fraction of requests fail with a server error (5xx).
+   * @default 0.01 (1 %)
+   */
+  threshold?: number;
+  /** @default 300 (5 minutes) */
+  windowSeconds?: number;
+  /**
+   * No alert while the window holds fewer requests: one error in three requests pages no one.
+   * @default 100
+   */
+  minRequests?: number;
+}
+
+/** Redis for the throttle store: one budget shared by every instance. */
+export interface AlertRedisOptions {
+  /** A `redis://` URL; Faultline opens (and closes) an ioredis client. */
+  url?: string;
+  /** Or an ioredis client of your own (not closed by Faultline). */
+  client?: RedisEvalClient;
+  /** @default 'faultline:alerts:' */
+  keyPrefix?: string;
+}
+
+/**
+ * Alerts: unexpected 5xx, `fatal` log lines, suspicious activity, a high error rate, and
+ * whatever is passed to `AlertService.raise()`, sent to every configured channel and throttled
+ * by fingerprint. With no channel configured nothing is watched or sent.
+ *
+ * @example
+ * alerts: {
+ *   slack: { webhookUrl: process.env.SLACK_WEBHOOK_URL },
+ *   redis: { url: process.env.REDIS_URL },
+ *   excludeRoutes: ['/demo/*'],
+ * }
+ */
+export interface AlertsOptions {
+  /** Slack incoming webhook. */
+  slack?: SlackChannelOptions;
+  /** E-mail over SMTP (nodemailer). */
+  email?: EmailChannelOptions;
+  /** A generic JSON webhook, optionally signed (HMAC-SHA256). */
+  webhook?: WebhookChannelOptions;
+  /** Channels of your own, beside the built-in ones. @default [] */
+  channels?: AlertChannel[];
+  /** At most this many alerts per fingerprint per window. @default 3 */
+  repeatLimit?: number;
+  /** The throttling window, in seconds; a summary of what was held back follows it. @default 600 */
+  snoozeSeconds?: number;
+  /** Shares the throttling budget between instances through Redis. */
+  redis?: AlertRedisOptions;
+  /** A throttle store of your own (instead of `redis`). @default in-process */
+  throttleStore?: ThrottleStore;
+  /**
+   * Routes that never alert: route templates or paths, `*` as a wildcard, or RegExps.
+   * @default []
+   * @example ['/demo/*', /^\/internal\//]
+   */
+  excludeRoutes?: (string | RegExp)[];
+  /** `NODE_ENV` values under which no alert is sent. @default ['test'] */
+  excludeEnvironments?: string[];
+  /** Alert on unexpected server errors (5xx). @default true */
+  serverErrors?: boolean;
+  /** Alert on `fatal` log lines (Faultline's logging). @default true */
+  fatalLogs?: boolean;
+  /** Alert on suspicious activity from the security events. @default true */
+  suspiciousActivity?: boolean;
+  /**
+   * Alert when readiness turns false because a check fails (`/ready`), not when it does so for
+   * start-up or shutdown. @default true
+   */
+  readiness?: boolean;
+  /** The error-rate alert, or `false`. @default {} (1 % over 5 minutes, at least 100 requests) */
+  errorRate?: false | ErrorRateOptions;
+  /** Stacks are cut to this many characters, keeping their end. @default 4000 */
+  stackLimit?: number;
+  /** Messages and request data are cut to this many characters. @default 2000 */
+  textLimit?: number;
+  /** Alerts waiting per channel; more are dropped and counted. @default 100 */
+  maxQueue?: number;
+  /** Time allowed for one delivery attempt, in ms. @default 5000 */
+  timeoutMs?: number;
+  /** Attempts after the first. @default 2 */
+  retries?: number;
+  /** Backoff before the first retry, doubled each time, in ms. @default 1000 */
+  retryBaseMs?: number;
+  /** How long shutdown waits for pending alerts, in ms. @default 5000 */
+  shutdownTimeoutMs?: number;
+  /** The service's name in messages. @default process.env.npm_package_name, else 'app' */
+  service?: string;
+  /** The environment in messages. @default process.env.NODE_ENV, else 'development' */
+  environment?: string;
+}

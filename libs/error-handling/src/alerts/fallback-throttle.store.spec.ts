@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { FallbackThrottleStore } from './fallback-throttle.store';
+import { InMemoryThrottleStore } from './in-memory-throttle.store';
+import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
+
+/** A shared store that can be taken down and brought back, counting what reaches it. */
+class SwitchableStore implements ThrottleStore {
+  down = false;
+  readonly inner = new InMemoryThrottleStore();
+  calls = 0;
+  async hit(key: string, windowMs: number): Promise<ThrottleHit> {
+    this.calls++;
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    return this.inner.hit(key, windowMs);
+  }
+  async countOf(key: string, windowId: number): Promise<number | undefined> {
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    return this.inner.countOf(key, windowId);
+  }
+}
+
+describe('FallbackThrottleStore', () => {
+  let warn: jest.SpyInstance;
+  let log: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('falls back while the shared store is down, says so once, and returns to it', async () => {
+    let now = 0;
+    const shared = new SwitchableStore();
+    const store = new FallbackThrottleStore(shared, true, 5000, () => now);
+
+    expect((await store.hit('k', 60_000)).count).toBe(1);
+    shared.down = true;
+    // The in-process store keeps counting: throttling goes on.
+    expect((await store.hit('k', 60_000)).count).toBe(1);
+    expect((await store.hit('k', 60_000)).count).toBe(2);
+    expect(store.fallenBack).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    // Within the retry interval the shared store is not tried again.
+    expect(shared.calls).toBe(2);
+
+    shared.down = false;
+    now += 5001;
+    expect((await store.hit('k', 60_000)).count).toBe(2);
+    expect(store.fallenBack).toBe(false);
+    expect(log).toHaveBeenCalledWith('alert throttle store is back: throttling is shared again');
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+});

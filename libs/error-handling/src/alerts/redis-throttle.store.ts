@@ -1,0 +1,157 @@
+import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
+
+/**
+ * What {@link RedisThrottleStore} needs of a Redis client: `eval`. An ioredis `Redis` (or
+ * `Cluster`) instance has it.
+ */
+export interface RedisEvalClient {
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/**
+ * Counts one hit, atomically: opens a window at the first hit (Redis's clock, so every instance
+ * agrees), keeps the previous window's final count for the summary. Returns
+ * { count, windowStart, remainingMs }.
+ */
+const HIT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local start = tonumber(redis.call('HGET', KEYS[1], 's'))
+if start == nil or now >= start + window then
+  if start ~= nil then
+    redis.call('HSET', KEYS[1], 'ps', start, 'pc', redis.call('HGET', KEYS[1], 'c'))
+  end
+  redis.call('HSET', KEYS[1], 's', now, 'c', 1)
+  redis.call('PEXPIRE', KEYS[1], window * 2 + 60000)
+  return {1, now, window}
+end
+local c = redis.call('HINCRBY', KEYS[1], 'c', 1)
+return {c, start, start + window - now}
+`;
+
+/** The final count of one window (current or previous), or -1. */
+const COUNT_SCRIPT = `
+local v = redis.call('HMGET', KEYS[1], 's', 'c', 'ps', 'pc')
+local id = tonumber(ARGV[1])
+if tonumber(v[1]) == id then return tonumber(v[2]) end
+if tonumber(v[3]) == id then return tonumber(v[4]) end
+return -1
+`;
+
+/**
+ * Throttle windows in Redis: one budget shared by every instance, each hit one atomic script.
+ * A call that takes longer than `timeoutMs` fails (the caller falls back).
+ *
+ * @example
+ * new RedisThrottleStore(new Redis(process.env.REDIS_URL), { keyPrefix: 'myapp:alerts:' })
+ */
+export class RedisThrottleStore implements ThrottleStore {
+  private readonly keyPrefix: string;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly client: RedisEvalClient,
+    options: {
+      /** @default 'faultline:alerts:' */
+      keyPrefix?: string;
+      /** @default 500 */
+      timeoutMs?: number;
+      /** Called by `init()`: resolves once the client is connected. */
+      onInit?: () => Promise<void>;
+      /** Called by `close()`: set when the store opened the client itself. */
+      onClose?: () => Promise<void>;
+    } = {},
+  ) {
+    this.keyPrefix = options.keyPrefix ?? 'faultline:alerts:';
+    this.timeoutMs = options.timeoutMs ?? 500;
+    this.onInit = options.onInit;
+    this.onClose = options.onClose;
+  }
+
+  private readonly onInit: (() => Promise<void>) | undefined;
+  private readonly onClose: (() => Promise<void>) | undefined;
+
+  async init(): Promise<void> {
+    await this.onInit?.();
+  }
+
+  async hit(key: string, windowMs: number): Promise<ThrottleHit> {
+    const reply = await this.run(HIT_SCRIPT, key, windowMs);
+    if (!Array.isArray(reply) || reply.length !== 3) throw new Error('unexpected reply from Redis');
+    const [count, windowId, remainingMs] = reply.map(Number);
+    return { count, windowId, remainingMs };
+  }
+
+  async countOf(key: string, windowId: number): Promise<number | undefined> {
+    const count = Number(await this.run(COUNT_SCRIPT, key, windowId));
+    return count >= 0 ? count : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.onClose?.();
+  }
+
+  private run(script: string, key: string, arg: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      this.client.eval(script, 1, this.keyPrefix + key, arg).then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+}
+
+/**
+ * Opens an ioredis client for `url` that fails fast while Redis is away (no offline queue), so
+ * throttling falls back at once instead of waiting for a reconnect.
+ */
+export function openRedisClient(url: string): RedisEvalClient & {
+  ready(): Promise<void>;
+  quit(): Promise<void>;
+} {
+  // Optional peer dependency: loaded only when a Redis URL is configured.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis } = require('ioredis') as typeof import('ioredis');
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  });
+  // Connection errors are reported by the store that uses it, once; not as unhandled events.
+  client.on('error', () => undefined);
+  return {
+    eval: (script, numKeys, ...args) => client.eval(script, numKeys, ...args),
+    ready: () =>
+      client.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const onError = (err: Error) => {
+              client.off('ready', onReady);
+              reject(err);
+            };
+            const onReady = () => {
+              client.off('error', onError);
+              resolve();
+            };
+            client.once('ready', onReady);
+            client.once('error', onError);
+          }),
+    quit: async () => {
+      // quit() waits for a reply that a client still reconnecting never gets.
+      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+      else client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { Redactor } from '../redaction/redactor';
+import type { SentryOptions } from './sentry.options';
+
+/** The part of `@sentry/nestjs` Faultline uses; declared here so its types never import Sentry. */
+export interface SentrySdk {
+  init(options: Record<string, unknown>): unknown;
+  getClient(): unknown;
+  captureException(exception: unknown, hint?: Record<string, unknown>): string;
+  flush(timeoutMs?: number): Promise<boolean>;
+  [integration: string]: unknown;
+}
+
+type IntegrationFactory = () => unknown;
+
+/** Integrations of the errors-only mode: none of them wraps requests. */
+const ERRORS_ONLY_INTEGRATIONS = [
+  'eventFiltersIntegration',
+  'functionToStringIntegration',
+  'linkedErrorsIntegration',
+  'dedupeIntegration',
+  'nodeContextIntegration',
+  'onUncaughtExceptionIntegration',
+  'onUnhandledRejectionIntegration',
+];
+
+let sdk: SentrySdk | undefined;
+let redactor: Pick<Redactor, 'redact'> | undefined;
+
+/** Loads `@sentry/nestjs` (an optional peer dependency), once. */
+export function loadSentry(): SentrySdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sdk ??= require('@sentry/nestjs') as SentrySdk;
+  return sdk;
+}
+
+/** The SDK when Sentry was initialised (by {@link initSentry}), without loading it otherwise. */
+export function initialisedSentry(): SentrySdk | undefined {
+  return sdk && sdk.getClient() !== undefined ? sdk : undefined;
+}
+
+/** Events and breadcrumbs pass this redactor (the module's, once it starts). */
+export function useSentryRedactor(r: Pick<Redactor, 'redact'>): void {
+  redactor = r;
+}
+
+function redact<T>(value: T): T {
+  if (!redactor) {
+    // Before the module starts (an error at boot): the default redactor.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Redactor } = require('../redaction/redactor') as typeof import('../redaction/redactor');
+    redactor = new Redactor();
+  }
+  return redactor.redact(value);
+}
+
+/**
+ * Tags Faultline sets itself and keeps as they are, like the log line does: a request id is of
+ * a checked shape, and a UUID can look like a card number to the value detectors.
+ */
+const OWN_TAGS = ['code', 'requestId'] as const;
+
+function redactEvent(event: unknown): unknown {
+  const clean = redact(event);
+  const tags = (event as { tags?: Record<string, unknown> } | null)?.tags;
+  const cleanTags = (clean as { tags?: Record<string, unknown> } | null)?.tags;
+  if (tags && cleanTags) {
+    for (const tag of OWN_TAGS) if (typeof tags[tag] === 'string') cleanTags[tag] = tags[tag];
+  }
+  return clean;
+}
+
+/**
+ * Initialises Sentry when `options.dsn` is set; returns whether Sentry is on. Call it before
+ * anything else is imported (the `nestjs-faultline/instrument` entry does, from `SENTRY_DSN`).
+ *
+ * Errors only by default: no OpenTelemetry setup, no default integrations (so no request
+ * wrapping), and a few cheap ones. With `tracesSampleRate`, Sentry's own setup runs in full.
+ * Without a DSN, `@sentry/nestjs` is not even loaded.
+ *
+ * @example
+ * // instrument.ts, imported first by main.ts
+ * import { initSentry } from 'nestjs-faultline';
+ * initSentry({ dsn: process.env.SENTRY_DSN, release: process.env.GIT_SHA });
+ */
+export function initSentry(options: SentryOptions = {}): boolean {
+  if (initialisedSentry()) return true;
+  if (!options.dsn) return false;
+  const Sentry = loadSentry();
+  const common = {
+    dsn: options.dsn,
+    environment: options.environment ?? process.env.NODE_ENV,
+    release: options.release,
+    sampleRate: options.sampleRate,
+    debug: options.debug ?? false,
+    sendDefaultPii: false,
+    beforeSend: (event: unknown) => redactEvent(event),
+    beforeSendTransaction: (event: unknown) => redact(event),
+    beforeBreadcrumb: (breadcrumb: unknown) => redact(breadcrumb),
+  };
+  if (options.tracesSampleRate !== undefined) {
+    Sentry.init({ ...common, tracesSampleRate: options.tracesSampleRate });
+    return true;
+  }
+  Sentry.init({
+    ...common,
+    skipOpenTelemetrySetup: true,
+    defaultIntegrations: false,
+    integrations: ERRORS_ONLY_INTEGRATIONS.map((name) => Sentry[name])
+      .filter((f): f is IntegrationFactory => typeof f === 'function')
+      .map((factory) => factory()),
+  });
+  return true;
+}

@@ -1,0 +1,69 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { FailureEvents, type HandledFailure } from '../errors/failure-events';
+import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
+import type { LoggingRuntime } from '../logging/logging-runtime';
+import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
+import { Redactor } from '../redaction/redactor';
+import { SENTRY_RUNTIME } from './sentry.internal-constants';
+import type { SentryOptions } from './sentry.options';
+import { initialisedSentry, initSentry, type SentrySdk, useSentryRedactor } from './sentry-sdk';
+
+/**
+ * Captures unexpected failures (by Faultline's policy: 5xx not listed in `expectedErrors`, never
+ * 4xx) in Sentry, once each, with the tags `code`, `requestId` and `userId`. The event id is
+ * handed to the log line and the alert of the same failure.
+ */
+@Injectable()
+export class SentryReporter implements BeforeApplicationShutdown {
+  private readonly sentry: SentrySdk | undefined;
+
+  constructor(
+    @Inject(SENTRY_RUNTIME) options: SentryOptions | false,
+    failures: FailureEvents,
+    redactor: Redactor,
+    @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
+  ) {
+    if (!options) return;
+    // Initialised by the instrument entry already, or here (errors only needs no import order).
+    const tracingTooLate = options.tracesSampleRate !== undefined && !initialisedSentry();
+    if (!initSentry(options)) return;
+    this.sentry = initialisedSentry();
+    if (!this.sentry) return;
+    if (tracingTooLate) {
+      new Logger('Faultline').warn(
+        'sentry.tracesSampleRate is set but Sentry was initialised by the module: import ' +
+          "'nestjs-faultline/instrument' first in main.ts for tracing to see requests",
+      );
+    }
+    useSentryRedactor(redactor);
+    failures.subscribe((f) => this.capture(f), { first: true });
+  }
+
+  /** True when Sentry is on. */
+  get enabled(): boolean {
+    return this.sentry !== undefined;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sentry?.flush(2000).catch(() => false);
+  }
+
+  private capture(f: HandledFailure): void {
+    if (f.expected || !this.sentry) return;
+    const req = (f.request ?? {}) as LoggedRequest;
+    const userId = this.userId(req);
+    const tags: Record<string, string> = { code: f.code, requestId: f.requestId };
+    if (userId !== undefined) tags.userId = String(userId);
+    f.eventId = this.sentry.captureException(f.exception, {
+      tags,
+      user: userId !== undefined ? { id: String(userId) } : undefined,
+      contexts: {
+        request: { method: req.method, route: routeOf(req), status: f.status },
+      },
+    });
+  }
+
+  private userId(req: LoggedRequest): string | number | undefined {
+    return safeUserId(req, this.logging?.options.userId);
+  }
+}

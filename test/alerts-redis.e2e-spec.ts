@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get } from '@nestjs/common';
+import { AlertService } from 'nestjs-faultline';
+import { startHttpPeer, type HttpPeer, pause } from './support/alert-peers';
+import { startFixture, type FixtureApp } from './support/fixture-app';
+import { redisAvailable, TEST_REDIS_URL } from './support/services';
+
+jest.setTimeout(60_000);
+
+@Controller()
+class StormController {
+  @Get('jobs/:id/run')
+  run(): never {
+    throw new RangeError('queue overflow');
+  }
+}
+
+async function startInstance(webhook: HttpPeer, redisUrl: string, keyPrefix: string): Promise<FixtureApp> {
+  const f = await startFixture([StormController], {
+    alerts: {
+      webhook: { url: webhook.url },
+      excludeEnvironments: [],
+      errorRate: false,
+      repeatLimit: 3,
+      snoozeSeconds: 12,
+      redis: { url: redisUrl, keyPrefix },
+    },
+  });
+  await f.app.listen(0, '127.0.0.1');
+  return f;
+}
+
+async function storm(apps: FixtureApp[], total: number): Promise<void> {
+  const urls = await Promise.all(apps.map(async (a) => (await a.app.getUrl()).replace('[::1]', '127.0.0.1')));
+  for (let i = 0; i < total; i += 50) {
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, j) =>
+        fetch(`${urls[(i + j) % urls.length]}/jobs/${i + j}/run`).then((r) => r.status),
+      ),
+    );
+    expect(new Set(statuses)).toEqual(new Set([500]));
+  }
+}
+
+describe('alert throttling shared through Redis', () => {
+  let webhook: HttpPeer;
+  const apps: FixtureApp[] = [];
+  let available = false;
+
+  beforeAll(async () => {
+    available = await redisAvailable();
+  });
+  beforeEach(async () => {
+    webhook = await startHttpPeer();
+  });
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    await webhook.close();
+  });
+
+  it('gives two instances one budget: at most repeatLimit alerts and one summary in total', async () => {
+    if (!available) return;
+    const prefix = `faultline-test:${randomUUID()}:`;
+    apps.push(
+      await startInstance(webhook, TEST_REDIS_URL, prefix),
+      await startInstance(webhook, TEST_REDIS_URL, prefix),
+    );
+    await storm(apps, 1000);
+    const got = await webhook.waitFor(4, 20_000);
+    await pause(500);
+    expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
+    expect(got[3].json).toMatchObject({ heldBack: 997, fingerprint: 'GET /jobs/:id/run RangeError' });
+    const stats = apps.map((a) => a.app.get(AlertService).stats());
+    expect(stats[0].suppressed + stats[1].suppressed).toBe(997);
+    // Both instances took part, so the budget was not per instance.
+    expect(stats[0].suppressed).toBeGreaterThan(0);
+    expect(stats[1].suppressed).toBeGreaterThan(0);
+    expect(stats.every((s) => !s.throttleStoreFallback)).toBe(true);
+  });
+
+  it('falls back to in-process throttling when Redis is down, logs it once, and still throttles', async () => {
+    // Nothing listens on port 1.
+    apps.push(await startInstance(webhook, 'redis://127.0.0.1:1', `faultline-test:${randomUUID()}:`));
+    await storm(apps, 200);
+    const got = await webhook.waitFor(4, 20_000);
+    await pause(300);
+    expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
+    expect(got[3].json).toMatchObject({ heldBack: 197 });
+    const service = apps[0].app.get(AlertService);
+    expect(service.stats()).toMatchObject({ suppressed: 197, throttleStoreFallback: true });
+    const notices = apps[0].logs.entries.filter((e) => /alert throttle store unavailable/.test(e.message));
+    expect(notices).toHaveLength(1);
+    expect(notices[0].level).toBe('warn');
+  });
+});

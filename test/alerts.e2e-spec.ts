@@ -1,0 +1,360 @@
+import { createHmac } from 'node:crypto';
+import { Controller, Get, HttpException, UnauthorizedException } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { AlertService, type AlertsOptions, WEBHOOK_SIGNATURE_HEADER } from 'nestjs-faultline';
+import { startHttpPeer, startSmtpPeer, type HttpPeer, type SmtpPeer, pause } from './support/alert-peers';
+import { startFixture, type FixtureApp } from './support/fixture-app';
+import { parseMetrics, samplesOf } from './support/metrics-text';
+
+/** Secrets from test/redaction-canary.e2e-spec.ts: none may reach a channel. */
+const CANARY = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlktSldUIn0.c2lnbmF0dXJlLWNhbmFyeS1qd3Q';
+const CARD = '4111 1111 1111 1111';
+
+jest.setTimeout(30_000);
+
+@Controller()
+class AlertFixtureController {
+  constructor(private readonly logger: PinoLogger) {}
+
+  @Get('ok')
+  ok() {
+    return { ok: true };
+  }
+
+  @Get('orders/:id/pay')
+  pay(): never {
+    throw new TypeError(`card <b>declined</b> & "retried"\nBcc: evil@example.com ${CANARY} ${CARD}`);
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('boom');
+  }
+
+  @Get('teapot')
+  teapot(): never {
+    throw new HttpException('bad gateway upstream', 502);
+  }
+
+  @Get('missing')
+  missing(): never {
+    throw new HttpException('nope', 404);
+  }
+
+  @Get('private')
+  private(): never {
+    throw new UnauthorizedException();
+  }
+
+  @Get('fatal')
+  fatal() {
+    this.logger.fatal({ err: new Error(`disk full ${CANARY}`) }, 'cannot write the journal');
+    return { ok: true };
+  }
+
+  @Get('internal/job')
+  job(): never {
+    throw new Error('excluded');
+  }
+}
+
+/** Alerts on in a test run (NODE_ENV=test is excluded by default). */
+function alerts(options: AlertsOptions): { alerts: AlertsOptions } {
+  return { alerts: { excludeEnvironments: [], errorRate: false, service: 'orders', ...options } };
+}
+
+/** Makes the fixture listen on 127.0.0.1 (many requests are cheaper than supertest's listen per request). */
+async function listen(f: FixtureApp): Promise<string> {
+  await f.app.listen(0, '127.0.0.1');
+  return f.app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'));
+}
+
+describe('alerts with real peers', () => {
+  let slack: HttpPeer;
+  let webhook: HttpPeer;
+  let smtp: SmtpPeer;
+  let fixture: FixtureApp | undefined;
+
+  beforeEach(async () => {
+    [slack, webhook, smtp] = await Promise.all([startHttpPeer(), startHttpPeer(), startSmtpPeer()]);
+  });
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+    await Promise.all([slack.close(), webhook.close(), smtp.close()]);
+  });
+
+  it('sends one unexpected 5xx to Slack, the signed webhook and e-mail, redacted and escaped', async () => {
+    fixture = await startFixture(
+      [AlertFixtureController],
+      alerts({
+        slack: { webhookUrl: slack.url },
+        webhook: { url: webhook.url, secret: 'hook-secret' },
+        email: { smtpUrl: smtp.url, to: 'oncall@example.com', from: 'alerts@example.com' },
+      }),
+    );
+    const res = await fixture
+      .http()
+      .get('/orders/42/pay?token=CANARY-QUERY-TOKEN-2e9b')
+      .set('authorization', 'Bearer abc.def.ghi')
+      .set('cookie', 'session=CANARY-COOKIE-5c1e')
+      .set('x-api-key', 'CANARY-APIKEY-HDR-77aa')
+      .expect(500);
+    const requestId = res.headers['x-request-id'] as string;
+
+    const [hook] = await webhook.waitFor(1);
+    const expected = `sha256=${createHmac('sha256', 'hook-secret').update(hook.raw).digest('hex')}`;
+    expect(hook.headers[WEBHOOK_SIGNATURE_HEADER]).toBe(expected);
+    expect(hook.json).toMatchObject({
+      kind: 'server-error',
+      code: 'INTERNAL_ERROR',
+      errorClass: 'TypeError',
+      method: 'GET',
+      route: '/orders/:id/pay',
+      status: 500,
+      requestId,
+      fingerprint: 'GET /orders/:id/pay TypeError',
+    });
+    const stack = String(hook.json.stack);
+    expect(stack).toMatch(/^TypeError: card/);
+    // Jest keeps 100 frames: the stack is cut to 4000 characters, keeping its end.
+    expect(stack).toMatch(/…\[\d+ chars cut\]/);
+    expect(stack.length).toBeLessThanOrEqual(4000 + 40);
+
+    const [post] = await slack.waitFor(1);
+    const text = String(post.json.text);
+    expect(text).toContain('card &lt;b&gt;declined&lt;/b&gt; &amp; "retried" Bcc: evil@example.com');
+    expect(text).not.toContain('<b>');
+    expect(text).toContain(`*Request id:* ${requestId}`);
+
+    const [mail] = await smtp.waitFor(1);
+    expect(mail.to).toEqual(['oncall@example.com']);
+    expect(mail.subject).toBe('[orders] error: 500 INTERNAL_ERROR on GET /orders/:id/pay');
+    expect(mail.body).toContain('Message: card <b>declined</b> & "retried" Bcc: evil@example.com');
+    expect(mail.body).toContain('card &lt;b&gt;declined&lt;/b&gt; &amp; &quot;retried&quot;');
+    expect(mail.headers).not.toMatch(/^Bcc:/im);
+
+    for (const raw of [hook.raw, post.raw, mail.headers + mail.body]) {
+      expect(raw).not.toContain(CANARY);
+      expect(raw).not.toContain(CARD);
+      for (const secret of [
+        'abc.def.ghi',
+        'CANARY-QUERY-TOKEN-2e9b',
+        'CANARY-COOKIE-5c1e',
+        'CANARY-APIKEY-HDR-77aa',
+      ]) {
+        expect(raw).not.toContain(secret);
+      }
+    }
+    const service = fixture.app.get(AlertService);
+    expect(await service.flush()).toBe(true);
+    expect(service.stats().channels).toMatchObject({
+      slack: { sent: 1, failed: 0 },
+      webhook: { sent: 1, failed: 0 },
+      email: { sent: 1, failed: 0 },
+    });
+  });
+
+  it('keeps a subject on one line whatever the alert title holds', async () => {
+    fixture = await startFixture(
+      [AlertFixtureController],
+      alerts({ email: { smtpUrl: smtp.url, to: 'oncall@example.com' } }),
+    );
+    await fixture.app
+      .get(AlertService)
+      .raise({ title: 'disk\r\nBcc: evil@example.com\r\nX-Injected: 1', message: 'line1\nline2' });
+    const [mail] = await smtp.waitFor(1);
+    expect(mail.to).toEqual(['oncall@example.com']);
+    expect(mail.headers).not.toMatch(/^(Bcc|X-Injected):/im);
+    expect(mail.subject).toBe('[orders] error: disk Bcc: evil@example.com X-Injected: 1');
+  });
+
+  it('does not alert for expected failures, excluded routes, or under an excluded NODE_ENV', async () => {
+    fixture = await startFixture(
+      [AlertFixtureController],
+      alerts({ webhook: { url: webhook.url }, excludeRoutes: ['/internal/*'] }),
+    );
+    await fixture.http().get('/missing').expect(404);
+    await fixture.http().get('/private').expect(401);
+    await fixture.http().get('/nowhere').expect(404);
+    await fixture.http().get('/internal/job').expect(500);
+    await fixture.http().get('/teapot').expect(502);
+    const [only] = await webhook.waitFor(1);
+    await pause(200);
+    expect(webhook.received).toHaveLength(1);
+    expect(only.json).toMatchObject({ status: 502, errorClass: 'HttpException' });
+    await fixture.close();
+
+    // NODE_ENV=test (as under Jest) is excluded by default.
+    fixture = await startFixture([AlertFixtureController], { alerts: { webhook: { url: webhook.url } } });
+    await fixture.http().get('/boom').expect(500);
+    await pause(200);
+    expect(webhook.received).toHaveLength(1);
+  });
+
+  it('sends at most repeatLimit alerts for a storm of 1,000 identical failures, then one summary', async () => {
+    fixture = await startFixture(
+      [AlertFixtureController],
+      alerts({ webhook: { url: webhook.url }, repeatLimit: 3, snoozeSeconds: 12 }),
+    );
+    const base = await listen(fixture);
+    for (let i = 0; i < 1000; i += 50) {
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, (_, j) => fetch(`${base}/orders/${i + j}/pay`).then((r) => r.status)),
+      );
+      expect(new Set(statuses)).toEqual(new Set([500]));
+    }
+    const got = await webhook.waitFor(4, 20_000);
+    await pause(300);
+    expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
+    expect(got[3].json).toMatchObject({ heldBack: 997, fingerprint: 'GET /orders/:id/pay TypeError' });
+    expect(fixture.app.get(AlertService).stats()).toMatchObject({
+      suppressed: 997,
+      channels: { webhook: { sent: 4, suppressed: 997, failed: 0 } },
+    });
+  });
+
+  it('keeps requests fast when a webhook answers 500 or never answers; failures logged at warn and counted', async () => {
+    const failing = await startHttpPeer({ status: 500 });
+    const silent = await startHttpPeer({ never: true });
+    try {
+      fixture = await startFixture(
+        [AlertFixtureController],
+        alerts({
+          channels: [],
+          webhook: { url: failing.url },
+          slack: { webhookUrl: silent.url },
+          timeoutMs: 300,
+          retries: 1,
+          retryBaseMs: 50,
+        }),
+      );
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) await fixture.http().get(`/orders/${i}/pay`).expect(500);
+      await fixture.http().get('/ok').expect(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+      const service = fixture.app.get(AlertService);
+      expect(await service.flush(5000)).toBe(true);
+      expect(service.stats().channels).toMatchObject({
+        webhook: { sent: 0, failed: 3 },
+        slack: { sent: 0, failed: 3 },
+      });
+      expect(failing.received).toHaveLength(6);
+      const warnings = fixture.logs.entries.filter(
+        (e) => e.level === 'warn' && /alert delivery to channel (webhook|slack) failed/.test(e.message),
+      );
+      expect(warnings).toHaveLength(6);
+      expect(warnings.some((w) => /timed out after 300 ms/.test(w.message))).toBe(true);
+      expect(warnings.some((w) => /answered 500/.test(w.message))).toBe(true);
+      expect(warnings.map((w) => w.message).join('\n')).not.toContain('secret-path');
+      await fixture.http().get('/ok').expect(200);
+      const metrics = parseMetrics((await fixture.http().get('/metrics').expect(200)).text);
+      for (const channel of ['webhook', 'slack']) {
+        expect(samplesOf(metrics, 'faultline_alerts_failed_total', { channel })[0]?.value).toBe(3);
+        expect(samplesOf(metrics, 'faultline_alerts_sent_total', { channel })[0]?.value).toBe(0);
+      }
+    } finally {
+      await Promise.all([failing.close(), silent.close()]);
+    }
+  });
+
+  it('alerts on a fatal log line, redacted', async () => {
+    fixture = await startFixture([AlertFixtureController], alerts({ webhook: { url: webhook.url } }));
+    await fixture.http().get('/fatal').expect(200);
+    const [hook] = await webhook.waitFor(1);
+    expect(hook.json).toMatchObject({
+      kind: 'fatal-log',
+      severity: 'critical',
+      title: 'Fatal: cannot write the journal',
+      errorClass: 'Error',
+    });
+    expect(hook.raw).not.toContain(CANARY);
+  });
+
+  it('alerts once when a readiness check turns /ready to 503, not for start-up or shutdown', async () => {
+    let down = false;
+    // A database adapter whose driver fails the way pg does when the server is gone.
+    const database = {
+      query: async () => {
+        if (down) throw new Error('connect ECONNREFUSED 10.1.2.3:5432 (user "billing")');
+        return { rows: [{ '?column?': 1 }] };
+      },
+    };
+    fixture = await startFixture([AlertFixtureController], {
+      ...alerts({ webhook: { url: webhook.url } }),
+      health: { database: { executor: database } },
+    });
+    const base = await listen(fixture);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    down = true;
+    expect((await fetch(`${base}/ready`)).status).toBe(503);
+    expect((await fetch(`${base}/ready`)).status).toBe(503);
+    const [hook] = await webhook.waitFor(1);
+    expect(hook.json).toMatchObject({
+      kind: 'readiness',
+      severity: 'critical',
+      title: 'Readiness turned false: failing: database',
+      fingerprint: 'readiness failing: database',
+    });
+    expect(hook.raw).not.toMatch(/10\.1\.2\.3|5432|billing|ECONNREFUSED/);
+    down = false;
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    await fixture.close();
+    fixture = undefined;
+    await pause(300);
+    expect(webhook.received).toHaveLength(1);
+  });
+
+  it('alerts on suspicious activity from the security events', async () => {
+    fixture = await startFixture([AlertFixtureController], {
+      ...alerts({ webhook: { url: webhook.url } }),
+      audit: { security: { threshold: 2 } },
+    });
+    for (let i = 0; i < 3; i++) await fixture.http().get('/private').expect(401);
+    const [hook] = await webhook.waitFor(1);
+    expect(hook.json).toMatchObject({
+      kind: 'suspicious-activity',
+      severity: 'warning',
+      title: expect.stringMatching(/^Suspicious activity: AUTH_REQUIRED from /),
+      details: { count: 3, threshold: 2 },
+    });
+  });
+
+  it('alerts when the error rate passes the threshold with enough requests, not before', async () => {
+    fixture = await startFixture(
+      [AlertFixtureController],
+      alerts({
+        webhook: { url: webhook.url },
+        serverErrors: false,
+        errorRate: { threshold: 0.1, windowSeconds: 0.5, minRequests: 20 },
+      }),
+    );
+    // One error in three requests: under minRequests.
+    await fixture.http().get('/ok').expect(200);
+    await fixture.http().get('/ok').expect(200);
+    await fixture.http().get('/boom').expect(500);
+    await pause(700);
+    expect(webhook.received).toHaveLength(0);
+
+    for (let i = 0; i < 20; i++) await fixture.http().get('/ok').expect(200);
+    for (let i = 0; i < 5; i++) await fixture.http().get('/boom').expect(500);
+    const [hook] = await webhook.waitFor(1, 2000);
+    expect(hook.json).toMatchObject({ kind: 'error-rate', fingerprint: 'error-rate' });
+    expect(String(hook.json.title)).toMatch(/^Error rate \d+\.\d\d % over 10\.00 % in the last 0\.5 s$/);
+  });
+
+  it('gives pending alerts a bounded chance to go out at shutdown', async () => {
+    const slow = await startHttpPeer({ delayMs: 300 });
+    try {
+      fixture = await startFixture([AlertFixtureController], alerts({ webhook: { url: slow.url } }));
+      const service = fixture.app.get(AlertService);
+      await service.raise({ title: 'one' });
+      await service.raise({ title: 'two' });
+      await fixture.close();
+      fixture = undefined;
+      expect(slow.received.map((r) => r.json.title)).toEqual(['one', 'two']);
+    } finally {
+      await slow.close();
+    }
+  });
+});
