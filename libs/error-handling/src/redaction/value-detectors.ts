@@ -32,11 +32,34 @@ export const pemDetector: ValueDetector = {
   replace: (text, censor) => (text.includes('PRIVATE KEY') ? text.replace(PEM, censor) : text),
 };
 
-/** Card numbers of 13-19 digits (spaces or dashes allowed) that pass the Luhn check. */
+/**
+ * Card numbers of 13-19 digits (spaces or dashes allowed) that pass the Luhn check. Digits that
+ * are part of a word (`ab1234…`) or of a UUID are not a card number.
+ */
 export const cardNumberDetector: ValueDetector = {
   name: 'card-number',
-  replace: (text, censor) => text.replace(CARD, (match) => (luhn(match.replace(/\D/g, '')) ? censor : match)),
+  replace: (text, censor) =>
+    text.replace(CARD, (match: string, offset: number) =>
+      luhn(match.replace(/\D/g, '')) && !withinToken(text, offset, match.length) ? censor : match,
+    ),
 };
+
+const LETTER = /[A-Za-z]/;
+const HEX_OR_DASH = /[0-9A-Fa-f-]/;
+const UUID_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when the digits at `offset` are glued to letters, or lie inside a UUID. */
+function withinToken(text: string, offset: number, length: number): boolean {
+  const end = offset + length;
+  if ((offset > 0 && LETTER.test(text[offset - 1])) || (end < text.length && LETTER.test(text[end]))) {
+    return true;
+  }
+  let start = offset;
+  while (start > 0 && HEX_OR_DASH.test(text[start - 1])) start--;
+  let stop = end;
+  while (stop < text.length && HEX_OR_DASH.test(text[stop])) stop++;
+  return UUID_TOKEN.test(text.slice(start, stop));
+}
 
 /** The detectors on by default. */
 export const DEFAULT_VALUE_DETECTORS: readonly ValueDetector[] = [
