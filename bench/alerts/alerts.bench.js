@@ -46,11 +46,15 @@ async function main() {
   const boom = { id: 'boom', path: '/boom', status: 500, connections: STORM_CONNECTIONS };
   try {
     await Promise.all(variants.map((v) => waitForPort(v.port, v.child, v.id)));
-    for (const v of variants) await measure(v, ok, WARMUP);
+    for (const v of variants) {
+      await measure(v, ok, WARMUP);
+      await measure(v, boom, WARMUP);
+    }
     const rounds = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const row = {};
-      for (const v of variants) {
+      // A B, B A, …: neither variant always runs first.
+      for (const v of round % 2 ? variants : [...variants].reverse()) {
         // The storm runs beside the measured happy path, for a little longer.
         const storm = measure(v, boom, DURATION + 1);
         row[v.id] = await measure(v, ok, DURATION);
