@@ -147,16 +147,23 @@ export class AlertService
    * with true when the alert was queued, false when it was held back or alerts are inactive.
    */
   async raise(alert: Alert): Promise<boolean> {
-    const o = this.options;
-    if (!o || !this.throttle || !this.dispatcher) return false;
+    return this.admit(
+      alert.fingerprint ?? `${alert.kind ?? 'custom'} ${alert.title}`,
+      alert.title,
+      () => alert,
+    );
+  }
+
+  /** Asks the throttle first; the alert is assembled only when it may go out. */
+  private async admit(fingerprint: string, title: string, assemble: () => Alert): Promise<boolean> {
+    if (!this.throttle || !this.dispatcher) return false;
     try {
-      const fingerprint = alert.fingerprint ?? `${alert.kind ?? 'custom'} ${alert.title}`;
-      if (!(await this.throttle.allow(fingerprint, alert.title))) {
+      if (!(await this.throttle.allow(fingerprint, title))) {
         this.suppressedCount++;
         this.dispatcher.suppressed();
         return false;
       }
-      this.dispatcher.enqueue(buildAlertMessage(alert, fingerprint, this.messageContext));
+      this.dispatcher.enqueue(buildAlertMessage(assemble(), fingerprint, this.messageContext));
       return true;
     } catch {
       // Building the message failed on a hostile value: no alert is better than a crash.
@@ -164,12 +171,12 @@ export class AlertService
     }
   }
 
-  /** Counters for metrics. */
   /** True when alerts are sent: a channel is configured and the environment is not excluded. */
   get active(): boolean {
     return this.dispatcher !== undefined;
   }
 
+  /** Counters for metrics. */
   stats(): AlertStats {
     return {
       channels: this.dispatcher?.stats() ?? {},
@@ -232,10 +239,13 @@ export class AlertService
     const path = pathOf(req);
     if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
     const errorClass = describeType(f.exception);
-    void this.raise({
+    const title = `${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`;
+    const fingerprint = failureFingerprint(req.method, route, path, errorClass);
+    // In a storm most failures are held back: their alert (stack, request data, user) is never built.
+    void this.admit(fingerprint, title, () => ({
       kind: 'server-error',
-      title: `${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`,
-      fingerprint: failureFingerprint(req.method, route, path, errorClass),
+      title,
+      fingerprint,
       code: f.code,
       errorClass,
       message:
@@ -250,7 +260,7 @@ export class AlertService
       request: { headers: req.headers, query: req.query, body: req.body },
       stack: safeString(f.exception, 'stack'),
       sentryEventId: f.eventId,
-    });
+    }));
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
