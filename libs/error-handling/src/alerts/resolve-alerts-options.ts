@@ -1,4 +1,4 @@
-import { check, httpUrl, isPlainObject, knownKeys, wholeNumber } from '../errors/option-checks';
+import { check, featureOptions, httpUrl, isPlainObject, wholeNumber } from '../errors/option-checks';
 import type { AlertChannel } from './alert-channel.interface';
 import type { DispatchOptions } from './alert-dispatcher';
 import { compileRoutePatterns } from './alert-fingerprint';
@@ -62,10 +62,8 @@ const KNOWN: readonly (keyof AlertsOptions)[] = [
 
 /** Applies defaults and validates `alerts`; `false` turns alerts off. */
 export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.env): ResolvedAlerts | false {
-  if (input === false) return false;
-  const o = (input ?? {}) as AlertsOptions & Record<string, unknown>;
-  check(isPlainObject(o), 'alerts', 'must be false or an object');
-  knownKeys(o, KNOWN, 'alerts', 'an alerts');
+  const o = featureOptions<AlertsOptions>(input, 'alerts', KNOWN);
+  if (!o) return false;
   for (const key of ['serverErrors', 'fatalLogs', 'suspiciousActivity', 'readiness'] as const) {
     check(o[key] === undefined || typeof o[key] === 'boolean', `alerts.${key}`, 'must be a boolean');
   }

@@ -1,4 +1,4 @@
-import { check, isPlainObject, knownKeys, wholeNumber } from '../errors/option-checks';
+import { check, featureOptions, isPlainObject, wholeNumber } from '../errors/option-checks';
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
@@ -40,10 +40,8 @@ const KNOWN: readonly (keyof AuditOptions)[] = [
 
 /** Applies defaults and validates `audit`; `false` turns the audit trail and security events off. */
 export function resolveAudit(input: unknown): ResolvedAudit | false {
-  if (input === false) return false;
-  const o = (input ?? {}) as AuditOptions & Record<string, unknown>;
-  check(isPlainObject(o), 'audit', 'must be false or an object');
-  knownKeys(o, KNOWN, 'audit', 'an audit');
+  const o = featureOptions<AuditOptions>(input, 'audit', KNOWN);
+  if (!o) return false;
   check(!(o.sql && o.store), 'audit', 'takes sql or store, not both');
   check(
     o.actor === undefined || typeof o.actor === 'function',

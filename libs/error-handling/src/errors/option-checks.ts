@@ -22,11 +22,34 @@ export function wholeNumber(value: unknown, fallback: number, option: string, mi
   return value as number;
 }
 
-/** Stops start-up when `o` has a key not in `known`: `<section>.<key> is not a <what> option`. */
-export function knownKeys(o: object, known: readonly string[], section: string, what: string): void {
+/** Stops start-up when `o` has a key not in `known`: `<section>.<key> is not a(n) <section> option`. */
+export function knownKeys(o: object, known: readonly string[], section: string): void {
+  const article = /^[aeiou]/i.test(section) ? 'an' : 'a';
   for (const key of Object.keys(o)) {
-    check(known.includes(key), `${section}.${key}`, `is not ${what} option`, `Known: ${known.join(', ')}`);
+    check(
+      known.includes(key),
+      `${section}.${key}`,
+      `is not ${article} ${section} option`,
+      `Known: ${known.join(', ')}`,
+    );
   }
+}
+
+/**
+ * A feature's options (`audit`, `alerts`, …): `false` turns the feature off and `undefined`
+ * stands for `{}`; anything but a plain object, or an object with a key not in `known`, stops
+ * start-up naming the option.
+ */
+export function featureOptions<T extends object>(
+  input: unknown,
+  section: string,
+  known: readonly string[],
+): (T & Record<string, unknown>) | false {
+  if (input === false) return false;
+  const o = input ?? {};
+  check(isPlainObject(o), section, 'must be false or an object');
+  knownKeys(o, known, section);
+  return o as T & Record<string, unknown>;
 }
 
 /** `value` as an absolute http(s) URL, or undefined when it is not one. */

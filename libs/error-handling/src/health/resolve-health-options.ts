@@ -1,5 +1,12 @@
 import type { HealthIndicatorFunction } from '@nestjs/terminus';
-import { check, isPlainObject, knownKeys, routePath, wholeNumber } from '../errors/option-checks';
+import {
+  check,
+  featureOptions,
+  isPlainObject,
+  knownKeys,
+  routePath,
+  wholeNumber,
+} from '../errors/option-checks';
 import type { HealthOptions, RedisPingable, SqlPingable } from './health.options';
 
 /** Health options after defaults and validation. */
@@ -35,10 +42,8 @@ export const HEALTH_DEFAULTS = { timeoutMs: 1000, shutdownGraceMs: 10_000 } as c
 
 /** Applies defaults and validates `health`; `false` turns the probes off. */
 export function resolveHealth(input: unknown): ResolvedHealth | false {
-  if (input === false) return false;
-  const o = (input ?? {}) as HealthOptions & Record<string, unknown>;
-  check(isPlainObject(o), 'health', 'must be false or an object');
-  knownKeys(o, KNOWN, 'health', 'a health');
+  const o = featureOptions<HealthOptions>(input, 'health', KNOWN);
+  if (!o) return false;
   const timeoutMs = wholeNumber(o.timeoutMs, HEALTH_DEFAULTS.timeoutMs, 'health.timeoutMs', 1);
   const livenessPath = routePath(o.livenessPath, '/health', 'health.livenessPath');
   const readinessPath = routePath(o.readinessPath, '/ready', 'health.readinessPath');
@@ -65,7 +70,7 @@ export function resolveHealth(input: unknown): ResolvedHealth | false {
 function database(value: unknown, timeoutMs: number): ResolvedHealth['database'] {
   if (value === undefined || value === false) return value;
   check(isPlainObject(value), 'health.database', 'must be false or { executor } or { typeorm: true }');
-  knownKeys(value, ['executor', 'typeorm', 'timeoutMs'], 'health.database', 'a health.database');
+  knownKeys(value, ['executor', 'typeorm', 'timeoutMs'], 'health.database');
   const executor = value.executor as SqlPingable | undefined;
   const typeorm = value.typeorm ?? false;
   check(typeof typeorm === 'boolean', 'health.database.typeorm', 'must be a boolean');
@@ -89,7 +94,7 @@ function database(value: unknown, timeoutMs: number): ResolvedHealth['database']
 function redis(value: unknown, timeoutMs: number): ResolvedHealth['redis'] {
   if (value === undefined) return undefined;
   check(isPlainObject(value), 'health.redis', 'must be { client } or { url }');
-  knownKeys(value, ['client', 'url', 'timeoutMs'], 'health.redis', 'a health.redis');
+  knownKeys(value, ['client', 'url', 'timeoutMs'], 'health.redis');
   check(
     (value.client === undefined) !== (value.url === undefined),
     'health.redis',
@@ -114,14 +119,14 @@ function redis(value: unknown, timeoutMs: number): ResolvedHealth['redis'] {
 
 function memoryHeap(value: unknown): { maxBytes: number } {
   check(isPlainObject(value), 'health.memoryHeap', 'must be { maxBytes }');
-  knownKeys(value, ['maxBytes'], 'health.memoryHeap', 'a health.memoryHeap');
+  knownKeys(value, ['maxBytes'], 'health.memoryHeap');
   check(value.maxBytes !== undefined, 'health.memoryHeap.maxBytes', 'is required');
   return { maxBytes: wholeNumber(value.maxBytes, 0, 'health.memoryHeap.maxBytes', 1) };
 }
 
 function disk(value: unknown): { path: string; thresholdPercent: number } {
   check(isPlainObject(value), 'health.disk', 'must be { path, thresholdPercent }');
-  knownKeys(value, ['path', 'thresholdPercent'], 'health.disk', 'a health.disk');
+  knownKeys(value, ['path', 'thresholdPercent'], 'health.disk');
   const t = value.thresholdPercent;
   check(
     typeof t === 'number' && t > 0 && t <= 1,
@@ -139,7 +144,7 @@ function disk(value: unknown): { path: string; thresholdPercent: number } {
 
 function eventLoopLag(value: unknown): { maxMs: number } {
   check(isPlainObject(value), 'health.eventLoopLag', 'must be { maxMs }');
-  knownKeys(value, ['maxMs'], 'health.eventLoopLag', 'a health.eventLoopLag');
+  knownKeys(value, ['maxMs'], 'health.eventLoopLag');
   check(value.maxMs !== undefined, 'health.eventLoopLag.maxMs', 'is required');
   return { maxMs: wholeNumber(value.maxMs, 0, 'health.eventLoopLag.maxMs', 1) };
 }

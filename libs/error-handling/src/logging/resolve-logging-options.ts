@@ -1,4 +1,4 @@
-import { check, isPlainObject, knownKeys } from '../errors/option-checks';
+import { check, featureOptions, isPlainObject } from '../errors/option-checks';
 import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
 import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
 import { defaultUserId } from './request-context';
@@ -37,10 +37,8 @@ const KNOWN: readonly (keyof LoggingOptions)[] = [
 
 /** Applies defaults and validates `logging`; `false` turns Faultline's pino setup off. */
 export function resolveLogging(input: unknown, production: boolean): ResolvedLogging | false {
-  if (input === false) return false;
-  const o = (input ?? {}) as LoggingOptions & Record<string, unknown>;
-  check(typeof o === 'object' && !Array.isArray(o), 'logging', 'must be false or an object');
-  knownKeys(o, KNOWN, 'logging', 'a logging');
+  const o = featureOptions<LoggingOptions>(input, 'logging', KNOWN);
+  if (!o) return false;
   level(o.level, 'logging.level');
   check(
     o.format === undefined || o.format === 'json' || o.format === 'pretty',

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { check, isPlainObject, knownKeys, routePath } from '../errors/option-checks';
+import { check, featureOptions, routePath } from '../errors/option-checks';
 import type { MetricsOptions } from './metrics.options';
 
 /** Metrics options after defaults and validation. */
@@ -17,10 +17,8 @@ const KNOWN: readonly (keyof MetricsOptions)[] = ['path', 'registry', 'defaultMe
 
 /** Applies defaults and validates `metrics`; `false` turns metrics off. */
 export function resolveMetrics(input: unknown): ResolvedMetrics | false {
-  if (input === false) return false;
-  const o = (input ?? {}) as MetricsOptions & Record<string, unknown>;
-  check(isPlainObject(o), 'metrics', 'must be false or an object');
-  knownKeys(o, KNOWN, 'metrics', 'a metrics');
+  const o = featureOptions<MetricsOptions>(input, 'metrics', KNOWN);
+  if (!o) return false;
   const registry = o.registry as Partial<Registry> | undefined;
   check(
     registry === undefined ||

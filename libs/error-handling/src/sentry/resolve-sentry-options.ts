@@ -1,4 +1,4 @@
-import { check, httpUrl, isPlainObject, knownKeys } from '../errors/option-checks';
+import { check, featureOptions, httpUrl } from '../errors/option-checks';
 import type { SentryOptions } from './sentry.options';
 
 const KNOWN: readonly (keyof SentryOptions)[] = [
@@ -12,10 +12,8 @@ const KNOWN: readonly (keyof SentryOptions)[] = [
 
 /** Validates `sentry`; `false` (or nothing) leaves Sentry off unless the instrument entry ran. */
 export function resolveSentry(input: unknown): SentryOptions | false {
-  if (input === false) return false;
-  const o = (input ?? {}) as SentryOptions & Record<string, unknown>;
-  check(isPlainObject(o), 'sentry', 'must be false or an object');
-  knownKeys(o, KNOWN, 'sentry', 'a sentry');
+  const o = featureOptions<SentryOptions>(input, 'sentry', KNOWN);
+  if (!o) return false;
   if (o.dsn !== undefined) {
     const url = httpUrl(o.dsn);
     check(
