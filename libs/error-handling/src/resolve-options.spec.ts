@@ -1,4 +1,5 @@
 import { AppError } from './errors/app.error';
+import { configErrorOf } from './errors/config-error.testing';
 import { FaultlineConfigError } from './errors/faultline-config.error';
 import { EN_CATALOG, KO_CATALOG } from './filter/message-catalogs';
 import { DEFAULT_VALIDATION, resolveOptions } from './resolve-options';
@@ -7,13 +8,7 @@ const DEV = { NODE_ENV: 'development' };
 const PROD = { NODE_ENV: 'production' };
 
 function configError(input: unknown, env: NodeJS.ProcessEnv = DEV): FaultlineConfigError {
-  try {
-    resolveOptions(input, env);
-  } catch (error) {
-    if (error instanceof FaultlineConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a FaultlineConfigError');
+  return configErrorOf(() => resolveOptions(input, env));
 }
 
 describe('resolveOptions', () => {

@@ -1,17 +1,11 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../errors/config-error.testing';
 import { matchesRoute } from './alert-fingerprint';
 import { resolveAlerts } from './resolve-alerts-options';
 
 const prod = { NODE_ENV: 'production' };
 
 function problem(input: unknown): string {
-  try {
-    resolveAlerts(input, prod);
-  } catch (err) {
-    expect(err).toBeInstanceOf(FaultlineConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('no error');
+  return configErrorOf(() => resolveAlerts(input, prod)).message;
 }
 
 describe('resolveAlerts', () => {

@@ -1,15 +1,5 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf as configError } from '../errors/config-error.testing';
 import { auditSchemaSql, auditTableName } from './audit-schema';
-
-function configError(run: () => unknown): FaultlineConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FaultlineConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a FaultlineConfigError');
-}
 
 describe('auditSchemaSql', () => {
   it('creates the default table and its indexes idempotently, under an advisory lock', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../errors/config-error.testing';
 import type { AuditEvent, AuditPage } from './audit-event.interface';
 import type { AuditStore } from './audit-store.interface';
 import { AuditWriter, type AuditSpillReason, type AuditWriterOptions } from './audit-writer';
@@ -358,14 +358,10 @@ describe('AuditWriter', () => {
       ['retryMaxMs', '100'],
       ['writeTimeoutMs', 0],
     ])('rejects %s = %p, naming the option', (option, value) => {
-      let error: unknown;
-      try {
-        new AuditWriter(new FakeStore(), () => undefined, { [option]: value } as AuditWriterOptions);
-      } catch (err) {
-        error = err;
-      }
-      expect(error).toBeInstanceOf(FaultlineConfigError);
-      expect((error as FaultlineConfigError).option).toBe(`audit.${option}`);
+      const error = configErrorOf(
+        () => new AuditWriter(new FakeStore(), () => undefined, { [option]: value } as AuditWriterOptions),
+      );
+      expect(error.option).toBe(`audit.${option}`);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf as configError } from '../errors/config-error.testing';
 import type { SqlExecutor } from './audit-store.interface';
 import { SqlAuditStore } from './sql-audit.store';
 
@@ -9,16 +9,6 @@ class RecordingExecutor implements SqlExecutor {
     this.calls.push({ text, params });
     return { rows: [], rowCount: 0 };
   }
-}
-
-function configError(run: () => unknown): FaultlineConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FaultlineConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a FaultlineConfigError');
 }
 
 describe('SqlAuditStore options', () => {

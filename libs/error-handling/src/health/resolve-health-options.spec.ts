@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../errors/config-error.testing';
 import { resolveHealth } from './resolve-health-options';
 
 describe('resolveHealth', () => {
@@ -46,11 +46,6 @@ describe('resolveHealth', () => {
     [{ timeoutMs: 1.5 }, 'health.timeoutMs'],
     ['yes', 'health'],
   ])('rejects %j naming %s', (input, option) => {
-    expect(() => resolveHealth(input)).toThrow(FaultlineConfigError);
-    try {
-      resolveHealth(input);
-    } catch (err) {
-      expect((err as FaultlineConfigError).option).toBe(option);
-    }
+    expect(configErrorOf(() => resolveHealth(input)).option).toBe(option);
   });
 });

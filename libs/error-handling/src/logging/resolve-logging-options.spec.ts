@@ -1,14 +1,8 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../errors/config-error.testing';
 import { resolveLogging } from './resolve-logging-options';
 
 function optionOf(input: unknown): string {
-  try {
-    resolveLogging(input, false);
-  } catch (error) {
-    if (error instanceof FaultlineConfigError) return error.option;
-    throw error;
-  }
-  throw new Error('expected a FaultlineConfigError');
+  return configErrorOf(() => resolveLogging(input, false)).option;
 }
 
 describe('resolveLogging', () => {

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../errors/config-error.testing';
 import { resolveMetrics } from './resolve-metrics-options';
 
 describe('resolveMetrics', () => {
@@ -18,12 +18,6 @@ describe('resolveMetrics', () => {
     [{ durationBuckets: [0, 1] }, 'metrics.durationBuckets'],
     [{ registry: { metrics: () => '' } }, 'metrics.registry'],
   ])('rejects %j naming %s', (input, option) => {
-    try {
-      resolveMetrics(input);
-      throw new Error('accepted');
-    } catch (err) {
-      expect(err).toBeInstanceOf(FaultlineConfigError);
-      expect((err as FaultlineConfigError).option).toBe(option);
-    }
+    expect(configErrorOf(() => resolveMetrics(input)).option).toBe(option);
   });
 });

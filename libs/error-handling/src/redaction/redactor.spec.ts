@@ -1,4 +1,5 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../errors/config-error.testing';
+import type { FaultlineConfigError } from '../errors/faultline-config.error';
 import { Redactor } from './redactor';
 import type { RedactionOptions } from './redaction.options';
 
@@ -9,13 +10,7 @@ const PEM =
   '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nVJTUt9Us8cKj\n-----END PRIVATE KEY-----';
 
 function configError(options: RedactionOptions): FaultlineConfigError {
-  try {
-    new Redactor(options);
-  } catch (error) {
-    if (error instanceof FaultlineConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a FaultlineConfigError');
+  return configErrorOf(() => new Redactor(options));
 }
 
 describe('Redactor', () => {
