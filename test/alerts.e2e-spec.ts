@@ -320,28 +320,34 @@ describe('alerts with real peers', () => {
     });
   });
 
-  it('alerts when the error rate passes the threshold with enough requests, not before', async () => {
-    fixture = await startFixture(
-      [AlertFixtureController],
-      alerts({
-        webhook: { url: webhook.url },
-        serverErrors: false,
-        errorRate: { threshold: 0.1, windowSeconds: 0.5, minRequests: 20 },
-      }),
-    );
-    // One error in three requests: under minRequests.
-    await fixture.http().get('/ok').expect(200);
-    await fixture.http().get('/ok').expect(200);
-    await fixture.http().get('/boom').expect(500);
-    await pause(700);
-    expect(webhook.received).toHaveLength(0);
+  it.each([
+    ["with Faultline's logging", {}],
+    ['with logging, metrics and probes off', { logging: false, metrics: false, health: false } as const],
+  ])(
+    'alerts when the error rate passes the threshold with enough requests, not before (%s)',
+    async (_label, rest) => {
+      fixture = await startFixture([AlertFixtureController], {
+        ...rest,
+        ...alerts({
+          webhook: { url: webhook.url },
+          serverErrors: false,
+          errorRate: { threshold: 0.1, windowSeconds: 0.5, minRequests: 20 },
+        }),
+      });
+      // One error in three requests: under minRequests.
+      await fixture.http().get('/ok').expect(200);
+      await fixture.http().get('/ok').expect(200);
+      await fixture.http().get('/boom').expect(500);
+      await pause(700);
+      expect(webhook.received).toHaveLength(0);
 
-    for (let i = 0; i < 20; i++) await fixture.http().get('/ok').expect(200);
-    for (let i = 0; i < 5; i++) await fixture.http().get('/boom').expect(500);
-    const [hook] = await webhook.waitFor(1, 2000);
-    expect(hook.json).toMatchObject({ kind: 'error-rate', fingerprint: 'error-rate' });
-    expect(String(hook.json.title)).toMatch(/^Error rate \d+\.\d\d % over 10\.00 % in the last 0\.5 s$/);
-  });
+      for (let i = 0; i < 20; i++) await fixture.http().get('/ok').expect(200);
+      for (let i = 0; i < 5; i++) await fixture.http().get('/boom').expect(500);
+      const [hook] = await webhook.waitFor(1, 2000);
+      expect(hook.json).toMatchObject({ kind: 'error-rate', fingerprint: 'error-rate' });
+      expect(String(hook.json.title)).toMatch(/^Error rate \d+\.\d\d % over 10\.00 % in the last 0\.5 s$/);
+    },
+  );
 
   it('gives pending alerts a bounded chance to go out at shutdown', async () => {
     const slow = await startHttpPeer({ delayMs: 300 });

@@ -167,9 +167,12 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   configure(consumer: MiddlewareConsumer): void {
     // With Faultline's own request logging, pino-http assigns the request id.
     if (this.logging?.mode !== 'own') consumer.apply(RequestIdMiddleware).forRoutes('*');
-    // Metrics and the shutdown drain hear of each request from Faultline's pino-http; without
-    // it, from a middleware.
-    if (this.logging?.mode !== 'own' && (this.options.metrics || this.options.health)) {
+    // Metrics, the shutdown drain and the error-rate alert hear of each request from
+    // Faultline's pino-http; without it, from a middleware.
+    const alerts = this.options.alerts;
+    const countsRequests =
+      this.options.metrics || this.options.health || (alerts && alerts.active && alerts.errorRate);
+    if (this.logging?.mode !== 'own' && countsRequests) {
       consumer.apply(RequestTapMiddleware).forRoutes('*');
     }
   }

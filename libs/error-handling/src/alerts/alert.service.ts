@@ -6,16 +6,14 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Server } from 'node:http';
 import { SecurityEvents } from '../audit/security-events.service';
 import { FailureEvents, type HandledFailure } from '../errors/failure-events';
 import { describeType, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
 import { Readiness } from '../health/readiness.service';
-import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
+import { LOGGING_RUNTIME, REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
+import type { RequestTap } from '../logging/request-tap';
 import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
@@ -29,9 +27,6 @@ import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
 import type { ThrottleStore } from './throttle-store.interface';
-
-/** Published by Node's HTTP server as each request starts. */
-const REQUEST_START = 'http.server.request.start';
 
 /** Alert counters, for metrics. */
 export interface AlertStats {
@@ -62,14 +57,13 @@ export class AlertService
   private readonly rate: ErrorRateMonitor | undefined;
   private readonly messageContext: AlertMessageContext;
   private readonly unsubscribe: (() => void)[] = [];
-  private onRequestStart: ((message: unknown) => void) | undefined;
   private suppressedCount = 0;
 
   constructor(
     @Inject(ALERTS_RUNTIME) private readonly options: ResolvedAlerts | false,
     redactor: Redactor,
     failures: FailureEvents,
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(REQUEST_TAP) tap: RequestTap,
     @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
     @Optional() security?: SecurityEvents,
     @Optional() readiness?: Readiness,
@@ -87,7 +81,13 @@ export class AlertService
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch);
     this.store = createThrottleStore(o.store);
     this.throttle = new AlertThrottle(this.store, o.repeatLimit, o.snoozeSeconds, (w) => this.summary(w));
-    if (o.errorRate) this.rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b));
+    if (o.errorRate) {
+      const rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b));
+      // Counting a request is one increment, in the request tap that metrics and the shutdown
+      // drain hear from too: no listener of its own on each request or on the server.
+      this.unsubscribe.push(tap.onFinish(() => rate.request()));
+      this.rate = rate;
+    }
     if (o.serverErrors || this.rate) this.unsubscribe.push(failures.subscribe((f) => this.onFailure(f)));
     if (o.fatalLogs && logging) {
       this.unsubscribe.push(
@@ -192,19 +192,7 @@ export class AlertService
 
   async onApplicationBootstrap(): Promise<void> {
     await this.store?.init?.();
-    const rate = this.rate;
-    if (!rate) return;
-    // Counting a request is one increment, told by Node's `http.server.request.start`
-    // diagnostics channel: no middleware, no interceptor, no second 'request' listener on the
-    // server (which measurably delays other requests under load).
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (server) {
-      this.onRequestStart = (message: unknown) => {
-        if ((message as { server?: unknown }).server === server) rate.request();
-      };
-      subscribe(REQUEST_START, this.onRequestStart);
-    }
-    rate.start();
+    this.rate?.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -226,8 +214,6 @@ export class AlertService
   private stopWatching(): void {
     for (const off of this.unsubscribe.splice(0)) off();
     this.rate?.stop();
-    if (this.onRequestStart) unsubscribe(REQUEST_START, this.onRequestStart);
-    this.onRequestStart = undefined;
   }
 
   private onFailure(f: HandledFailure): void {

@@ -8,7 +8,7 @@ import type { RequestTap } from './request-tap';
 /**
  * Feeds the {@link RequestTap} when Faultline's pino-http does not (logging off, or the
  * application's own LoggerModule writes the request lines): mounted only then, and only when
- * metrics or the probes need it.
+ * metrics, the probes or the error-rate alert need it.
  */
 @Injectable()
 export class RequestTapMiddleware implements NestMiddleware {

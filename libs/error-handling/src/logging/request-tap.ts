@@ -5,9 +5,9 @@ export type RequestFinishListener = (req: LoggedRequest, status: number, duratio
 
 /**
  * The one place a request's start and end are observed. Faultline's pino-http already watches
- * every response finish for the request line; metrics and the shutdown drain listen here
- * instead of adding listeners of their own to each response. Without Faultline's request
- * logging, a small middleware feeds it.
+ * every response finish for the request line; metrics, the shutdown drain and the error-rate
+ * alert listen here instead of adding listeners of their own to each response. Without
+ * Faultline's request logging, a small middleware feeds it.
  */
 export class RequestTap {
   /** Requests started and not yet finished. */
