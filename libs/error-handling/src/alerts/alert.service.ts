@@ -221,7 +221,6 @@ export class AlertService
     if (f.expected || !this.options || !this.options.serverErrors) return;
     const req = (f.request ?? {}) as LoggedRequest;
     const route = routeOf(req);
-    const url = String(req.originalUrl ?? req.url ?? '');
     const path = pathOf(req);
     if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
     const errorClass = describeType(f.exception);
@@ -237,7 +236,7 @@ export class AlertService
       message:
         safeString(f.exception, 'message') ?? (typeof f.exception === 'string' ? f.exception : undefined),
       method: req.method,
-      path: url,
+      path: String(req.originalUrl ?? req.url ?? ''),
       route,
       status: f.status,
       userId: this.userId(req),
