@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get } from '@nestjs/common';
 import { AlertService } from 'nestjs-faultline';
-import { startHttpPeer, type HttpPeer, pause } from './support/alert-peers';
+import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { redisAvailable, TEST_REDIS_URL } from './support/services';
+import { sleep } from './support/wait';
 
 jest.setTimeout(60_000);
 
@@ -67,7 +68,7 @@ describe('alert throttling shared through Redis', () => {
     );
     await storm(apps, 1000);
     const got = await webhook.waitFor(4, 20_000);
-    await pause(500);
+    await sleep(500);
     expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
     expect(got[3].json).toMatchObject({ heldBack: 997, fingerprint: 'GET /jobs/:id/run RangeError' });
     const stats = apps.map((a) => a.app.get(AlertService).stats());
@@ -83,7 +84,7 @@ describe('alert throttling shared through Redis', () => {
     apps.push(await startInstance(webhook, 'redis://127.0.0.1:1', `faultline-test:${randomUUID()}:`));
     await storm(apps, 200);
     const got = await webhook.waitFor(4, 20_000);
-    await pause(300);
+    await sleep(300);
     expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
     expect(got[3].json).toMatchObject({ heldBack: 197 });
     const service = apps[0].app.get(AlertService);

@@ -2,9 +2,10 @@ import { createHmac } from 'node:crypto';
 import { Controller, Get, HttpException, UnauthorizedException } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { AlertService, type AlertsOptions, WEBHOOK_SIGNATURE_HEADER } from 'nestjs-faultline';
-import { startHttpPeer, startSmtpPeer, type HttpPeer, type SmtpPeer, pause } from './support/alert-peers';
+import { startHttpPeer, startSmtpPeer, type HttpPeer, type SmtpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { parseMetrics, samplesOf } from './support/metrics-text';
+import { sleep } from './support/wait';
 
 /** Secrets from test/redaction-canary.e2e-spec.ts: none may reach a channel. */
 const CANARY = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlktSldUIn0.c2lnbmF0dXJlLWNhbmFyeS1qd3Q';
@@ -180,7 +181,7 @@ describe('alerts with real peers', () => {
     await fixture.http().get('/internal/job').expect(500);
     await fixture.http().get('/teapot').expect(502);
     const [only] = await webhook.waitFor(1);
-    await pause(200);
+    await sleep(200);
     expect(webhook.received).toHaveLength(1);
     expect(only.json).toMatchObject({ status: 502, errorClass: 'HttpException' });
     await fixture.close();
@@ -188,7 +189,7 @@ describe('alerts with real peers', () => {
     // NODE_ENV=test (as under Jest) is excluded by default.
     fixture = await startFixture([AlertFixtureController], { alerts: { webhook: { url: webhook.url } } });
     await fixture.http().get('/boom').expect(500);
-    await pause(200);
+    await sleep(200);
     expect(webhook.received).toHaveLength(1);
   });
 
@@ -205,7 +206,7 @@ describe('alerts with real peers', () => {
       expect(new Set(statuses)).toEqual(new Set([500]));
     }
     const got = await webhook.waitFor(4, 20_000);
-    await pause(300);
+    await sleep(300);
     expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
     expect(got[3].json).toMatchObject({ heldBack: 997, fingerprint: 'GET /orders/:id/pay TypeError' });
     expect(fixture.app.get(AlertService).stats()).toMatchObject({
@@ -301,7 +302,7 @@ describe('alerts with real peers', () => {
     expect((await fetch(`${base}/ready`)).status).toBe(200);
     await fixture.close();
     fixture = undefined;
-    await pause(300);
+    await sleep(300);
     expect(webhook.received).toHaveLength(1);
   });
 
@@ -338,7 +339,7 @@ describe('alerts with real peers', () => {
       await fixture.http().get('/ok').expect(200);
       await fixture.http().get('/ok').expect(200);
       await fixture.http().get('/boom').expect(500);
-      await pause(700);
+      await sleep(700);
       expect(webhook.received).toHaveLength(0);
 
       for (let i = 0; i < 20; i++) await fixture.http().get('/ok').expect(200);

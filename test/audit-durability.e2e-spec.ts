@@ -5,19 +5,14 @@ import { AuditWriter, type AuditSpillReason } from '../libs/error-handling/src/a
 import { SqlAuditStore } from '../libs/error-handling/src/audit/sql-audit.store';
 import { postgresAvailable, TEST_DATABASE_URL } from './support/services';
 import { FlakyProxy } from './support/tcp-proxy';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitUntil } from './support/wait';
 
 async function waitFor(
   what: string,
   test: () => boolean | Promise<boolean>,
   timeoutMs = 5000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+  await waitUntil(test, timeoutMs, () => `timed out waiting for ${what}`, 20);
 }
 
 function event(): AuditEvent {

@@ -10,6 +10,7 @@ import {
   type AuditStore as AuditStoreType,
 } from 'nestjs-faultline';
 import { startFixture, type FixtureApp } from './support/fixture-app';
+import { sleep } from './support/wait';
 
 /** A user store kept in memory; init can be made to fail. */
 class MemoryStore implements AuditStoreType {
@@ -56,7 +57,7 @@ class ThingsController {
   @Audit('THING_RAW')
   async raw(@Res() res: Response) {
     res.status(202).json({ accepted: true });
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
 
   @Get('denied')
@@ -83,10 +84,10 @@ describe('@Audit() on a fixture app with a store of its own', () => {
       await f.app.get(AuditService).flush();
       const events = store.events.filter((e) => e.requestId === requestId);
       if (events.length > 0) {
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
         return store.events.filter((e) => e.requestId === requestId);
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
     return [];
   };

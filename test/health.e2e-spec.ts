@@ -5,6 +5,7 @@ import { HealthProbes, Readiness } from 'nestjs-faultline';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/services';
 import { FlakyProxy } from './support/tcp-proxy';
+import { sleep } from './support/wait';
 
 @Controller('things')
 class ThingsController {
@@ -13,8 +14,6 @@ class ThingsController {
     return [];
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `/ready` until it answers `status`, up to `timeoutMs`; returns the answer. */
 async function readyBecomes(fixture: FixtureApp, status: number, timeoutMs = 5000) {

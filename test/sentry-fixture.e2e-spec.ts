@@ -1,6 +1,7 @@
 import { Controller, Get, HttpException, NotFoundException, Req } from '@nestjs/common';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { startSentryReceiver, type SentryReceiver } from './support/sentry-receiver';
+import { sleep } from './support/wait';
 
 class MaintenanceError extends Error {}
 
@@ -53,7 +54,7 @@ describe('Sentry capture policy (fixture app, DSN given to the module)', () => {
     const res = await fixture.http().get('/upstream').set('x-request-id', requestId).expect(502);
     expect(res.headers['x-request-id']).toBe(requestId);
     const [event] = await sentry.waitForEvents(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(sentry.events()).toHaveLength(1);
     expect(event).toMatchObject({
       environment: 'fixture',
@@ -72,7 +73,7 @@ describe('Sentry capture policy (fixture app, DSN given to the module)', () => {
     // A different unexpected error afterwards arrives alone: nothing before it was sent.
     await fixture.http().get('/typo').expect(500);
     const events = await sentry.waitForEvents(before + 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(sentry.events()).toHaveLength(before + 1);
     expect((events[before].exception as { values: { type: string }[] }).values[0].type).toBe('TypeError');
   });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { startHttpPeer, type HttpPeer, pause } from './support/alert-peers';
+import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startSampleProcess, type SampleProcess } from './support/sample-process';
 import { startSentryReceiver, type SentryReceiver } from './support/sentry-receiver';
+import { sleep } from './support/wait';
 
 jest.setTimeout(60_000);
 
@@ -44,13 +45,13 @@ describe('Sentry in the built sample app (SENTRY_DSN set)', () => {
     expect(res.status).toBe(500);
     const requestId = res.headers.get('x-request-id');
     const [event] = await sentry.waitForEvents(1);
-    await pause(300);
+    await sleep(300);
     expect(sentry.events()).toHaveLength(1);
     expect(event.tags).toMatchObject({ code: 'INTERNAL_ERROR', requestId });
     const exception = (event.exception as { values: { type: string }[] }).values[0];
     expect(exception.type).toBe('Error');
 
-    await pause(200);
+    await sleep(200);
     const line = app
       .stdout()
       .split('\n')
@@ -71,7 +72,7 @@ describe('Sentry in the built sample app (SENTRY_DSN set)', () => {
     }
     const unauthorised = await fetch(`${app.baseUrl}/notifications`);
     expect(unauthorised.status).toBe(401);
-    await pause(1000);
+    await sleep(1000);
     expect(sentry.events()).toHaveLength(before);
   });
 

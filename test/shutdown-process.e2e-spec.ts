@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSampleProcess, type SampleProcess } from './support/sample-process';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from './support/wait';
 
 /** GET without keep-alive, so every probe is a new connection like a kubelet's. */
 async function get(url: string): Promise<{ status: number; body: unknown }> {

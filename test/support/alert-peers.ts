@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { waitUntil } from './wait';
 
 /** One request an HTTP peer received. */
 export interface ReceivedRequest {
@@ -53,7 +54,7 @@ export async function startHttpPeer(behaviour: HttpPeerBehaviour = {}): Promise<
     url: `http://127.0.0.1:${port}/hook/secret-path`,
     received,
     waitFor: (n, ms = 5000) =>
-      waitUntil(
+      arrived(
         () => received.length >= n,
         ms,
         () => received,
@@ -121,7 +122,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     waitFor: (n, ms = 5000) =>
-      waitUntil(
+      arrived(
         () => mails.length >= n,
         ms,
         () => mails,
@@ -130,14 +131,8 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
   };
 }
 
-async function waitUntil<T>(done: () => boolean, ms: number, value: () => T): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms; got ${JSON.stringify(value())}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits until `done` holds, then returns `value()`; past `ms`, fails showing what arrived. */
+async function arrived<T>(done: () => boolean, ms: number, value: () => T): Promise<T> {
+  await waitUntil(done, ms, () => `timed out after ${ms} ms; got ${JSON.stringify(value())}`);
   return value();
 }
-
-/** Waits `ms`. */
-export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

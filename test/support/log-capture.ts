@@ -1,3 +1,5 @@
+import { waitUntil } from './wait';
+
 /** One JSON log line as written by pino. */
 export type LogRecord = Record<string, unknown> & { level: number; msg?: string; requestId?: string };
 
@@ -26,11 +28,11 @@ export class LogCapture {
 
   /** Waits (up to 2 s) until `predicate` holds for the lines, then returns them. */
   async waitFor(predicate: (lines: LogRecord[]) => boolean): Promise<LogRecord[]> {
-    const deadline = Date.now() + 2000;
-    while (!predicate(this.lines)) {
-      if (Date.now() > deadline) throw new Error(`log lines never matched; got:\n${this.raw.join('\n')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitUntil(
+      () => predicate(this.lines),
+      2000,
+      () => `log lines never matched; got:\n${this.raw.join('\n')}`,
+    );
     return this.lines;
   }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { waitUntil } from './wait';
 
 /** One item of an envelope: its header and its payload. */
 export interface EnvelopeItem {
@@ -50,11 +51,12 @@ export async function startSentryReceiver(project = '42'): Promise<SentryReceive
     raw,
     events,
     async waitForEvents(n, ms = 5000) {
-      const deadline = Date.now() + ms;
-      while (events().length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} Sentry events, got ${events().length}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitUntil(
+        () => events().length >= n,
+        ms,
+        () => `expected ${n} Sentry events, got ${events().length}`,
+        20,
+      );
       return events();
     },
     close: () =>
