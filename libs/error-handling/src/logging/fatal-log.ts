@@ -16,10 +16,6 @@ export class FatalLogListeners {
   count = 0;
   private listeners: FatalLogListener[] = [];
 
-  get size(): number {
-    return this.listeners.length;
-  }
-
   /** Adds a listener; returns a function that removes it. */
   add(listener: FatalLogListener): () => void {
     this.listeners.push(listener);
