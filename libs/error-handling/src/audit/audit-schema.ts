@@ -12,7 +12,13 @@ const SCHEMA_LOCK_KEY = '7377306773279044964';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const MAX_IDENTIFIER = 63;
-const INDEX_SUFFIXES = ['_ts_idx', '_actor_ts_idx', '_ip_ts_idx', '_action_ts_idx', '_kind_ts_idx'] as const;
+const INDEX_SUFFIXES = [
+  '_ts_idx',
+  '_actor_ts_idx',
+  '_ip_ts_idx',
+  '_action_ts_idx',
+  '_security_ts_idx',
+] as const;
 
 /** A validated audit table name. */
 export interface AuditTableName {
@@ -82,7 +88,7 @@ CREATE INDEX IF NOT EXISTS "${index._ts_idx}" ON ${name.sql} (ts DESC);
 CREATE INDEX IF NOT EXISTS "${index._actor_ts_idx}" ON ${name.sql} (actor_id, ts DESC);
 CREATE INDEX IF NOT EXISTS "${index._ip_ts_idx}" ON ${name.sql} (ip, ts DESC);
 CREATE INDEX IF NOT EXISTS "${index._action_ts_idx}" ON ${name.sql} (action, ts DESC);
-CREATE INDEX IF NOT EXISTS "${index._kind_ts_idx}" ON ${name.sql} (kind, ts DESC);
+CREATE INDEX IF NOT EXISTS "${index._security_ts_idx}" ON ${name.sql} (ts DESC) WHERE kind = 'security';
 `;
 }
 
