@@ -241,19 +241,41 @@ async function main() {
 }
 
 /**
+ * A database of the benchmark's own, dropped and created anew on the same server, so every run
+ * starts from an empty audit table whatever earlier runs wrote. Returns its URL.
+ */
+async function freshDatabase(serverUrl, name) {
+  const { Client } = require('pg');
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
  * The sample app's audited route (POST /notifications/read-all, an UPDATE and an audit event per
  * request) with audit on and off, alternating round by round. PostgreSQL when it answers on
- * TEST_DATABASE_URL, so the audit writes leave the app's process; PGlite otherwise.
+ * TEST_DATABASE_URL (in a database of the benchmark's own, made anew each run), so the audit
+ * writes leave the app's process; PGlite otherwise.
  */
 async function auditScenario() {
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   let database = 'PGlite';
   try {
-    execFileSync('pg_isready', ['-q', '-d', databaseUrl]);
+    execFileSync('pg_isready', ['-q', '-d', serverUrl]);
     database = 'PostgreSQL';
   } catch {
     // no PostgreSQL here: PGlite in the app's process
   }
+  const databaseUrl =
+    database === 'PostgreSQL' ? await freshDatabase(serverUrl, 'faultline_bench') : undefined;
   const variants = [
     { id: 'audit-on', env: { AUDIT: '1' } },
     { id: 'audit-off', env: { AUDIT: '0' } },
@@ -288,7 +310,8 @@ async function auditScenario() {
     const rounds = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const row = {};
-      for (const v of variants) {
+      // On, off; then off, on: neither is always measured first, right after the other's load.
+      for (const v of round % 2 === 1 ? variants : [...variants].reverse()) {
         row[v.id] = await measure(v, { ...scenario, headers: [`authorization=Bearer ${v.token}`] }, DURATION);
         process.stdout.write(
           `round ${round} audited    ${v.id.padEnd(18)} ${Math.round(row[v.id].rps).toString().padStart(6)} req/s\n`,
