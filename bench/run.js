@@ -10,7 +10,7 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
-const ROOT = join(__dirname, '..');
+const { ALL_SCENARIOS, appEnv, build, median, ROOT } = require('./common');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 4));
@@ -35,23 +35,7 @@ const ALL_APPS = [
   { id: 'faultline-minimal', label: 'Faultline minimal (filter only)' },
 ];
 const APPS = only(ALL_APPS, 'BENCH_APPS');
-/** Apps that report to the local Sentry receiver. */
-const SENTRY_APPS = new Set(['nest-pino-sentry', 'faultline-sentry']);
 
-/** The scenarios: a request and the only status it may get (BENCH_SCENARIOS=ok,boom narrows them). */
-const ALL_SCENARIOS = [
-  { id: 'ok', label: 'happy path: GET /ok', path: '/ok', status: 200 },
-  { id: 'missing', label: '404: GET /missing', path: '/missing', status: 404 },
-  { id: 'boom', label: '500: GET /boom', path: '/boom', status: 500 },
-  {
-    id: 'validation',
-    label: '400: POST /items (invalid)',
-    path: '/items',
-    status: 400,
-    method: 'POST',
-    body: JSON.stringify({ name: '', quantity: 0 }),
-  },
-];
 const SCENARIOS = only(ALL_SCENARIOS, 'BENCH_SCENARIOS');
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -153,30 +137,12 @@ async function measure(app, scenario, duration) {
   };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 function version(pkg) {
   try {
     return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
   } catch {
     return 'n/a';
   }
-}
-
-/** Builds the library, the sample app and the benchmark apps. */
-function build() {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
-  );
 }
 
 async function main() {
@@ -187,11 +153,7 @@ async function main() {
   const receiver = startProcess(join(__dirname, 'sentry-receiver.js'), receiverPort, {});
   const apps = APPS.map((app, i) => {
     const port = 39101 + i;
-    const env = SENTRY_APPS.has(app.id) ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
-    // Faultline's "everything on" includes alerts, sent to the same local receiver.
-    if (app.id.startsWith('faultline') && app.id !== 'faultline-minimal') {
-      env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${receiverPort}/alerts`;
-    }
+    const env = appEnv(app.id, receiverPort);
     return { ...app, port, child: startProcess(join(ROOT, 'dist/bench/apps', `${app.id}.js`), port, env) };
   });
   const stopAll = () =>

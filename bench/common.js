@@ -1,0 +1,53 @@
+'use strict';
+// What the benchmark scripts share: the scenarios, the apps' environment, the build, medians.
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+
+/** The scenarios: a request and the only status it may get (BENCH_SCENARIOS=ok,boom narrows them). */
+const ALL_SCENARIOS = [
+  { id: 'ok', label: 'happy path: GET /ok', path: '/ok', status: 200 },
+  { id: 'missing', label: '404: GET /missing', path: '/missing', status: 404 },
+  { id: 'boom', label: '500: GET /boom', path: '/boom', status: 500 },
+  {
+    id: 'validation',
+    label: '400: POST /items (invalid)',
+    path: '/items',
+    status: 400,
+    method: 'POST',
+    body: JSON.stringify({ name: '', quantity: 0 }),
+  },
+];
+/** Apps that report to the local Sentry receiver. */
+const SENTRY_APPS = new Set(['nest-pino-sentry', 'faultline-sentry']);
+
+/** Environment of a benchmark app, given the port of the local receiver (bench/sentry-receiver.js). */
+function appEnv(id, receiverPort) {
+  const env = SENTRY_APPS.has(id) ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
+  // Faultline's "everything on" includes alerts, sent to the same local receiver.
+  if (id.startsWith('faultline') && id !== 'faultline-minimal') {
+    env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${receiverPort}/alerts`;
+  }
+  return env;
+}
+
+/** Builds the library, the sample app and the benchmark apps. */
+function build() {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+module.exports = { ALL_SCENARIOS, appEnv, build, median, ROOT };

@@ -1,0 +1,218 @@
+'use strict';
+// Instructions per request, counted by valgrind's callgrind: a CPU cost that does not move with
+// what else the machine is doing, unlike req/s and CPU seconds on two shared cores.
+//   npm run bench:instructions
+// Each app runs under callgrind and gets BENCH_WARMUP_REQUESTS requests first (the JIT settles);
+// then, BENCH_WINDOWS times, the counters are zeroed, BENCH_REQUESTS requests are sent (8 at a
+// time, keep-alive) and the count is dumped. The figure is the median window over its requests.
+// Two apps are measured at once, one a core. Env: BENCH_APPS (default nest-pino,faultline),
+// BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000), BENCH_WINDOWS (3).
+const { execFileSync, spawn } = require('node:child_process');
+const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const http = require('node:http');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { ALL_SCENARIOS, appEnv, build, median, ROOT } = require('./common');
+
+const list = (name, fallback) => (process.env[name] ? process.env[name].split(',') : fallback);
+const APPS = list('BENCH_APPS', ['nest-pino', 'faultline']);
+const SCENARIOS = ALL_SCENARIOS.filter((s) => list('BENCH_SCENARIOS', [s.id]).includes(s.id));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
+const WARMUP = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
+const BASELINE = 'nest-pino';
+const CONCURRENCY = 8;
+/** Every app started, killed when this script exits however it ends. */
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+/** Sends `count` requests of the scenario, `CONCURRENCY` at a time; any other status throws. */
+async function send(port, scenario, count) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const body = scenario.body;
+  const headers = body
+    ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+    : {};
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: scenario.path, method: scenario.method ?? 'GET', agent, headers },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === scenario.status
+              ? resolve()
+              : reject(new Error(`${scenario.path}: expected ${scenario.status}, got ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  let sent = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < count) {
+          sent++;
+          await one();
+        }
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * Sends a command (`--zero`, `--dump`) to the callgrind of `pid`; callgrind_control waits for
+ * callgrind to take it and says OK. Callgrind takes commands only while the process runs, so
+ * when it did not, the app is woken by a request to `/ok` (one request in a window's
+ * thousands) and the command sent again.
+ */
+async function control(pid, command, port) {
+  let said = '';
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      said = execFileSync('callgrind_control', [command, String(pid)], {
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
+      if (/\bOK\b/.test(said)) return;
+    } catch (err) {
+      said = String(err.stderr ?? err.message);
+    }
+    await send(port, { path: '/ok', status: 200 }, 1);
+  }
+  throw new Error(`callgrind_control ${command} ${pid} did not succeed: ${said}`);
+}
+
+/** Total instructions (Ir) of the callgrind dump of `prefix`, which is then removed. */
+async function takeDump(dir, prefix) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const files = readdirSync(dir).filter((f) => f.startsWith(`${prefix}.`));
+    const text = files.length === 1 ? readFileSync(join(dir, files[0]), 'utf8') : '';
+    const totals = /^totals: (\d+)/m.exec(text);
+    if (totals) {
+      rmSync(join(dir, files[0]));
+      return Number(totals[1]);
+    }
+    if (files.length > 1) throw new Error(`several callgrind dumps for ${prefix}: ${files.join(', ')}`);
+    await sleep(100);
+  }
+  throw new Error(`no callgrind dump for ${prefix}`);
+}
+
+/** Instructions per request of one app on one scenario: a median over the windows. */
+async function count(app, scenario, port, receiverPort, dir) {
+  const prefix = `${app}-${scenario.id}`;
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${join(dir, prefix)}.%p`,
+      process.execPath,
+      join(ROOT, 'dist/bench/apps', `${app}.js`),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...appEnv(app, receiverPort) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  children.add(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`${app} exited: ${stderr.slice(-2000)}`);
+      try {
+        await send(port, { path: '/ok', status: 200 }, 1);
+        break;
+      } catch (err) {
+        if (attempt > 600) throw err;
+        await sleep(500);
+      }
+    }
+    await send(port, scenario, WARMUP);
+    const perRequest = [];
+    for (let w = 0; w < WINDOWS; w++) {
+      await control(child.pid, '--zero', port);
+      await send(port, scenario, REQUESTS);
+      await control(child.pid, '--dump', port);
+      perRequest.push((await takeDump(dir, `${prefix}.${child.pid}`)) / REQUESTS);
+    }
+    return { app, scenario: scenario.id, windows: perRequest, instructions: median(perRequest) };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+async function main() {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('valgrind is not installed (Debian package valgrind)');
+  }
+  const started = Date.now();
+  build();
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-callgrind-'));
+  const receiverPort = 39300;
+  const receiver = spawn(process.execPath, [join(__dirname, 'sentry-receiver.js')], {
+    env: { ...process.env, PORT: String(receiverPort) },
+    stdio: 'ignore',
+  });
+  const results = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      // Two at a time: callgrind runs a process on one core.
+      for (let i = 0; i < APPS.length; i += 2) {
+        const pair = APPS.slice(i, i + 2);
+        const counted = await Promise.all(
+          pair.map((app, k) => count(app, scenario, 39301 + k, receiverPort, dir)),
+        );
+        for (const r of counted) {
+          results.push(r);
+          process.stdout.write(
+            `${scenario.id.padEnd(10)} ${r.app.padEnd(18)} ${Math.round(r.instructions).toLocaleString('en-US').padStart(12)} instructions/request` +
+              `  (windows, thousands: ${r.windows.map((x) => Math.round(x / 1000)).join(', ')})\n`,
+          );
+        }
+      }
+    }
+  } finally {
+    receiver.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  write(results, (Date.now() - started) / 1000);
+}
+
+function write(results, seconds) {
+  const lines = [
+    '# Instructions per request',
+    '',
+    `Counted by valgrind's callgrind (\`npm run bench:instructions\`, ${Math.round(seconds)} s): ` +
+      `${WARMUP} warm-up requests, then the median of ${WINDOWS} windows of ${REQUESTS} requests, ` +
+      `8 at a time. Node ${process.version}.`,
+    '',
+    `| scenario | app | instructions/request | vs ${BASELINE} |`,
+    '| --- | --- | ---: | ---: |',
+  ];
+  for (const scenario of SCENARIOS) {
+    const base = results.find((r) => r.scenario === scenario.id && r.app === BASELINE);
+    for (const r of results.filter((x) => x.scenario === scenario.id)) {
+      const ratio = base ? `${(r.instructions / base.instructions).toFixed(2)}x` : 'n/a';
+      lines.push(
+        `| ${scenario.label} | ${r.app} | ${Math.round(r.instructions).toLocaleString('en-US')} | ${ratio} |`,
+      );
+    }
+  }
+  writeFileSync(join(__dirname, 'instructions.md'), `${lines.join('\n')}\n`);
+  process.stdout.write(`\nwrote bench/instructions.md (${Math.round(seconds)} s)\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
