@@ -1,7 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
+import { spyOnNestLogger } from '../logging/nest-logger.testing';
 
 /** A shared store that can be taken down and brought back, counting what reaches it. */
 class SwitchableStore implements ThrottleStore {
@@ -20,13 +20,7 @@ class SwitchableStore implements ThrottleStore {
 }
 
 describe('FallbackThrottleStore', () => {
-  let warn: jest.SpyInstance;
-  let log: jest.SpyInstance;
-  beforeEach(() => {
-    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const logger = spyOnNestLogger();
 
   it('falls back while the shared store is down, says so once, and returns to it', async () => {
     let now = 0;
@@ -39,7 +33,7 @@ describe('FallbackThrottleStore', () => {
     expect((await store.hit('k', 60_000)).count).toBe(1);
     expect((await store.hit('k', 60_000)).count).toBe(2);
     expect(store.fallenBack).toBe(true);
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
     // Within the retry interval the shared store is not tried again.
     expect(shared.calls).toBe(2);
 
@@ -47,7 +41,7 @@ describe('FallbackThrottleStore', () => {
     now += 5001;
     expect((await store.hit('k', 60_000)).count).toBe(2);
     expect(store.fallenBack).toBe(false);
-    expect(log).toHaveBeenCalledWith('alert throttle store is back: throttling is shared again');
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(logger.log).toHaveBeenCalledWith('alert throttle store is back: throttling is shared again');
+    expect(logger.warn).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { EventEmitter } from 'node:events';
 import { RequestTap } from '../logging/request-tap';
 import { Readiness } from './readiness.service';
 import { resolveHealth, type ResolvedHealth } from './resolve-health-options';
+import { spyOnNestLogger } from '../logging/nest-logger.testing';
 
 function setup(health: ResolvedHealth | false = resolveHealth({}) as ResolvedHealth) {
   const tap = new RequestTap();
@@ -16,13 +16,7 @@ function setup(health: ResolvedHealth | false = resolveHealth({}) as ResolvedHea
 }
 
 describe('Readiness', () => {
-  let warn: jest.SpyInstance;
-  let log: jest.SpyInstance;
-  beforeEach(() => {
-    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const logger = spyOnNestLogger();
 
   it('is not ready before the HTTP server listens, even after bootstrap', () => {
     const { server, readiness, changes } = setup();
@@ -48,8 +42,11 @@ describe('Readiness', () => {
       [false, 'failing: database'],
       [true, ''],
     ]);
-    expect(warn.mock.calls.map((c) => c[0])).toEqual(['readiness turned false: failing: database']);
-    expect(log.mock.calls.map((c) => c[0])).toEqual(['readiness turned true', 'readiness turned true']);
+    expect(logger.warn.mock.calls.map((c) => c[0])).toEqual(['readiness turned false: failing: database']);
+    expect(logger.log.mock.calls.map((c) => c[0])).toEqual([
+      'readiness turned true',
+      'readiness turned true',
+    ]);
   });
 
   it('stops telling a listener once it unsubscribes, and survives a listener that throws', () => {

@@ -1,0 +1,21 @@
+import { Logger } from '@nestjs/common';
+
+/** The spies {@link spyOnNestLogger} keeps, replaced before each test. */
+export interface NestLoggerSpies {
+  readonly warn: jest.SpyInstance;
+  readonly log: jest.SpyInstance;
+}
+
+/**
+ * For tests, called in a `describe` body: before each test, Nest's `Logger` `warn` and `log`
+ * are replaced by silent spies, restored after it. Read the spies from the returned object.
+ */
+export function spyOnNestLogger(): NestLoggerSpies {
+  const spies = {} as { warn: jest.SpyInstance; log: jest.SpyInstance };
+  beforeEach(() => {
+    spies.warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    spies.log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return spies;
+}
