@@ -1,7 +1,9 @@
 'use strict';
-// What the benchmark scripts share: the scenarios, the apps' environment, the build, medians.
+// What the benchmark scripts share: the scenarios, the apps' environment, the build, waiting
+// for an app to answer, medians.
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const ROOT = join(__dirname, '..');
 
@@ -45,9 +47,29 @@ function build() {
   );
 }
 
+/**
+ * Waits until the app started as `child` answers `path` with `status` on 127.0.0.1:`port`;
+ * throws when it exits first (with `child.stderrText()`) or does not answer within `timeoutMs`.
+ */
+async function waitForPort(port, child, name, path = '/ok', status = 200, timeoutMs = 30_000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}: ${child.stderrText()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      await res.arrayBuffer();
+      if (res.status === status) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} did not answer on port ${port}`);
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-module.exports = { ALL_SCENARIOS, appEnv, build, median, ROOT };
+module.exports = { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort };

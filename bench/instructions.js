@@ -13,7 +13,7 @@ const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
-const { ALL_SCENARIOS, appEnv, build, median, ROOT } = require('./common');
+const { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort } = require('./common');
 
 const list = (name, fallback) => (process.env[name] ? process.env[name].split(',') : fallback);
 const APPS = list('BENCH_APPS', ['nest-pino', 'faultline']);
@@ -124,17 +124,10 @@ async function count(app, scenario, port, receiverPort, dir) {
   children.add(child);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d.toString()));
+  child.stderrText = () => stderr.slice(-2000);
   try {
-    for (let attempt = 0; ; attempt++) {
-      if (child.exitCode !== null) throw new Error(`${app} exited: ${stderr.slice(-2000)}`);
-      try {
-        await send(port, { path: '/ok', status: 200 }, 1);
-        break;
-      } catch (err) {
-        if (attempt > 600) throw err;
-        await sleep(500);
-      }
-    }
+    // Node starts far slower under callgrind.
+    await waitForPort(port, child, app, '/ok', 200, 300_000);
     await send(port, scenario, WARMUP);
     const perRequest = [];
     for (let w = 0; w < WINDOWS; w++) {

@@ -8,9 +8,8 @@ const { execFileSync, spawn } = require('node:child_process');
 const { closeSync, openSync, readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { join } = require('node:path');
-const { setTimeout: sleep } = require('node:timers/promises');
 
-const { ALL_SCENARIOS, appEnv, build, median, ROOT } = require('./common');
+const { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort } = require('./common');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 4));
@@ -49,22 +48,6 @@ function cpuSeconds(pid) {
 
 function pinned(core, command, args) {
   return PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
-}
-
-async function waitForPort(port, child, name, path = '/ok', status = 200) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited with ${child.exitCode}: ${child.stderrText()}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`);
-      await res.arrayBuffer();
-      if (res.status === status) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${name} did not answer on port ${port}`);
 }
 
 function startProcess(script, port, env) {
@@ -414,7 +397,7 @@ function write(runs, redaction, audit, seconds) {
 }
 
 // Other benchmarks (bench/alerts) reuse the harness.
-module.exports = { build, startProcess, waitForPort, measure, median, ROUNDS, DURATION, WARMUP, QUICK };
+module.exports = { startProcess, measure, ROUNDS, DURATION, WARMUP, QUICK };
 
 if (require.main === module) {
   main().catch((err) => {

@@ -5,9 +5,9 @@
 //   node bench/alerts/alerts.bench.js --json     prints the result as JSON
 const { createServer } = require('node:http');
 const { join } = require('node:path');
-const { build, startProcess, waitForPort, measure, median, ROUNDS, DURATION, WARMUP } = require('../run');
+const { build, median, ROOT, waitForPort } = require('../common');
+const { startProcess, measure, ROUNDS, DURATION, WARMUP } = require('../run');
 
-const ROOT = join(__dirname, '..', '..');
 const JSON_OUT = process.argv.includes('--json');
 const WEBHOOK_DELAY_MS = 5000;
 const STORM_CONNECTIONS = Number(process.env.BENCH_STORM_CONNECTIONS ?? 10);

@@ -5,6 +5,7 @@
 // Env: TEST_DATABASE_URL (default the local server), EVENTS (default 20000), ROUNDS (default 3).
 const { randomUUID } = require('node:crypto');
 const { Pool } = require('pg');
+const { median } = require('../common');
 
 const { SqlAuditStore, AuditWriter } = loadLibrary();
 
@@ -112,8 +113,6 @@ async function oneByOne(pool, events) {
 async function count(pool) {
   return (await pool.query(`SELECT count(*)::int AS n FROM ${TABLE}`)).rows[0].n;
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL });

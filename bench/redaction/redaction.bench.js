@@ -4,6 +4,7 @@
 const fastRedact = require('fast-redact');
 const { Redactor } = require('nestjs-faultline');
 const { requestLog, PATHS, SECRETS } = require('./request-log');
+const { median } = require('../common');
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.ROUND_MS ?? 1000);
@@ -45,7 +46,6 @@ function opsPerSecond(run) {
   return n / seconds;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = Object.fromEntries(Object.keys(candidates).map((k) => [k, []]));
 for (const run of Object.values(candidates)) opsPerSecond(run); // warm up
 // Rotate the order every round so no candidate always runs first (or right after GC-heavy ones).
