@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { settleWithin } from '../errors/settle-within';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
 
@@ -144,28 +145,12 @@ export class AlertDispatcher {
   private attempt(channel: AlertChannel, message: AlertMessage): Promise<void> {
     const controller = new AbortController();
     const timeoutMs = this.options.timeoutMs;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        controller.abort();
-        reject(new Error(`timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      let sending: Promise<void>;
-      try {
-        sending = channel.send(message, controller.signal);
-      } catch (err) {
-        sending = Promise.reject(err);
-      }
-      sending.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      );
-    });
+    return settleWithin(
+      () => channel.send(message, controller.signal),
+      timeoutMs,
+      `timed out after ${timeoutMs} ms`,
+      { onTimeout: () => controller.abort() },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { settleWithin } from '../errors/settle-within';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
@@ -27,19 +28,12 @@ export class FallbackThrottleStore implements ThrottleStore {
 
   /** Connects the shared store, waiting at most `timeoutMs`; a failure means falling back. */
   async init(timeoutMs = 2000): Promise<void> {
-    if (!this.shared.init) return;
-    let timer: NodeJS.Timeout | undefined;
+    const shared = this.shared;
+    if (!shared.init) return;
     try {
-      await Promise.race([
-        this.shared.init(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`not connected within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await settleWithin(() => shared.init?.(), timeoutMs, `not connected within ${timeoutMs} ms`);
     } catch (err) {
       this.failed(err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,3 +1,4 @@
+import { settleWithin } from '../errors/settle-within';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
 /**
@@ -93,21 +94,12 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   private run(script: string, key: string, arg: number): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      this.client.eval(script, 1, this.keyPrefix + key, arg).then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
+    return settleWithin(
+      () => this.client.eval(script, 1, this.keyPrefix + key, arg),
+      this.timeoutMs,
+      `Redis did not answer within ${this.timeoutMs} ms`,
+    ).catch((err: unknown) => {
+      throw err instanceof Error ? err : new Error(String(err));
     });
   }
 }

@@ -1,4 +1,5 @@
 import { wholeNumber } from '../errors/option-checks';
+import { settleWithin } from '../errors/settle-within';
 import type { AuditEvent } from './audit-event.interface';
 import type { AuditStore } from './audit-store.interface';
 
@@ -287,22 +288,13 @@ export class AuditWriter {
     }
   }
 
-  private async writeWithTimeout(batch: AuditEvent[]): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = unref(
-        setTimeout(
-          () => reject(new Error(`audit store write did not settle within ${this.writeTimeoutMs} ms`)),
-          this.writeTimeoutMs,
-        ),
-      );
-    });
-    try {
-      // A store that throws synchronously is treated like one that rejects.
-      await Promise.race([Promise.resolve().then(() => this.store.write(batch)), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private writeWithTimeout(batch: AuditEvent[]): Promise<void> {
+    return settleWithin(
+      () => this.store.write(batch),
+      this.writeTimeoutMs,
+      `audit store write did not settle within ${this.writeTimeoutMs} ms`,
+      { unref: true },
+    );
   }
 
   /** Full jitter: a random delay between 0 and min(max, base * 2^attempt). */
