@@ -164,6 +164,7 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     const events = [
       event({
         userAgent: 'nul\u0000byte',
+        resourceId: 'lone \udc00 low',
         data: { 'k\u0000ey': 'v\u0000', lone: '\ud800x', big: 10n as unknown },
       }),
       event({ durationMs: 12.6, status: 200.2 }),
@@ -174,6 +175,7 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     const byId = new Map((await s.query({})).items.map((e) => [e.id, e]));
     expect(byId.get(events[0].id)).toMatchObject({
       userAgent: 'nul\uFFFDbyte',
+      resourceId: 'lone \uFFFD low',
       data: { 'k\uFFFDey': 'v\uFFFD', lone: '\uFFFDx', big: '10' },
     });
     expect(byId.get(events[1].id)).toMatchObject({ durationMs: 13, status: 200 });

@@ -7,7 +7,7 @@ const { randomUUID } = require('node:crypto');
 const { Pool } = require('pg');
 const { median } = require('../common');
 
-const { SqlAuditStore, AuditWriter } = loadLibrary();
+const { SqlAuditStore, AuditWriter, auditEventId } = loadLibrary();
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
@@ -37,17 +37,18 @@ const COLUMNS = [
 /** The package root once it exports the audit store; the built files before that. */
 function loadLibrary() {
   const root = require('nestjs-faultline');
-  if (root.SqlAuditStore && root.AuditWriter) return root;
+  if (root.SqlAuditStore && root.AuditWriter && root.auditEventId) return root;
   return {
     SqlAuditStore: require('../../libs/error-handling/dist/audit/sql-audit.store').SqlAuditStore,
     AuditWriter: require('../../libs/error-handling/dist/audit/audit-writer').AuditWriter,
+    auditEventId: require('../../libs/error-handling/dist/audit/event-id').auditEventId,
   };
 }
 
-/** What the interceptor records for an audited request. */
+/** What the interceptor records for an audited request, with the id the library gives it. */
 function event(i) {
   return {
-    id: randomUUID(),
+    id: auditEventId(),
     timestamp: new Date(),
     kind: 'audit',
     action: 'NOTIFICATION_READ',
@@ -68,10 +69,13 @@ function event(i) {
   };
 }
 
-async function batched(store, events, batchSize) {
+async function batched(store, events, options) {
   let spilled = 0;
   // maxQueue holds the whole burst: the measurement is write throughput, not overflow.
-  const writer = new AuditWriter(store, (e) => (spilled += e.length), { maxQueue: events.length, batchSize });
+  const writer = new AuditWriter(store, (e) => (spilled += e.length), {
+    maxQueue: events.length,
+    ...options,
+  });
   const start = process.hrtime.bigint();
   for (const e of events) writer.enqueue(e);
   const done = await writer.flush(120_000);
@@ -118,17 +122,18 @@ async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL });
   const store = new SqlAuditStore({ executor: pool, table: TABLE });
   const paths = {
-    batched: (events) => batched(store, events, 100), // the default batchSize
-    batched500: (events) => batched(store, events, 500),
+    batched: (events) => batched(store, events, {}), // the defaults: batchSize 500, concurrency 2
+    batched100: (events) => batched(store, events, { batchSize: 100 }),
+    serial: (events) => batched(store, events, { concurrency: 1 }),
     single: (events) => oneByOne(pool, events),
   };
-  const results = { batched: [], batched500: [], single: [] };
+  const results = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
   try {
     await store.init();
     await batched(
       store,
       Array.from({ length: 1000 }, (_, i) => event(i)),
-      100,
+      {},
     ); // warm up
     await oneByOne(
       pool,
@@ -155,10 +160,11 @@ async function main() {
   const single = median(results.single);
   const rows = [
     {
-      name: 'AuditWriter + SqlAuditStore, batchSize 100 (default)',
+      name: 'AuditWriter + SqlAuditStore, defaults (batchSize 500, concurrency 2)',
       eventsPerSecond: median(results.batched),
     },
-    { name: 'AuditWriter + SqlAuditStore, batchSize 500', eventsPerSecond: median(results.batched500) },
+    { name: 'AuditWriter + SqlAuditStore, batchSize 100', eventsPerSecond: median(results.batched100) },
+    { name: 'AuditWriter + SqlAuditStore, concurrency 1', eventsPerSecond: median(results.serial) },
     { name: 'one INSERT per event, awaited in turn (pg.Pool)', eventsPerSecond: single },
   ];
   // The target compares the default configuration with one INSERT per event.

@@ -111,6 +111,104 @@ describe('AuditWriter', () => {
     });
   });
 
+  describe('concurrency', () => {
+    /** A store whose writes settle only when the test says so. */
+    function heldStore() {
+      const pending: { ids: string[]; resolve: () => void; reject: (err: Error) => void }[] = [];
+      const store: AuditStore = {
+        write: (events) =>
+          new Promise<void>((resolve, reject) => pending.push({ ids: ids([...events]), resolve, reject })),
+        query: async () => ({ items: [] }),
+      };
+      return { store, pending };
+    }
+
+    it('writes up to `concurrency` batches at once, taken in order', async () => {
+      const { store, pending } = heldStore();
+      const writer = new AuditWriter(store, () => undefined, { batchSize: 2, concurrency: 2 });
+      const events = Array.from({ length: 6 }, event);
+      events.forEach((e) => writer.enqueue(e));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending.map((p) => p.ids)).toEqual([ids(events.slice(0, 2)), ids(events.slice(2, 4))]);
+      pending[0].resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending.map((p) => p.ids)).toEqual([0, 2, 4].map((i) => ids(events.slice(i, i + 2))));
+      expect(writer.stats).toMatchObject({ written: 2, queued: 4 });
+    });
+
+    it('writes one batch at a time with concurrency 1', async () => {
+      const { store, pending } = heldStore();
+      const writer = new AuditWriter(store, () => undefined, { batchSize: 2, concurrency: 1 });
+      Array.from({ length: 6 }, event).forEach((e) => writer.enqueue(e));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending).toHaveLength(1);
+      pending[0].resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending).toHaveLength(2);
+    });
+
+    it('resolves flush() only once every earlier batch is stored, whichever finishes first', async () => {
+      const { store, pending } = heldStore();
+      const writer = new AuditWriter(store, () => undefined, { batchSize: 2, concurrency: 2 });
+      Array.from({ length: 4 }, event).forEach((e) => writer.enqueue(e));
+      let flushed: boolean | undefined;
+      void writer.flush(10_000).then((done) => (flushed = done));
+      await jest.advanceTimersByTimeAsync(0);
+      pending[1].resolve(); // the later batch lands first
+      await jest.advanceTimersByTimeAsync(0);
+      expect(flushed).toBeUndefined();
+      expect(writer.stats.queued).toBe(4);
+      pending[0].resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(flushed).toBe(true);
+      expect(writer.stats).toMatchObject({ queued: 0, written: 4 });
+    });
+
+    it('starts no new batch while a write fails, and all of them again once one succeeds', async () => {
+      const { store, pending } = heldStore();
+      jest.spyOn(Math, 'random').mockReturnValue(1);
+      const writer = new AuditWriter(store, () => undefined, {
+        batchSize: 1,
+        concurrency: 3,
+        retryBaseMs: 100,
+        onError: () => undefined,
+      });
+      Array.from({ length: 10 }, event).forEach((e) => writer.enqueue(e));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending).toHaveLength(3);
+      pending[0].reject(new Error('down'));
+      pending[1].reject(new Error('down'));
+      pending[2].reject(new Error('down'));
+      await jest.advanceTimersByTimeAsync(100 + 200 + 400); // one backoff: the three waits grow
+      expect(pending).toHaveLength(6); // the three failed batches retried, no fourth started
+      expect(pending.slice(3).map((p) => p.ids)).toEqual(pending.slice(0, 3).map((p) => p.ids));
+      pending[3].resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      pending[4].resolve();
+      pending[5].resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending).toHaveLength(9); // back to three at once
+      expect(writer.stats).toMatchObject({ written: 3, queued: 7, writeFailures: 3 });
+    });
+
+    it('hands every batch in flight and the queue, in order, to the spill at close', async () => {
+      const { store, pending } = heldStore();
+      const spilled: AuditEvent[][] = [];
+      const writer = new AuditWriter(store, (e) => spilled.push(e), { batchSize: 2, concurrency: 2 });
+      const events = Array.from({ length: 5 }, event);
+      events.forEach((e) => writer.enqueue(e));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pending).toHaveLength(2);
+      const closed = writer.close(100);
+      await jest.advanceTimersByTimeAsync(100);
+      await closed;
+      expect(spilled).toEqual([events]);
+      pending[1].resolve(); // landing after close counts for nothing: they were spilled
+      await jest.advanceTimersByTimeAsync(0);
+      expect(writer.stats).toMatchObject({ queued: 0, written: 0, spilledShutdown: 5 });
+    });
+  });
+
   describe('flush', () => {
     it('resolves true once everything queued before it is written', async () => {
       const { store, writer } = setup({ batchSize: 100, flushIntervalMs: 60_000 });
@@ -354,6 +452,7 @@ describe('AuditWriter', () => {
       ['batchSize', 1.5],
       ['flushIntervalMs', 0],
       ['maxQueue', -1],
+      ['concurrency', 0],
       ['retryBaseMs', Number.NaN],
       ['retryMaxMs', '100'],
       ['writeTimeoutMs', 0],

@@ -15,9 +15,10 @@ export type AuditSpill = (events: AuditEvent[], reason: AuditSpillReason) => voi
 
 /** The writer's defaults, in one place (the module's `audit` options use them too). */
 export const AUDIT_WRITER_DEFAULTS = {
-  batchSize: 100,
+  batchSize: 500,
   flushIntervalMs: 1000,
   maxQueue: 10_000,
+  concurrency: 2,
   retryBaseMs: 250,
   retryMaxMs: 30_000,
   writeTimeoutMs: 30_000,
@@ -27,7 +28,7 @@ export const AUDIT_WRITER_DEFAULTS = {
 export interface AuditWriterOptions {
   /**
    * Events written in one `store.write()`; reaching it starts a write at once.
-   * @default 100
+   * @default 500
    */
   batchSize?: number;
   /**
@@ -36,11 +37,19 @@ export interface AuditWriterOptions {
    */
   flushIntervalMs?: number;
   /**
-   * Events kept in memory (the batch being written included); beyond it each new event goes to
-   * the spill as `overflow`.
+   * Events kept in memory (the batches being written included); beyond it each new event goes
+   * to the spill as `overflow`.
    * @default 10000
    */
   maxQueue?: number;
+  /**
+   * Batches written at the same time when the queue holds more than one. Two let the next batch
+   * be encoded and sent while the database commits the last one; `1` writes strictly one batch
+   * after another, so rows land in the order they were recorded. While the store fails, only
+   * the failing batches are retried and no new one is started.
+   * @default 2
+   */
+  concurrency?: number;
   /**
    * First retry delay after a failed write, in ms; it doubles with each failure, with full jitter.
    * @default 250
@@ -63,7 +72,7 @@ export interface AuditWriterOptions {
 
 /** Counters of an {@link AuditWriter}. */
 export interface AuditWriterStats {
-  /** Events waiting, the batch being written included. */
+  /** Events waiting, the batches being written included. */
   queued: number;
   /** Events the store took. */
   written: number;
@@ -81,12 +90,19 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** A batch taken off the queue and being written: its events and the position of the first. */
+interface Batch {
+  events: AuditEvent[];
+  start: number;
+}
+
 /**
  * Takes audit events off the request path: a bounded in-memory queue written to an
- * {@link AuditStore} in batches (by size and by time), in order, by one background loop. A failed
- * write keeps its batch and is retried with exponential backoff and full jitter for as long as
- * the writer runs, so events outlive a store outage and are written once it returns (once each,
- * as stores are idempotent on `id`). What cannot be kept goes to the spill, counted.
+ * {@link AuditStore} in batches (by size and by time), taken in order, by up to `concurrency`
+ * background writers. A failed write keeps its batch and is retried with exponential backoff and
+ * full jitter for as long as the writer runs, so events outlive a store outage and are written
+ * once it returns (once each, as stores are idempotent on `id`). What cannot be kept goes to the
+ * spill, counted.
  *
  * @example
  * const writer = new AuditWriter(store, (events, reason) => log.warn({ events, reason }), { batchSize: 200 });
@@ -97,21 +113,27 @@ export class AuditWriter {
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
   private readonly maxQueue: number;
+  private readonly concurrency: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly writeTimeoutMs: number;
   private readonly onError: ((err: unknown) => void) | undefined;
 
-  private readonly queue: AuditEvent[] = [];
-  /** Events ever queued, and events that left the queue: positions, for `flush()`. */
+  /** Events not yet taken by a writer. */
+  private queue: AuditEvent[] = [];
+  /** Batches being written (or retried), oldest first. */
+  private readonly inFlight: Batch[] = [];
+  /** Events ever queued, and events taken off the queue (into a batch or the spill): positions. */
   private accepted = 0;
-  private removed = 0;
-  /** The loop keeps writing partial batches until `removed` reaches this. */
+  private taken = 0;
+  /** Writers keep taking partial batches until `taken` reaches this. */
   private drainTarget = 0;
-  private loop: Promise<void> | undefined;
+  private writers = 0;
+  /** Set by a failed write, cleared by a successful one: no new batch is started meanwhile. */
+  private failing = false;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
   private waiters: Waiter[] = [];
   private attempt = 0;
   private closed = false;
@@ -123,38 +145,21 @@ export class AuditWriter {
     private readonly spill: AuditSpill,
     options: AuditWriterOptions = {},
   ) {
-    this.batchSize = wholeNumber(options.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1);
-    this.flushIntervalMs = wholeNumber(
-      options.flushIntervalMs,
-      AUDIT_WRITER_DEFAULTS.flushIntervalMs,
-      'audit.flushIntervalMs',
-      1,
-    );
-    this.maxQueue = wholeNumber(options.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1);
-    this.retryBaseMs = wholeNumber(
-      options.retryBaseMs,
-      AUDIT_WRITER_DEFAULTS.retryBaseMs,
-      'audit.retryBaseMs',
-      1,
-    );
-    this.retryMaxMs = wholeNumber(
-      options.retryMaxMs,
-      AUDIT_WRITER_DEFAULTS.retryMaxMs,
-      'audit.retryMaxMs',
-      1,
-    );
-    this.writeTimeoutMs = wholeNumber(
-      options.writeTimeoutMs,
-      AUDIT_WRITER_DEFAULTS.writeTimeoutMs,
-      'audit.writeTimeoutMs',
-      1,
-    );
+    const option = (name: keyof typeof AUDIT_WRITER_DEFAULTS): number =>
+      wholeNumber(options[name], AUDIT_WRITER_DEFAULTS[name], `audit.${name}`, 1);
+    this.batchSize = option('batchSize');
+    this.flushIntervalMs = option('flushIntervalMs');
+    this.maxQueue = option('maxQueue');
+    this.concurrency = option('concurrency');
+    this.retryBaseMs = option('retryBaseMs');
+    this.retryMaxMs = option('retryMaxMs');
+    this.writeTimeoutMs = option('writeTimeoutMs');
     this.onError = options.onError;
   }
 
   /** A snapshot of the counters. */
   get stats(): AuditWriterStats {
-    return { queued: this.queue.length, ...this.counts };
+    return { queued: this.accepted - this.written(), ...this.counts };
   }
 
   /**
@@ -167,7 +172,7 @@ export class AuditWriter {
       this.spillSafely([event], 'shutdown');
       return;
     }
-    if (this.queue.length >= this.maxQueue) {
+    if (this.accepted - this.written() >= this.maxQueue) {
       this.counts.spilledOverflow++;
       this.spillSafely([event], 'overflow');
       return;
@@ -184,11 +189,11 @@ export class AuditWriter {
    */
   flush(timeoutMs = 5000): Promise<boolean> {
     const target = this.accepted;
-    if (this.removed >= target) return Promise.resolve(true);
+    if (this.written() >= target) return Promise.resolve(true);
     if (this.closed) return Promise.resolve(false);
     this.drainTarget = Math.max(this.drainTarget, target);
-    this.wake?.();
-    this.startLoop();
+    for (const wake of [...this.sleepers]) wake();
+    this.startWriters();
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
         target,
@@ -205,9 +210,9 @@ export class AuditWriter {
   }
 
   /**
-   * Flushes for up to `timeoutMs`, then stops and hands what is still queued to the spill as
-   * `shutdown`. A write still in flight at that point may land in the store too: the events
-   * are then both stored and spilled, never neither.
+   * Flushes for up to `timeoutMs`, then stops and hands what is still queued (the batches being
+   * written included) to the spill as `shutdown`. A write still in flight at that point may land
+   * in the store too: the events are then both stored and spilled, never neither.
    */
   close(timeoutMs = 5000): Promise<void> {
     this.closing ??= this.flush(timeoutMs).then(() => {
@@ -215,9 +220,10 @@ export class AuditWriter {
       clearTimeout(this.timer);
       if (this.immediate) clearImmediate(this.immediate);
       this.timer = this.immediate = undefined;
-      this.wake?.();
-      const rest = this.queue.splice(0);
-      this.removed += rest.length;
+      for (const wake of [...this.sleepers]) wake();
+      const rest = [...this.inFlight.splice(0).flatMap((b) => b.events), ...this.queue];
+      this.queue = [];
+      this.taken = this.accepted;
       for (const w of this.waiters.splice(0)) {
         clearTimeout(w.timer);
         w.resolve(false);
@@ -230,61 +236,95 @@ export class AuditWriter {
     return this.closing;
   }
 
-  /** Starts the loop on the next turn, so `enqueue()` does no store work itself. */
+  /** Position up to which every event has left the writer: the oldest batch in flight, else the queue's head. */
+  private written(): number {
+    return this.inFlight.length > 0 ? this.inFlight[0].start : this.taken;
+  }
+
+  /** Starts the writers on the next turn, so `enqueue()` does no store work itself. */
   private kick(): void {
-    if (this.loop || this.immediate) return;
+    if (this.immediate || this.writers >= this.concurrency) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      this.startLoop();
+      this.startWriters();
     });
     this.immediate.unref();
   }
 
   private armTimer(): void {
-    if (this.timer || this.loop || this.immediate) return;
+    if (this.timer || this.writers > 0 || this.immediate) return;
     this.timer = unref(
       setTimeout(() => {
         this.timer = undefined;
         this.drainTarget = Math.max(this.drainTarget, this.accepted);
-        this.startLoop();
+        this.startWriters();
       }, this.flushIntervalMs),
     );
   }
 
-  private startLoop(): void {
-    if (this.loop || this.closed) return;
-    this.loop = this.run().finally(() => {
-      this.loop = undefined;
-      // Events may have arrived after the loop's last check and before this callback.
-      if (this.closed || this.queue.length === 0) return;
-      if (this.due()) this.startLoop();
-      else this.armTimer();
-    });
+  private startWriters(): void {
+    while (!this.closed && this.writers < this.concurrency && this.due()) {
+      this.writers++;
+      void this.run().finally(() => {
+        this.writers--;
+        // Events may have arrived after this writer's last check and before this callback.
+        if (this.closed || this.queue.length === 0 || this.writers > 0) return;
+        if (this.due()) this.startWriters();
+        else this.armTimer();
+      });
+    }
   }
 
+  /** A new batch is due: a full one, or a partial one that a flush or the interval asked for. */
   private due(): boolean {
-    return this.queue.length >= this.batchSize || (this.queue.length > 0 && this.removed < this.drainTarget);
+    if (this.failing && this.writers > 0) return false;
+    return this.queue.length >= this.batchSize || (this.queue.length > 0 && this.taken < this.drainTarget);
   }
 
+  /** One writer: takes the next batch while one is due, and writes it until it is stored. */
   private async run(): Promise<void> {
-    while (!this.closed && this.due()) {
-      const batch = this.queue.slice(0, this.batchSize);
+    // A writer counts itself in `writers` while it checks, so it asks as the only one left.
+    while (!this.closed && this.dueFor()) {
+      const events = this.queue.length > this.batchSize ? this.queue.splice(0, this.batchSize) : this.queue;
+      if (events === this.queue) this.queue = [];
+      const batch: Batch = { events, start: this.taken };
+      this.taken += events.length;
+      this.inFlight.push(batch);
+      if (!(await this.writeUntilStored(batch))) return;
+      this.inFlight.splice(this.inFlight.indexOf(batch), 1);
+      this.counts.written += events.length;
+      this.settleWaiters();
+      // A success may have ended a failure: let the other writers start again.
+      this.startWriters();
+    }
+  }
+
+  private dueFor(): boolean {
+    this.writers--;
+    const due = this.due();
+    this.writers++;
+    return due;
+  }
+
+  /** Writes the batch, retrying with backoff; false when the writer was closed meanwhile. */
+  private async writeUntilStored(batch: Batch): Promise<boolean> {
+    for (;;) {
       try {
-        await this.writeWithTimeout(batch);
+        await this.writeWithTimeout(batch.events);
       } catch (err) {
         this.counts.writeFailures++;
+        this.failing = true;
         this.report(err);
-        if (this.closed) return;
+        if (this.closed) return false;
         await this.sleep(this.backoff());
+        if (this.closed) return false;
         continue;
       }
-      // After close() the queue was handed to the spill; nothing here is ours any more.
-      if (this.closed) return;
+      // After close() the batch was handed to the spill; nothing here is ours any more.
+      if (this.closed) return false;
       this.attempt = 0;
-      this.queue.splice(0, batch.length);
-      this.removed += batch.length;
-      this.counts.written += batch.length;
-      this.settleWaiters();
+      this.failing = false;
+      return true;
     }
   }
 
@@ -309,16 +349,17 @@ export class AuditWriter {
       const timer = unref(setTimeout(() => done(), ms));
       const done = (): void => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.sleepers.delete(done);
         resolve();
       };
-      this.wake = done;
+      this.sleepers.add(done);
     });
   }
 
   private settleWaiters(): void {
     if (this.waiters.length === 0) return;
-    const [done, pending] = partition(this.waiters, (w) => this.removed >= w.target);
+    const written = this.written();
+    const [done, pending] = partition(this.waiters, (w) => written >= w.target);
     this.waiters = pending;
     for (const w of done) {
       clearTimeout(w.timer);

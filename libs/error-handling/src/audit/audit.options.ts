@@ -42,7 +42,7 @@ export interface SecurityEventOptions {
 
 /**
  * Options of the audit trail and security events. The delivery options (`batchSize`,
- * `flushIntervalMs`, `maxQueue`, `retryBaseMs`, `retryMaxMs`, `writeTimeoutMs`) are the
+ * `flushIntervalMs`, `maxQueue`, `concurrency`, `retryBaseMs`, `retryMaxMs`, `writeTimeoutMs`) are the
  * {@link AuditWriterOptions}.
  */
 export interface AuditOptions extends Omit<AuditWriterOptions, 'onError'> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app.error';
 import { FailureEvents } from '../errors/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
@@ -12,6 +11,7 @@ import {
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
 import type { AuditRequestContext } from './audit.guard';
+import { auditEventId } from './event-id';
 import { AUDIT_RUNTIME, auditContexts } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter } from './audit-writer';
@@ -128,7 +128,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     const req = (record.request ?? currentRequestOf()) as LoggedRequest | undefined;
     const event: AuditEvent = {
       ...(req ? this.requestFields(req) : {}),
-      id: randomUUID(),
+      id: auditEventId(),
       timestamp: new Date(),
       kind: record.kind ?? 'audit',
       action: record.action,
@@ -159,7 +159,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       const metadata = context.metadata;
       const event = this.requestFields(req) as AuditEvent;
-      event.id = randomUUID();
+      event.id = auditEventId();
       event.timestamp = new Date();
       event.kind = 'audit';
       event.action = metadata.action;

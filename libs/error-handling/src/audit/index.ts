@@ -26,6 +26,7 @@ export {
   type AuditWriterOptions,
   type AuditWriterStats,
 } from './audit-writer';
+export { auditEventId } from './event-id';
 export { SecurityEventKind } from './security-event-kind';
 export {
   SecurityEvents,

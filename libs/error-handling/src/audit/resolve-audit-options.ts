@@ -11,29 +11,28 @@ export interface ResolvedAudit {
   store: AuditStore | undefined;
   actor: (req: unknown) => string | number | undefined;
   retentionDays: number;
-  writer: {
-    batchSize: number;
-    flushIntervalMs: number;
-    maxQueue: number;
-    retryBaseMs: number;
-    retryMaxMs: number;
-    writeTimeoutMs: number;
-  };
+  writer: Record<(typeof WRITER_OPTIONS)[number], number>;
   shutdownTimeoutMs: number;
   security: { threshold: number; windowMs: number; counterStore: SecurityCounterStore };
 }
+
+/** The delivery options, handed to the {@link AuditWriter}. */
+const WRITER_OPTIONS = [
+  'batchSize',
+  'flushIntervalMs',
+  'maxQueue',
+  'concurrency',
+  'retryBaseMs',
+  'retryMaxMs',
+  'writeTimeoutMs',
+] as const satisfies readonly (keyof typeof AUDIT_WRITER_DEFAULTS & keyof AuditOptions)[];
 
 const KNOWN: readonly (keyof AuditOptions)[] = [
   'sql',
   'store',
   'actor',
   'retentionDays',
-  'batchSize',
-  'flushIntervalMs',
-  'maxQueue',
-  'retryBaseMs',
-  'retryMaxMs',
-  'writeTimeoutMs',
+  ...WRITER_OPTIONS,
   'shutdownTimeoutMs',
   'security',
 ];
@@ -91,24 +90,12 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
     store,
     actor: o.actor ?? defaultUserId,
     retentionDays: wholeNumber(o.retentionDays, 90, 'audit.retentionDays', 0),
-    writer: {
-      batchSize: wholeNumber(o.batchSize, AUDIT_WRITER_DEFAULTS.batchSize, 'audit.batchSize', 1),
-      flushIntervalMs: wholeNumber(
-        o.flushIntervalMs,
-        AUDIT_WRITER_DEFAULTS.flushIntervalMs,
-        'audit.flushIntervalMs',
-        1,
-      ),
-      maxQueue: wholeNumber(o.maxQueue, AUDIT_WRITER_DEFAULTS.maxQueue, 'audit.maxQueue', 1),
-      retryBaseMs: wholeNumber(o.retryBaseMs, AUDIT_WRITER_DEFAULTS.retryBaseMs, 'audit.retryBaseMs', 1),
-      retryMaxMs: wholeNumber(o.retryMaxMs, AUDIT_WRITER_DEFAULTS.retryMaxMs, 'audit.retryMaxMs', 1),
-      writeTimeoutMs: wholeNumber(
-        o.writeTimeoutMs,
-        AUDIT_WRITER_DEFAULTS.writeTimeoutMs,
-        'audit.writeTimeoutMs',
-        1,
-      ),
-    },
+    writer: Object.fromEntries(
+      WRITER_OPTIONS.map((name) => [
+        name,
+        wholeNumber(o[name], AUDIT_WRITER_DEFAULTS[name], `audit.${name}`, 1),
+      ]),
+    ) as ResolvedAudit['writer'],
     shutdownTimeoutMs: wholeNumber(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
     security: {
       threshold: wholeNumber(security.threshold, 10, 'audit.security.threshold', 1),

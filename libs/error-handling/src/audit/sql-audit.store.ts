@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { AuditEvent, AuditPage, AuditQuery } from './audit-event.interface';
 import { decodeCursor, encodeCursor, isoDate, pageSize } from './audit-query-params';
-import { cleanText, COLUMN_LIST, COLUMNS, columnArrays, fromRow } from './audit-rows';
+import { batchJson, cleanText, COLUMN_DEFINITIONS, COLUMN_LIST, fromRow } from './audit-rows';
 import { auditSchemaSql, auditTableName, DEFAULT_AUDIT_TABLE } from './audit-schema';
 import type { AuditStore, SqlExecutor } from './audit-store.interface';
 
@@ -27,14 +27,14 @@ export interface SqlAuditStoreOptions {
 
 export { AUDIT_QUERY_DEFAULT_LIMIT, AUDIT_QUERY_MAX_LIMIT } from './audit-query-params';
 
-/** Bounds the size of one statement (and transaction); the parameter count does not grow with it. */
+/** Bounds the size of one statement (and transaction). */
 const ROWS_PER_STATEMENT = 1000;
 
 /**
  * The built-in {@link AuditStore}: one table in PostgreSQL (a connection string, a `pg` `Pool` or
  * `Client`) or in PGlite, with the same SQL for both. A batch is written by one multi-row
- * `INSERT … SELECT FROM unnest(…) ON CONFLICT (id) DO NOTHING` (one array parameter a column),
- * so a retried batch writes each event once. Queries are newest first with keyset pagination on
+ * `INSERT … SELECT FROM json_to_recordset($1) … ON CONFLICT (id) DO NOTHING` (the batch as one
+ * JSON parameter), so a retried batch writes each event once. Queries are newest first with keyset pagination on
  * `(ts, id)`.
  *
  * @example
@@ -62,11 +62,12 @@ export class SqlAuditStore implements AuditStore {
     }
     this.tableOption = options.table ?? DEFAULT_AUDIT_TABLE;
     this.table = auditTableName(this.tableOption).sql;
-    // One array parameter a column, unnested into rows: 17 parameters whatever the batch size,
-    // and a statement PostgreSQL plans much faster than a VALUES list of 17 parameters a row.
+    // The batch as one JSON parameter read into typed rows: one parameter whatever the batch
+    // size, a statement PostgreSQL plans much faster than a VALUES list of 17 parameters a row,
+    // and far less encoding work in the app than one array parameter a column.
     this.insertSql =
       `INSERT INTO ${this.table} (${COLUMN_LIST}) ` +
-      `SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) ` +
+      `SELECT ${COLUMN_LIST} FROM json_to_recordset($1::json) AS r(${COLUMN_DEFINITIONS}) ` +
       'ON CONFLICT (id) DO NOTHING';
     this.createSchema = options.createSchema ?? true;
     if (options.executor !== undefined) {
@@ -92,12 +93,16 @@ export class SqlAuditStore implements AuditStore {
   /** Writes the events, each id at most once, in statements of at most 1000 rows. */
   async write(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const chunks: unknown[][][] = [];
+    const chunks: string[] = [];
     for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
-      chunks.push(columnArrays(events.slice(start, start + ROWS_PER_STATEMENT)));
+      chunks.push(
+        batchJson(
+          events.length <= ROWS_PER_STATEMENT ? events : events.slice(start, start + ROWS_PER_STATEMENT),
+        ),
+      );
     }
     if (this.createSchema) await this.ensureSchema();
-    for (const columns of chunks) await this.executor.query(this.insertSql, columns);
+    for (const rows of chunks) await this.executor.query(this.insertSql, [rows]);
   }
 
   /**
