@@ -192,6 +192,21 @@ describe('logging with request context', () => {
     );
   });
 
+  it("writes a service's lines outside a request, and PinoLogger.root's, through Faultline's root logger", async () => {
+    f.app.get(GreetingService).greet('outside');
+    (PinoLogger.root as { info: (o: object, m: string) => void }).info(
+      { password: 'hunter2-root' },
+      'root line',
+    );
+    const lines = await f.capture.waitFor((all) => all.some((l) => l.msg === 'root line'));
+    const greeting = lines.find((l) => l.msg === 'greeting someone' && l.name === 'outside');
+    expect(greeting).toEqual(expect.objectContaining({ context: 'GreetingService' }));
+    expect(greeting).not.toHaveProperty('requestId');
+    const root = lines.find((l) => l.msg === 'root line');
+    expect(root).toEqual(expect.objectContaining({ password: '[REDACTED]' }));
+    expect(JSON.stringify(lines)).not.toContain('hunter2-root');
+  });
+
   it('logs an error thrown in a guard once, with the requestId and the real stack', async () => {
     const res = await f.http().get('/guarded');
     expect(res.status).toBe(500);

@@ -54,9 +54,21 @@ import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './redaction/validation.pipe';
 import { resolveOptions, type ResolvedOptions } from './resolve-options';
 
-/** Holds the options and what is built from them, shared by Faultline and its LoggerModule. */
+/**
+ * Holds the options and what is built from them, shared by Faultline and its LoggerModule. It
+ * mounts Faultline's request middleware: as the deepest of Faultline's modules its middleware
+ * comes before that of the application's modules, so every request has its id and logger first.
+ */
 @Module({})
-class FaultlineCoreModule {}
+class FaultlineCoreModule implements NestModule {
+  constructor(@Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.logging?.mode === 'own') {
+      consumer.apply(this.logging.lines.middleware(this.logging.root)).forRoutes('*');
+    }
+  }
+}
 
 const CORE_PROVIDERS: Provider[] = [
   { provide: RESOLVED_OPTIONS, useFactory: resolveOptions, inject: [ERROR_HANDLING_MODULE_OPTIONS] },
@@ -165,10 +177,10 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // With Faultline's own request logging, pino-http assigns the request id.
+    // With Faultline's own request logging, its request middleware assigns the request id.
     if (this.logging?.mode !== 'own') consumer.apply(RequestIdMiddleware).forRoutes('*');
     // Metrics, the shutdown drain and the error-rate alert hear of each request from
-    // Faultline's pino-http; without it, from a middleware.
+    // Faultline's request middleware; without it, from a middleware of their own.
     const alerts = this.options.alerts;
     const countsRequests =
       this.options.metrics || this.options.health || (alerts && alerts.active && alerts.errorRate);

@@ -1,5 +1,5 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { LoggerModule, type Params } from 'nestjs-pino';
+import { LoggerModule, type Params, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Redactor } from '../redaction/redactor';
 import { FatalLogListeners } from './fatal-log';
@@ -11,9 +11,9 @@ import { createRootLogger } from './root-logger';
 
 /**
  * Everything Faultline's logging needs at run time, built once from options.
- * `mode` is `own` when Faultline's pino-http writes the request lines, and `external` when the
- * application imports nestjs-pino's `LoggerModule` itself: then that module's pino-http wins
- * (request lines, transport) and Faultline writes only its own, already redacted, lines.
+ * `mode` is `own` when Faultline's request middleware writes the request lines, and `external`
+ * when the application imports nestjs-pino's `LoggerModule` itself: then that module's pino-http
+ * wins (request lines, transport) and Faultline writes only its own, already redacted, lines.
  */
 export interface LoggingRuntime {
   mode: 'own' | 'external';
@@ -51,8 +51,14 @@ export function createLoggingRuntime(
   };
 }
 
-/** nestjs-pino params for Faultline's LoggerModule: active in `own` mode, inert otherwise. */
+/**
+ * nestjs-pino params for Faultline's LoggerModule. It never mounts a middleware: in `own` mode
+ * Faultline's request middleware puts each request's logger in nestjs-pino's storage, and
+ * `PinoLogger` writes through Faultline's root logger outside requests; otherwise it is inert.
+ */
 export function loggerModuleParams(runtime: LoggingRuntime | null): Params {
   if (!runtime || runtime.mode === 'external') return { useExisting: true, forRoutes: [] };
-  return { pinoHttp: runtime.lines.pinoHttpOptions(runtime.root) };
+  // nestjs-pino sets PinoLogger.root when it creates pino-http itself; here it is Faultline's root.
+  (PinoLogger as unknown as { root: unknown }).root = runtime.root;
+  return { pinoHttp: { logger: runtime.root }, useExisting: true, forRoutes: [] };
 }

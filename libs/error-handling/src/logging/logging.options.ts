@@ -33,7 +33,7 @@ export interface FileLogOptions {
   retain?: number;
 }
 
-/** Options of the pino logging Faultline sets up (through nestjs-pino and pino-http). */
+/** Options of the pino logging Faultline sets up (pino, nestjs-pino and its request middleware). */
 export interface LoggingOptions {
   /**
    * Lowest level written.

@@ -37,31 +37,16 @@ export interface LoggedRequest {
   [REQUEST_FAILURE]?: RequestFailure;
 }
 
-/** Set on a request's loggers (and so, through the prototype, on their children): the request. */
+/**
+ * Set on a request's logger by Faultline's request middleware (and so, through the prototype, on
+ * its children): the request. Every line of the request can then add `userId` and `ip` as they
+ * become known, without an interceptor on the hot path.
+ */
 export const LOGGER_REQUEST = Symbol.for('faultline.loggerRequest');
 
-let handedOff: LoggedRequest | undefined;
-
 /**
- * pino-http calls `genReqId(req)` and then, synchronously, creates the request's logger with
- * `child()`. The request is handed over here and taken by pino's `onChild` hook, which tags the
- * new logger with it: every line of the request can then add `userId` and `ip` as they become
- * known, without an interceptor on the hot path.
- */
-export function handOffRequest(req: LoggedRequest): void {
-  handedOff = req;
-}
-
-/** Takes the request handed over by {@link handOffRequest}, if any. */
-export function takeHandedOffRequest(): LoggedRequest | undefined {
-  const req = handedOff;
-  handedOff = undefined;
-  return req;
-}
-
-/**
- * True when Faultline's pino-http writes this request's line: its logger was tagged with the
- * request (no property of Faultline's own is added to the request on the hot path).
+ * True when Faultline's request middleware writes this request's line: its logger was tagged
+ * with the request (no property of Faultline's own is added to the request on the hot path).
  */
 export function hasOwnRequestLine(req: LoggedRequest): boolean {
   const log = req.log as Record<symbol, unknown> | undefined;

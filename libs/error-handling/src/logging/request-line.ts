@@ -1,13 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
-import type { Options } from 'pino-http';
 import { describeType, safeGet, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
 import { ensureRequestId } from '../filter/request-id';
 import type { Redactor } from '../redaction/redactor';
 import {
   ALREADY_REDACTED,
-  handOffRequest,
+  LOGGER_REQUEST,
   REQUEST_FAILURE,
   type FailureLevel,
   type LoggedRequest,
@@ -35,42 +35,62 @@ export class RequestLineBuilder {
     private readonly tap: RequestTap,
   ) {}
 
-  /** pino-http options for Faultline's request line. */
-  pinoHttpOptions(root: Logger): Options {
+  /**
+   * Faultline's request middleware: the request id (kept from the incoming header when it is
+   * sane, else a new UUID) on `req.id` and the response header; the request's logger (bound to
+   * `requestId`, tagged with the request so its lines can add `userId` and `ip`) on `req.log` and
+   * in nestjs-pino's request storage, where `PinoLogger` and Faultline's own lines find it; and
+   * the request line when the response finishes or the connection closes first. It takes the
+   * place of pino-http and nestjs-pino's binding middleware: one middleware, one child logger
+   * and no per-request arrays or option lookups.
+   */
+  middleware(root: Logger): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
     const incoming = this.requestIdHeader.toLowerCase();
+    const header = this.requestIdHeader;
     const quiet = this.logging.quietPaths;
-    return {
-      logger: root,
-      wrapSerializers: false,
-      // pino-http binds the raw request to the request's child logger under `customAttributeKeys.req`.
-      // Naming that key `requestId` and serializing the request to its id gives every line of the
-      // request a top-level `requestId` with one child logger per request, and pino never
-      // stringifies the IncomingMessage itself.
-      quietReqLogger: false,
-      quietResLogger: false,
-      customAttributeKeys: { req: 'requestId', responseTime: 'durationMs' },
-      serializers: { requestId: requestIdOf },
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const request = req as LoggedRequest;
-        const id = ensureRequestId(request, incoming);
-        // Tagging the request's logger with its request marks the line as Faultline's. Quiet
-        // paths get no finish listener from pino-http, so the tap does not count them either.
-        if (quiet.size === 0 || !quiet.has(pathOf(request))) {
-          handOffRequest(request);
-          this.tap.started();
-        }
-        res.setHeader(this.requestIdHeader, id);
-        return id;
-      },
-      autoLogging: quiet.size > 0 ? { ignore: (req) => quiet.has(pathOf(req as LoggedRequest)) } : true,
-      customLogLevel: (req, res, err) => this.levelOf(req as LoggedRequest, res, err),
-      customSuccessMessage: (req, res) => messageOf(req as LoggedRequest, res, undefined),
-      customErrorMessage: (req, res, err) => messageOf(req as LoggedRequest, res, err),
-      customSuccessObject: (req, res, val: { durationMs?: number }) =>
-        this.requestLine(req as LoggedRequest, res, val.durationMs, undefined),
-      customErrorObject: (req, res, err, val: { durationMs?: number }) =>
-        this.requestLine(req as LoggedRequest, res, val.durationMs, err),
+    return (req, res, next) => {
+      const id = ensureRequestId(req, incoming);
+      res.setHeader(header, id);
+      const log = root.child({ requestId: id });
+      (log as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = req;
+      req.log = log;
+      // Quiet paths get no line and are not counted; an 'error' listener still keeps a stray
+      // write-after-end error from crashing the process.
+      const logged = quiet.size === 0 || !quiet.has(pathOf(req));
+      if (logged) this.tap.started();
+      const startedAt = Date.now();
+      const end = (err?: unknown): void => {
+        res.removeListener('close', end);
+        res.removeListener('finish', end);
+        res.removeListener('error', end);
+        if (logged) this.write(log, req, res, Date.now() - startedAt, err);
+      };
+      if (logged) {
+        res.on('close', end);
+        res.on('finish', end);
+      }
+      res.on('error', end);
+      storage.run(new Store(log), next);
     };
+  }
+
+  /** Writes the request line through the request's logger. */
+  private write(
+    log: Logger,
+    req: LoggedRequest,
+    res: ServerResponse,
+    durationMs: number,
+    err: unknown,
+  ): void {
+    // A response that failed without an exception of its own still gets an `err`, as with pino-http.
+    const error =
+      err ??
+      (res as { err?: unknown }).err ??
+      (res.statusCode >= 500 ? new Error(`failed with status code ${res.statusCode}`) : undefined);
+    log[this.levelOf(req, res, err)](
+      this.requestLine(req, res, durationMs, error),
+      messageOf(req, res, error),
+    );
   }
 
   /** The request line; also writes a `performance` line for a slow request. */
@@ -184,9 +204,4 @@ function safeText(value: unknown): string {
   } catch {
     return `[${describeType(value)}]`;
   }
-}
-
-/** The `requestId` serializer: a request becomes its id; an id stays as it is. */
-function requestIdOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? (value as LoggedRequest).id : value;
 }

@@ -6,7 +6,7 @@ import type { LoggedRequest } from './request-context';
 import type { RequestTap } from './request-tap';
 
 /**
- * Feeds the {@link RequestTap} when Faultline's pino-http does not (logging off, or the
+ * Feeds the {@link RequestTap} when Faultline's request middleware does not (logging off, or the
  * application's own LoggerModule writes the request lines): mounted only then, and only when
  * metrics, the probes or the error-rate alert need it.
  */

@@ -4,7 +4,7 @@ import type { LoggedRequest } from './request-context';
 export type RequestFinishListener = (req: LoggedRequest, status: number, durationMs: number) => void;
 
 /**
- * The one place a request's start and end are observed. Faultline's pino-http already watches
+ * The one place a request's start and end are observed. Faultline's request middleware already watches
  * every response finish for the request line; metrics, the shutdown drain and the error-rate
  * alert listen here instead of adding listeners of their own to each response. Without
  * Faultline's request logging, a small middleware feeds it.

@@ -4,12 +4,7 @@ import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
 import type { FatalLogListeners } from './fatal-log';
-import {
-  ALREADY_REDACTED,
-  LOGGER_REQUEST,
-  type LoggedRequest,
-  takeHandedOffRequest,
-} from './request-context';
+import { ALREADY_REDACTED, LOGGER_REQUEST, type LoggedRequest } from './request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
@@ -37,11 +32,6 @@ export function createRootLogger(o: ResolvedLogging, redactor: Redactor, fatal?:
         o.pino.messageKey,
         fatal,
       ),
-    },
-    onChild: (child) => {
-      const req = takeHandedOffRequest();
-      if (req) (child as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = req;
-      o.pino.onChild?.(child);
     },
     mixin: requestContextMixin(o, o.pino.mixin),
     // Lines with nothing to add keep their own object: no copy on the hot path.
