@@ -10,6 +10,7 @@ import {
   LOGGER_REQUEST,
   type LoggedRequest,
 } from './request-context';
+import type { LogLine } from './request-line';
 
 /** Levels a channel line can be written at. */
 export type ChannelLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -49,17 +50,11 @@ export class LogChannels {
   }
 
   /**
-   * Writes fields that are redacted already (Faultline's own events) to a channel, without
-   * redacting them again.
+   * Writes a line Faultline built and redacted itself (its own events) to a channel, without
+   * redacting it again. The line is the caller's own copy: request fields may be added to it.
    */
-  writeRedacted(
-    name: LogChannelName,
-    level: ChannelLevel,
-    fields: Record<string, unknown>,
-    message: string,
-  ): void {
-    // The mark comes first: a symbol added after a spread turns the copy into a slow object.
-    this.emit(name, level, { [ALREADY_REDACTED]: true, ...fields }, message);
+  writeRedacted(name: LogChannelName, level: ChannelLevel, line: LogLine, message: string): void {
+    this.emit(name, level, line, message);
   }
 
   private emit(
