@@ -138,8 +138,17 @@ async function count(app, scenario, port, receiverPort, dir) {
     }
     return { app, scenario: scenario.id, windows: perRequest, instructions: median(perRequest) };
   } finally {
-    child.kill('SIGKILL');
+    // The next scenario's app takes the same port: wait until this one has let it go.
+    await stop(child);
   }
+}
+
+function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
 }
 
 async function main() {
