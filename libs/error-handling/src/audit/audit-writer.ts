@@ -24,6 +24,27 @@ export const AUDIT_WRITER_DEFAULTS = {
   writeTimeoutMs: 30_000,
 } as const;
 
+/** The writer's numeric options, each a whole number >= 1 with its default. */
+export type AuditWriterSettings = Record<keyof typeof AUDIT_WRITER_DEFAULTS, number>;
+
+/** Their names, in the order of {@link AUDIT_WRITER_DEFAULTS}. */
+export const AUDIT_WRITER_OPTIONS = Object.keys(AUDIT_WRITER_DEFAULTS) as (keyof AuditWriterSettings)[];
+
+/**
+ * Validates the writer's numeric options and applies the defaults; the module checks `audit`
+ * with it at start-up and the writer itself with it when built on its own.
+ *
+ * @throws FaultlineConfigError naming `audit.<option>` for a value that is not a whole number >= 1.
+ */
+export function resolveWriterSettings(options: AuditWriterOptions): AuditWriterSettings {
+  return Object.fromEntries(
+    AUDIT_WRITER_OPTIONS.map((name) => [
+      name,
+      wholeNumber(options[name], AUDIT_WRITER_DEFAULTS[name], `audit.${name}`, 1),
+    ]),
+  ) as AuditWriterSettings;
+}
+
 /** Options of {@link AuditWriter}. */
 export interface AuditWriterOptions {
   /**
@@ -145,15 +166,14 @@ export class AuditWriter {
     private readonly spill: AuditSpill,
     options: AuditWriterOptions = {},
   ) {
-    const option = (name: keyof typeof AUDIT_WRITER_DEFAULTS): number =>
-      wholeNumber(options[name], AUDIT_WRITER_DEFAULTS[name], `audit.${name}`, 1);
-    this.batchSize = option('batchSize');
-    this.flushIntervalMs = option('flushIntervalMs');
-    this.maxQueue = option('maxQueue');
-    this.concurrency = option('concurrency');
-    this.retryBaseMs = option('retryBaseMs');
-    this.retryMaxMs = option('retryMaxMs');
-    this.writeTimeoutMs = option('writeTimeoutMs');
+    const settings = resolveWriterSettings(options);
+    this.batchSize = settings.batchSize;
+    this.flushIntervalMs = settings.flushIntervalMs;
+    this.maxQueue = settings.maxQueue;
+    this.concurrency = settings.concurrency;
+    this.retryBaseMs = settings.retryBaseMs;
+    this.retryMaxMs = settings.retryMaxMs;
+    this.writeTimeoutMs = settings.writeTimeoutMs;
     this.onError = options.onError;
   }
 
@@ -263,28 +283,30 @@ export class AuditWriter {
   }
 
   private startWriters(): void {
-    while (!this.closed && this.writers < this.concurrency && this.due()) {
+    while (!this.closed && this.writers < this.concurrency && this.due(this.writers)) {
       this.writers++;
       void this.run().finally(() => {
         this.writers--;
         // Events may have arrived after this writer's last check and before this callback.
         if (this.closed || this.queue.length === 0 || this.writers > 0) return;
-        if (this.due()) this.startWriters();
+        if (this.due(0)) this.startWriters();
         else this.armTimer();
       });
     }
   }
 
-  /** A new batch is due: a full one, or a partial one that a flush or the interval asked for. */
-  private due(): boolean {
-    if (this.failing && this.writers > 0) return false;
+  /**
+   * A new batch is due: a full one, or a partial one that a flush or the interval asked for.
+   * While writes fail, only a writer with no other writer running takes one.
+   */
+  private due(otherWriters: number): boolean {
+    if (this.failing && otherWriters > 0) return false;
     return this.queue.length >= this.batchSize || (this.queue.length > 0 && this.taken < this.drainTarget);
   }
 
   /** One writer: takes the next batch while one is due, and writes it until it is stored. */
   private async run(): Promise<void> {
-    // A writer counts itself in `writers` while it checks, so it asks as the only one left.
-    while (!this.closed && this.dueFor()) {
+    while (!this.closed && this.due(this.writers - 1)) {
       const events = this.queue.length > this.batchSize ? this.queue.splice(0, this.batchSize) : this.queue;
       if (events === this.queue) this.queue = [];
       const batch: Batch = { events, start: this.taken };
@@ -297,13 +319,6 @@ export class AuditWriter {
       // A success may have ended a failure: let the other writers start again.
       this.startWriters();
     }
-  }
-
-  private dueFor(): boolean {
-    this.writers--;
-    const due = this.due();
-    this.writers++;
-    return due;
   }
 
   /** Writes the batch, retrying with backoff; false when the writer was closed meanwhile. */

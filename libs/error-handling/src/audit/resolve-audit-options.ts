@@ -2,7 +2,7 @@ import { check, featureOptions, isPlainObject, wholeNumber } from '../errors/opt
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
-import { AUDIT_WRITER_DEFAULTS } from './audit-writer';
+import { AUDIT_WRITER_OPTIONS, type AuditWriterSettings, resolveWriterSettings } from './audit-writer';
 import { InMemorySecurityCounterStore, type SecurityCounterStore } from './security-counter.store';
 import { SqlAuditStore } from './sql-audit.store';
 
@@ -11,28 +11,18 @@ export interface ResolvedAudit {
   store: AuditStore | undefined;
   actor: (req: unknown) => string | number | undefined;
   retentionDays: number;
-  writer: Record<(typeof WRITER_OPTIONS)[number], number>;
+  writer: AuditWriterSettings;
   shutdownTimeoutMs: number;
   security: { threshold: number; windowMs: number; counterStore: SecurityCounterStore };
 }
-
-/** The delivery options, handed to the {@link AuditWriter}. */
-const WRITER_OPTIONS = [
-  'batchSize',
-  'flushIntervalMs',
-  'maxQueue',
-  'concurrency',
-  'retryBaseMs',
-  'retryMaxMs',
-  'writeTimeoutMs',
-] as const satisfies readonly (keyof typeof AUDIT_WRITER_DEFAULTS & keyof AuditOptions)[];
 
 const KNOWN: readonly (keyof AuditOptions)[] = [
   'sql',
   'store',
   'actor',
   'retentionDays',
-  ...WRITER_OPTIONS,
+  // The delivery options, handed to the AuditWriter.
+  ...AUDIT_WRITER_OPTIONS,
   'shutdownTimeoutMs',
   'security',
 ];
@@ -90,12 +80,7 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
     store,
     actor: o.actor ?? defaultUserId,
     retentionDays: wholeNumber(o.retentionDays, 90, 'audit.retentionDays', 0),
-    writer: Object.fromEntries(
-      WRITER_OPTIONS.map((name) => [
-        name,
-        wholeNumber(o[name], AUDIT_WRITER_DEFAULTS[name], `audit.${name}`, 1),
-      ]),
-    ) as ResolvedAudit['writer'],
+    writer: resolveWriterSettings(o),
     shutdownTimeoutMs: wholeNumber(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
     security: {
       threshold: wholeNumber(security.threshold, 10, 'audit.security.threshold', 1),
