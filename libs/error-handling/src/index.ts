@@ -66,6 +66,7 @@ export {
   AuditInterceptor,
   AuditService,
   AuditStore,
+  auditEventId,
   auditSchemaSql,
   AuditWriter,
   DEFAULT_AUDIT_TABLE,
