@@ -75,10 +75,9 @@ function autocannon(url, scenario, duration) {
     method: scenario.method,
     body: scenario.body,
     headers: Object.fromEntries(
-      [
-        ...(scenario.method ? ['content-type=application/json'] : []),
-        ...(scenario.headers ?? []),
-      ].map((h) => [h.slice(0, h.indexOf('=')), h.slice(h.indexOf('=') + 1)]),
+      [...(scenario.method ? ['content-type=application/json'] : []), ...(scenario.headers ?? [])].map(
+        (h) => [h.slice(0, h.indexOf('=')), h.slice(h.indexOf('=') + 1)],
+      ),
     ),
   };
   const [command, commandArgs] = pinned(1, process.execPath, [
@@ -269,7 +268,8 @@ async function auditScenario() {
       for (const v of round % 2 === 1 ? variants : [...variants].reverse()) {
         row[v.id] = await measure(v, { ...scenario, headers: [`authorization=Bearer ${v.token}`] }, DURATION);
         process.stdout.write(
-          `round ${round} audited    ${v.id.padEnd(18)} ${Math.round(row[v.id].rps).toString().padStart(6)} req/s\n`,
+          `round ${round} audited    ${v.id.padEnd(18)} ${Math.round(row[v.id].rps).toString().padStart(6)} req/s  ` +
+            `${row[v.id].cpuUsPerRequest.toFixed(0)} us CPU/req\n`,
         );
       }
       rounds.push(row);
@@ -281,6 +281,9 @@ async function auditScenario() {
       onRps: median(rounds.map((r) => r['audit-on'].rps)),
       offRps: median(rounds.map((r) => r['audit-off'].rps)),
       ratio: median(rounds.map((r) => r['audit-on'].rps / r['audit-off'].rps)),
+      onCpuUs: median(rounds.map((r) => r['audit-on'].cpuUsPerRequest)),
+      offCpuUs: median(rounds.map((r) => r['audit-off'].cpuUsPerRequest)),
+      cpuRatio: median(rounds.map((r) => r['audit-on'].cpuUsPerRequest / r['audit-off'].cpuUsPerRequest)),
     };
   } finally {
     for (const v of variants) if (v.child.exitCode === null) v.child.kill();
@@ -294,8 +297,14 @@ function write(runs, redaction, audit, seconds) {
       const base = runs[s.id][BASELINE];
       // The p99 of every response of every round: a round's p99 rests on its slowest 1 %, a few
       // dozen responses, often one or two pauses; pooled, the rounds' tails add up.
-      const p99 = pooledPercentile(list.map((r) => r.latencyBuckets), 0.99);
-      const baseP99 = pooledPercentile(base.map((r) => r.latencyBuckets), 0.99);
+      const p99 = pooledPercentile(
+        list.map((r) => r.latencyBuckets),
+        0.99,
+      );
+      const baseP99 = pooledPercentile(
+        base.map((r) => r.latencyBuckets),
+        0.99,
+      );
       return {
         app: app.id,
         label: app.label,
@@ -382,10 +391,11 @@ function write(runs, redaction, audit, seconds) {
     '',
     `${audit.route}: an UPDATE and an audit event per request (one row per request, batched).`,
     '',
-    '| audit | req/s | vs audit off |',
-    '| --- | ---: | ---: |',
-    `| on | ${Math.round(audit.onRps).toLocaleString('en')} | ${audit.ratio.toFixed(2)}x |`,
-    `| off | ${Math.round(audit.offRps).toLocaleString('en')} | 1.00x |`,
+    '| audit | req/s | vs audit off | app CPU us/req | vs audit off |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| on | ${Math.round(audit.onRps).toLocaleString('en')} | ${audit.ratio.toFixed(2)}x | ` +
+      `${audit.onCpuUs.toFixed(0)} | ${audit.cpuRatio.toFixed(2)}x |`,
+    `| off | ${Math.round(audit.offRps).toLocaleString('en')} | 1.00x | ${audit.offCpuUs.toFixed(0)} | 1.00x |`,
     '',
     ...(audit.store
       ? [
