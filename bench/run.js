@@ -2,19 +2,20 @@
 // The benchmark driver: starts every app, runs autocannon against each in turn (A B C …, round
 // after round), and writes bench/results.md and bench/results.json.
 //   npm run bench          3 rounds of 4 s per app and scenario (under 10 minutes)
-//   npm run bench:quick    3 rounds of 1 s (under 2 minutes)
+//   npm run bench:quick    3 rounds of 0.7 s after 0.3 s of warm-up (under 2 minutes)
 // BENCH_PIN=1 pins the apps to core 0 and autocannon to core 1 with taskset.
 const { execFileSync, spawn } = require('node:child_process');
 const { closeSync, openSync, readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
+const readline = require('node:readline');
 const { join } = require('node:path');
 
 const { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort } = require('./common');
 const { pooledPercentile } = require('./load');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 4));
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 0.7 : 4));
+const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 0.3 : 1));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PIN = process.env.BENCH_PIN === '1';
 const BASELINE = 'nest-pino';
@@ -66,8 +67,53 @@ function startProcess(script, port, env) {
   return child;
 }
 
-/** Runs bench/load.js (autocannon in a process of its own) against `url`; its JSON result. */
-function autocannon(url, scenario, duration) {
+/** Idle load generators (`bench/load.js --serve`), kept from one measurement to the next. */
+const idleLoaders = [];
+const allLoaders = new Set();
+
+/**
+ * A load generator process: one `node bench/load.js --serve` (pinned to core 1 with
+ * BENCH_PIN=1), started once and reused, so a measurement does not pay for starting Node and
+ * autocannon. Measurements that run at the same time (a storm beside a measured path) each get
+ * a process of their own.
+ */
+function loadGenerator() {
+  const idle = idleLoaders.pop();
+  if (idle) return idle;
+  const [command, args] = pinned(1, process.execPath, [join(__dirname, 'load.js'), '--serve']);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  let pending;
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    const settle = pending;
+    pending = undefined;
+    settle?.(line);
+  });
+  child.on('exit', (code) => {
+    allLoaders.delete(loader);
+    pending?.(JSON.stringify({ error: `the load generator exited (${code}): ${stderr}` }));
+  });
+  const loader = {
+    child,
+    run: (options) =>
+      new Promise((resolve) => {
+        pending = resolve;
+        child.stdin.write(`${JSON.stringify(options)}\n`);
+      }),
+  };
+  allLoaders.add(loader);
+  return loader;
+}
+
+/** Stops the load generators (they also end by themselves when this process goes). */
+function stopLoadGenerators() {
+  for (const loader of allLoaders) loader.child.kill();
+  idleLoaders.length = 0;
+}
+
+/** Runs autocannon (in a load generator) against `url`; its result, as bench/load.js gives it. */
+async function autocannon(url, scenario, duration) {
   const options = {
     url,
     connections: scenario.connections ?? CONNECTIONS,
@@ -80,25 +126,17 @@ function autocannon(url, scenario, duration) {
       ),
     ),
   };
-  const [command, commandArgs] = pinned(1, process.execPath, [
-    join(__dirname, 'load.js'),
-    JSON.stringify(options),
-  ]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d.toString()));
-    child.stderr.on('data', (d) => (err += d.toString()));
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon failed (${code}): ${err}`));
-      try {
-        resolve(JSON.parse(out));
-      } catch {
-        reject(new Error(`autocannon printed no JSON: ${out} ${err}`));
-      }
-    });
-  });
+  const loader = loadGenerator();
+  const line = await loader.run(options);
+  let result;
+  try {
+    result = JSON.parse(line);
+  } catch {
+    throw new Error(`autocannon printed no JSON: ${line}`);
+  }
+  if (result.error) throw new Error(`autocannon failed: ${result.error}`);
+  idleLoaders.push(loader);
+  return result;
 }
 
 async function measure(app, scenario, duration) {
@@ -117,7 +155,7 @@ async function measure(app, scenario, duration) {
     );
   }
   const measured = {
-    rps: result.requests.average,
+    rps: result.rps,
     p99: pooledPercentile([result.latencyBuckets], 0.99),
     cpuUsPerRequest: (cpu / total) * 1e6,
     requests: total,
@@ -148,8 +186,10 @@ async function main() {
     const env = appEnv(app.id, receiverPort);
     return { ...app, port, child: startProcess(join(ROOT, 'dist/bench/apps', `${app.id}.js`), port, env) };
   });
-  const stopAll = () =>
+  const stopAll = () => {
+    stopLoadGenerators();
     [receiver, ...apps.map((a) => a.child)].forEach((c) => c.exitCode === null && c.kill());
+  };
   process.on('exit', stopAll);
   try {
     await Promise.all(apps.map((a) => waitForPort(a.port, a.child, a.id)));
@@ -426,7 +466,7 @@ function write(runs, redaction, audit, seconds) {
 }
 
 // Other benchmarks (bench/alerts) reuse the harness.
-module.exports = { startProcess, measure, ROUNDS, DURATION, WARMUP, QUICK };
+module.exports = { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP, QUICK };
 
 if (require.main === module) {
   main().catch((err) => {

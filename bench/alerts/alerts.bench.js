@@ -6,7 +6,7 @@
 const { createServer } = require('node:http');
 const { join } = require('node:path');
 const { build, median, ROOT, waitForPort } = require('../common');
-const { startProcess, measure, ROUNDS, DURATION, WARMUP } = require('../run');
+const { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP } = require('../run');
 
 const JSON_OUT = process.argv.includes('--json');
 const WEBHOOK_DELAY_MS = 5000;
@@ -86,6 +86,7 @@ async function main() {
       );
     }
   } finally {
+    stopLoadGenerators();
     for (const v of variants) if (v.child.exitCode === null) v.child.kill();
     webhook.server.closeAllConnections();
     webhook.server.close();
