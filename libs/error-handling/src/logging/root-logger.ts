@@ -6,6 +6,7 @@ import { escapeControl } from './escape-control';
 import type { FatalLogListeners } from './fatal-log';
 import { ALREADY_REDACTED, LOGGER_REQUEST, type LoggedRequest } from './request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
+import { stdoutDestination } from './stdout-destination';
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
 
@@ -112,7 +113,7 @@ function destination(o: ResolvedLogging): DestinationStream {
         // Asynchronous writes: a line leaves at once when the stream is idle; under load the lines
         // that arrive while a write is in flight go out together. pino flushes what is pending
         // synchronously when the process exits.
-        pino.destination({ dest: 1, sync: o.sync }));
+        stdoutDestination(o.sync));
   if (!o.file) return main;
   try {
     require.resolve('pino-roll');
