@@ -51,6 +51,15 @@ describe('rememberChunkLength', () => {
     expect(readFileSync(path, 'utf8')).toBe(lines.join(''));
   });
 
+  it('writes each line at once in sync mode', () => {
+    const path = join(dir, 'sync.log');
+    const stream = pino.destination({ dest: path, sync: true }) as unknown as Sonic;
+    expect(rememberChunkLength(stream)).toBe(true);
+    for (const line of lines.slice(0, 500)) stream.write(line);
+    expect(readFileSync(path, 'utf8')).toBe(lines.slice(0, 500).join(''));
+    stream.end();
+  });
+
   it('keeps each buffered chunk within maxWrite bytes, as sonic-boom does', async () => {
     const { stream } = await fileDestination({ maxWrite: 4096 });
     rememberChunkLength(stream);
