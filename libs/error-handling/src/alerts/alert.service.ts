@@ -14,7 +14,7 @@ import { Readiness } from '../health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import type { RequestTap } from '../logging/request-tap';
-import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
+import { clientIp, type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
 import { AlertDispatcher, type AlertChannelStats, sleep } from './alert-dispatcher';
@@ -240,7 +240,7 @@ export class AlertService
       route,
       status: f.status,
       userId: this.userId(req),
-      ip: req.ip,
+      ip: clientIp(req),
       requestId: f.requestId,
       request: { headers: req.headers, query: req.query, body: req.body },
       stack: safeString(f.exception, 'stack'),

@@ -5,6 +5,7 @@ import { LogChannels } from '../logging/log-channels.service';
 import type { LogLine } from '../logging/request-line';
 import {
   ALREADY_REDACTED,
+  clientIp,
   currentRequestLogger,
   LOGGER_REQUEST,
   type LoggedRequest,
@@ -278,7 +279,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   private requestFields(req: LoggedRequest): Partial<AuditEvent> {
     const out: Partial<AuditEvent> = {};
     if (req.id !== undefined) out.requestId = String(req.id);
-    if (req.ip !== undefined) out.ip = req.ip;
+    const ip = clientIp(req);
+    if (ip !== undefined) out.ip = ip;
     if (req.method !== undefined) out.method = req.method;
     const route = routeOf(req);
     if (route !== undefined) out.route = route;

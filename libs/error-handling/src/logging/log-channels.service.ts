@@ -6,6 +6,7 @@ import type { LogChannelName } from './logging.options';
 import type { LoggingRuntime } from './logging-runtime';
 import {
   ALREADY_REDACTED,
+  clientIp,
   currentRequestLogger,
   LOGGER_REQUEST,
   type LoggedRequest,
@@ -76,7 +77,8 @@ export class LogChannels {
         )?.[LOGGER_REQUEST];
         if (req) {
           clean.requestId = req.id;
-          if (clean.ip === undefined && req.ip !== undefined) clean.ip = req.ip;
+          const ip = clean.ip === undefined ? clientIp(req) : undefined;
+          if (ip !== undefined) clean.ip = ip;
           const userId = clean.userId === undefined ? runtime.options.userId(req) : undefined;
           if (userId !== undefined) clean.userId = userId;
         }

@@ -21,6 +21,23 @@ export interface RequestFailure {
 }
 
 /** The request fields Faultline reads; Express and Fastify requests both have them. */
+/** Where {@link clientIp} keeps a request's `req.ip` (`null`: the request has none). */
+const CLIENT_IP = Symbol('faultline.clientIp');
+
+/**
+ * The request's `req.ip`, read once. Express works it out anew on every read (the
+ * `trust proxy` function and a parse of `X-Forwarded-For`), and a request's line, its log
+ * lines, its audit event and its alert each want it.
+ */
+export function clientIp(req: LoggedRequest): string | undefined {
+  const cached = req[CLIENT_IP];
+  if (cached !== undefined) return cached ?? undefined;
+  const value = req.ip;
+  const ip = typeof value === 'string' ? value : undefined;
+  if (Object.isExtensible(req)) req[CLIENT_IP] = ip ?? null;
+  return ip;
+}
+
 export interface LoggedRequest {
   id?: unknown;
   method?: string;
@@ -35,6 +52,7 @@ export interface LoggedRequest {
   body?: unknown;
   log?: unknown;
   [REQUEST_FAILURE]?: RequestFailure;
+  [CLIENT_IP]?: string | null;
 }
 
 /**

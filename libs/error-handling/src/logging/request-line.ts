@@ -7,6 +7,7 @@ import { ensureRequestId } from '../filter/request-id';
 import type { Redactor } from '../redaction/redactor';
 import {
   ALREADY_REDACTED,
+  clientIp,
   LOGGER_REQUEST,
   REQUEST_FAILURE,
   type FailureLevel,
@@ -144,7 +145,8 @@ export class RequestLineBuilder {
     };
     const userId = this.userId(req);
     if (userId !== undefined) line.userId = userId;
-    if (req.ip !== undefined) line.ip = req.ip;
+    const ip = clientIp(req);
+    if (ip !== undefined) line.ip = ip;
     return line;
   }
 

@@ -4,7 +4,7 @@ import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
 import type { FatalLogListeners } from './fatal-log';
-import { ALREADY_REDACTED, LOGGER_REQUEST, type LoggedRequest } from './request-context';
+import { ALREADY_REDACTED, clientIp, LOGGER_REQUEST, type LoggedRequest } from './request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
 import { stdoutDestination } from './stdout-destination';
 
@@ -100,7 +100,8 @@ function requestContextMixin(o: ResolvedLogging, next: Mixin | undefined): Mixin
     } catch {
       userId = undefined;
     }
-    const fields: Record<string, unknown> = userId === undefined ? { ip: req.ip } : { userId, ip: req.ip };
+    const ip = clientIp(req);
+    const fields: Record<string, unknown> = userId === undefined ? { ip } : { userId, ip };
     return next ? { ...fields, ...own } : fields;
   };
 }
