@@ -63,8 +63,8 @@ export interface LoggedRequest {
 export const LOGGER_REQUEST = Symbol.for('faultline.loggerRequest');
 
 /**
- * True when Faultline's request middleware writes this request's line: its logger was tagged
- * with the request (no property of Faultline's own is added to the request on the hot path).
+ * True when Faultline's request middleware writes this request's line: the logger it put on
+ * `req.log` is tagged with the request, so no flag of its own is kept on the request for it.
  */
 export function hasOwnRequestLine(req: LoggedRequest): boolean {
   const log = req.log as Record<symbol, unknown> | undefined;
