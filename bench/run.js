@@ -120,11 +120,7 @@ async function autocannon(url, scenario, duration) {
     duration,
     method: scenario.method,
     body: scenario.body,
-    headers: Object.fromEntries(
-      [...(scenario.method ? ['content-type=application/json'] : []), ...(scenario.headers ?? [])].map(
-        (h) => [h.slice(0, h.indexOf('=')), h.slice(h.indexOf('=') + 1)],
-      ),
-    ),
+    headers: { ...(scenario.method ? { 'content-type': 'application/json' } : {}), ...scenario.headers },
   };
   const loader = loadGenerator();
   const line = await loader.run(options);
@@ -299,14 +295,15 @@ async function auditScenario() {
         body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
       });
       v.token = (await login.json()).token;
-      await measure(v, { ...scenario, headers: [`authorization=Bearer ${v.token}`] }, WARMUP);
+      v.scenario = { ...scenario, headers: { authorization: `Bearer ${v.token}` } };
+      await measure(v, v.scenario, WARMUP);
     }
     const rounds = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const row = {};
       // On, off; then off, on: neither is always measured first, right after the other's load.
       for (const v of round % 2 === 1 ? variants : [...variants].reverse()) {
-        row[v.id] = await measure(v, { ...scenario, headers: [`authorization=Bearer ${v.token}`] }, DURATION);
+        row[v.id] = await measure(v, v.scenario, DURATION);
         process.stdout.write(
           `round ${round} audited    ${v.id.padEnd(18)} ${Math.round(row[v.id].rps).toString().padStart(6)} req/s  ` +
             `${row[v.id].cpuUsPerRequest.toFixed(0)} us CPU/req\n`,
