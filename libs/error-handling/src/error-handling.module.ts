@@ -34,7 +34,7 @@ import {
 import { ExceptionRegistry } from './errors/exception-registry';
 import { FailureEvents } from './errors/failure-events';
 import { BUILT_IN_MAPPERS } from './errors/mappers/built-in.mappers';
-import { RESOLVED_OPTIONS } from './faultline.internal-constants';
+import { CLOCK, RESOLVED_OPTIONS } from './faultline.internal-constants';
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
@@ -77,6 +77,7 @@ const CORE_PROVIDERS: Provider[] = [
     useFactory: (o: ResolvedOptions) => new Redactor(o.redaction),
     inject: [RESOLVED_OPTIONS],
   },
+  { provide: CLOCK, useFactory: (o: ResolvedOptions) => o.clock, inject: [RESOLVED_OPTIONS] },
   { provide: REQUEST_TAP, useFactory: () => new RequestTap() },
   {
     provide: LOGGING_RUNTIME,
@@ -90,7 +91,7 @@ const CORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP],
   },
 ];
-const CORE_EXPORTS = [RESOLVED_OPTIONS, Redactor, LOGGING_RUNTIME, REQUEST_TAP];
+const CORE_EXPORTS = [RESOLVED_OPTIONS, CLOCK, Redactor, LOGGING_RUNTIME, REQUEST_TAP];
 
 /** A pipe that passes values through: the global pipe when validation is turned off. */
 const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };

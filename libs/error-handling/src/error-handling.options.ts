@@ -1,4 +1,5 @@
 import type { ValidationPipeOptions } from '@nestjs/common';
+import type { Clock } from './core/clock';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import type { MessageCatalogInput } from './filter/message-catalog.interface';
 import type { ResponseFormatter } from './filter/problem-details.interface';
@@ -112,4 +113,12 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (off without a DSN; nothing of Sentry is loaded)
    */
   sentry?: false | SentryOptions;
+  /**
+   * The clock Faultline's time-based parts read: alert throttling windows and summaries, the
+   * error-rate window, the suspicious-activity window, the audit writer's batching and retry
+   * backoff, audit retention, the shutdown drain and delivery timeouts. Meant for tests that
+   * move time on instead of waiting for it (Jest's modern fake timers drive the default too).
+   * @default the system clock (`Date.now()` and the global timers)
+   */
+  clock?: Clock;
 }

@@ -1,6 +1,7 @@
 export { ErrorHandlingModule } from './error-handling.module';
 export { ERROR_HANDLING_MODULE_OPTIONS } from './error-handling.module-definition';
 export type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
+export type { Clock, ClockTimer } from './core';
 export {
   AppError,
   type AppErrorOptions,

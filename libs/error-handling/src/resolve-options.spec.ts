@@ -1,3 +1,5 @@
+import { systemClock } from './core/clock';
+import { ManualClock } from './core/manual-clock.testing';
 import { AppError } from './errors/app.error';
 import { configErrorOf } from './errors/config-error.testing';
 import { FaultlineConfigError } from './errors/faultline-config.error';
@@ -31,6 +33,20 @@ describe('resolveOptions', () => {
       });
       expect(o.catalogs.get('en')).toBe(EN_CATALOG);
       expect(o.catalogs.get('ko')).toBe(KO_CATALOG);
+      expect(o.clock).toBe(systemClock);
+    });
+
+    it('keeps a clock of its own, and hands it to the stores it builds', async () => {
+      const clock = new ManualClock();
+      const o = resolveOptions({ clock, audit: { security: { threshold: 1, windowMs: 1000 } } }, DEV);
+      expect(o.clock).toBe(clock);
+      if (!o.audit) throw new Error('audit is on by default');
+      const counter = o.audit.security.counterStore;
+      expect(await counter.increment('k', 1000)).toBe(1);
+      await clock.advance(999);
+      expect(await counter.increment('k', 1000)).toBe(2);
+      await clock.advance(1);
+      expect(await counter.increment('k', 1000)).toBe(1);
     });
 
     it.each([
@@ -217,6 +233,9 @@ describe('resolveOptions', () => {
       ['defaultLanguage', 'en-US'],
       ['defaultLanguage', 42],
       ['defaultLanguage', null],
+      ['clock', Date],
+      ['clock', { now: (): number => 0 }],
+      ['clock', null],
     ])('rejects %s = %p with a message naming it', (option, value) => {
       const error = configError({ [option]: value });
 

@@ -1,3 +1,4 @@
+import { type Clock, isClock, systemClock } from './core/clock';
 import { check, httpUrl, isPlainObject } from './errors/option-checks';
 import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
@@ -42,6 +43,7 @@ export interface ResolvedOptions {
   alerts: ResolvedAlerts | false;
   /** False when `sentry: false`. */
   sentry: SentryOptions | false;
+  clock: Clock;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -62,6 +64,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'metrics',
   'alerts',
   'sentry',
+  'clock',
 ];
 
 /** The validation pipe's defaults. */
@@ -137,6 +140,12 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     'defaultLanguage',
     'must be a language tag string',
   );
+  check(
+    o.clock === undefined || isClock(o.clock),
+    'clock',
+    'must have now(), setTimeout(callback, ms) and clearTimeout(timer)',
+  );
+  const clock = o.clock ?? systemClock;
   for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
   const catalogs = buildCatalogs(o.catalogs ?? {});
   const defaultLanguage = (o.defaultLanguage ?? 'en').toLowerCase();
@@ -160,11 +169,12 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     validation: o.validation === false ? false : { ...DEFAULT_VALIDATION, ...o.validation },
     redaction: o.redaction ?? {},
     logging: resolveLogging(o.logging, production),
-    audit: resolveAudit(o.audit),
+    audit: resolveAudit(o.audit, clock),
     health: resolveHealth(o.health),
     metrics: resolveMetrics(o.metrics),
     alerts: resolveAlerts(o.alerts, env),
     sentry: resolveSentry(o.sentry),
+    clock,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { type Clock, type ClockTimer, sleepOn, systemClock } from '../core/clock';
 import { settleWithin } from '../errors/settle-within';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
@@ -45,6 +46,7 @@ export class AlertDispatcher {
   constructor(
     channels: readonly AlertChannel[],
     private readonly options: DispatchOptions,
+    private readonly clock: Clock = systemClock,
   ) {
     this.lanes = channels.map((channel) => ({
       channel,
@@ -86,12 +88,12 @@ export class AlertDispatcher {
   /** Resolves when every queue is empty, or after `timeoutMs`; true when everything went out. */
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.idle()) return true;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ClockTimer | undefined;
     const done = await Promise.race([
       new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true))),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      new Promise<boolean>((resolve) => (timer = this.clock.setTimeout(() => resolve(false), timeoutMs))),
     ]);
-    clearTimeout(timer);
+    this.clock.clearTimeout(timer);
     return done;
   }
 
@@ -125,7 +127,7 @@ export class AlertDispatcher {
     const { retries, retryBaseMs } = this.options;
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(Math.min(retryBaseMs * 2 ** (attempt - 1), 30_000));
+      if (attempt > 0) await sleepOn(this.clock, Math.min(retryBaseMs * 2 ** (attempt - 1), 30_000));
       try {
         await this.attempt(lane.channel, message);
         lane.stats.sent++;
@@ -149,14 +151,9 @@ export class AlertDispatcher {
       () => channel.send(message, controller.signal),
       timeoutMs,
       `timed out after ${timeoutMs} ms`,
-      { onTimeout: () => controller.abort() },
+      { onTimeout: () => controller.abort(), clock: this.clock },
     );
   }
-}
-
-/** Waits `ms` without keeping the process alive. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function describe(err: unknown): string {

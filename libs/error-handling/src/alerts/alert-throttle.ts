@@ -1,26 +1,41 @@
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../core/clock';
 import type { ThrottleStore } from './throttle-store.interface';
 
-/** A window that held alerts back, to be summarised when it ends. */
+/** A window that held alerts back, to be summarised. */
 export interface HeldBackWindow {
   fingerprint: string;
   /** The title of the alert that opened the window. */
   title: string;
+  /** Alerts held back since the window's last summary (all of them, for the first). */
   heldBack: number;
   windowSeconds: number;
 }
 
-interface PendingSummary {
-  timer: NodeJS.Timeout;
-  run: () => Promise<void>;
+/** A window this instance owes a summary for. */
+interface OpenWindow {
+  key: string;
+  fingerprint: string;
+  title: string;
+  windowId: number;
+  /** Held-back alerts already told in a summary sent before the window ended. */
+  told: number;
+  timer: ClockTimer | undefined;
+  /** The summary being sent, so two are never computed at once for one window. */
+  busy: Promise<void>;
 }
+
+/** Past a window's end, so that its count is final on every instance's clock. */
+const SETTLE_MS = 50;
 
 /**
  * At most `repeatLimit` alerts per fingerprint per window of `snoozeSeconds`. The instance that
  * holds back the first alert of a window sends one summary when the window ends, with the
  * window's final count from the store: with a shared store, one summary for every instance.
+ * {@link flush} sends the summaries of open windows at once (at shutdown, or when a test asks);
+ * what a window holds back after that is told in a summary of its own when it ends.
  */
 export class AlertThrottle {
-  private readonly pending = new Map<string, PendingSummary>();
+  private readonly open = new Map<string, OpenWindow>();
   private readonly windowMs: number;
 
   constructor(
@@ -28,6 +43,7 @@ export class AlertThrottle {
     private readonly repeatLimit: number,
     snoozeSeconds: number,
     private readonly summarise: (window: HeldBackWindow) => void,
+    private readonly clock: Clock = systemClock,
   ) {
     this.windowMs = snoozeSeconds * 1000;
   }
@@ -36,42 +52,72 @@ export class AlertThrottle {
   async allow(fingerprint: string, title: string): Promise<boolean> {
     const hit = await this.store.hit(fingerprint, this.windowMs);
     if (hit.count <= this.repeatLimit) return true;
-    if (hit.count === this.repeatLimit + 1) this.schedule(fingerprint, title, hit.windowId, hit.remainingMs);
+    if (hit.count === this.repeatLimit + 1) this.watch(fingerprint, title, hit.windowId, hit.remainingMs);
     return false;
   }
 
-  /** Sends the summaries of windows still open now (at shutdown); resolves when they are queued. */
+  /**
+   * Sends now the summary of every window that has held alerts back and not told them yet;
+   * resolves when they are handed on. The windows stay open.
+   */
   async flush(): Promise<void> {
-    const runs = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of runs) clearTimeout(p.timer);
-    await Promise.all(runs.map((p) => p.run()));
+    await Promise.all([...this.open.values()].map((w) => this.tell(w, false)));
   }
 
   /** Stops the summary timers without sending. */
   cancel(): void {
-    for (const p of this.pending.values()) clearTimeout(p.timer);
-    this.pending.clear();
+    for (const w of this.open.values()) this.clock.clearTimeout(w.timer);
+    this.open.clear();
   }
 
-  private schedule(fingerprint: string, title: string, windowId: number, remainingMs: number): void {
+  private watch(fingerprint: string, title: string, windowId: number, remainingMs: number): void {
     const key = `${fingerprint}\u0000${windowId}`;
-    if (this.pending.has(key)) return;
-    const run = async (): Promise<void> => {
-      this.pending.delete(key);
-      let count: number | undefined;
-      try {
-        count = await this.store.countOf(fingerprint, windowId);
-      } catch {
-        count = undefined;
-      }
-      // The store lost the window (restarted, fell back): at least one was held back.
-      const heldBack = Math.max(1, (count ?? this.repeatLimit + 1) - this.repeatLimit);
-      this.summarise({ fingerprint, title, heldBack, windowSeconds: this.windowMs / 1000 });
+    if (this.open.has(key)) return;
+    const window: OpenWindow = {
+      key,
+      fingerprint,
+      title,
+      windowId,
+      told: 0,
+      timer: undefined,
+      busy: Promise.resolve(),
     };
-    // A little after the end, so the count is final on every instance's clock.
-    const timer = setTimeout(() => void run(), Math.max(0, remainingMs) + 50);
-    timer.unref();
-    this.pending.set(key, { timer, run });
+    window.timer = unrefTimer(
+      this.clock,
+      () => void this.tell(window, true),
+      Math.max(0, remainingMs) + SETTLE_MS,
+    );
+    this.open.set(key, window);
+  }
+
+  /** Tells what `window` held back since its last summary; `final` when the window has ended. */
+  private tell(window: OpenWindow, final: boolean): Promise<void> {
+    if (final) {
+      this.open.delete(window.key);
+      window.timer = undefined;
+    }
+    window.busy = window.busy
+      .then(async () => {
+        let count: number | undefined;
+        try {
+          count = await this.store.countOf(window.fingerprint, window.windowId);
+        } catch {
+          count = undefined;
+        }
+        // A store that lost the window (restarted, fell back) says nothing: at least one was held back.
+        const heldBack =
+          count === undefined ? (window.told === 0 ? 1 : 0) : count - this.repeatLimit - window.told;
+        if (heldBack <= 0) return;
+        this.summarise({
+          fingerprint: window.fingerprint,
+          title: window.title,
+          heldBack,
+          windowSeconds: this.windowMs / 1000,
+        });
+        window.told += heldBack;
+      })
+      // A summary that could not be built must not stop the next one of this window.
+      .catch(() => undefined);
+    return window.busy;
   }
 }

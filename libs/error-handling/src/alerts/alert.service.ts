@@ -7,6 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SecurityEvents } from '../audit/security-events.service';
+import { type Clock, sleepOn } from '../core/clock';
 import { FailureEvents, type HandledFailure } from '../errors/failure-events';
 import { describeType, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
@@ -17,11 +18,12 @@ import type { RequestTap } from '../logging/request-tap';
 import { clientIp, type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
-import { AlertDispatcher, type AlertChannelStats, sleep } from './alert-dispatcher';
+import { AlertDispatcher, type AlertChannelStats } from './alert-dispatcher';
 import { failureFingerprint, matchesRoute } from './alert-fingerprint';
 import { buildAlertMessage, type AlertMessageContext } from './alert-message';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
+import { CLOCK } from '../faultline.internal-constants';
 import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
@@ -64,6 +66,7 @@ export class AlertService
     redactor: Redactor,
     failures: FailureEvents,
     @Inject(REQUEST_TAP) tap: RequestTap,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
     @Optional() security?: SecurityEvents,
     @Optional() readiness?: Readiness,
@@ -78,11 +81,17 @@ export class AlertService
     };
     // Nothing is watched, and nothing costs anything, without a channel to send to.
     if (!o?.active) return;
-    this.dispatcher = new AlertDispatcher(o.channels, o.dispatch);
-    this.store = createThrottleStore(o.store);
-    this.throttle = new AlertThrottle(this.store, o.repeatLimit, o.snoozeSeconds, (w) => this.summary(w));
+    this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock);
+    this.store = createThrottleStore(o.store, clock);
+    this.throttle = new AlertThrottle(
+      this.store,
+      o.repeatLimit,
+      o.snoozeSeconds,
+      (w) => this.summary(w),
+      clock,
+    );
     if (o.errorRate) {
-      const rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b));
+      const rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b), clock);
       // Counting a request is one increment, in the request tap that metrics and the shutdown
       // drain hear from too: no listener of its own on each request or on the server.
       this.unsubscribe.push(tap.onFinish(() => rate.request()));
@@ -190,6 +199,20 @@ export class AlertService
     return this.dispatcher ? this.dispatcher.drain(timeoutMs) : Promise.resolve(true);
   }
 
+  /**
+   * Queues now the summary of every throttling window that has held alerts back, instead of
+   * waiting for the window to end (which shutdown does by itself). What a window holds back
+   * afterwards is summarised when it ends. Resolves once the summaries are queued; `flush()`
+   * then waits for their delivery.
+   *
+   * @example
+   * await alerts.sendSummaries();
+   * await alerts.flush();
+   */
+  async sendSummaries(): Promise<void> {
+    await this.throttle?.flush();
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.store?.init?.();
     this.rate?.start();
@@ -198,10 +221,10 @@ export class AlertService
   async beforeApplicationShutdown(): Promise<void> {
     this.stopWatching();
     if (!this.options || !this.dispatcher || !this.throttle) return;
-    const deadline = Date.now() + this.options.shutdownTimeoutMs;
+    const deadline = this.clock.now() + this.options.shutdownTimeoutMs;
     // Open windows get their summary now: the timers would not outlive the process.
-    await Promise.race([this.throttle.flush(), sleep(this.options.shutdownTimeoutMs)]);
-    await this.dispatcher.drain(Math.max(0, deadline - Date.now()));
+    await Promise.race([this.throttle.flush(), sleepOn(this.clock, this.options.shutdownTimeoutMs)]);
+    await this.dispatcher.drain(Math.max(0, deadline - this.clock.now()));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock';
 import { check, isPlainObject } from '../errors/option-checks';
 import type { AlertsOptions } from './alerts.options';
 import { FallbackThrottleStore } from './fallback-throttle.store';
@@ -52,20 +53,22 @@ export function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
  * Builds the throttle store (opening a Redis client, where one is configured). A shared store
  * sits in front of an in-process one it falls back to.
  */
-export function createThrottleStore(setting: ThrottleStoreSetting): ThrottleStore {
-  if (setting.kind === 'memory') return new InMemoryThrottleStore();
-  if (setting.kind === 'custom') return new FallbackThrottleStore(setting.store, false);
+export function createThrottleStore(setting: ThrottleStoreSetting, clock: Clock): ThrottleStore {
+  if (setting.kind === 'memory') return new InMemoryThrottleStore(undefined, clock);
+  const fallback = (shared: ThrottleStore, closeShared: boolean) =>
+    new FallbackThrottleStore(shared, closeShared, undefined, clock);
+  if (setting.kind === 'custom') return fallback(setting.store, false);
   if (setting.client) {
-    return new FallbackThrottleStore(
-      new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix }),
-    );
+    return fallback(new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix, clock }), true);
   }
   const client = openRedisClient(setting.url as string);
-  return new FallbackThrottleStore(
+  return fallback(
     new RedisThrottleStore(client, {
       keyPrefix: setting.keyPrefix,
       onInit: client.ready,
       onClose: client.quit,
+      clock,
     }),
+    true,
   );
 }

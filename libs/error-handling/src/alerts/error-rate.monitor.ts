@@ -1,3 +1,5 @@
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../core/clock';
+
 /** Error-rate settings after defaults. */
 export interface ErrorRateSettings {
   /** A fraction: 0.01 is 1 %. */
@@ -30,12 +32,16 @@ export class ErrorRateMonitor {
   private readonly pastRequests = new Array<number>(BUCKETS - 1).fill(0);
   private readonly pastErrors = new Array<number>(BUCKETS - 1).fill(0);
   private next = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
+  private readonly bucketMs: number;
 
   constructor(
     private readonly settings: ErrorRateSettings,
     private readonly onBreach: (breach: ErrorRateBreach) => void,
-  ) {}
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.bucketMs = (settings.windowSeconds * 1000) / BUCKETS;
+  }
 
   /** Counts one request. */
   request(): void {
@@ -47,14 +53,18 @@ export class ErrorRateMonitor {
     this.errors++;
   }
 
+  /** Turns a bucket every tenth of the window, from now on. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.turn(), (this.settings.windowSeconds * 1000) / BUCKETS);
-    this.timer.unref();
+    const tick = (): void => {
+      this.timer = unrefTimer(this.clock, tick, this.bucketMs);
+      this.turn();
+    };
+    this.timer = unrefTimer(this.clock, tick, this.bucketMs);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 

@@ -1,3 +1,4 @@
+import { ManualClock } from '../core/manual-clock.testing';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
@@ -23,9 +24,9 @@ describe('FallbackThrottleStore', () => {
   const logger = spyOnNestLogger();
 
   it('falls back while the shared store is down, says so once, and returns to it', async () => {
-    let now = 0;
+    const clock = new ManualClock();
     const shared = new SwitchableStore();
-    const store = new FallbackThrottleStore(shared, true, 5000, () => now);
+    const store = new FallbackThrottleStore(shared, true, 5000, clock);
 
     expect((await store.hit('k', 60_000)).count).toBe(1);
     shared.down = true;
@@ -38,7 +39,7 @@ describe('FallbackThrottleStore', () => {
     expect(shared.calls).toBe(2);
 
     shared.down = false;
-    now += 5001;
+    await clock.advance(5001);
     expect((await store.hit('k', 60_000)).count).toBe(2);
     expect(store.fallenBack).toBe(false);
     expect(logger.log).toHaveBeenCalledWith('alert throttle store is back: throttling is shared again');

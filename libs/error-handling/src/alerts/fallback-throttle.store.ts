@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { type Clock, systemClock } from '../core/clock';
 import { settleWithin } from '../errors/settle-within';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
@@ -9,7 +10,7 @@ import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
  * every `retryMs`, and its return is logged.
  */
 export class FallbackThrottleStore implements ThrottleStore {
-  private readonly local = new InMemoryThrottleStore();
+  private readonly local: InMemoryThrottleStore;
   private downSince: number | undefined;
   private readonly logger = new Logger('FaultlineAlerts');
 
@@ -18,8 +19,10 @@ export class FallbackThrottleStore implements ThrottleStore {
     /** False when the shared store belongs to the application, which closes it. */
     private readonly closeShared = true,
     private readonly retryMs = 5000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.local = new InMemoryThrottleStore(undefined, clock);
+  }
 
   /** True while the shared store is being skipped. */
   get fallenBack(): boolean {
@@ -31,7 +34,9 @@ export class FallbackThrottleStore implements ThrottleStore {
     const shared = this.shared;
     if (!shared.init) return;
     try {
-      await settleWithin(() => shared.init?.(), timeoutMs, `not connected within ${timeoutMs} ms`);
+      await settleWithin(() => shared.init?.(), timeoutMs, `not connected within ${timeoutMs} ms`, {
+        clock: this.clock,
+      });
     } catch (err) {
       this.failed(err);
     }
@@ -65,12 +70,12 @@ export class FallbackThrottleStore implements ThrottleStore {
   }
 
   private skipShared(): boolean {
-    return this.downSince !== undefined && this.now() - this.downSince < this.retryMs;
+    return this.downSince !== undefined && this.clock.now() - this.downSince < this.retryMs;
   }
 
   private failed(err: unknown): void {
     const first = this.downSince === undefined;
-    this.downSince = this.now();
+    this.downSince = this.clock.now();
     if (first) {
       this.logger.warn(
         `alert throttle store unavailable, throttling in this process until it returns: ${

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../core/clock';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
 interface Entry {
@@ -14,10 +15,13 @@ interface Entry {
 export class InMemoryThrottleStore implements ThrottleStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly maxKeys = 10_000) {}
+  constructor(
+    private readonly maxKeys = 10_000,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async hit(key: string, windowMs: number): Promise<ThrottleHit> {
-    const now = Date.now();
+    const now = this.clock.now();
     let entry = this.entries.get(key);
     if (!entry) {
       if (this.entries.size >= this.maxKeys) this.evictOldest();

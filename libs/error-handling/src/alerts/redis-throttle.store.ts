@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../core/clock';
 import { settleWithin } from '../errors/settle-within';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
@@ -62,14 +63,18 @@ export class RedisThrottleStore implements ThrottleStore {
       onInit?: () => Promise<void>;
       /** Called by `close()`: set when the store opened the client itself. */
       onClose?: () => Promise<void>;
+      /** The clock `timeoutMs` runs on (windows run on Redis's own clock). @default systemClock */
+      clock?: Clock;
     } = {},
   ) {
+    this.clock = options.clock ?? systemClock;
     this.keyPrefix = options.keyPrefix ?? 'faultline:alerts:';
     this.timeoutMs = options.timeoutMs ?? 500;
     this.onInit = options.onInit;
     this.onClose = options.onClose;
   }
 
+  private readonly clock: Clock;
   private readonly onInit: (() => Promise<void>) | undefined;
   private readonly onClose: (() => Promise<void>) | undefined;
 
@@ -98,6 +103,7 @@ export class RedisThrottleStore implements ThrottleStore {
       () => this.client.eval(script, 1, this.keyPrefix + key, arg),
       this.timeoutMs,
       `Redis did not answer within ${this.timeoutMs} ms`,
+      { clock: this.clock },
     ).catch((err: unknown) => {
       throw err instanceof Error ? err : new Error(String(err));
     });

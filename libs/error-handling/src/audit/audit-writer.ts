@@ -1,3 +1,4 @@
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../core/clock';
 import { wholeNumber } from '../errors/option-checks';
 import { settleWithin } from '../errors/settle-within';
 import type { AuditEvent } from './audit-event.interface';
@@ -89,6 +90,8 @@ export interface AuditWriterOptions {
   writeTimeoutMs?: number;
   /** Called once for every failed write attempt (and for a spill that throws); it must not throw. */
   onError?: (err: unknown) => void;
+  /** The clock of the batching interval, the retry backoff and the timeouts. @default systemClock */
+  clock?: Clock;
 }
 
 /** Counters of an {@link AuditWriter}. */
@@ -108,7 +111,7 @@ export interface AuditWriterStats {
 interface Waiter {
   target: number;
   resolve: (done: boolean) => void;
-  timer: NodeJS.Timeout;
+  timer: ClockTimer;
 }
 
 /** A batch taken off the queue and being written: its events and the position of the first. */
@@ -139,6 +142,7 @@ export class AuditWriter {
   private readonly retryMaxMs: number;
   private readonly writeTimeoutMs: number;
   private readonly onError: ((err: unknown) => void) | undefined;
+  private readonly clock: Clock;
 
   /** Events not yet taken by a writer. */
   private queue: AuditEvent[] = [];
@@ -152,7 +156,7 @@ export class AuditWriter {
   private writers = 0;
   /** Set by a failed write, cleared by a successful one: no new batch is started meanwhile. */
   private failing = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly sleepers = new Set<() => void>();
   private waiters: Waiter[] = [];
@@ -175,6 +179,7 @@ export class AuditWriter {
     this.retryMaxMs = settings.retryMaxMs;
     this.writeTimeoutMs = settings.writeTimeoutMs;
     this.onError = options.onError;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** A snapshot of the counters. */
@@ -220,7 +225,7 @@ export class AuditWriter {
         resolve,
         // Not unref'd, unlike the writer's own timers: a caller is waiting (at shutdown, for
         // close() to spill what is left), so the process must not exit before the timeout.
-        timer: setTimeout(() => {
+        timer: this.clock.setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           resolve(false);
         }, timeoutMs),
@@ -237,7 +242,7 @@ export class AuditWriter {
   close(timeoutMs = 5000): Promise<void> {
     this.closing ??= this.flush(timeoutMs).then(() => {
       this.closed = true;
-      clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       if (this.immediate) clearImmediate(this.immediate);
       this.timer = this.immediate = undefined;
       for (const wake of [...this.sleepers]) wake();
@@ -245,7 +250,7 @@ export class AuditWriter {
       this.queue = [];
       this.taken = this.accepted;
       for (const w of this.waiters.splice(0)) {
-        clearTimeout(w.timer);
+        this.clock.clearTimeout(w.timer);
         w.resolve(false);
       }
       if (rest.length > 0) {
@@ -273,12 +278,14 @@ export class AuditWriter {
 
   private armTimer(): void {
     if (this.timer || this.writers > 0 || this.immediate) return;
-    this.timer = unref(
-      setTimeout(() => {
+    this.timer = unrefTimer(
+      this.clock,
+      () => {
         this.timer = undefined;
         this.drainTarget = Math.max(this.drainTarget, this.accepted);
         this.startWriters();
-      }, this.flushIntervalMs),
+      },
+      this.flushIntervalMs,
     );
   }
 
@@ -348,7 +355,7 @@ export class AuditWriter {
       () => this.store.write(batch),
       this.writeTimeoutMs,
       `audit store write did not settle within ${this.writeTimeoutMs} ms`,
-      { unref: true },
+      { unref: true, clock: this.clock },
     );
   }
 
@@ -361,9 +368,9 @@ export class AuditWriter {
 
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = unref(setTimeout(() => done(), ms));
+      const timer = unrefTimer(this.clock, () => done(), ms);
       const done = (): void => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.sleepers.delete(done);
         resolve();
       };
@@ -377,7 +384,7 @@ export class AuditWriter {
     const [done, pending] = partition(this.waiters, (w) => written >= w.target);
     this.waiters = pending;
     for (const w of done) {
-      clearTimeout(w.timer);
+      this.clock.clearTimeout(w.timer);
       w.resolve(true);
     }
   }
@@ -397,11 +404,6 @@ export class AuditWriter {
       // The error reporter failed too; there is nowhere left to say so.
     }
   }
-}
-
-function unref(timer: NodeJS.Timeout): NodeJS.Timeout {
-  timer.unref();
-  return timer;
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type Clock, type ClockTimer, unrefTimer } from '../core/clock';
 import { AppError } from '../errors/app.error';
+import { CLOCK } from '../faultline.internal-constants';
 import { FailureEvents } from '../errors/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import type { LogLine } from '../logging/request-line';
@@ -65,18 +67,20 @@ const MAX_USER_AGENT = 512;
 @Injectable()
 export class AuditService implements OnModuleInit, OnApplicationShutdown {
   private readonly writer: AuditWriter | undefined;
-  private purgeTimer: NodeJS.Timeout | undefined;
+  private purgeTimer: ClockTimer | undefined;
 
   constructor(
     @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
     private readonly redactor: Redactor,
     private readonly channels: LogChannels,
     failures: FailureEvents,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     if (!options) return;
     if (options.store) {
       this.writer = new AuditWriter(options.store, (events, reason) => this.spill(events, reason), {
         ...options.writer,
+        clock,
         onError: (err: unknown) =>
           this.channels.audit.warn(
             { err: this.redactor.redactError(err) },
@@ -112,14 +116,14 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     }
     if (this.options.retentionDays > 0 && this.options.store.purge) {
       await this.purge();
-      this.purgeTimer = setInterval(() => void this.purge(), SIX_HOURS);
-      this.purgeTimer.unref();
+      this.schedulePurge();
     }
   }
 
   /** Drains the queue (on application shutdown), then closes the store. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.clock.clearTimeout(this.purgeTimer);
+    this.purgeTimer = undefined;
     if (!this.options) return;
     await this.writer?.close(this.options.shutdownTimeoutMs);
     await this.options.store?.close?.();
@@ -264,9 +268,17 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  private schedulePurge(): void {
+    this.purgeTimer = unrefTimer(
+      this.clock,
+      () => void this.purge().finally(() => this.purgeTimer && this.schedulePurge()),
+      SIX_HOURS,
+    );
+  }
+
   private async purge(): Promise<void> {
     if (!this.options || !this.options.store?.purge) return;
-    const before = new Date(Date.now() - this.options.retentionDays * 24 * 60 * 60 * 1000);
+    const before = new Date(this.clock.now() - this.options.retentionDays * 24 * 60 * 60 * 1000);
     try {
       const removed = await this.options.store.purge(before);
       if (removed > 0)

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../core/clock';
 import { check, featureOptions, isPlainObject, wholeNumber } from '../errors/option-checks';
 import { defaultUserId } from '../logging/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
@@ -28,7 +29,7 @@ const KNOWN: readonly (keyof AuditOptions)[] = [
 ];
 
 /** Applies defaults and validates `audit`; `false` turns the audit trail and security events off. */
-export function resolveAudit(input: unknown): ResolvedAudit | false {
+export function resolveAudit(input: unknown, clock: Clock = systemClock): ResolvedAudit | false {
   const o = featureOptions<AuditOptions>(input, 'audit', KNOWN);
   if (!o) return false;
   check(!(o.sql && o.store), 'audit', 'takes sql or store, not both');
@@ -86,7 +87,8 @@ export function resolveAudit(input: unknown): ResolvedAudit | false {
       threshold: wholeNumber(security.threshold, 10, 'audit.security.threshold', 1),
       windowMs: wholeNumber(security.windowMs, 300_000, 'audit.security.windowMs', 1),
       counterStore:
-        (security.counterStore as SecurityCounterStore | undefined) ?? new InMemorySecurityCounterStore(),
+        (security.counterStore as SecurityCounterStore | undefined) ??
+        new InMemorySecurityCounterStore(undefined, clock),
     },
   };
 }

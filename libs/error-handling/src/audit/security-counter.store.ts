@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../core/clock';
+
 /**
  * Counts events by key in fixed windows, for the suspicious-activity threshold. The in-process
  * store counts per instance; a shared one (Redis) counts across instances.
@@ -14,10 +16,13 @@ export const SecurityCounterStore = 'FAULTLINE:SecurityCounterStore';
 export class InMemorySecurityCounterStore implements SecurityCounterStore {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(private readonly maxKeys = 100_000) {}
+  constructor(
+    private readonly maxKeys = 100_000,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async increment(key: string, windowMs: number): Promise<number> {
-    const now = Date.now();
+    const now = this.clock.now();
     const current = this.windows.get(key);
     if (current && current.resetAt > now) {
       current.count++;

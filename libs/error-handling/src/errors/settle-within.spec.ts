@@ -1,3 +1,4 @@
+import { ManualClock } from '../core/manual-clock.testing';
 import { settleWithin } from './settle-within';
 
 describe('settleWithin', () => {
@@ -21,18 +22,27 @@ describe('settleWithin', () => {
   });
 
   it('rejects with the message and calls onTimeout when the work does not settle in time', async () => {
+    const clock = new ManualClock();
     const onTimeout = jest.fn();
     const never = new Promise<never>(() => undefined);
-    await expect(settleWithin(() => never, 20, 'did not answer within 20 ms', { onTimeout })).rejects.toThrow(
-      'did not answer within 20 ms',
+    const settled = settleWithin(() => never, 20, 'did not answer within 20 ms', { onTimeout, clock });
+    const outcome = settled.then(
+      () => 'resolved',
+      (err: Error) => err.message,
     );
+    await clock.advance(19);
+    expect(onTimeout).not.toHaveBeenCalled();
+    await clock.advance(1);
+    await expect(outcome).resolves.toBe('did not answer within 20 ms');
     expect(onTimeout).toHaveBeenCalledTimes(1);
   });
 
-  it('does not call onTimeout for work that settled in time', async () => {
+  it('does not call onTimeout for work that settled in time, and clears its timer', async () => {
+    const clock = new ManualClock();
     const onTimeout = jest.fn();
-    await settleWithin(() => Promise.resolve(), 20, 'late', { onTimeout });
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await settleWithin(() => Promise.resolve(), 20, 'late', { onTimeout, clock });
+    expect(clock.pending).toBe(0);
+    await clock.advance(40);
     expect(onTimeout).not.toHaveBeenCalled();
   });
 });

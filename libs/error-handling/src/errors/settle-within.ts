@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../core/clock';
+
 /** Options of {@link settleWithin}. */
 export interface SettleWithinOptions {
   /** Called when the time runs out, before the rejection: to abort the work, say. */
@@ -7,6 +9,8 @@ export interface SettleWithinOptions {
    * @default false
    */
   unref?: boolean;
+  /** The clock the timeout runs on. @default systemClock */
+  clock?: Clock;
 }
 
 /**
@@ -18,13 +22,14 @@ export interface SettleWithinOptions {
  * await settleWithin(() => store.write(batch), 5000, 'audit store write did not settle within 5000 ms');
  */
 export function settleWithin<T>(
-  work: () => T | Promise<T>,
+  work: () => T | PromiseLike<T>,
   ms: number,
   timeoutMessage: string,
   options: SettleWithinOptions = {},
 ): Promise<T> {
+  const clock = options.clock ?? systemClock;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       options.onTimeout?.();
       reject(new Error(timeoutMessage));
     }, ms);
@@ -37,11 +42,11 @@ export function settleWithin<T>(
     }
     running.then(
       (value) => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         resolve(value);
       },
       (err: unknown) => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         reject(err);
       },
     );

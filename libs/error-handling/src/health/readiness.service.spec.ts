@@ -4,15 +4,17 @@ import { RequestTap } from '../logging/request-tap';
 import { Readiness } from './readiness.service';
 import { resolveHealth, type ResolvedHealth } from './resolve-health-options';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
+import { ManualClock } from '../core/manual-clock.testing';
 
 function setup(health: ResolvedHealth | false = resolveHealth({}) as ResolvedHealth) {
   const tap = new RequestTap();
   const server = Object.assign(new EventEmitter(), { listening: false });
   const host = { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost;
-  const readiness = new Readiness(health, tap, host);
+  const clock = new ManualClock();
+  const readiness = new Readiness(health, tap, host, clock);
   const changes: [boolean, string][] = [];
   readiness.onChange((ready, reason) => changes.push([ready, reason]));
-  return { tap, server, readiness, changes };
+  return { tap, server, readiness, changes, clock };
 }
 
 describe('Readiness', () => {
@@ -63,19 +65,25 @@ describe('Readiness', () => {
   });
 
   it('turns false at once on drain and waits for the requests in flight', async () => {
-    const { tap, readiness, changes } = setup();
+    const { tap, readiness, changes, clock } = setup();
     readiness.markStarted();
     readiness.reportChecks(['database']);
+    tap.started();
     tap.started();
     const drained = readiness.drain(5000);
     expect(readiness.isReady()).toBe(false);
     expect(readiness.shuttingDown).toBe(true);
     let done = false;
     void drained.then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 60));
+    await clock.advance(4999);
+    tap.finished({}, 200, 1);
+    await clock.runDue();
+    // One request is still in flight, and the grace period has not run out.
     expect(done).toBe(false);
     tap.finished({}, 200, 1);
     await expect(drained).resolves.toBe(true);
+    // Nothing is left waiting on the clock once the last request has finished.
+    expect(clock.pending).toBe(0);
     // Shutdown is told even though a failing check had turned readiness false already.
     expect(changes.slice(-1)).toEqual([[false, 'shutting down']]);
     readiness.reportChecks([]);
@@ -83,12 +91,24 @@ describe('Readiness', () => {
   });
 
   it('gives up waiting after the grace period and says so', async () => {
-    const { tap, readiness } = setup();
+    const { tap, readiness, clock } = setup();
     readiness.markStarted();
     tap.started();
-    const started = Date.now();
-    await expect(readiness.drain(100)).resolves.toBe(false);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    let outcome: boolean | undefined;
+    void readiness.drain(100).then((drained) => (outcome = drained));
+    await clock.advance(99);
+    expect(outcome).toBeUndefined();
+    await clock.advance(1);
+    expect(outcome).toBe(false);
     expect(readiness.inFlight).toBe(1);
+    // Drain is idempotent: a second call does not wait again.
+    await expect(readiness.drain(100)).resolves.toBe(false);
+  });
+
+  it('does not wait at all when nothing is in flight', async () => {
+    const { readiness, clock } = setup();
+    readiness.markStarted();
+    await expect(readiness.drain(10_000)).resolves.toBe(true);
+    expect(clock.pending).toBe(0);
   });
 });

@@ -6,7 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, type ClockTimer, systemClock } from '../core/clock';
+import { CLOCK } from '../faultline.internal-constants';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { RequestTap } from '../logging/request-tap';
 import { HEALTH_RUNTIME } from './health.internal-constants';
@@ -15,7 +16,6 @@ import { HEALTH_DEFAULTS, type ResolvedHealth } from './resolve-health-options';
 /** Told when readiness changes: `reason` says why it is not ready (`starting`, `shutting down`, the failing checks). */
 export type ReadinessListener = (ready: boolean, reason: string) => void;
 
-const DRAIN_POLL_MS = 25;
 const SHUTTING_DOWN = 'shutting down';
 
 /**
@@ -43,6 +43,7 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(HEALTH_RUNTIME) private readonly health: ResolvedHealth | false,
     @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   /** True when the instance should receive traffic. */
@@ -110,9 +111,22 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.drain();
   }
 
-  private async waitForInFlight(graceMs: number): Promise<void> {
-    const deadline = Date.now() + graceMs;
-    while (this.tap.inFlight > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+  /** Resolves when the last request in flight finishes, or once `graceMs` has passed. */
+  private waitForInFlight(graceMs: number): Promise<void> {
+    if (this.tap.inFlight <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      // Kept alive on purpose: the process must not exit while requests are being answered.
+      let timer: ClockTimer | undefined = undefined;
+      const done = (): void => {
+        stopListening();
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+      const stopListening = this.tap.onFinish(() => {
+        if (this.tap.inFlight <= 0) done();
+      });
+      timer = this.clock.setTimeout(done, graceMs);
+    });
   }
 
   /** Requests in flight (those Faultline observes). */
