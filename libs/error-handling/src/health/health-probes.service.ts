@@ -98,6 +98,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
       typeorm: health.database && health.database.typeorm ? await this.typeorm() : undefined,
       database,
       redis,
+      clock: this.options.clock,
     });
     const reply = (res: unknown, result: ProbeResult) => {
       adapter.setHeader(res, 'Cache-Control', 'no-store');

@@ -1,11 +1,14 @@
 import type {
   DiskHealthIndicator,
   HealthIndicatorFunction,
+  HealthIndicatorResult,
   HealthIndicatorService,
   MemoryHealthIndicator,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Clock } from '../core/clock';
+import { settleWithin } from '../errors/settle-within';
 import type { RedisPingable, SqlPingable } from './health.options';
 import type { ResolvedHealth } from './resolve-health-options';
 
@@ -18,6 +21,8 @@ export interface ReadinessCheckTargets {
   /** The database to ping: the one configured, or the audit SQL store. */
   database?: SqlPingable;
   redis?: RedisPingable;
+  /** The clock the checks' timeouts run on. */
+  clock: Clock;
 }
 
 /** The names checks appear under in the probe body. */
@@ -83,11 +88,55 @@ export class ReadinessChecks {
         return lagMs > maxMs ? check.down({ lagMs, maxMs }) : check.up({ lagMs });
       });
     }
-    this.functions.push(...health.indicators);
+    health.indicators.forEach((indicator, index) =>
+      this.functions.push(guarded(indicator, index, health.timeoutMs, targets.clock)),
+    );
   }
 
   /** Stops what the checks run in the background. */
   stop(): void {
     this.loopDelay?.disable();
   }
+}
+
+/**
+ * An application's indicator, made to answer like Faultline's own checks: within `timeoutMs`,
+ * and with a `down` result instead of a throw. Terminus 12 lets a thrown error abort the whole
+ * check, so `/ready` would name no check and readiness would not turn false; indicators written
+ * for earlier Terminus versions throw `HealthCheckError`, whose `causes` name their checks.
+ */
+function guarded(
+  indicator: HealthIndicatorFunction,
+  index: number,
+  timeoutMs: number,
+  clock: Clock,
+): HealthIndicatorFunction {
+  // Terminus takes a function or a HealthCheckAttempt (a thenable); awaiting either gives the result.
+  const run = async (): Promise<HealthIndicatorResult> =>
+    typeof indicator === 'function' ? await indicator() : await indicator;
+  return async () => {
+    try {
+      return await settleWithin(run, timeoutMs, `did not answer within ${timeoutMs} ms`, {
+        unref: true,
+        clock,
+      });
+    } catch (err) {
+      return downResultOf(err, `indicators[${index}]`);
+    }
+  };
+}
+
+/** The checks a thrown error names (a `HealthCheckError`'s `causes`), else one under `fallbackName`. */
+function downResultOf(err: unknown, fallbackName: string): HealthIndicatorResult {
+  const causes = (err as { causes?: unknown } | null)?.causes;
+  const named: HealthIndicatorResult = {};
+  if (causes && typeof causes === 'object' && !Array.isArray(causes)) {
+    for (const [name, value] of Object.entries(causes as Record<string, unknown>)) {
+      if (!value || typeof value !== 'object') continue;
+      named[name] = { ...(value as Record<string, unknown>), status: 'down' };
+    }
+  }
+  if (Object.keys(named).length > 0) return named;
+  const message = err instanceof Error ? err.message : String(err);
+  return { [fallbackName]: { status: 'down', message } };
 }
