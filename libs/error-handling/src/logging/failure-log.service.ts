@@ -48,7 +48,10 @@ export class FailureLog {
         ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
     );
     if (failure.level === 'error') {
-      this.nest.error(line, this.redactor.redactString(safeString(failure.exception, 'stack') ?? ''));
+      this.nest.error(
+        line,
+        escapeStackHead(this.redactor.redactString(safeString(failure.exception, 'stack') ?? '')),
+      );
     } else if (failure.level === 'warn') this.nest.warn(line);
     else this.nest.log(line);
   }
@@ -70,7 +73,7 @@ export class FailureLog {
         `exception filter failed requestId=${requestId ?? '-'} while handling ${describeType(original)}: ` +
           `${String(err.type)}: ${String(err.message ?? '')}`,
       ),
-      typeof err.stack === 'string' ? err.stack : undefined,
+      typeof err.stack === 'string' ? escapeStackHead(err.stack) : undefined,
     );
   }
 
@@ -88,4 +91,23 @@ export class FailureLog {
     if (typeof value === 'string') return this.redactor.redactString(value);
     return `[${describeType(value)}]`;
   }
+}
+
+/** A V8 stack frame line: `    at fn (file:1:2)`. */
+const STACK_FRAME = /^\s+at /;
+
+/**
+ * A stack for Nest's stack argument, which Nest prints as it is. Only the trailing run of frame
+ * lines keeps its line breaks; everything before it (`Type: message`, text a client may have
+ * crafted, however many lines it has, fake frames included) is escaped into one line like the
+ * log line itself. Every line starts indented with `at` or is part of that one line, so no line
+ * of the stack can pass for a log line or recolour the terminal.
+ */
+function escapeStackHead(stack: string): string {
+  const lines = stack.split('\n');
+  let firstFrame = lines.length;
+  while (firstFrame > 0 && STACK_FRAME.test(lines[firstFrame - 1])) firstFrame--;
+  const head = escapeControl(lines.slice(0, firstFrame).join('\n'));
+  const frames = lines.slice(firstFrame).map((line) => escapeControl(line));
+  return [head, ...frames].join('\n');
 }
