@@ -5,7 +5,7 @@ import { ValidationError } from '../libs/error-handling/src/errors/app.error';
 import type { AuditEvent, AuditQuery } from '../libs/error-handling/src/audit/audit-event.interface';
 import type { SqlExecutor } from '../libs/error-handling/src/audit/audit-store.interface';
 import { SqlAuditStore } from '../libs/error-handling/src/audit/sql-audit.store';
-import { postgresAvailable, TEST_DATABASE_URL } from './support/services';
+import { describeWith, TEST_DATABASE_URL } from './support/services';
 
 interface Backend {
   executor: SqlExecutor;
@@ -16,34 +16,26 @@ interface Backend {
   close(): Promise<void>;
 }
 
-const backends: [string, () => Promise<Backend | undefined>][] = [
-  [
-    'PGlite (in memory)',
-    async () => {
-      const db = await PGlite.create();
-      return { executor: db, single: db, close: () => db.close() };
+async function openPglite(): Promise<Backend> {
+  const db = await PGlite.create();
+  return { executor: db, single: db, close: () => db.close() };
+}
+
+async function openPostgres(): Promise<Backend> {
+  const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+  const other = new Pool({ connectionString: TEST_DATABASE_URL, max: 6 });
+  const single = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+  return {
+    executor: pool,
+    other,
+    single,
+    close: async () => {
+      await pool.end();
+      await other.end();
+      await single.end();
     },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      if (!(await postgresAvailable())) return undefined;
-      const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
-      const other = new Pool({ connectionString: TEST_DATABASE_URL, max: 6 });
-      const single = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-      return {
-        executor: pool,
-        other,
-        single,
-        close: async () => {
-          await pool.end();
-          await other.end();
-          await single.end();
-        },
-      };
-    },
-  ],
-];
+  };
+}
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -77,8 +69,12 @@ const newestFirst = (events: AuditEvent[]) =>
     .sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .map((e) => e.id);
 
-describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
-  let backend: Backend | undefined;
+describe('SqlAuditStore on PGlite (in memory)', () => storeSuite(openPglite));
+describeWith('postgres')('SqlAuditStore on PostgreSQL', () => storeSuite(openPostgres));
+
+/** The store's tests, on the backend `open` starts. */
+function storeSuite(open: () => Promise<Backend>): void {
+  let backend: Backend;
   const table = `audit_test_${randomBytes(4).toString('hex')}`;
   const tables: string[] = [table];
   let store: SqlAuditStore;
@@ -87,27 +83,24 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   async function freshStore(): Promise<SqlAuditStore> {
     const name = `audit_test_${randomBytes(4).toString('hex')}`;
     tables.push(name);
-    const s = new SqlAuditStore({ executor: backend!.executor, table: name });
+    const s = new SqlAuditStore({ executor: backend.executor, table: name });
     await s.init();
     return s;
   }
 
   beforeAll(async () => {
     backend = await open();
-    if (!backend) return;
     store = new SqlAuditStore({ executor: backend.executor, table });
     await store.init();
   });
 
   afterAll(async () => {
-    if (!backend) return;
     for (const t of tables) await backend.executor.query(`DROP TABLE IF EXISTS "${t}"`);
     await backend.executor.query('DROP SCHEMA IF EXISTS faultline_audit_test_schema CASCADE');
     await backend.close();
   });
 
   it('initialises twice, and from two connections at once, without error', async () => {
-    if (!backend) return;
     await expect(store.init()).resolves.toBeUndefined();
     const again = new SqlAuditStore({ executor: backend.executor, table });
     await expect(again.init()).resolves.toBeUndefined();
@@ -121,7 +114,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('returns every field of a written event as it was written', async () => {
-    if (!backend) return;
     const s = await freshStore();
     const full: AuditEvent = {
       id: randomUUID(),
@@ -157,7 +149,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('stores awkward values instead of failing the batch forever', async () => {
-    if (!backend) return;
     const s = await freshStore();
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;
@@ -184,7 +175,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('writes each id once, however often it is written', async () => {
-    if (!backend) return;
     const s = await freshStore();
     const events = Array.from({ length: 5 }, () => event());
     await s.write(events);
@@ -196,7 +186,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('writes a batch larger than one statement takes', async () => {
-    if (!backend) return;
     const s = await freshStore();
     const events = Array.from({ length: 4500 }, (_, i) => event({ timestamp: at(i % 60) }));
     await s.write(events);
@@ -254,13 +243,11 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
       });
 
     beforeAll(async () => {
-      if (!backend) return;
       s = await freshStore();
       await s.write(seed);
     });
 
     it('are answered from the indexes, security events from their partial index', async () => {
-      if (!backend) return;
       const single = backend.single;
       const table = tables.at(-1)!;
       const statements: { text: string; params?: unknown[] }[] = [];
@@ -297,34 +284,27 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     });
 
     it('by actorId', async () => {
-      if (!backend) return;
       await expectIds({ actorId: 'alice' }, (e) => e.actorId === 'alice');
     });
     it('by ip', async () => {
-      if (!backend) return;
       await expectIds({ ip: '10.0.0.2' }, (e) => e.ip === '10.0.0.2');
     });
     it('by action', async () => {
-      if (!backend) return;
       await expectIds({ action: 'LOGIN_FAILED' }, (e) => e.action === 'LOGIN_FAILED');
     });
     it('by kind', async () => {
-      if (!backend) return;
       await expectIds({ kind: 'security' }, (e) => e.kind === 'security');
       await expectIds({ kind: 'audit' }, (e) => e.kind === 'audit');
     });
     it('by outcome', async () => {
-      if (!backend) return;
       await expectIds({ outcome: 'failure' }, (e) => e.outcome === 'failure');
     });
     it('by since (inclusive) and until (exclusive)', async () => {
-      if (!backend) return;
       await expectIds({ since: at(3) }, (e) => e.timestamp >= at(3));
       await expectIds({ until: at(3) }, (e) => e.timestamp < at(3));
       await expectIds({ since: at(2), until: at(5) }, (e) => e.timestamp >= at(2) && e.timestamp < at(5));
     });
     it('combined with AND', async () => {
-      if (!backend) return;
       await expectIds(
         { actorId: 'bob', kind: 'security', outcome: 'failure', since: at(4) },
         (e) => e.actorId === 'bob' && e.kind === 'security',
@@ -332,14 +312,12 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
       expect((await s.query({ actorId: 'alice', ip: '10.0.0.3' })).items).toEqual([]);
     });
     it('ignores empty-string filters', async () => {
-      if (!backend) return;
       await expectIds({ actorId: '', ip: '' }, () => true);
     });
   });
 
   describe('pagination', () => {
     it('walks 3 pages newest first with no duplicates or gaps, ties broken by id', async () => {
-      if (!backend) return;
       const s = await freshStore();
       // 25 events on 6 distinct timestamps, so pages split inside runs of equal ts.
       const events = Array.from({ length: 25 }, (_, i) => event({ timestamp: at(i % 6) }));
@@ -350,7 +328,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     });
 
     it('paginates a filtered query and sees events written between pages only where they belong', async () => {
-      if (!backend) return;
       const s = await freshStore();
       const events = Array.from({ length: 12 }, (_, i) =>
         event({ actorId: i % 2 ? 'odd' : 'even', timestamp: at(i) }),
@@ -365,7 +342,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     });
 
     it('gives no nextCursor when the last page is exactly full', async () => {
-      if (!backend) return;
       const s = await freshStore();
       await s.write(Array.from({ length: 4 }, (_, i) => event({ timestamp: at(i) })));
       const page = await s.query({ limit: 4 });
@@ -374,7 +350,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     });
 
     it('keeps microsecond timestamps written by other tools in order across pages', async () => {
-      if (!backend) return;
       const s = await freshStore();
       const name = tables.at(-1);
       const ids = Array.from({ length: 6 }, () => randomUUID());
@@ -393,29 +368,24 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   describe('limits', () => {
     let s: SqlAuditStore;
     beforeAll(async () => {
-      if (!backend) return;
       s = await freshStore();
       await s.write(Array.from({ length: 520 }, (_, i) => event({ timestamp: at(i) })));
     });
 
     it('returns 50 by default', async () => {
-      if (!backend) return;
       const page = await s.query({});
       expect(page.items).toHaveLength(50);
       expect(page.nextCursor).toEqual(expect.any(String));
     });
     it('returns at most 500, whatever the limit asks', async () => {
-      if (!backend) return;
       expect((await s.query({ limit: 10_000 })).items).toHaveLength(500);
     });
     it('takes a fractional limit down to a whole number', async () => {
-      if (!backend) return;
       expect((await s.query({ limit: 2.9 })).items).toHaveLength(2);
     });
     it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number])(
       'rejects limit %p with a 400 VALIDATION_ERROR',
       async (limit) => {
-        if (!backend) return;
         const error = await s.query({ limit }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ValidationError);
         expect(error).toMatchObject({ code: 'VALIDATION_ERROR', status: 400 });
@@ -434,7 +404,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
       ['a bad timestamp', b64(['2030-13-45T00:00:00.000000Z', randomUUID()])],
       ['SQL in it', b64(["2030-01-01T00:00:00.000000Z'; DROP TABLE x; --", randomUUID()])],
     ])('rejects a cursor that is %s with a clear 400 error', async (_what, cursor) => {
-      if (!backend) return;
       const error = await store.query({ cursor }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).message).toBe(
@@ -446,7 +415,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
     });
 
     it('rejects an invalid since or until date', async () => {
-      if (!backend) return;
       await expect(store.query({ since: new Date('nope') })).rejects.toThrow('since must be a valid date');
       await expect(store.query({ until: 'yesterday' as unknown as Date })).rejects.toThrow(
         'until must be a valid date',
@@ -455,7 +423,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('purges events older than a date and says how many', async () => {
-    if (!backend) return;
     const s = await freshStore();
     const events = Array.from({ length: 10 }, (_, i) => event({ timestamp: at(i) }));
     await s.write(events);
@@ -466,7 +433,6 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('works on a schema-qualified table', async () => {
-    if (!backend) return;
     await backend.executor.query('CREATE SCHEMA IF NOT EXISTS faultline_audit_test_schema');
     const s = new SqlAuditStore({
       executor: backend.executor,
@@ -480,16 +446,14 @@ describe.each(backends)('SqlAuditStore on %s', (_name, open) => {
   });
 
   it('does not close an executor it was given', async () => {
-    if (!backend) return;
     const s = new SqlAuditStore({ executor: backend.executor, table });
     await s.close();
     await expect(backend.executor.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
   });
-});
+}
 
-describe('SqlAuditStore from a connection string', () => {
+describeWith('postgres')('SqlAuditStore from a connection string', () => {
   it('opens its own pool, writes, reads, and closes it', async () => {
-    if (!(await postgresAvailable())) return;
     const table = `audit_test_${randomBytes(4).toString('hex')}`;
     const store = new SqlAuditStore({ connectionString: TEST_DATABASE_URL, table });
     try {

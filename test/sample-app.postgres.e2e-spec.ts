@@ -1,17 +1,15 @@
-import { postgresAvailable, TEST_DATABASE_URL } from './support/services';
+import { describeWith, TEST_DATABASE_URL } from './support/services';
 import { startSample, type SampleHarness } from './support/sample-app';
 
-describe('sample app on PostgreSQL', () => {
-  let s: SampleHarness | undefined;
+describeWith('postgres')('sample app on PostgreSQL', () => {
+  let s: SampleHarness;
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) return;
     s = await startSample({ debug: false, databaseUrl: TEST_DATABASE_URL });
   });
   afterAll(() => s?.close());
 
   it('returns 409 CONFLICT from a real unique violation, naming only the constraint', async () => {
-    if (!s) return;
     const res = await s.http().get('/demo/conflict');
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -27,7 +25,6 @@ describe('sample app on PostgreSQL', () => {
   });
 
   it('creates the schema idempotently and serves the notification routes', async () => {
-    if (!s) return;
     const admin = await s.login('admin');
     const alice = await s.login('alice');
     const aliceId = JSON.parse(Buffer.from(alice.split('.')[1], 'base64url').toString()).sub as number;
@@ -52,7 +49,6 @@ describe('sample app on PostgreSQL', () => {
   });
 
   it('returns 409 for an unknown recipient (a real foreign-key violation)', async () => {
-    if (!s) return;
     const admin = await s.login('admin');
     const res = await s
       .http()

@@ -1,10 +1,169 @@
-// Builds the library and the sample app (incrementally) so tests can run the built app as a
-// real process, as production does.
+// Jest's globalSetup for the e2e project. It
+// - finds out once whether PostgreSQL and Redis answer, and records it in process.env for the
+//   workers (test/support/services.ts reads it: tests that need a missing service are reported
+//   as skipped, with the reason in their title); under CI=true a missing service fails the run;
+// - builds the library and the sample app (incrementally) so tests can run the built app as a
+//   real process, as production does.
+// Run as `node test/support/global-setup.js --probe`, it only probes and prints the states as
+// JSON (services.ts does so when a test file runs without this setup).
 const { execFileSync } = require('node:child_process');
-const { join } = require('node:path');
+const { readdirSync, readFileSync } = require('node:fs');
+const { join, relative } = require('node:path');
+
+const root = join(__dirname, '..', '..');
+
+/** Longest wait for a service to connect and answer, in ms. */
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * The services some tests need; `defaultUrl` as in services.ts. `stateVar` receives `up`, or the
+ * reason the service is unreachable.
+ */
+const SERVICES = {
+  postgres: {
+    label: 'PostgreSQL',
+    urlVar: 'TEST_DATABASE_URL',
+    defaultUrl: 'postgres://postgres@127.0.0.1:5432/test',
+    stateVar: 'FAULTLINE_TEST_POSTGRES',
+    probe: probePostgres,
+  },
+  redis: {
+    label: 'Redis',
+    urlVar: 'TEST_REDIS_URL',
+    defaultUrl: 'redis://127.0.0.1:6379',
+    stateVar: 'FAULTLINE_TEST_REDIS',
+    probe: probeRedis,
+  },
+};
+
+const urlOf = (service) => process.env[SERVICES[service].urlVar] || SERVICES[service].defaultUrl;
+
+async function probePostgres(url, closers) {
+  const { Client } = require('pg');
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+    query_timeout: PROBE_TIMEOUT_MS,
+  });
+  client.on('error', () => undefined);
+  closers.push(() => client.end().catch(() => undefined));
+  await client.connect();
+  await client.query('SELECT 1');
+}
+
+async function probeRedis(url, closers) {
+  const { Redis } = require('ioredis');
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: PROBE_TIMEOUT_MS,
+    commandTimeout: PROBE_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // The socket's error (ECONNREFUSED...) comes as an event; connect() only says the connection closed.
+  let socketError;
+  client.on('error', (err) => (socketError ??= err));
+  closers.push(() => client.disconnect());
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw socketError ?? err;
+  }
+}
+
+/** The message of an error, however it is shaped (an AggregateError of several addresses has none). */
+function reasonOf(err) {
+  if (err instanceof AggregateError && err.errors.length > 0) {
+    return [...new Set(err.errors.map(reasonOf))].join('; ');
+  }
+  if (err instanceof Error) return err.message || err.code || err.name;
+  return String(err);
+}
+
+/**
+ * `up`, or why the service did not answer within the probe's bound (`Redis at redis://... is
+ * unreachable: connect ECONNREFUSED ...`, its password masked); its client closed either way.
+ */
+async function probe(service) {
+  const closers = [];
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+      PROBE_TIMEOUT_MS + 1000,
+    );
+  });
+  try {
+    await Promise.race([SERVICES[service].probe(urlOf(service), closers), deadline]);
+    return 'up';
+  } catch (err) {
+    return `${SERVICES[service].label} at ${shown(urlOf(service))} is unreachable: ${reasonOf(err) || 'unknown error'}`;
+  } finally {
+    clearTimeout(timer);
+    for (const close of closers) close();
+  }
+}
+
+/** Every service's state: `{ postgres: 'up', redis: 'Redis at ... is unreachable: ...' }`. */
+async function probeAll() {
+  const names = Object.keys(SERVICES);
+  const states = await Promise.all(names.map(probe));
+  return Object.fromEntries(names.map((name, i) => [name, states[i]]));
+}
+
+/** The URL as shown in messages, its password masked. */
+function shown(url) {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** Test files that declare tests needing `service` (with describeWith / itWith). */
+function filesNeeding(service) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/[.-]spec\.ts$/.test(entry.name)) {
+        const text = readFileSync(path, 'utf8');
+        const calls = text.matchAll(/\b(?:describe|it)With\(([^)]*)\)/g);
+        if ([...calls].some((m) => m[1].includes(`'${service}'`))) files.push(relative(root, path));
+      }
+    }
+  };
+  walk(join(root, 'test'));
+  return files.sort();
+}
 
 module.exports = async () => {
-  const root = join(__dirname, '..', '..');
+  const states = await probeAll();
+  const missing = Object.keys(states).filter((service) => states[service] !== 'up');
+  for (const service of Object.keys(states)) process.env[SERVICES[service].stateVar] = states[service];
+  const outage = (service) => states[service];
+
+  if (missing.length > 0 && process.env.CI === 'true') {
+    throw new Error(
+      `Services required under CI=true are unreachable:\n${missing.map((s) => `  - ${outage(s)}`).join('\n')}\n` +
+        `Start ${missing.length > 1 ? 'them' : 'it'}, or set ${missing.map((s) => SERVICES[s].urlVar).join(' / ')} to a running one.`,
+    );
+  }
+  for (const service of missing) {
+    const files = filesNeeding(service);
+    process.stderr.write(
+      `\n[skip] ${outage(service)}\n` +
+        `       Tests that need it are reported as skipped${files.length > 0 ? `, in ${files.join(', ')}` : ''}.\n` +
+        `       Set ${SERVICES[service].urlVar} to a running ${SERVICES[service].label}; under CI=true this fails the run.\n`,
+    );
+  }
+
   execFileSync(
     process.execPath,
     [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'apps/sample/tsconfig.app.json'],
@@ -14,3 +173,14 @@ module.exports = async () => {
     },
   );
 };
+
+if (require.main === module && process.argv.includes('--probe')) {
+  probeAll().then(
+    // Exits at once: a client that hung past the bound must not hold the process.
+    (states) => process.stdout.write(JSON.stringify(states), () => process.exit(0)),
+    (err) => {
+      process.stderr.write(`${reasonOf(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
