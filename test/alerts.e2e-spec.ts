@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { Controller, Get, HttpException, UnauthorizedException } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AlertService, type AlertsOptions, WEBHOOK_SIGNATURE_HEADER } from 'nestjs-faultline';
+import { AlertService, type AlertsOptions, Readiness, WEBHOOK_SIGNATURE_HEADER } from 'nestjs-faultline';
 import { startHttpPeer, startSmtpPeer, type HttpPeer, type SmtpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
+import { ManualClock } from '../libs/error-handling/src/core/manual-clock.testing';
 import { parseMetrics, samplesOf } from './support/metrics-text';
-import { sleep } from './support/wait';
+import { waitUntil } from './support/wait';
 
 /** Secrets from test/redaction-canary.e2e-spec.ts: none may reach a channel. */
 const CANARY = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlktSldUIn0.c2lnbmF0dXJlLWNhbmFyeS1qd3Q';
@@ -181,24 +182,32 @@ describe('alerts with real peers', () => {
     await fixture.http().get('/nowhere').expect(404);
     await fixture.http().get('/internal/job').expect(500);
     await fixture.http().get('/teapot').expect(502);
-    const [only] = await webhook.waitFor(1);
-    await sleep(200);
-    expect(webhook.received).toHaveLength(1);
-    expect(only.json).toMatchObject({ status: 502, errorClass: 'HttpException' });
+    // A later failure that does alert: alerts go out in the order the failures came, so once it
+    // is here, any alert of the requests before it would be here too.
+    await fixture.http().get('/boom').expect(500);
+    const got = await webhook.waitFor(2);
+    expect(got.map((r) => [r.json.status, r.json.errorClass])).toEqual([
+      [502, 'HttpException'],
+      [500, 'Error'],
+    ]);
     await fixture.close();
 
-    // NODE_ENV=test (as under Jest) is excluded by default.
+    // NODE_ENV=test (as under Jest) is excluded by default: nothing is watched, nothing queued.
     fixture = await startFixture([AlertFixtureController], { alerts: { webhook: { url: webhook.url } } });
+    const service = fixture.app.get(AlertService);
+    expect(service.active).toBe(false);
     await fixture.http().get('/boom').expect(500);
-    await sleep(200);
-    expect(webhook.received).toHaveLength(1);
+    expect(await service.raise({ title: 'by hand' })).toBe(false);
+    expect(service.stats()).toEqual({ channels: {}, suppressed: 0, throttleStoreFallback: false });
+    expect(webhook.received).toHaveLength(2);
   });
 
-  it('sends at most repeatLimit alerts for a storm of 1,000 identical failures, then one summary', async () => {
-    fixture = await startFixture(
-      [AlertFixtureController],
-      alerts({ webhook: { url: webhook.url }, repeatLimit: 3, snoozeSeconds: 12 }),
-    );
+  it('sends at most repeatLimit alerts for a storm of 1,000 identical failures, then one summary when the window ends', async () => {
+    const clock = new ManualClock();
+    fixture = await startFixture([AlertFixtureController], {
+      ...alerts({ webhook: { url: webhook.url }, repeatLimit: 3, snoozeSeconds: 600 }),
+      clock,
+    });
     const base = await listen(fixture);
     for (let i = 0; i < 1000; i += 50) {
       const statuses = await Promise.all(
@@ -206,23 +215,65 @@ describe('alerts with real peers', () => {
       );
       expect(new Set(statuses)).toEqual(new Set([500]));
     }
+    const service = fixture.app.get(AlertService);
+    // Every failure has been through the throttle, and the three it let through are delivered.
+    await waitUntil(
+      () => service.stats().suppressed === 997,
+      20_000,
+      () => `suppressed: ${JSON.stringify(service.stats())}`,
+    );
+    expect(await service.flush()).toBe(true);
+    expect(webhook.received.map((r) => r.json.kind)).toEqual([
+      'server-error',
+      'server-error',
+      'server-error',
+    ]);
+
+    // The window ends 600 s after its first alert: then the summary goes out, once.
+    await clock.advance(599_000);
+    expect(await service.flush()).toBe(true);
+    expect(webhook.received).toHaveLength(3);
+    await clock.advance(1_100);
     const got = await webhook.waitFor(4, 20_000);
-    await sleep(300);
+    expect(await service.flush()).toBe(true);
     expect(got.map((r) => r.json.kind)).toEqual(['server-error', 'server-error', 'server-error', 'summary']);
     expect(got[3].json).toMatchObject({ heldBack: 997, fingerprint: 'GET /orders/:id/pay TypeError' });
-    expect(fixture.app.get(AlertService).stats()).toMatchObject({
+    expect(service.stats()).toMatchObject({
       suppressed: 997,
       channels: { webhook: { sent: 4, suppressed: 997, failed: 0 } },
     });
   });
 
-  it('keeps requests fast when a webhook answers 500 or never answers; failures logged at warn and counted', async () => {
+  it('sends the summary of what was held back on demand, before the window ends', async () => {
+    fixture = await startFixture(
+      [AlertFixtureController],
+      alerts({ webhook: { url: webhook.url }, repeatLimit: 2, snoozeSeconds: 3600 }),
+    );
+    for (let i = 0; i < 7; i++) await fixture.http().get(`/orders/${i}/pay`).expect(500);
+    const service = fixture.app.get(AlertService);
+    await waitUntil(
+      () => service.stats().suppressed === 5,
+      10_000,
+      () => JSON.stringify(service.stats()),
+    );
+    await service.sendSummaries();
+    expect(await service.flush()).toBe(true);
+    expect(webhook.received.map((r) => [r.json.kind, r.json.heldBack])).toEqual([
+      ['server-error', undefined],
+      ['server-error', undefined],
+      ['summary', 5],
+    ]);
+  });
+
+  it('answers requests without waiting for a webhook that answers 500 or never answers; failures logged at warn and counted', async () => {
     const failing = await startHttpPeer({ status: 500 });
     const silent = await startHttpPeer({ never: true });
+    // Delivery timeouts and retry backoff run on this clock: until the test moves it, an attempt
+    // on the silent peer waits for ever, so a request that waited for delivery would never end.
+    const clock = new ManualClock();
     try {
-      fixture = await startFixture(
-        [AlertFixtureController],
-        alerts({
+      fixture = await startFixture([AlertFixtureController], {
+        ...alerts({
           channels: [],
           webhook: { url: failing.url },
           slack: { webhookUrl: silent.url },
@@ -230,18 +281,35 @@ describe('alerts with real peers', () => {
           retries: 1,
           retryBaseMs: 50,
         }),
-      );
-      const started = Date.now();
-      for (let i = 0; i < 5; i++) await fixture.http().get(`/orders/${i}/pay`).expect(500);
+        clock,
+      });
+      // Three failures, three alerts (repeatLimit): none held back, so shutdown has no summary
+      // to deliver on this clock.
+      for (let i = 0; i < 3; i++) await fixture.http().get(`/orders/${i}/pay`).expect(500);
       await fixture.http().get('/ok').expect(200);
-      expect(Date.now() - started).toBeLessThan(1000);
       const service = fixture.app.get(AlertService);
-      expect(await service.flush(5000)).toBe(true);
+      // Three alerts are queued for each channel; none has been delivered.
+      await silent.waitFor(1);
+      expect(service.stats().channels).toMatchObject({
+        webhook: { sent: 0 },
+        slack: { sent: 0, failed: 0, pending: 3 },
+      });
+      // Time moves on: each attempt on the silent peer times out, each retry follows its backoff.
+      await waitUntil(
+        async () => {
+          await clock.advance(50);
+          const { webhook, slack } = service.stats().channels;
+          return webhook.pending === 0 && slack.pending === 0;
+        },
+        30_000,
+        () => JSON.stringify(service.stats()),
+      );
       expect(service.stats().channels).toMatchObject({
         webhook: { sent: 0, failed: 3 },
         slack: { sent: 0, failed: 3 },
       });
       expect(failing.received).toHaveLength(6);
+      expect(silent.received).toHaveLength(6);
       const warnings = fixture.logs.entries.filter(
         (e) => e.level === 'warn' && /alert delivery to channel (webhook|slack) failed/.test(e.message),
       );
@@ -301,10 +369,12 @@ describe('alerts with real peers', () => {
     expect(hook.raw).not.toMatch(/10\.1\.2\.3|5432|billing|ECONNREFUSED/);
     down = false;
     expect((await fetch(`${base}/ready`)).status).toBe(200);
-    await fixture.close();
-    fixture = undefined;
-    await sleep(300);
-    expect(webhook.received).toHaveLength(1);
+    // Shutdown turns readiness false too, which is expected: no alert. A marker raised after it
+    // arrives after anything the shutdown would have raised.
+    await fixture.app.get(Readiness).drain(0);
+    await fixture.app.get(AlertService).raise({ title: 'marker' });
+    const got = await webhook.waitFor(2);
+    expect(got.map((r) => r.json.title)).toEqual(['Readiness turned false: failing: database', 'marker']);
   });
 
   it('alerts on suspicious activity from the security events', async () => {
@@ -328,26 +398,34 @@ describe('alerts with real peers', () => {
   ])(
     'alerts when the error rate passes the threshold with enough requests, not before (%s)',
     async (_label, rest) => {
+      const clock = new ManualClock();
       fixture = await startFixture([AlertFixtureController], {
         ...rest,
         ...alerts({
           webhook: { url: webhook.url },
           serverErrors: false,
-          errorRate: { threshold: 0.1, windowSeconds: 0.5, minRequests: 20 },
+          errorRate: { threshold: 0.1, windowSeconds: 300, minRequests: 20 },
         }),
+        clock,
       });
-      // One error in three requests: under minRequests.
+      // One error in three requests: under minRequests when the first bucket turns.
       await fixture.http().get('/ok').expect(200);
       await fixture.http().get('/ok').expect(200);
       await fixture.http().get('/boom').expect(500);
-      await sleep(700);
-      expect(webhook.received).toHaveLength(0);
+      await clock.advance(30_000);
 
       for (let i = 0; i < 20; i++) await fixture.http().get('/ok').expect(200);
       for (let i = 0; i < 5; i++) await fixture.http().get('/boom').expect(500);
-      const [hook] = await webhook.waitFor(1, 2000);
-      expect(hook.json).toMatchObject({ kind: 'error-rate', fingerprint: 'error-rate' });
-      expect(String(hook.json.title)).toMatch(/^Error rate \d+\.\d\d % over 10\.00 % in the last 0\.5 s$/);
+      await clock.advance(30_000);
+      // The first alert counts the whole window: had the first turn alerted, its alert (3
+      // requests) would have come first.
+      const [hook] = await webhook.waitFor(1);
+      expect(hook.json).toMatchObject({
+        kind: 'error-rate',
+        fingerprint: 'error-rate',
+        details: { errors: 6, requests: 28, windowSeconds: 300 },
+      });
+      expect(String(hook.json.title)).toBe('Error rate 21.43 % over 10.00 % in the last 300 s');
     },
   );
 

@@ -10,7 +10,7 @@ import {
   type AuditStore as AuditStoreType,
 } from 'nestjs-faultline';
 import { startFixture, type FixtureApp } from './support/fixture-app';
-import { sleep } from './support/wait';
+import { sleep, waitUntil } from './support/wait';
 
 /** A user store kept in memory; init can be made to fail. */
 class MemoryStore implements AuditStoreType {
@@ -26,6 +26,9 @@ class MemoryStore implements AuditStoreType {
     return { items: this.events.filter((e) => !query.action || e.action === query.action) };
   }
 }
+
+/** Request ids of the `raw` handler calls that have returned (after their response was sent). */
+const rawReturned = new Set<string>();
 
 class DenyGuard implements CanActivate {
   canActivate(): boolean {
@@ -58,6 +61,7 @@ class ThingsController {
   async raw(@Res() res: Response) {
     res.status(202).json({ accepted: true });
     await sleep(5);
+    rawReturned.add(String(res.getHeader('x-request-id')));
   }
 
   @Get('denied')
@@ -78,18 +82,24 @@ describe('@Audit() on a fixture app with a store of its own', () => {
   });
   afterAll(() => f.close());
 
-  /** The request's events, once recorded (a handler may still run after its response is sent). */
+  /**
+   * The request's events, once every event recorded for it is in the store. A later audited
+   * request is the marker: its event is recorded after everything of the earlier request (whose
+   * response was complete before it was sent), and flush() writes every event recorded before it
+   * was called.
+   */
   const recorded = async (requestId: string) => {
-    for (let i = 0; i < 50; i++) {
-      await f.app.get(AuditService).flush();
-      const events = store.events.filter((e) => e.requestId === requestId);
-      if (events.length > 0) {
-        await sleep(20);
-        return store.events.filter((e) => e.requestId === requestId);
-      }
-      await sleep(10);
-    }
-    return [];
+    const marker = await f.http().get('/things/class-only').expect(200);
+    const markerId = marker.headers['x-request-id'];
+    await waitUntil(
+      async () => {
+        const flushed = await f.app.get(AuditService).flush();
+        return flushed && store.events.some((e) => e.requestId === markerId);
+      },
+      10_000,
+      () => `the marker's audit event never reached the store; got ${JSON.stringify(store.events)}`,
+    );
+    return store.events.filter((e) => e.requestId === requestId);
   };
 
   it('starts even when the store cannot initialise, and says so in the audit channel', () => {
@@ -131,6 +141,12 @@ describe('@Audit() on a fixture app with a store of its own', () => {
   it('records a handler that answers through @Res()', async () => {
     const res = await f.http().get('/things/raw');
     expect(res.status).toBe(202);
+    // The handler has run to its end, after its response: whatever it leads to is recorded by now.
+    await waitUntil(
+      () => rawReturned.has(res.headers['x-request-id']),
+      10_000,
+      () => 'the raw handler never returned',
+    );
     expect(await recorded(res.headers['x-request-id'])).toEqual([
       expect.objectContaining({ action: 'THING_RAW', outcome: 'success', status: 202 }),
     ]);

@@ -23,6 +23,7 @@ import request from 'supertest';
 import { ErrorHandlingModule, LogChannels, type ErrorHandlingModuleOptions } from 'nestjs-faultline';
 import { LEVEL, LogCapture, type LogRecord } from './support/log-capture';
 import { withCapture } from './support/fixture-app';
+import { waitUntil } from './support/wait';
 
 @Injectable()
 class GreetingService {
@@ -289,7 +290,20 @@ describe('log injection', () => {
     await http()
       .get(`/shout?name=${encodeURIComponent(`bob\n${FAKE}`)}`)
       .set('X-Request-Id', 'inject-3');
-    await sleep(50);
+    // Every request's own line has been written (pretty lines pass through a stream first).
+    const ids = ['inject-1', 'inject-2', 'inject-3'];
+    if (format === 'json') {
+      for (const id of ids) await capture.request(id);
+    } else {
+      await waitUntil(
+        () =>
+          ids.every((id) =>
+            raw.some((chunk) => chunk.includes(id) && /request (completed|failed)/.test(chunk)),
+          ),
+        10_000,
+        () => `request lines missing; got:\n${raw.join('')}`,
+      );
+    }
     await app.close();
     if (format === 'json') {
       for (const line of capture.raw) expect(() => JSON.parse(line)).not.toThrow();
@@ -315,22 +329,26 @@ describe('file output', () => {
     const f = await start({ logging: { file: { path: join(dir, 'errors.log'), size: '1m', retain: 3 } } });
     const res = await f.http().get('/boom');
     await f.http().get('/greet');
-    await f.capture.request(res.body.requestId);
+    // A second error line, written after the /greet line would have been: once it is in the file,
+    // everything before it is.
+    const last = await f.http().get('/boom');
+    await f.capture.request(last.body.requestId);
     await f.app.close();
-    let content = '';
-    for (let i = 0; i < 100 && !content.includes(res.body.requestId); i++) {
-      await sleep(50);
-      content = readdirSync(dir)
+    /** The complete lines of the log files so far (a worker thread writes them). */
+    const fileLines = (): LogRecord[] =>
+      readdirSync(dir)
         .filter((name) => name.startsWith('errors'))
-        .map((name) => readFileSync(join(dir, name), 'utf8'))
-        .join('');
-    }
-    const lines = content
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as LogRecord);
-    expect(lines.map((l) => l.requestId)).toEqual([res.body.requestId]);
-    expect(lines[0].level).toBe(LEVEL.error);
+        .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n').slice(0, -1))
+        .map((l) => JSON.parse(l) as LogRecord);
+    await waitUntil(
+      () => fileLines().some((l) => l.requestId === last.body.requestId),
+      10_000,
+      () => `the last error line never reached the file; got ${JSON.stringify(fileLines())}`,
+      20,
+    );
+    const lines = fileLines();
+    expect(lines.map((l) => l.requestId)).toEqual([res.body.requestId, last.body.requestId]);
+    expect(lines.map((l) => l.level)).toEqual([LEVEL.error, LEVEL.error]);
   });
 });
 
@@ -344,7 +362,11 @@ describe("an application's own nestjs-pino LoggerModule", () => {
     expect(ok.status).toBe(200);
     const res = await f.http().get('/boom?token=abc123secret');
     expect(res.status).toBe(500);
-    await sleep(50);
+    // Both loggers have written the /boom request's lines.
+    await theirs.waitFor((lines) =>
+      lines.some((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 500),
+    );
+    await f.capture.request(res.body.requestId);
     const requestLines = theirs.lines.filter(
       (l) => l.msg === 'request completed' || l.msg === 'request errored',
     );

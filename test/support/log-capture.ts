@@ -26,20 +26,24 @@ export class LogCapture {
     return this.lines.filter((l) => l.requestId === requestId);
   }
 
-  /** Waits (up to 2 s) until `predicate` holds for the lines, then returns them. */
-  async waitFor(predicate: (lines: LogRecord[]) => boolean): Promise<LogRecord[]> {
+  /**
+   * Waits until `predicate` holds for the lines, then returns them. The bound only matters when
+   * the line never comes: it is generous, so a busy machine does not fail the test.
+   */
+  async waitFor(predicate: (lines: LogRecord[]) => boolean, timeoutMs = 10_000): Promise<LogRecord[]> {
     await waitUntil(
       () => predicate(this.lines),
-      2000,
-      () => `log lines never matched; got:\n${this.raw.join('\n')}`,
+      timeoutMs,
+      () => `log lines never matched within ${timeoutMs} ms; got:\n${this.raw.join('\n')}`,
     );
     return this.lines;
   }
 
   /** Waits for the request line of `requestId` and returns every line of that request. */
-  async request(requestId: string): Promise<LogRecord[]> {
-    await this.waitFor((lines) =>
-      lines.some((l) => l.requestId === requestId && /^request /.test(String(l.msg))),
+  async request(requestId: string, timeoutMs?: number): Promise<LogRecord[]> {
+    await this.waitFor(
+      (lines) => lines.some((l) => l.requestId === requestId && /^request /.test(String(l.msg))),
+      timeoutMs,
     );
     return this.forRequest(requestId);
   }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { waitUntil } from './wait';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'sample', 'main.js');
 
@@ -9,13 +10,23 @@ export interface SampleProcess {
   baseUrl: string;
   stdout(): string;
   stderr(): string;
+  /** The complete JSON lines written to stdout so far (LOG_FORMAT=json), parsed; other lines skipped. */
+  jsonLines(): JsonLine[];
+  /**
+   * Waits until a JSON line on stdout matches `predicate` and returns the first that does. The
+   * bound (default 20 s) only matters when the line never comes.
+   */
+  waitForLine(predicate: (line: JsonLine) => boolean, timeoutMs?: number): Promise<JsonLine>;
   /** Resolves with the exit code once the process has exited. */
   exited: Promise<number | null>;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `dist/apps/sample/main.js` on a free port and waits until it listens. */
+/** One JSON log line of the sample app. */
+export type JsonLine = Record<string, unknown> & { level?: number; msg?: string; context?: string };
+
+/** Starts `dist/apps/sample/main.js` on a free port and waits (up to 60 s) until it listens. */
 export async function startSampleProcess(env: Record<string, string> = {}): Promise<SampleProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, NODE_ENV: 'production', AUTH_SECRET: 'process-test-secret', PORT: '0', ...env },
@@ -27,7 +38,7 @@ export async function startSampleProcess(env: Record<string, string> = {}): Prom
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sample app did not start:\n${out}\n${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`sample app did not start:\n${out}\n${err}`)), 60_000);
     const check = () => {
       const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
       if (m) {
@@ -38,12 +49,36 @@ export async function startSampleProcess(env: Record<string, string> = {}): Prom
     child.stdout?.on('data', check);
     child.on('exit', () => reject(new Error(`sample app exited:\n${out}\n${err}`)));
   });
+  const jsonLines = (): JsonLine[] => {
+    const lines: JsonLine[] = [];
+    // The last piece is a line still being written unless the output ends with a newline.
+    for (const line of out.split('\n').slice(0, -1)) {
+      if (!line.startsWith('{')) continue;
+      try {
+        lines.push(JSON.parse(line) as JsonLine);
+      } catch {
+        // Not a log line.
+      }
+    }
+    return lines;
+  };
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
     exited,
     stdout: () => out,
     stderr: () => err,
+    jsonLines,
+    async waitForLine(predicate, timeoutMs = 20_000) {
+      let found: JsonLine | undefined;
+      await waitUntil(
+        () => (found = jsonLines().find(predicate)) !== undefined,
+        timeoutMs,
+        () => `no matching line on the sample app's stdout within ${timeoutMs} ms; got:\n${out}\n${err}`,
+        20,
+      );
+      return found as JsonLine;
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;

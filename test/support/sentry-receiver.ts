@@ -16,7 +16,17 @@ export interface SentryReceiver {
   raw: string[];
   /** Items of type `event`. */
   events(): Record<string, unknown>[];
+  /** Waits (up to `ms`, default 20 s) until `n` events have arrived; returns every event. */
   waitForEvents(n: number, ms?: number): Promise<Record<string, unknown>[]>;
+  /**
+   * Waits (up to `ms`, default 20 s) until an event matching `predicate` has arrived; returns every
+   * event. The SDK sends events in the order they were captured, so once a marker event captured
+   * last has arrived, every event captured before it has too.
+   */
+  waitForEvent(
+    predicate: (event: Record<string, unknown>) => boolean,
+    ms?: number,
+  ): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -50,11 +60,20 @@ export async function startSentryReceiver(project = '42'): Promise<SentryReceive
     dsn: `http://publickey@127.0.0.1:${port}/${project}`,
     raw,
     events,
-    async waitForEvents(n, ms = 5000) {
+    async waitForEvents(n, ms = 20_000) {
       await waitUntil(
         () => events().length >= n,
         ms,
-        () => `expected ${n} Sentry events, got ${events().length}`,
+        () => `expected ${n} Sentry events within ${ms} ms, got ${events().length}`,
+        20,
+      );
+      return events();
+    },
+    async waitForEvent(predicate, ms = 20_000) {
+      await waitUntil(
+        () => events().some(predicate),
+        ms,
+        () => `no matching Sentry event within ${ms} ms; got:\n${JSON.stringify(events(), null, 2)}`,
         20,
       );
       return events();

@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -24,5 +25,12 @@ export async function createSampleApp(
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: true });
+  // How long an idle keep-alive connection stays open (KEEP_ALIVE_TIMEOUT_MS). The headers timeout
+  // must stay above it, or a request sent on a connection about to time out can be cut off.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  if (config.keepAliveTimeoutMs > 0) {
+    server.headersTimeout = Math.max(server.headersTimeout, config.keepAliveTimeoutMs + 1000);
+  }
   return app;
 }

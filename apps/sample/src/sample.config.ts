@@ -29,6 +29,13 @@ export interface SampleConfig {
   redisUrl: string | undefined;
   /** SHUTDOWN_GRACE_MS: how long in-flight requests may take to finish after SIGTERM (default 10000). */
   shutdownGraceMs: number;
+  /**
+   * KEEP_ALIVE_TIMEOUT_MS: how long the HTTP server keeps an idle keep-alive connection open
+   * (default 5000, Node's). Behind a load balancer, set it above the balancer's idle timeout
+   * (e.g. 65000 behind an AWS ALB's 60 s), so the app never closes a connection the balancer is
+   * about to reuse.
+   */
+  keepAliveTimeoutMs: number;
   /** Alert channels, each on when its variables are set. */
   alerts: {
     /** SLACK_WEBHOOK_URL */
@@ -57,6 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
     throw new Error(
       `SHUTDOWN_GRACE_MS must be a whole number of milliseconds, got ${JSON.stringify(env.SHUTDOWN_GRACE_MS)}`,
+    );
+  }
+  const keepAliveTimeoutMs = Number(env.KEEP_ALIVE_TIMEOUT_MS || 5000);
+  if (!Number.isInteger(keepAliveTimeoutMs) || keepAliveTimeoutMs < 0) {
+    throw new Error(
+      `KEEP_ALIVE_TIMEOUT_MS must be a whole number of milliseconds, got ${JSON.stringify(env.KEEP_ALIVE_TIMEOUT_MS)}`,
     );
   }
   if (!env.AUTH_SECRET && env.NODE_ENV === 'production') {
@@ -90,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     audit: env.AUDIT !== '0' && env.AUDIT !== 'false',
     redisUrl: env.REDIS_URL || undefined,
     shutdownGraceMs,
+    keepAliveTimeoutMs,
     logRequestDetails: oneOf(
       env.LOG_REQUEST_DETAILS,
       'LOG_REQUEST_DETAILS',

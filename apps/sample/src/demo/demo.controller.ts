@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqlClient } from '../database/sql-client.interface';
@@ -8,6 +8,8 @@ const MAX_SLOW_MS = 30_000;
 /** Fault routes that show how each kind of failure is answered. Mounted only with DEMO_FAULTS=1. */
 @Controller('demo')
 export class DemoController {
+  private readonly logger = new Logger('Demo');
+
   constructor(@Inject(SqlClient) private readonly sql: SqlClient) {}
 
   /** An unexpected Error whose message holds internals that must not reach the client. */
@@ -24,10 +26,14 @@ export class DemoController {
     throw new Error('unreachable: the insert above always violates demo_items_key_unique');
   }
 
-  /** Answers after `ms` milliseconds (at most 30 s). */
+  /**
+   * Answers after `ms` milliseconds (at most 30 s). Logs `sleeping <ms> ms` first, so a request in
+   * flight can be seen (the graceful-shutdown test waits for it before sending SIGTERM).
+   */
   @Get('slow')
   async slow(@Query('ms') ms?: string): Promise<{ sleptMs: number }> {
     const wait = Math.min(Math.max(Number(ms) || 0, 0), MAX_SLOW_MS);
+    this.logger.log(`sleeping ${wait} ms`);
     await sleep(wait);
     return { sleptMs: wait };
   }
