@@ -38,12 +38,22 @@ export {
 export {
   Redactor,
   type RedactionOptions,
+  type BuiltInDetectorToggles,
   DEFAULT_SENSITIVE_KEYS,
+  BUILT_IN_DETECTOR_NAMES,
+  type BuiltInDetectorName,
   DEFAULT_VALUE_DETECTORS,
   authSchemeDetector,
+  awsAccessKeyDetector,
   cardNumberDetector,
+  githubTokenDetector,
+  googleApiKeyDetector,
   jwtDetector,
   pemDetector,
+  slackTokenDetector,
+  slackWebhookDetector,
+  stripeKeyDetector,
+  urlCredentialsDetector,
   type ValueDetector,
   FaultlineValidationPipe,
 } from './redaction';
@@ -102,6 +112,12 @@ export {
   type SuspiciousActivity,
   type SuspiciousActivityListener,
 } from './audit';
+// The strict parsing of an audit API's query string (audit/index.ts does not list it yet).
+export {
+  parseAuditQueryParams,
+  parseAuditTimestamp,
+  type AuditQueryParams,
+} from './audit/audit-query-params';
 export {
   AlertChannel,
   AlertService,
@@ -130,6 +146,7 @@ export {
   type WebhookChannelOptions,
 } from './alerts';
 export { initSentry, SentryReporter, type SentryOptions } from './sentry';
+export type { ProcessErrorsOptions } from './faults';
 export { FailureEvents, type FailureSubscriber, type HandledFailure } from './errors/failure-events';
 export {
   Readiness,

@@ -142,8 +142,14 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       outcome: record.outcome ?? 'success',
     };
     if (record.actorId !== undefined) event.actorId = String(record.actorId);
-    if (record.resourceType !== undefined) event.resourceType = record.resourceType;
-    if (record.resourceId !== undefined) event.resourceId = String(record.resourceId);
+    // Texts that may come from a request pass the Redactor like the rest of the event: the same
+    // secret is `[REDACTED]` in the stored row, the audit line and the request line.
+    if (record.resourceType !== undefined) {
+      event.resourceType = this.redactor.redactString(String(record.resourceType));
+    }
+    if (record.resourceId !== undefined) {
+      event.resourceId = this.redactor.redactString(String(record.resourceId));
+    }
     if (record.status !== undefined) event.status = record.status;
     if (record.errorCode !== undefined) event.errorCode = record.errorCode;
     if (record.ip !== undefined) event.ip = record.ip;
@@ -183,7 +189,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
           body: req.body,
           result: extra.result,
         };
-        const resourceId = resourceIdOf(metadata, resources);
+        const resourceId = resourceIdOf(metadata, resources, this.redactor);
         if (resourceId !== undefined) event.resourceId = resourceId;
         const data = this.captured(metadata, resources, outcome);
         if (data) event.data = data;
@@ -327,22 +333,34 @@ function currentRequestOf(): unknown {
   return logger?.[LOGGER_REQUEST];
 }
 
-function resourceIdOf(metadata: AuditMetadata, resources: AuditResourceContext): string | undefined {
+/**
+ * The resource id of an audited request, redacted: a value under a sensitive key of its path
+ * (`params.token`, `body.apiKey`) is censored whatever it looks like (in HMAC mode, as its keyed
+ * hash, so equal ids stay correlatable); any other passes the value detectors, as the request
+ * line's URL does.
+ */
+function resourceIdOf(
+  metadata: AuditMetadata,
+  resources: AuditResourceContext,
+  redactor: Redactor,
+): string | undefined {
   const source = metadata.resourceId;
   if (source === undefined) return undefined;
   let value: unknown;
+  let sensitive = false;
   try {
-    value =
-      typeof source === 'function'
-        ? source(resources)
-        : source
-            .split('.')
-            .reduce<unknown>(
-              (v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]),
-              resources,
-            );
+    if (typeof source === 'function') value = source(resources);
+    else {
+      const keys = source.split('.');
+      sensitive = keys.some((k) => redactor.isSensitiveKey(k));
+      value = keys.reduce<unknown>(
+        (v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]),
+        resources,
+      );
+    }
   } catch {
     return undefined;
   }
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  return sensitive ? redactor.censorValue(value) : redactor.redactString(String(value));
 }

@@ -41,3 +41,86 @@ export function compileInPlaceStringify(paths: readonly (readonly string[])[]): 
     };`;
   return new Function(body)() as InPlaceStringify;
 }
+
+/**
+ * Path segments that lead off an object's own data into prototypes (`__proto__`,
+ * `constructor.prototype`): paths holding one are never applied in place, only by the copying
+ * walk, which reads own members only.
+ */
+export const UNSAFE_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The in-place stringify for paths with `*`: censors each path in `value`, serializes, and puts
+ * the originals back; `undefined` when that cannot be done (frozen objects, setters that refuse,
+ * BigInts, cycles), for the caller to fall back to a redacted copy.
+ */
+export function stringifyPathsInPlace(
+  value: unknown,
+  paths: readonly (readonly string[])[],
+  censor: (original: unknown) => unknown,
+): string | undefined {
+  // Flat triples (owner, key, original), so restoring allocates nothing per path.
+  const undo: unknown[] = [];
+  try {
+    for (let p = 0; p < paths.length; p++) censorPath(value, paths[p], 0, undo, censor);
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return undefined;
+  } finally {
+    restoreUndo(undo);
+  }
+}
+
+function censorPath(
+  node: unknown,
+  path: readonly string[],
+  i: number,
+  undo: unknown[],
+  censor: (original: unknown) => unknown,
+): void {
+  let owner = node;
+  // Plain segments: walk straight down; a wildcard branches.
+  for (; i < path.length - 1; i++) {
+    if (owner === null || typeof owner !== 'object') return;
+    const segment = path[i];
+    if (segment === '*') {
+      for (const key of Object.keys(owner))
+        censorPath((owner as Record<string, unknown>)[key], path, i + 1, undo, censor);
+      return;
+    }
+    owner = (owner as Record<string, unknown>)[segment];
+  }
+  if (owner === null || typeof owner !== 'object') return;
+  const target = owner as Record<string, unknown>;
+  const last = path[i];
+  if (last === '*') {
+    for (const key of Object.keys(target)) censorMember(target, key, undo, censor);
+  } else if (Object.prototype.hasOwnProperty.call(target, last)) {
+    censorMember(target, last, undo, censor);
+  }
+}
+
+function censorMember(
+  owner: Record<string, unknown>,
+  key: string,
+  undo: unknown[],
+  censor: (original: unknown) => unknown,
+): void {
+  const original = owner[key];
+  undo.push(owner, key, original);
+  owner[key] = censor(original);
+}
+
+/**
+ * Puts back what an in-place walk censored: `undo` holds flat triples (owner, key, original),
+ * restored last first.
+ */
+export function restoreUndo(undo: readonly unknown[]): void {
+  for (let i = undo.length - 3; i >= 0; i -= 3) {
+    try {
+      (undo[i] as Record<string, unknown>)[undo[i + 1] as string] = undo[i + 2];
+    } catch {
+      // Nothing was changed where assignment fails.
+    }
+  }
+}

@@ -1,4 +1,10 @@
-import type { ValueDetector } from './value-detectors';
+import type { BuiltInDetectorName, ValueDetector } from './value-detectors';
+
+/**
+ * Built-in value detectors turned on or off by name; a name left out stays on.
+ * @example { 'card-number': false, 'url-credentials': false }
+ */
+export type BuiltInDetectorToggles = { readonly [Name in BuiltInDetectorName]?: boolean };
 
 /** Options of the {@link Redactor}: what counts as a secret, and the limits of a walk. */
 export interface RedactionOptions {
@@ -15,10 +21,14 @@ export interface RedactionOptions {
    */
   builtInKeys?: boolean;
   /**
-   * Whether the built-in value detectors (JWT, `Bearer …`, PEM private keys, card numbers) run.
+   * Which built-in value detectors run: `true` (all), `false` (none), or an object that turns
+   * single detectors off by name (`{ 'card-number': false }`). The names are
+   * `BUILT_IN_DETECTOR_NAMES`: `pem-private-key`, `jwt`, `bearer`, `card-number`,
+   * `aws-access-key`, `github-token`, `slack-token`, `slack-webhook`, `stripe-key`,
+   * `google-api-key`, `url-credentials`.
    * @default true
    */
-  builtInDetectors?: boolean;
+  builtInDetectors?: boolean | BuiltInDetectorToggles;
   /**
    * Exact dot paths to redact; `*` matches any one key or array index.
    * @example ['user.address.street', 'items.*.note']
@@ -30,8 +40,7 @@ export interface RedactionOptions {
    */
   censor?: string;
   /**
-   * Extra detectors for secrets inside string values, run after the built-in ones
-   * (JWT, `Bearer …`, PEM private keys, Luhn-valid card numbers).
+   * Extra detectors for secrets inside string values, run after the built-in ones.
    */
   detectors?: ValueDetector[];
   /**
@@ -45,10 +54,20 @@ export interface RedactionOptions {
    */
   maxArrayLength?: number;
   /**
-   * Strings longer than this are cut, with a marker of how much was cut.
+   * Strings longer than this are cut, with a marker of how much was cut. The detectors run
+   * before the cut, on the first `maxStringLength` + 16,384 characters, so a secret that
+   * straddles the cut is replaced whole.
    * @default 8192
    */
   maxStringLength?: number;
+  /**
+   * Characters scanned for secrets per request, over every string redacted while the request is
+   * handled (log lines, bodies, audit records, alerts). Once spent, the request's remaining
+   * strings become `[not scanned: N chars]` instead of being scanned. Outside a request (no
+   * request scope), each `redact()` / `redactString()` call gets this budget on its own.
+   * @default 1048576
+   */
+  maxScanCharsPerRequest?: number;
   /**
    * HMAC mode: a sensitive value (string or number) is replaced by `[REDACTED:<hash>]`, a keyed
    * SHA-256 hash cut to `length` hex characters, so equal values stay correlatable across lines

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { withRequestScope } from '../core/request-scope';
 import { configErrorOf } from '../errors/config-error.testing';
 import type { FaultlineConfigError } from '../errors/faultline-config.error';
 import { Redactor } from './redactor';
@@ -64,13 +66,65 @@ describe('Redactor', () => {
       expect(redactor.redact({ [key]: 'x' })).toEqual({ [key]: R });
     });
 
-    it.each(['username', 'email', 'page', 'title', 'tokenCount', 'authorName', 'description'])(
-      'keeps the ordinary key %p',
-      (key) => {
-        expect(redactor.isSensitiveKey(key)).toBe(false);
-        expect(redactor.redact({ [key]: 'visible' })).toEqual({ [key]: 'visible' });
-      },
-    );
+    it.each([
+      'passwords',
+      'tokens',
+      'secrets',
+      'secretKey',
+      'secret_key',
+      'aws_secret_access_key',
+      'AWS_SECRET_ACCESS_KEY',
+      'pwd',
+      'DB_PWD',
+      'pass',
+      'passphrase',
+      'credentials',
+      'awsCredentials',
+      'session',
+      'sessions',
+      'sid',
+      'connect.sid',
+      'PHPSESSID',
+      'JSESSIONID',
+      'signature',
+      'X-Hub-Signature-256',
+      'password2',
+      'password_confirmation',
+      'otp',
+      'cvc',
+      'connectionString',
+      'user[password]',
+      'password[]',
+      'a[b][token]',
+      'x+api+key',
+    ])('redacts the value under %p (plurals, digits, brackets and separators normalised)', (key) => {
+      expect(redactor.isSensitiveKey(key)).toBe(true);
+      expect(redactor.redact({ [key]: 'value-1234' })).toEqual({ [key]: R });
+    });
+
+    it.each([
+      'username',
+      'email',
+      'page',
+      'title',
+      'tokenCount',
+      'authorName',
+      'description',
+      'sessionCount',
+      'sessionTimeout',
+      'maxTokens',
+      'outputTokens',
+      'tokenizer',
+      'passwordHint',
+      'secretary',
+      'signatureAlgorithm',
+      'consider',
+      'passenger',
+      'user[name]',
+    ])('keeps the ordinary key %p', (key) => {
+      expect(redactor.isSensitiveKey(key)).toBe(false);
+      expect(redactor.redact({ [key]: 'visible' })).toEqual({ [key]: 'visible' });
+    });
 
     it('redacts a whole object or array held under a sensitive key', () => {
       expect(
@@ -80,7 +134,7 @@ describe('Redactor', () => {
           secret: [1, 2],
         }),
       ).toEqual({
-        credentials: { password: R },
+        credentials: R,
         token: R,
         secret: R,
       });
@@ -244,6 +298,37 @@ describe('Redactor', () => {
       expect(redactor.redactString('/x?access%5Ftoken=abc')).toBe(`/x?access%5Ftoken=${R}`);
     });
 
+    it('censors a sensitive value up to &, # or whitespace: a ; inside it is part of the secret', () => {
+      expect(redactor.redactString('/x?token=a;b&page=2')).toBe(`/x?token=${R}&page=2`);
+      expect(redactor.redactString('/x?token=a;b#frag')).toBe(`/x?token=${R}#frag`);
+      expect(redactor.redactString('GET /x?token=a;b HTTP/1.1')).toBe(`GET /x?token=${R} HTTP/1.1`);
+    });
+
+    it('still starts a pair at ; after a value that is not sensitive', () => {
+      expect(redactor.redactString('/x?q=1;token=abc&sid=zz')).toBe(`/x?q=1;token=${R}&sid=${R}`);
+    });
+
+    it('matches bracketed and form-encoded keys', () => {
+      expect(redactor.redactString('/x?user[password]=a&password[]=b&a[b][token]=c&user[name]=ann')).toBe(
+        `/x?user[password]=${R}&password[]=${R}&a[b][token]=${R}&user[name]=ann`,
+      );
+      expect(redactor.redactString('/x?user%5Bpassword%5D=a&api+key=b')).toBe(
+        `/x?user%5Bpassword%5D=${R}&api+key=${R}`,
+      );
+    });
+
+    it('redacts an access token in a URL fragment (OAuth implicit flow)', () => {
+      expect(redactor.redactString('https://app.example.com/cb#access_token=abc123&state=xyz')).toBe(
+        `https://app.example.com/cb#access_token=${R}&state=xyz`,
+      );
+    });
+
+    it('finds a sensitive pair inside a percent-encoded query value', () => {
+      expect(redactor.redactString('/login?next=%2Fcb%3Ftoken%3Dabc123%26x%3D1')).toBe(
+        `/login?next=%2Fcb%3Ftoken%3D${R}%26x%3D1`,
+      );
+    });
+
     it('keeps URLs without sensitive parameters', () => {
       expect(redactor.redactString('/search?q=shoes&page=2')).toBe('/search?q=shoes&page=2');
       expect(redactor.redactString('/bad?%E0%A4%A=1')).toBe('/bad?%E0%A4%A=1');
@@ -294,6 +379,24 @@ describe('Redactor', () => {
 
     it('cuts long strings and says how much was cut', () => {
       expect(new Redactor({ maxStringLength: 5 }).redactString('abcdefgh')).toBe('abcde…[3 more chars]');
+      expect(new Redactor({ maxStringLength: 5 }).redactString('abcdefg')).toBe('abcde…[2 more chars]');
+    });
+
+    it('runs the detectors before the cut, so a secret across it is replaced whole', () => {
+      const card = '4111 1111 1111 1111';
+      const out = new Redactor({ maxStringLength: 12 }).redactString(`paid with ${card} yesterday`);
+      expect(out).toBe(`paid with ${R}…[10 more chars]`);
+    });
+
+    it('never cuts through a replacement', () => {
+      const out = new Redactor({ maxStringLength: 14 }).redactString(`/x?token=${'t'.repeat(40)}&page=2`);
+      expect(out).toBe(`/x?token=${R}…[7 more chars]`);
+    });
+
+    it('scans only maxStringLength + 16 KiB of a longer string, and drops the rest', () => {
+      const long = `${'a'.repeat(40_000)} ${'Bearer abcdefghijk'}`;
+      const out = new Redactor({ maxStringLength: 10 }).redactString(long);
+      expect(out).toBe(`aaaaaaaaaa…[${long.length - 10} more chars]`);
     });
 
     it('describes Buffers instead of copying their bytes', () => {
@@ -627,5 +730,224 @@ describe('Redactor odds and ends', () => {
     const stack = new Redactor().redactError(error).stack as string;
     expect(stack.split('\n')[0]).toBe('Error: token leak: Bearer [REDACTED]');
     expect(stack).toContain('redactor.spec.ts');
+  });
+});
+
+describe('Redactor and prototype keys', () => {
+  const redactor = new Redactor();
+
+  it('keeps __proto__ as a plain member of the copy, so a pollution attempt stays visible and pollutes nothing', () => {
+    const input = JSON.parse('{"__proto__":{"isAdmin":true},"user":"ann"}') as Record<string, unknown>;
+    const out = redactor.redact(input);
+
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'user']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"isAdmin":true},"user":"ann"}');
+    expect(redactor.stringify(input)).toBe('{"__proto__":{"isAdmin":true},"user":"ann"}');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect((out as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('keeps constructor and prototype as plain data members, redacted like any other', () => {
+    const input = JSON.parse(
+      '{"constructor":{"prototype":{"password":"pw","x":1}},"prototype":"Bearer abcdefghij","__proto__":{"token":"t"}}',
+    ) as Record<string, unknown>;
+    const out = redactor.redact(input);
+
+    expect(JSON.parse(JSON.stringify(out))).toEqual(
+      JSON.parse(
+        `{"constructor":{"prototype":{"password":"${R}","x":1}},"prototype":"Bearer ${R}","__proto__":{"token":"${R}"}}`,
+      ),
+    );
+    expect(Object.getOwnPropertyNames(out)).toEqual(['constructor', 'prototype', '__proto__']);
+    expect(typeof out.constructor).toBe('object');
+    expect(redactor.stringify(input)).toBe(JSON.stringify(out));
+  });
+
+  it('keeps __proto__ in errors and does not apply paths through prototypes in place', () => {
+    const error = new Error('x');
+    Object.defineProperty(error, '__proto__', { value: { polluted: 1 }, enumerable: true });
+    expect(Object.keys(redactor.redactError(error))).toContain('__proto__');
+    const paths = new Redactor({
+      builtInKeys: false,
+      builtInDetectors: false,
+      paths: ['constructor.prototype.x'],
+    });
+    expect(paths.stringify({ a: 1 })).toBe('{"a":1}');
+    expect((Object.prototype as Record<string, unknown>).x).toBeUndefined();
+  });
+});
+
+describe('Redactor.stringify without a copy', () => {
+  const redactor = new Redactor();
+
+  it('writes what redact() would, and leaves the value as it was', () => {
+    const value = {
+      user: { name: 'ann', password: 'pw', tags: ['a', 'Bearer abcdefghij'] },
+      card: 4111111111111111,
+      when: new Date(0),
+      url: '/x?token=abc&page=2',
+      nothing: null,
+      flag: true,
+    };
+    const before = JSON.stringify(value);
+
+    expect(redactor.stringify(value)).toBe(JSON.stringify(redactor.redact(value)));
+    expect(JSON.stringify(value)).toBe(before);
+  });
+
+  it.each([
+    ['an Error', { err: new Error('Bearer abcdefghij') }],
+    ['a Map', { m: new Map([['password', 'x']]) }],
+    [
+      'a class instance',
+      {
+        c: new (class Thing {
+          token = 'x';
+        })(),
+      },
+    ],
+    ['a toJSON', { t: { toJSON: () => 'Bearer abcdefghij', password: 'x' } }],
+    ['a function', { f: () => 1 }],
+    ['a BigInt', { n: BigInt(1) }],
+    [
+      'an object met twice',
+      (() => {
+        const o = { password: 'x' };
+        return { a: o, b: o };
+      })(),
+    ],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = { password: 'x' };
+        o.self = o;
+        return o;
+      })(),
+    ],
+    ['a frozen object', Object.freeze({ password: 'x', note: 'Bearer abcdefghij' })],
+    [
+      'a getter',
+      {
+        get note() {
+          return 'Bearer abcdefghij';
+        },
+      },
+    ],
+    ['a long array', { list: new Array(150).fill('x') }],
+    ['an invalid Date', { d: new Date(Number.NaN) }],
+  ])('falls back to the copy for %s, with the same result', (_label, value) => {
+    expect(redactor.stringify(value)).toBe(JSON.stringify(redactor.redact(value)));
+  });
+});
+
+describe('Redactor.stringify without a copy, shared objects', () => {
+  it('writes an object met in two branches as redact() does, its strings cut and redacted once', () => {
+    const small = new Redactor({ maxStringLength: 20 });
+    const shared = { note: `call Bearer ${'a'.repeat(30)} now`, long: 'x'.repeat(50), password: 'pw' };
+    const value = { a: shared, b: [shared], c: { d: shared } };
+
+    expect(small.stringify(value)).toBe(JSON.stringify(small.redact(value)));
+    expect(JSON.parse(small.stringify(value)).c.d.long).toBe(`${'x'.repeat(20)}…[30 more chars]`);
+  });
+});
+
+describe('Redactor builtInDetectors by name', () => {
+  it('turns single detectors off and keeps the others', () => {
+    const custom = new Redactor({ builtInDetectors: { 'card-number': false, 'url-credentials': false } });
+    expect(custom.redactString('card 4111111111111111 via postgres://a:b@h Bearer abcdefghij')).toBe(
+      `card 4111111111111111 via postgres://a:b@h Bearer ${R}`,
+    );
+    expect(custom.redact({ n: 4111111111111111 })).toEqual({ n: 4111111111111111 });
+  });
+
+  it.each([
+    [{ 'card-numbers': false }, 'redaction.builtInDetectors.card-numbers', 'is not a built-in detector'],
+    [{ jwt: 'no' }, 'redaction.builtInDetectors.jwt', 'must be a boolean'],
+    [['jwt'], 'redaction.builtInDetectors', 'must be a boolean or an object'],
+    ['yes', 'redaction.builtInDetectors', 'must be a boolean or an object'],
+  ])('rejects %j naming the option', (value, option, problem) => {
+    const error = configError({ builtInDetectors: value as never });
+    expect(error.option).toBe(option);
+    expect(error.message).toContain(problem);
+  });
+
+  it('rejects a budget that is not a positive integer', () => {
+    expect(configError({ maxScanCharsPerRequest: 0 }).option).toBe('redaction.maxScanCharsPerRequest');
+  });
+});
+
+/** What Faultline's request middleware does: enter a per-request store that carries a scope. */
+const requests = new AsyncLocalStorage<object>();
+function runInRequestScope(next: () => void): void {
+  requests.run(withRequestScope({}, requests), next);
+}
+
+describe('Redactor scan budget', () => {
+  const text = (i: number) => `note ${i}: ${'x'.repeat(92)}`; // 100 characters
+
+  it('scans up to maxScanCharsPerRequest characters per request, then replaces strings unscanned', () => {
+    const redactor = new Redactor({ maxScanCharsPerRequest: 250 });
+    const out: string[] = [];
+    runInRequestScope(() => {
+      for (let i = 0; i < 3; i++) out.push(redactor.redactString(text(i)));
+      out.push(redactor.redactString('short'));
+      out.push(redactor.redact({ later: text(9) }).later);
+    });
+    expect(out).toEqual([text(0), text(1), '[not scanned: 100 chars]', 'short', '[not scanned: 100 chars]']);
+  });
+
+  it('gives every request its own budget, across asynchronous steps', async () => {
+    const redactor = new Redactor({ maxScanCharsPerRequest: 150 });
+    const request = (k: number) =>
+      new Promise<string[]>((resolve) =>
+        runInRequestScope(() => {
+          void (async () => {
+            const a = redactor.redactString(text(k));
+            await new Promise((r) => setImmediate(r));
+            resolve([a, redactor.redactString(text(k + 1))]);
+          })();
+        }),
+      );
+    const [one, two] = await Promise.all([request(1), request(5)]);
+    expect(one).toEqual([text(1), '[not scanned: 100 chars]']);
+    expect(two).toEqual([text(5), '[not scanned: 100 chars]']);
+  });
+
+  it('bounds each call on its own outside a request', () => {
+    const redactor = new Redactor({ maxScanCharsPerRequest: 250 });
+    expect(redactor.redact([text(1), text(2), text(3)])).toEqual([
+      text(1),
+      text(2),
+      '[not scanned: 100 chars]',
+    ]);
+    expect(redactor.redact([text(4), text(5), text(6)])).toEqual([
+      text(4),
+      text(5),
+      '[not scanned: 100 chars]',
+    ]);
+    expect(redactor.redactString(text(7))).toBe(text(7));
+  });
+
+  it('does not scan again, nor charge, a clean string it has already scanned', () => {
+    const redactor = new Redactor({ maxScanCharsPerRequest: 250 });
+    runInRequestScope(() => {
+      expect(redactor.redactString(text(1))).toBe(text(1));
+      for (let i = 0; i < 10; i++) expect(redactor.redactString(text(1))).toBe(text(1));
+      expect(redactor.redactString(text(2))).toBe(text(2));
+      expect(redactor.redactString(text(3))).toBe('[not scanned: 100 chars]');
+    });
+    // A string that held a secret is scanned every time.
+    const secret = `note: Bearer ${'s'.repeat(40)}`;
+    expect(redactor.redactString(secret)).toBe(`note: Bearer ${R}`);
+    expect(redactor.redactString(secret)).toBe(`note: Bearer ${R}`);
+  });
+
+  it('does not charge twice when stringify falls back to the copy', () => {
+    const redactor = new Redactor({ maxScanCharsPerRequest: 250 });
+    const value = { a: text(31), b: text(32), err: new Error('x') };
+    expect(JSON.parse(redactor.stringify(value))).toEqual(
+      expect.objectContaining({ a: text(31), b: text(32) }),
+    );
   });
 });

@@ -1,38 +1,23 @@
 import { createHmac } from 'node:crypto';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
 import { describeType, safeGet, safeInstanceOf, safeString } from '../errors/safe-access';
-import { compileInPlaceStringify, type InPlaceStringify } from './compiled-paths';
-import { DEFAULT_SENSITIVE_KEYS, SUFFIX_SENSITIVE_KEYS, normalizeKey } from './sensitive-keys';
+import { compileRedaction } from './compile-redaction';
+import {
+  compileInPlaceStringify,
+  stringifyPathsInPlace,
+  UNSAFE_SEGMENTS,
+  type InPlaceStringify,
+} from './compiled-paths';
+import { InPlaceStringifier } from './in-place-stringify';
 import type { RedactionOptions } from './redaction.options';
-import { DEFAULT_VALUE_DETECTORS, luhn, type ValueDetector } from './value-detectors';
+import type { SensitiveKeyMatcher } from './sensitive-keys';
+import { TextRedactor } from './text-redactor';
+import { builtInScanners, luhn } from './value-detectors';
+import { ValueScanner } from './value-scanner';
 
-const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
-/** Below this length a string cannot hold a token, card number, key block or `?k=v` secret. */
-const MIN_SECRET_TEXT = 8;
-/** Below this length a string cannot hold a JWT, PEM key, `Bearer …` credential or card number. */
-const MIN_DETECTOR_TEXT = 13;
-/**
- * One cheap test before the built-in detectors run: a string with none of these cannot hold a
- * JWT, a PEM key, an auth-scheme credential or a card number.
- */
-const BUILT_IN_HINT = /eyJ|PRIVATE KEY|bearer\s|basic\s|token\s|\d{4}/i;
-const REDACTION_OPTIONS = [
-  'keys',
-  'paths',
-  'censor',
-  'detectors',
-  'builtInKeys',
-  'builtInDetectors',
-  'maxDepth',
-  'maxArrayLength',
-  'maxStringLength',
-  'hmac',
-];
 /** Where a V8 stack trace's frames begin. */
 const STACK_FRAME = /\n\s+at /;
 /** Members of an Error already written as type, message, stack and cause. */
 const ERROR_OWN_KEYS = new Set(['message', 'stack', 'cause', 'type', 'name']);
-const KEY_CACHE_LIMIT = 10_000;
 const MAX_CAUSES = 8;
 /** Fields of errors that hold the bound values of a failed statement. */
 const ERROR_VALUE_KEYS = new Set(['params', 'parameters', 'values', 'bindings']);
@@ -49,115 +34,98 @@ const ERROR_VALUE_KEYS = new Set(['params', 'parameters', 'values', 'bindings'])
 export class Redactor {
   /** The replacement text. */
   readonly censor: string;
-  private readonly exactKeys: ReadonlySet<string>;
-  private readonly suffixKeys: readonly string[];
-  private readonly keyCache = new Map<string, boolean>();
+  private readonly keys: SensitiveKeyMatcher;
   private readonly paths: readonly (readonly string[])[];
   /** Paths are tracked during a walk only when there are paths to match. */
   private readonly trackPaths: boolean;
-  private readonly builtInDetectors: boolean;
-  private readonly userDetectors: readonly ValueDetector[];
-  /** Query strings are scanned when there are keys that could name a parameter. */
-  private readonly scanQueries: boolean;
+  private readonly cardNumbers: boolean;
+  /** Secrets inside strings: scanners, detectors of your own, the cut and the scan budget. */
+  private readonly text: TextRedactor;
   /** No keys and no detectors: only explicit paths, which `stringify()` applies in place. */
-  private readonly pathsOnly: boolean;
+  private readonly pathsInPlace: boolean;
   /** The compiled in-place stringify, when every path is free of wildcards. */
   private readonly compiledPaths: InPlaceStringify | undefined;
+  /** Keys or detectors and no paths: `stringify()` censors plain data in place. */
+  private readonly inPlace: InPlaceStringifier | undefined;
   private readonly censorOriginal = (original: unknown): unknown => this.censorValue(original);
   private readonly maxDepth: number;
   private readonly maxArrayLength: number;
-  private readonly maxStringLength: number;
   private readonly hmacKey: Buffer | undefined;
   private readonly hmacLength: number;
-  /** Strings shorter than this skip the detectors (0 when user detectors may match anything). */
-  private readonly minScanLength: number;
 
   constructor(options: RedactionOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!REDACTION_OPTIONS.includes(key)) {
-        throw new FaultlineConfigError(
-          `redaction.${key}`,
-          'is not a redaction option',
-          `Known: ${REDACTION_OPTIONS.join(', ')}`,
-        );
-      }
-    }
-    if (options.censor !== undefined && typeof options.censor !== 'string') {
-      throw new FaultlineConfigError('redaction.censor', 'must be a string');
-    }
-    this.censor = options.censor ?? '[REDACTED]';
-    const builtInKeys = flag(options.builtInKeys, 'redaction.builtInKeys');
-    this.builtInDetectors = flag(options.builtInDetectors, 'redaction.builtInDetectors');
-    const userKeys = listOption(options.keys, 'redaction.keys');
-    userKeys.forEach((k, i) => {
-      if (typeof k !== 'string' || normalizeKey(k) === '') {
-        throw new FaultlineConfigError(`redaction.keys[${i}]`, 'must be a non-empty string');
-      }
-    });
-    this.exactKeys = new Set(
-      [...(builtInKeys ? DEFAULT_SENSITIVE_KEYS : []), ...(userKeys as string[])].map(normalizeKey),
-    );
-    this.suffixKeys = builtInKeys ? SUFFIX_SENSITIVE_KEYS : [];
-    this.paths = listOption(options.paths, 'redaction.paths').map((p, i) => compilePath(p, i));
+    const o = compileRedaction(options);
+    this.censor = o.censor;
+    this.keys = o.keys;
+    this.paths = o.paths;
     this.trackPaths = this.paths.length > 0;
-    const detectors = listOption(options.detectors, 'redaction.detectors');
-    detectors.forEach((d, i) => {
-      const ok = typeof d === 'object' && d !== null && typeof (d as ValueDetector).replace === 'function';
-      if (!ok) {
-        throw new FaultlineConfigError(
-          `redaction.detectors[${i}]`,
-          'must be { name, replace(text, censor) }',
-        );
-      }
+    const scanners = builtInScanners(o.detectors);
+    const values = new ValueScanner(
+      scanners,
+      o.keys.empty
+        ? undefined
+        : { isSensitive: (key) => this.isSensitiveKey(key), censorValue: (value) => this.censorValue(value) },
+    );
+    this.text = new TextRedactor({
+      censor: o.censor,
+      hashLength: o.hmacKey ? o.hmacLength : 0,
+      values,
+      userDetectors: o.userDetectors,
+      maxStringLength: o.maxStringLength,
+      maxScanChars: o.maxScanChars,
     });
-    this.userDetectors = detectors as ValueDetector[];
-    this.minScanLength = detectors.length > 0 ? 0 : MIN_SECRET_TEXT;
-    this.scanQueries = this.exactKeys.size > 0;
-    this.pathsOnly = this.exactKeys.size === 0 && !this.builtInDetectors && detectors.length === 0;
+    this.cardNumbers = o.detectors.has('card-number');
+    const pathsOnly = o.keys.empty && scanners.length === 0 && o.userDetectors.length === 0;
+    this.pathsInPlace = pathsOnly && this.paths.every((p) => p.every((s) => !UNSAFE_SEGMENTS.has(s)));
     this.compiledPaths =
-      this.pathsOnly && this.paths.every((p) => !p.includes('*'))
+      this.pathsInPlace && this.paths.every((p) => !p.includes('*'))
         ? compileInPlaceStringify(this.paths)
         : undefined;
-    this.maxDepth = positiveInt(options.maxDepth, 16, 'redaction.maxDepth');
-    this.maxArrayLength = positiveInt(options.maxArrayLength, 100, 'redaction.maxArrayLength');
-    this.maxStringLength = positiveInt(options.maxStringLength, 8192, 'redaction.maxStringLength');
-    const hmac = options.hmac;
-    if (hmac !== undefined) {
-      const key = safeGet(hmac, 'key');
-      if (!(typeof key === 'string' && key.length >= 16) && !(Buffer.isBuffer(key) && key.length >= 16)) {
-        throw new FaultlineConfigError(
-          'redaction.hmac.key',
-          'must be a string or Buffer of at least 16 bytes',
-          'Use a random secret kept outside the code, for example from an environment variable',
-        );
-      }
-      this.hmacKey = Buffer.isBuffer(key) ? key : Buffer.from(key);
-    }
-    this.hmacLength = positiveInt(hmac?.length, 16, 'redaction.hmac.length');
-    if (this.hmacLength > 64) throw new FaultlineConfigError('redaction.hmac.length', 'must be at most 64');
+    this.maxDepth = o.maxDepth;
+    this.maxArrayLength = o.maxArrayLength;
+    this.inPlace =
+      pathsOnly || this.trackPaths || o.hmacKey
+        ? undefined
+        : new InPlaceStringifier(
+            o.keys,
+            {
+              censorValue: (value) => this.censorValue(value),
+              redactText: (text) => this.text.redact(text),
+              redactNumber: (value) => (this.cardNumbers && looksLikeCardNumber(value) ? this.censor : value),
+            },
+            o.maxDepth,
+            o.maxArrayLength,
+          );
+    this.hmacKey = o.hmacKey;
+    this.hmacLength = o.hmacLength;
   }
 
-  /** True when a key (in any case or separator style) names a secret. */
+  /**
+   * True when a key names a secret: case and separators (`-_. +[]`) ignored, a plural `s` and
+   * trailing digits ignored, compound names by their ending, and each bracket segment of a
+   * query-style key (`user[password]`) on its own.
+   */
   isSensitiveKey(key: string): boolean {
-    const cached = this.keyCache.get(key);
-    if (cached !== undefined) return cached;
-    const k = normalizeKey(key);
-    let sensitive = this.exactKeys.has(k);
-    for (let i = 0; !sensitive && i < this.suffixKeys.length; i++) sensitive = k.endsWith(this.suffixKeys[i]);
-    if (this.keyCache.size < KEY_CACHE_LIMIT) this.keyCache.set(key, sensitive);
-    return sensitive;
+    return this.keys.matches(key);
   }
 
   /** Returns a redacted copy of `value`. Errors become plain `{ type, message, stack, … }` objects. */
   redact<T>(value: T): T {
-    return this.walk(value, 0, [], new Set()) as T;
+    this.text.begin();
+    try {
+      return this.walk(value, 0, [], new Set()) as T;
+    } finally {
+      this.text.end();
+    }
   }
 
   /**
-   * The redacted value as a JSON string: what a log line or a body needs. With only explicit
-   * paths (`builtInKeys: false`, `builtInDetectors: false`, no keys or detectors of your own)
-   * the paths are censored in place and restored after `JSON.stringify`, as fast-redact does;
-   * otherwise this is `JSON.stringify(redact(value))`.
+   * The redacted value as a JSON string, equal to `JSON.stringify(redact(value))`: what a log
+   * line or a body needs. It is made without a copy where it can be, as fast-redact does: what
+   * differs is written into `value`, serialised, and put back before it returns. With only
+   * explicit paths (`builtInKeys: false`, `builtInDetectors: false`, no keys or detectors of your
+   * own) the paths are censored so; with keys or detectors and no paths, plain data (plain
+   * objects, arrays, primitives, Dates) is. Anything else takes the copying walk.
    */
   stringify(value: unknown): string {
     if (this.compiledPaths) {
@@ -166,11 +134,28 @@ export class Redactor {
       } catch {
         // Frozen objects, BigInts, cycles: the copying walk below handles them.
       }
-    } else if (this.pathsOnly) {
-      const inPlace = this.stringifyInPlace(value);
+    } else if (this.pathsInPlace) {
+      const inPlace = stringifyPathsInPlace(value, this.paths, this.censorOriginal);
       if (inPlace !== undefined) return inPlace;
+    } else if (this.inPlace && typeof value === 'object' && value !== null) {
+      const json = this.stringifyPlainInPlace(value, this.inPlace);
+      if (json !== undefined) return json;
     }
     return JSON.stringify(this.redact(value)) ?? 'null';
+  }
+
+  /** The in-place stringify of plain data; what it scanned is given back when it cannot finish. */
+  private stringifyPlainInPlace(value: object, inPlace: InPlaceStringifier): string | undefined {
+    this.text.begin();
+    const mark = this.text.mark();
+    try {
+      const json = inPlace.stringify(value);
+      // The copying walk scans the same strings again: they are not paid for twice.
+      if (json === undefined) this.text.restore(mark);
+      return json;
+    } finally {
+      this.text.end();
+    }
   }
 
   /**
@@ -189,44 +174,18 @@ export class Redactor {
     return this.censor.endsWith(']') ? `${this.censor.slice(0, -1)}:${hash}]` : `${this.censor}:${hash}`;
   }
 
-  /** Redacts secrets inside one string: detectors, then sensitive query parameters. */
+  /**
+   * Redacts secrets inside one string (the value detectors, then sensitive query parameters,
+   * then detectors of your own) and only then cuts it to `maxStringLength`: a secret across the
+   * cut is replaced whole. Counts against the request's scan budget.
+   */
   redactString(text: string): string {
-    if (text.length < this.minScanLength) return text;
-    let out =
-      text.length > this.maxStringLength
-        ? `${text.slice(0, this.maxStringLength)}…[${text.length - this.maxStringLength} more chars]`
-        : text;
-    if (this.builtInDetectors && out.length >= MIN_DETECTOR_TEXT && BUILT_IN_HINT.test(out)) {
-      for (const d of DEFAULT_VALUE_DETECTORS) out = d.replace(out, this.censor);
+    this.text.begin();
+    try {
+      return this.text.redact(text);
+    } finally {
+      this.text.end();
     }
-    for (const d of this.userDetectors) {
-      try {
-        const replaced = d.replace(out, this.censor);
-        out = typeof replaced === 'string' ? replaced : this.censor;
-      } catch {
-        // A detector that fails cannot vouch for the text: none of it is kept.
-        return this.censor;
-      }
-    }
-    if (this.scanQueries && out.includes('=') && (out.includes('?') || out.includes('&'))) {
-      out = this.redactQueryPairs(out);
-    }
-    return out;
-  }
-
-  /** `?k=v` / `&k=v` pairs with a sensitive key get their value censored; the text is copied only then. */
-  private redactQueryPairs(text: string): string {
-    let out = '';
-    let copied = 0;
-    QUERY_PAIR.lastIndex = 0;
-    for (let m = QUERY_PAIR.exec(text); m !== null; m = QUERY_PAIR.exec(text)) {
-      const key = m[2];
-      if (!this.isSensitiveKey(key.includes('%') ? safeDecode(key) : key)) continue;
-      const valueStart = m.index + m[1].length + key.length + 1;
-      out += text.slice(copied, valueStart) + this.censorValue(m[3]);
-      copied = valueStart + m[3].length;
-    }
-    return copied === 0 ? text : out + text.slice(copied);
   }
 
   /**
@@ -234,23 +193,37 @@ export class Redactor {
    * redacted; the frames themselves are code locations and are kept as they are.
    */
   redactStack(stack: string): string {
-    const firstFrame = stack.search(STACK_FRAME);
-    if (firstFrame === -1) return this.redactString(stack);
-    return this.redactString(stack.slice(0, firstFrame)) + stack.slice(firstFrame);
+    this.text.begin();
+    try {
+      return this.redactStackText(stack);
+    } finally {
+      this.text.end();
+    }
   }
 
   /** An Error as a plain, redacted object: type, message, code, stack, own fields, cause chain. */
   redactError(error: unknown): Record<string, unknown> {
-    return this.errorToObject(error, 0, [], new Set([error as object]), 0);
+    this.text.begin();
+    try {
+      return this.errorToObject(error, 0, [], new Set([error as object]), 0);
+    } finally {
+      this.text.end();
+    }
+  }
+
+  private redactStackText(stack: string): string {
+    const firstFrame = stack.search(STACK_FRAME);
+    if (firstFrame === -1) return this.text.redact(stack);
+    return this.text.redact(stack.slice(0, firstFrame)) + stack.slice(firstFrame);
   }
 
   private walk(value: unknown, depth: number, path: string[], ancestors: Set<object>): unknown {
-    if (typeof value === 'string') return this.redactString(value);
+    if (typeof value === 'string') return this.text.redact(value);
     if (value === null || typeof value !== 'object') {
       if (typeof value === 'number')
-        return this.builtInDetectors && looksLikeCardNumber(value) ? this.censor : value;
+        return this.cardNumbers && looksLikeCardNumber(value) ? this.censor : value;
       if (typeof value === 'bigint') {
-        return this.builtInDetectors && looksLikeCardNumber(value) ? this.censor : value.toString();
+        return this.cardNumbers && looksLikeCardNumber(value) ? this.censor : value.toString();
       }
       return typeof value === 'function' || typeof value === 'symbol' ? `[${typeof value}]` : value;
     }
@@ -274,7 +247,7 @@ export class Redactor {
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
         if (this.trackPaths) path.push(key);
-        out[key] = this.walkMember(value, key, depth, path, ancestors);
+        setMember(out, key, this.walkMember(value, key, depth, path, ancestors));
         if (this.trackPaths) path.pop();
       }
       return out;
@@ -294,7 +267,7 @@ export class Redactor {
     ancestors: Set<object>,
   ): unknown {
     const value = readProperty(owner, key);
-    if (this.isSensitiveKey(key) || (this.trackPaths && this.isRedactedPath(path)))
+    if (this.keys.matches(key) || (this.trackPaths && this.isRedactedPath(path)))
       return this.censorValue(value);
     return this.walk(value, depth + 1, path, ancestors);
   }
@@ -327,9 +300,9 @@ export class Redactor {
   ): Record<string, unknown> {
     const out: Record<string, unknown> = { type: describeType(error) };
     const message = safeString(error, 'message');
-    if (message !== undefined) out.message = this.redactString(message);
+    if (message !== undefined) out.message = this.text.redact(message);
     const stack = safeString(error, 'stack');
-    if (stack !== undefined) out.stack = this.redactStack(stack);
+    if (stack !== undefined) out.stack = this.redactStackText(stack);
     let keys: string[] = [];
     try {
       keys = typeof error === 'object' && error !== null ? Object.keys(error) : [];
@@ -340,9 +313,13 @@ export class Redactor {
       if (ERROR_OWN_KEYS.has(key)) continue;
       path.push(key);
       // Database drivers (PGlite, some ORMs) attach the statement's bound values to errors.
-      out[key] = ERROR_VALUE_KEYS.has(key)
-        ? this.censor
-        : this.walkMember(error as object, key, depth, path, ancestors);
+      setMember(
+        out,
+        key,
+        ERROR_VALUE_KEYS.has(key)
+          ? this.censor
+          : this.walkMember(error as object, key, depth, path, ancestors),
+      );
       path.pop();
     }
     const cause = safeGet(error, 'cause');
@@ -366,56 +343,18 @@ export class Redactor {
     }
     return false;
   }
+}
 
-  /** Censors the paths in place, stringifies, and restores; undefined when that cannot be done. */
-  private stringifyInPlace(value: unknown): string | undefined {
-    // Flat triples (owner, key, original), so restoring allocates nothing per path.
-    const undo: unknown[] = [];
-    try {
-      const paths = this.paths;
-      for (let p = 0; p < paths.length; p++) this.censorPath(value, paths[p], 0, undo);
-      return JSON.stringify(value) ?? 'null';
-    } catch {
-      // Frozen objects, setters that refuse, BigInts, cycles: the copying walk handles them.
-      return undefined;
-    } finally {
-      for (let i = undo.length - 3; i >= 0; i -= 3) {
-        try {
-          (undo[i] as Record<string, unknown>)[undo[i + 1] as string] = undo[i + 2];
-        } catch {
-          // Nothing was changed where assignment fails.
-        }
-      }
-    }
-  }
-
-  private censorPath(node: unknown, path: readonly string[], i: number, undo: unknown[]): void {
-    let owner = node;
-    // Plain segments: walk straight down; a wildcard branches.
-    for (; i < path.length - 1; i++) {
-      if (owner === null || typeof owner !== 'object') return;
-      const segment = path[i];
-      if (segment === '*') {
-        for (const key of Object.keys(owner))
-          this.censorPath((owner as Record<string, unknown>)[key], path, i + 1, undo);
-        return;
-      }
-      owner = (owner as Record<string, unknown>)[segment];
-    }
-    if (owner === null || typeof owner !== 'object') return;
-    const target = owner as Record<string, unknown>;
-    const last = path[i];
-    if (last === '*') {
-      for (const key of Object.keys(target)) this.censorMember(target, key, undo);
-    } else if (Object.prototype.hasOwnProperty.call(target, last)) {
-      this.censorMember(target, last, undo);
-    }
-  }
-
-  private censorMember(owner: Record<string, unknown>, key: string, undo: unknown[]): void {
-    const original = owner[key];
-    undo.push(owner, key, original);
-    owner[key] = this.hmacKey ? this.censorValue(original) : this.censor;
+/**
+ * Writes a member of a copy as plain data. `out['__proto__'] = v` would replace the copy's
+ * prototype instead (and the member, the evidence of a pollution attempt, would vanish), so that
+ * key is defined; `constructor` and `prototype` become own data members by plain assignment.
+ */
+function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
   }
 }
 
@@ -427,48 +366,9 @@ function readProperty(obj: object, key: string | number): unknown {
   }
 }
 
-function compilePath(path: unknown, index: number): string[] {
-  if (typeof path !== 'string' || !/^[^.\s]+(\.[^.\s]+)*$/.test(path)) {
-    throw new FaultlineConfigError(
-      `redaction.paths[${index}]`,
-      `is not a valid dot path: ${JSON.stringify(path)}`,
-      'Use keys separated by dots, with * for any one key, for example "user.address.*"',
-    );
-  }
-  return path.split('.');
-}
-
-function listOption(value: unknown, option: string): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new FaultlineConfigError(option, 'must be an array');
-  return value;
-}
-
-function positiveInt(value: unknown, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new FaultlineConfigError(option, `must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 /** A whole number of 13-19 digits that passes the Luhn check: a card number sent as a number. */
 function looksLikeCardNumber(value: number | bigint): boolean {
   if (typeof value === 'number' && (!Number.isInteger(value) || Math.abs(value) < 1e12)) return false;
   const digits = (value < 0 ? -value : value).toString();
   return digits.length >= 13 && digits.length <= 19 && luhn(digits);
-}
-
-function flag(value: unknown, option: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new FaultlineConfigError(option, 'must be a boolean');
-  return value;
 }

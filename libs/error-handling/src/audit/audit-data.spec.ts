@@ -1,0 +1,138 @@
+import type { ModulesContainer } from '@nestjs/core';
+import { ManualClock } from '../core/manual-clock.testing';
+import { FailureEvents } from '../errors/failure-events';
+import { LogChannels } from '../logging/log-channels.service';
+import { createLoggingRuntime } from '../logging/logging-runtime';
+import { RequestTap } from '../logging/request-tap';
+import { resolveLogging, type ResolvedLogging } from '../logging/resolve-logging-options';
+import { Redactor } from '../redaction/redactor';
+import type { AuditEvent, AuditPage } from './audit-event.interface';
+import { batchJson, fromRow } from './audit-rows';
+import type { AuditStore } from './audit-store.interface';
+import { AuditService } from './audit.service';
+import type { AuditRequestContext } from './audit.guard';
+import { resolveAudit, type ResolvedAudit } from './resolve-audit-options';
+
+/**
+ * A Redactor that keeps every value: what comes out of these tests is what audit's own copies
+ * keep (the Redactor's own treatment of such keys is tested with the Redactor).
+ */
+class KeepingRedactor extends Redactor {
+  override redact<T>(value: T): T {
+    return value;
+  }
+}
+
+class Lines {
+  readonly raw: string[] = [];
+  write(chunk: string): void {
+    for (const line of chunk.split('\n')) if (line !== '') this.raw.push(line);
+  }
+}
+
+class MemoryStore implements AuditStore {
+  readonly events: AuditEvent[] = [];
+  async write(events: readonly AuditEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+  async query(): Promise<AuditPage> {
+    return { items: this.events };
+  }
+}
+
+/** Data whose own members are named like Object's internals, as JSON.parse makes them. */
+const DATA = (): Record<string, unknown> =>
+  JSON.parse('{"__proto__": {"admin": true}, "constructor": "c", "prototype": {"p": 1}, "plain": 2}');
+
+function setup() {
+  const clock = new ManualClock();
+  const store = new MemoryStore();
+  const options = resolveAudit({ store }, clock) as ResolvedAudit;
+  const redactor = new KeepingRedactor();
+  const sink = new Lines();
+  const logging = resolveLogging(
+    { format: 'json', destination: sink, useAsNestLogger: false },
+    true,
+  ) as ResolvedLogging;
+  const runtime = createLoggingRuntime(
+    logging,
+    redactor,
+    'X-Request-Id',
+    new Map() as unknown as ModulesContainer,
+    new RequestTap(),
+  );
+  const audit = new AuditService(
+    options,
+    redactor,
+    new LogChannels(redactor, runtime),
+    new FailureEvents(),
+    clock,
+  );
+  return { audit, store, sink, clock };
+}
+
+/** True when `value` has `key` as an own data member and Object.prototype as its prototype. */
+function keptAsData(value: unknown, key: string): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.prototype.hasOwnProperty.call(value, key) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
+}
+
+describe('AuditService keeps data members named __proto__, constructor and prototype as data', () => {
+  it('in the event, the audit line and the stored event of AuditService.record()', async () => {
+    const { audit, store, sink } = setup();
+
+    const event = audit.record({ action: 'IMPORT', data: DATA() });
+    await audit.flush(1000);
+
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      expect([key, keptAsData(event?.data, key)]).toEqual([key, true]);
+      expect([key, keptAsData(store.events[0]?.data, key)]).toEqual([key, true]);
+    }
+    expect((event?.data as { admin?: unknown }).admin).toBeUndefined();
+    const line = JSON.parse(sink.raw.find((l) => l.includes('"IMPORT"')) ?? '{}') as { data?: unknown };
+    expect(JSON.stringify(line.data)).toBe(JSON.stringify(DATA()));
+    expect(keptAsData(line.data, '__proto__')).toBe(true);
+  });
+
+  it('in the captured request data of an @Audit() request', async () => {
+    const { audit, store, sink } = setup();
+    const context: AuditRequestContext = {
+      metadata: { action: 'IMPORT', capture: ['body', 'query'] },
+      startedAt: performance.now(),
+      recorded: false,
+    };
+
+    audit.recordRequest({ id: 'req-1', method: 'POST', body: DATA(), query: DATA() }, context, 'success', {
+      status: 201,
+    });
+    await audit.flush(1000);
+
+    const data = store.events[0]?.data as { body?: unknown; query?: unknown } | undefined;
+    expect(keptAsData(data?.body, '__proto__')).toBe(true);
+    expect(keptAsData(data?.query, '__proto__')).toBe(true);
+    const line = JSON.parse(sink.raw.find((l) => l.includes('"req-1"')) ?? '{}') as { data?: unknown };
+    expect(line.data).toEqual({ body: DATA(), query: DATA() });
+    expect(keptAsData((line.data as { body?: unknown }).body, '__proto__')).toBe(true);
+  });
+
+  it('through the SQL row the store writes and reads back', () => {
+    const event: AuditEvent = {
+      id: '0190a6a4-1d3e-7c3b-9f00-000000000001',
+      timestamp: new Date(0),
+      kind: 'audit',
+      action: 'IMPORT',
+      outcome: 'success',
+      data: DATA(),
+    };
+
+    const [row] = JSON.parse(batchJson([event])) as Record<string, unknown>[];
+    const back = fromRow(row);
+
+    expect(keptAsData(back.data, '__proto__')).toBe(true);
+    expect(JSON.stringify(back.data)).toBe(JSON.stringify(DATA()));
+  });
+});
