@@ -260,9 +260,19 @@ describe('logging with request context', () => {
     await f.capture.request('slow-1');
     await f.capture.request('fast-1');
     const perf = f.capture.lines.filter((l) => l.channel === 'performance');
-    expect(perf).toEqual([
+    expect(perf.filter((l) => l.requestId === 'slow-1')).toEqual([
       expect.objectContaining({ msg: 'slow request', requestId: 'slow-1', route: '/slow', thresholdMs: 40 }),
     ]);
+    // On a loaded machine another request (the app's first, say) may really take 40 ms: only
+    // requests that did get a performance line.
+    const requestLines = f.capture.lines.filter((l) => /^request /.test(String(l.msg)));
+    for (const line of requestLines) {
+      const slow = (line.durationMs as number) >= 40;
+      expect([line.requestId, perf.filter((p) => p.requestId === line.requestId).length]).toEqual([
+        line.requestId,
+        slow ? 1 : 0,
+      ]);
+    }
   });
 });
 

@@ -26,15 +26,33 @@ export interface SampleProcess {
 /** One JSON log line of the sample app. */
 export type JsonLine = Record<string, unknown> & { level?: number; msg?: string; context?: string };
 
+/** How {@link startSampleProcess} runs the app, besides its environment. */
+export interface SampleProcessOptions {
+  /** Node options before the script, for example `['--max-old-space-size=160']`. */
+  nodeArgs?: string[];
+  /**
+   * Keep at most this many characters of stdout for `stdout()`, `jsonLines()` and `waitForLine()`
+   * (its start): a test that reads a flood of lines itself, from `child.stdout`, need not hold
+   * them all. Default: everything.
+   */
+  keepStdoutChars?: number;
+}
+
 /** Starts `dist/apps/sample/main.js` on a free port and waits (up to 60 s) until it listens. */
-export async function startSampleProcess(env: Record<string, string> = {}): Promise<SampleProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+export async function startSampleProcess(
+  env: Record<string, string> = {},
+  options: SampleProcessOptions = {},
+): Promise<SampleProcess> {
+  const keep = options.keepStdoutChars ?? Infinity;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
     env: { ...process.env, NODE_ENV: 'production', AUTH_SECRET: 'process-test-secret', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => {
+    if (out.length < keep) out += d.toString();
+  });
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {

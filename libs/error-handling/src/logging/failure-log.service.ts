@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/comm
 import type { Logger } from 'pino';
 import { describeType, safeString } from '../errors/safe-access';
 import { Redactor } from '../redaction/redactor';
-import { escapeControl } from './escape-control';
+import { escapeControl, escapeStackHead } from './escape-control';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
+import { capText } from './request-line-caps';
 import type { LoggingRuntime } from './logging-runtime';
 import {
   ALREADY_REDACTED,
@@ -42,7 +43,7 @@ export class FailureLog {
       return;
     }
     const line = escapeControl(
-      `${String(req.method)} ${this.redactor.redactString(String(req.originalUrl ?? req.url))} ${failure.status} ` +
+      `${String(req.method)} ${capText(this.redactor.redactString(String(req.originalUrl ?? req.url)))} ${failure.status} ` +
         `${failure.code} requestId=${String(req.id)}` +
         (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
         ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
@@ -91,23 +92,4 @@ export class FailureLog {
     if (typeof value === 'string') return this.redactor.redactString(value);
     return `[${describeType(value)}]`;
   }
-}
-
-/** A V8 stack frame line: `    at fn (file:1:2)`. */
-const STACK_FRAME = /^\s+at /;
-
-/**
- * A stack for Nest's stack argument, which Nest prints as it is. Only the trailing run of frame
- * lines keeps its line breaks; everything before it (`Type: message`, text a client may have
- * crafted, however many lines it has, fake frames included) is escaped into one line like the
- * log line itself. Every line starts indented with `at` or is part of that one line, so no line
- * of the stack can pass for a log line or recolour the terminal.
- */
-function escapeStackHead(stack: string): string {
-  const lines = stack.split('\n');
-  let firstFrame = lines.length;
-  while (firstFrame > 0 && STACK_FRAME.test(lines[firstFrame - 1])) firstFrame--;
-  const head = escapeControl(lines.slice(0, firstFrame).join('\n'));
-  const frames = lines.slice(firstFrame).map((line) => escapeControl(line));
-  return [head, ...frames].join('\n');
 }

@@ -3,6 +3,7 @@ import { LoggerModule, type Params, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Redactor } from '../redaction/redactor';
 import { FatalLogListeners } from './fatal-log';
+import type { LogOutputStats } from './log-destination';
 import type { LogChannelName } from './logging.options';
 import { RequestLineBuilder } from './request-line';
 import type { RequestTap } from './request-tap';
@@ -23,6 +24,8 @@ export interface LoggingRuntime {
   lines: RequestLineBuilder;
   /** Listeners for `fatal` lines of the root logger and its children. */
   fatal: FatalLogListeners;
+  /** The backlog of Faultline's log destination (for metrics); undefined for an application stream. */
+  output: LogOutputStats | undefined;
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -35,7 +38,7 @@ export function createLoggingRuntime(
 ): LoggingRuntime {
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
   const fatal = new FatalLogListeners();
-  const root = createRootLogger(logging, redactor, fatal);
+  const { logger: root, output } = createRootLogger(logging, redactor, fatal);
   const channels = {
     audit: root.child({ channel: 'audit' }, { level: logging.channels.audit }),
     security: root.child({ channel: 'security' }, { level: logging.channels.security }),
@@ -48,6 +51,7 @@ export function createLoggingRuntime(
     channels,
     lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance, tap),
     fatal,
+    output,
   };
 }
 

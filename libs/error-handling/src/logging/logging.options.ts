@@ -42,7 +42,8 @@ export interface LoggingOptions {
   level?: LevelWithSilent;
   /**
    * `json` (one JSON object a line) or `pretty` (pino-pretty, for a terminal; needs the
-   * `pino-pretty` package). Control characters in messages are escaped in pretty mode.
+   * `pino-pretty` package). In pretty mode control characters are escaped wherever pino-pretty
+   * would print them raw (messages, keys, the head of every error stack), so no line can be forged.
    * @default 'json' when NODE_ENV=production, else 'pretty'
    */
   format?: 'json' | 'pretty';
@@ -52,19 +53,40 @@ export interface LoggingOptions {
    */
   pino?: LoggerOptions;
   /**
-   * Where lines go instead of standard output: any pino destination stream.
+   * Where lines go instead of standard output: a file descriptor (`2` for standard error) or a
+   * file path (opened for appending, folders created), both written by Faultline's destination
+   * with its bounded backlog (`maxBufferBytes`, `overflow`); or any pino destination stream
+   * (an object with `write(line)`), which does its own buffering.
    * @default standard output
+   * @example destination: '/var/log/app/app.log'
    */
-  destination?: DestinationStream;
+  destination?: DestinationStream | number | string;
   /**
-   * Write each line to standard output synchronously. By default writes are asynchronous: a line
-   * leaves at once when the stream is idle, and under load the lines that arrive during a write
-   * go out together, which saves a system call per request. Pending lines are flushed when the
-   * process exits (also through `process.exit()` and an uncaught exception), not when it is
-   * killed (SIGKILL, out of memory).
+   * Write each line synchronously, at once. By default the lines of one turn of the event loop
+   * are written together at its end (with `overflow: 'drop'`, off the event loop), which saves a
+   * system call per request. Pending lines are written when the process exits (also through
+   * `process.exit()` and an uncaught exception), not when it is killed (SIGKILL, out of memory).
+   * Not for a `destination` stream of the application's.
    * @default false
    */
   sync?: boolean;
+  /**
+   * Bytes of log lines that may wait to be written (the output is slower than the application,
+   * or a non-blocking pipe is full) before `overflow` applies: the most memory logging holds.
+   * A whole number >= 16384. Not for a `destination` stream of the application's.
+   * @default 4194304 (4 MiB)
+   * @example maxBufferBytes: 16 * 1024 * 1024
+   */
+  maxBufferBytes?: number;
+  /**
+   * What happens to a line when `maxBufferBytes` are waiting: `'block'` waits for the output,
+   * writing synchronously until half the backlog is out, so no line is lost and a storm is slowed
+   * down; `'drop'` never waits (writes happen off the event loop) and drops the line, counts it
+   * in `faultline_log_lines_dropped_total`, and writes one `log lines dropped: N` warning when
+   * the backlog has room again.
+   * @default 'block'
+   */
+  overflow?: 'block' | 'drop';
   /**
    * Levels of the `audit`, `security` and `performance` channels.
    * @default { audit: 'info', security: 'info', performance: 'info' }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
+import { withRequestScope } from '../core/request-scope';
 import { describeType, safeGet, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
 import { ensureRequestId } from '../filter/request-id';
@@ -16,6 +17,7 @@ import {
   routeOf,
   safeUserId,
 } from './request-context';
+import { capStrings, capText } from './request-line-caps';
 import type { RequestTap } from './request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 
@@ -71,7 +73,7 @@ export class RequestLineBuilder {
         res.on('finish', end);
       }
       res.on('error', end);
-      storage.run(new Store(log), next);
+      storage.run(withRequestScope(new Store(log), storage), next);
     };
   }
 
@@ -140,7 +142,8 @@ export class RequestLineBuilder {
       [ALREADY_REDACTED]: true,
       method: req.method,
       route: routeOf(req),
-      url: this.redactor.redactString(String(req.originalUrl ?? req.url ?? '')),
+      // Redacted whole first, then cut: a cut never leaves part of a secret behind.
+      url: capText(this.redactor.redactString(String(req.originalUrl ?? req.url ?? ''))),
       status,
     };
     const userId = this.userId(req);
@@ -157,8 +160,8 @@ export class RequestLineBuilder {
     const details = this.logging.requestDetails;
     if (details === 'all-errors' || (details === 'server-errors' && !failure.expected)) {
       line.request = {
-        headers: this.redactor.redact(req.headers ?? {}),
-        query: this.redactor.redact(req.query ?? {}),
+        headers: capStrings(this.redactor.redact(req.headers ?? {})),
+        query: capStrings(this.redactor.redact(req.query ?? {})),
         body: this.redactor.redact(req.body ?? null),
       };
     }
@@ -174,7 +177,7 @@ export class RequestLineBuilder {
       const message = safeString(exception, 'message');
       const code = safeGet(exception, 'code');
       const err: Record<string, unknown> = { type: describeType(exception) };
-      if (message !== undefined) err.message = this.redactor.redactString(message);
+      if (message !== undefined) err.message = capText(this.redactor.redactString(message));
       if (typeof code === 'string' || typeof code === 'number') err.code = code;
       return err;
     }

@@ -23,8 +23,19 @@ describe('resolveLogging', () => {
         useAsNestLogger: true,
         channels: { audit: 'info', security: 'info', performance: 'info' },
         file: undefined,
+        sync: false,
+        maxBufferBytes: 4 * 1024 * 1024,
+        overflow: 'block',
       }),
     );
+  });
+
+  it('takes a file descriptor, a file path or a stream as the destination', () => {
+    const stream = { write: () => undefined };
+    for (const destination of [2, 'logs/app.log', stream]) {
+      const resolved = resolveLogging({ destination }, true);
+      expect(resolved && resolved.destination).toBe(destination);
+    }
   });
 
   it('fills the file defaults: errors and above, 100 MB, daily, 30 files', () => {
@@ -51,6 +62,13 @@ describe('resolveLogging', () => {
     [{ level: 'loud' }, 'logging.level'],
     [{ format: 'xml' }, 'logging.format'],
     [{ destination: {} }, 'logging.destination'],
+    [{ destination: -1 }, 'logging.destination'],
+    [{ destination: 1.5 }, 'logging.destination'],
+    [{ destination: ' ' }, 'logging.destination'],
+    [{ destination: null }, 'logging.destination'],
+    [{ maxBufferBytes: 1024 }, 'logging.maxBufferBytes'],
+    [{ maxBufferBytes: '4m' }, 'logging.maxBufferBytes'],
+    [{ overflow: 'wait' }, 'logging.overflow'],
     [{ channels: { billing: 'info' } }, 'logging.channels.billing'],
     [{ channels: { audit: 'noisy' } }, 'logging.channels.audit'],
     [{ slowRequestMs: -1 }, 'logging.slowRequestMs'],

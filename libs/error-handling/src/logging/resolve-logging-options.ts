@@ -1,5 +1,6 @@
 import { check, featureOptions, isPlainObject } from '../errors/option-checks';
 import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
+import { DEFAULT_MAX_BUFFER_BYTES } from './log-destination';
 import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
 import { defaultUserId } from './request-context';
 
@@ -8,8 +9,10 @@ export interface ResolvedLogging {
   level: LevelWithSilent;
   format: 'json' | 'pretty';
   pino: LoggerOptions;
-  destination: DestinationStream | undefined;
+  destination: DestinationStream | number | string | undefined;
   sync: boolean;
+  maxBufferBytes: number;
+  overflow: 'block' | 'drop';
   channels: Record<LogChannelName, LevelWithSilent>;
   slowRequestMs: number;
   requestDetails: 'none' | 'server-errors' | 'all-errors';
@@ -26,6 +29,8 @@ const KNOWN: readonly (keyof LoggingOptions)[] = [
   'pino',
   'destination',
   'sync',
+  'maxBufferBytes',
+  'overflow',
   'channels',
   'slowRequestMs',
   'requestDetails',
@@ -47,11 +52,25 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
   );
   check(o.pino === undefined || isPlainObject(o.pino), 'logging.pino', 'must be an object of pino options');
   check(
-    o.destination === undefined || typeof (o.destination as { write?: unknown })?.write === 'function',
+    o.destination === undefined ||
+      (typeof o.destination === 'number' && Number.isInteger(o.destination) && o.destination >= 0) ||
+      (typeof o.destination === 'string' && o.destination.trim() !== '') ||
+      typeof (o.destination as { write?: unknown } | null)?.write === 'function',
     'logging.destination',
-    'must be a stream with a write(line) method',
+    'must be a file descriptor, a file path or a stream with a write(line) method',
   );
   check(o.sync === undefined || typeof o.sync === 'boolean', 'logging.sync', 'must be a boolean');
+  check(
+    o.maxBufferBytes === undefined || (Number.isInteger(o.maxBufferBytes) && o.maxBufferBytes >= 16384),
+    'logging.maxBufferBytes',
+    'must be a whole number of bytes >= 16384',
+    `Got ${String(o.maxBufferBytes)}`,
+  );
+  check(
+    o.overflow === undefined || o.overflow === 'block' || o.overflow === 'drop',
+    'logging.overflow',
+    "must be 'block' or 'drop'",
+  );
   check(
     o.channels === undefined || isPlainObject(o.channels),
     'logging.channels',
@@ -98,6 +117,8 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
     pino: o.pino ?? {},
     destination: o.destination,
     sync: o.sync ?? false,
+    maxBufferBytes: o.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES,
+    overflow: o.overflow ?? 'block',
     channels: { audit: 'info', security: 'info', performance: 'info', ...o.channels },
     slowRequestMs: o.slowRequestMs ?? 1000,
     requestDetails: o.requestDetails ?? 'server-errors',

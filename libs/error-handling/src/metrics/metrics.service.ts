@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { FailureEvents } from '../errors/failure-events';
 import { Readiness } from '../health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from '../logging/logging.internal-constants';
+import type { LogOutputStats } from '../logging/log-destination';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import type { RequestTap } from '../logging/request-tap';
 import { CollectedMetric, registerIn } from './collected-metric';
@@ -73,6 +74,7 @@ export class MetricsService implements OnModuleInit {
         fatal ? [{ value: fatal.count }] : [{ value: 0 }],
       ),
     );
+    this.registerLogOutput(registry, logging?.output);
     registerIn(
       registry,
       new CollectedMetric('faultline_http_requests_in_flight', 'HTTP requests being served', 'gauge', () => [
@@ -122,6 +124,40 @@ export class MetricsService implements OnModuleInit {
     let unexpected = this.unexpectedChildren.get(code);
     if (!unexpected) this.unexpectedChildren.set(code, (unexpected = this.unexpected!.labels(code)));
     unexpected.inc();
+  }
+
+  /**
+   * The log backlog of Faultline's destination, read when scraped; zero when lines go to a
+   * stream of the application's (or logging is off).
+   */
+  private registerLogOutput(registry: Registry, output: LogOutputStats | undefined): void {
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_log_lines_dropped_total',
+        "Log lines dropped because the log backlog was full (logging.overflow: 'drop')",
+        'counter',
+        () => [{ value: output?.droppedLines ?? 0 }],
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_log_buffer_bytes',
+        'Bytes of log lines waiting to be written to the log output',
+        'gauge',
+        () => [{ value: output?.bufferedBytes ?? 0 }],
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_log_blocked_seconds_total',
+        "Seconds the application waited for the log output because the backlog was full (logging.overflow: 'block')",
+        'counter',
+        () => [{ value: output?.blockedSeconds ?? 0 }],
+      ),
+    );
   }
 
   /** The audit queue, read when scraped: nothing is counted on the request path. */
