@@ -1,7 +1,10 @@
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-/** Query of `GET /admin/audit` and `GET /admin/security-events`. */
+/**
+ * Query of `GET /admin/audit` and `GET /admin/security-events`. Every parameter stays text here
+ * (a repeated one is rejected as not a string); the controller hands them to the library's
+ * `parseAuditQueryParams`, which reads `since`, `until`, `limit` and `cursor` strictly.
+ */
 export class AuditQueryDto {
   @IsOptional()
   @IsString()
@@ -20,24 +23,25 @@ export class AuditQueryDto {
 
   @IsOptional()
   @IsIn(['success', 'failure'])
-  outcome?: 'success' | 'failure';
+  outcome?: string;
 
+  /** RFC 3339: `2024-02-29` or `2024-02-29T13:45:00Z`. */
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  since?: Date;
+  @IsString()
+  @MaxLength(64)
+  since?: string;
 
+  /** RFC 3339: `2024-02-29` or `2024-02-29T13:45:00Z`. */
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  until?: Date;
+  @IsString()
+  @MaxLength(64)
+  until?: string;
 
+  /** 1 to 500, digits only. */
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
+  @IsString()
+  @MaxLength(16)
+  limit?: string;
 
   @IsOptional()
   @IsString()

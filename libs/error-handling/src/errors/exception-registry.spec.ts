@@ -183,6 +183,43 @@ describe('ExceptionRegistry', () => {
 
       expect(registry.resolve(new Error('x'))).toMatchObject(INTERNAL);
     });
+
+    it('tells onMapperError what each throwing mapper threw and which class it maps, then falls back', () => {
+      const bug = new TypeError('mapper bug');
+      const registry = new ExceptionRegistry(BUILT_IN_MAPPERS)
+        .register(Error, () => {
+          throw 'a string';
+        })
+        .register(AppError, () => {
+          throw bug;
+        });
+      const told: [unknown, unknown][] = [];
+
+      const mapped = registry.resolve(new NotFoundError('Notification', 1), (error, type) =>
+        told.push([error, type]),
+      );
+
+      expect(mapped).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      expect(told).toEqual([[bug, AppError]]);
+      expect(registry.resolve(new Error('x'), (error, type) => told.push([error, type]))).toMatchObject(
+        INTERNAL,
+      );
+      expect(told[1]).toEqual(['a string', Error]);
+    });
+
+    it('tells onMapperError nothing when no mapper throws, and survives a handler that throws', () => {
+      const registry = new ExceptionRegistry(BUILT_IN_MAPPERS).register(ChildError, () => {
+        throw new Error('mapper bug');
+      });
+      const quiet = jest.fn();
+      registry.resolve(new NotFoundError('Notification', 1), quiet);
+      expect(quiet).not.toHaveBeenCalled();
+
+      const mapped = registry.resolve(new ChildError('x'), () => {
+        throw new Error('handler bug');
+      });
+      expect(mapped).toMatchObject(INTERNAL);
+    });
   });
 
   describe('values that are not Errors', () => {

@@ -4,6 +4,14 @@ import { safeGet, safePrototypeOf } from './safe-access';
 
 type MapFn = (exception: unknown) => MappedError | undefined;
 
+/** Told when a mapper throws: what it threw and the class it maps. */
+export type MapperErrorHandler = (error: unknown, type: ExceptionType) => void;
+
+interface RegisteredMapper {
+  type: ExceptionType;
+  map: MapFn;
+}
+
 const INTERNAL: MappedError = Object.freeze({ status: 500, code: 'INTERNAL_ERROR', expose: false });
 
 /**
@@ -12,11 +20,13 @@ const INTERNAL: MappedError = Object.freeze({ status: 500, code: 'INTERNAL_ERROR
  * Lookup walks the exception's prototype chain from its own class upwards, so the most specific
  * registered class wins and a mapper for `Error` is the catch-all. At each class, mappers the
  * user registered are tried before the built-in one; a mapper may return `undefined` to defer.
+ * A mapper that throws defers too: the next mapper decides (the built-in one of the same class,
+ * then those of parent classes), exactly as if the throwing mapper were not registered.
  * Values that are not objects, and objects no mapper accepts, resolve to 500 `INTERNAL_ERROR`.
  */
 export class ExceptionRegistry {
-  private readonly user = new Map<unknown, MapFn[]>();
-  private readonly builtIn = new Map<unknown, MapFn[]>();
+  private readonly user = new Map<unknown, RegisteredMapper[]>();
+  private readonly builtIn = new Map<unknown, RegisteredMapper[]>();
 
   /**
    * @param builtIns mappers that user mappers of the same class win over
@@ -36,15 +46,19 @@ export class ExceptionRegistry {
     return this;
   }
 
-  /** Resolves `exception`; never throws. */
-  resolve(exception: unknown): MappedError {
+  /**
+   * Resolves `exception`; never throws. A mapper that throws is skipped and `onMapperError` is
+   * told what it threw (the exception filter logs it).
+   */
+  resolve(exception: unknown, onMapperError?: MapperErrorHandler): MappedError {
     if ((typeof exception === 'object' && exception !== null) || typeof exception === 'function') {
       let proto = safePrototypeOf(exception);
       // A hostile Proxy can report an endless chain; real chains are short.
       for (let depth = 0; proto !== null && depth < 64; depth++) {
         const ctor = safeGet(proto, 'constructor');
         const mapped =
-          this.tryAll(this.user.get(ctor), exception) ?? this.tryAll(this.builtIn.get(ctor), exception);
+          this.tryAll(this.user.get(ctor), exception, onMapperError) ??
+          this.tryAll(this.builtIn.get(ctor), exception, onMapperError);
         if (mapped) return mapped;
         proto = safePrototypeOf(proto);
       }
@@ -52,20 +66,31 @@ export class ExceptionRegistry {
     return INTERNAL;
   }
 
-  private add(target: Map<unknown, MapFn[]>, mapper: ExceptionMapper): void {
+  private add(target: Map<unknown, RegisteredMapper[]>, mapper: ExceptionMapper): void {
     const list = target.get(mapper.type) ?? [];
-    list.unshift(mapper.map.bind(mapper));
+    list.unshift({ type: mapper.type, map: mapper.map.bind(mapper) as MapFn });
     target.set(mapper.type, list);
   }
 
-  private tryAll(list: MapFn[] | undefined, exception: unknown): MappedError | undefined {
+  private tryAll(
+    list: RegisteredMapper[] | undefined,
+    exception: unknown,
+    onMapperError: MapperErrorHandler | undefined,
+  ): MappedError | undefined {
     if (!list) return undefined;
-    for (const map of list) {
+    for (const mapper of list) {
       try {
-        const result = map(exception);
+        const result = mapper.map(exception);
         if (result) return normalize(result);
-      } catch {
+      } catch (error) {
         // A failing mapper must not break error handling: the next one decides.
+        if (onMapperError) {
+          try {
+            onMapperError(error, mapper.type);
+          } catch {
+            // Reporting must not break resolution either.
+          }
+        }
       }
     }
     return undefined;

@@ -12,7 +12,14 @@ import {
   validate,
 } from 'class-validator';
 import { ValidationError } from '../errors/app.error';
-import { FaultlineValidationPipe, toFieldErrors } from './validation.pipe';
+import { FaultlineConfigError } from '../errors/faultline-config.error';
+import {
+  checkShape,
+  DEFAULT_VALIDATION_MAX_DEPTH,
+  DEFAULT_VALIDATION_MAX_NODES,
+  FaultlineValidationPipe,
+  toFieldErrors,
+} from './validation.pipe';
 
 class TagDto {
   @IsString()
@@ -200,7 +207,10 @@ describe('FaultlineValidationPipe', () => {
   }
 
   it('returns a DTO instance for a valid body', async () => {
-    const result = await pipe.transform({ title: 'Order', items: [{ name: 'a', quantity: 1 }] }, metadata);
+    const result = (await pipe.transform(
+      { title: 'Order', items: [{ name: 'a', quantity: 1 }] },
+      metadata,
+    )) as OrderDto;
 
     expect(result).toBeInstanceOf(OrderDto);
     expect(result.items[0]).toBeInstanceOf(ItemDto);
@@ -237,5 +247,182 @@ describe('FaultlineValidationPipe', () => {
     const contact = error.fieldErrors?.find((e) => e.field === 'contact');
     expect(contact?.detail).toBe('contact must be an email, got [value]');
     expect(JSON.stringify(error.fieldErrors)).not.toContain('hunter2-secret');
+  });
+});
+
+/** `{ a: { a: ... 1 } }`, `depth` objects deep, built without recursion. */
+function nestedObjects(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+
+/** `[[[ ... ]]]`, `depth` arrays deep, parsed from JSON as body-parser would. */
+function nestedArraysJson(depth: number): unknown {
+  return JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+}
+
+async function rejectionOf(pipe: FaultlineValidationPipe, value: unknown, metadata: object) {
+  const error = await pipe.transform(value, { type: 'body', metatype: OrderDto, ...metadata }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return error as ValidationError;
+}
+
+describe('FaultlineValidationPipe shape limits', () => {
+  const pipe = new FaultlineValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+
+  it.each([5_000, 100_000])(
+    'answers a body nested %i deep with a 400 maxDepth error, not a stack overflow',
+    async (depth) => {
+      for (const body of [nestedObjects(depth), nestedArraysJson(depth)]) {
+        const started = Date.now();
+        const error = await rejectionOf(pipe, body, {});
+
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect(error).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
+        expect(error.message).toBe('The request is nested too deeply');
+        expect(error.fieldErrors).toHaveLength(1);
+        expect(error.fieldErrors?.[0].code).toBe('maxDepth');
+        // The pointer names the first value past the limit: 32 steps down from the body.
+        expect(error.fieldErrors?.[0].pointer.split('/')).toHaveLength(DEFAULT_VALIDATION_MAX_DEPTH + 1);
+      }
+    },
+  );
+
+  it('points at the value where the depth limit was hit', async () => {
+    const error = await rejectionOf(
+      new FaultlineValidationPipe({ maxDepth: 3 }),
+      { title: 'x', items: [{ name: 'a', tags: [{ label: [1] }] }] },
+      {},
+    );
+
+    expect(error.fieldErrors).toEqual([
+      {
+        pointer: '#/items/0/tags',
+        field: 'items.0.tags',
+        code: 'maxDepth',
+        detail: 'Objects and arrays are nested more than 3 levels deep here',
+      },
+    ]);
+  });
+
+  it('accepts a body exactly at the depth limit and lets validation run', async () => {
+    const error = await rejectionOf(new FaultlineValidationPipe({ maxDepth: 3 }), { items: [{}] }, {});
+
+    expect(error.message).toBe('The request has invalid fields');
+  });
+
+  it('answers a huge array with a 400 maxNodes error naming the first value over the limit', async () => {
+    const items = new Array<number>(1_000_000).fill(0);
+    const started = Date.now();
+    const error = await rejectionOf(pipe, { title: 'x', items }, {});
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error.message).toBe('The request has too many values');
+    // The body, `title` and `items` count 3, so item 9997 is value 10,001.
+    expect(error.fieldErrors).toEqual([
+      {
+        pointer: `#/items/${DEFAULT_VALIDATION_MAX_NODES - 3}`,
+        field: `items.${DEFAULT_VALIDATION_MAX_NODES - 3}`,
+        code: 'maxNodes',
+        detail: `The request has more than ${DEFAULT_VALIDATION_MAX_NODES} values`,
+      },
+    ]);
+  });
+
+  it('counts values in document order across objects and arrays', () => {
+    const limits = { maxDepth: 10, maxNodes: 5 };
+    const body = { a: [1, 2], b: { c: 3 }, d: 4 };
+    // body, a, 1, 2, b = 5 values; c is the 6th and d the 7th
+    expect(() => checkShape(body, limits)).toThrow(
+      expect.objectContaining({ fieldErrors: [expect.objectContaining({ pointer: '#/b/c' })] }),
+    );
+    expect(() => checkShape(body, { maxDepth: 10, maxNodes: 6 })).toThrow(
+      expect.objectContaining({ fieldErrors: [expect.objectContaining({ pointer: '#/d' })] }),
+    );
+    expect(() => checkShape(body, { maxDepth: 10, maxNodes: 7 })).not.toThrow();
+  });
+
+  it('counts a wide object by its keys and stops at the limit', () => {
+    const wide = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
+
+    expect(() => checkShape(wide, { maxDepth: 2, maxNodes: 20 })).toThrow(
+      expect.objectContaining({ fieldErrors: [expect.objectContaining({ pointer: '#/k19' })] }),
+    );
+  });
+
+  it('walks the present items of a sparse array, not its length', () => {
+    const sparse: unknown[] = [];
+    sparse[4_294_967_294] = 'x';
+
+    expect(() => checkShape({ tags: sparse }, { maxDepth: 4, maxNodes: 3 })).not.toThrow();
+    expect(() => checkShape({ tags: sparse }, { maxDepth: 4, maxNodes: 2 })).toThrow(
+      expect.objectContaining({
+        fieldErrors: [expect.objectContaining({ pointer: '#/tags/4294967294' })],
+      }),
+    );
+  });
+
+  it('ends on a cyclic value at the depth limit instead of looping', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+
+    expect(() => checkShape(cyclic, { maxDepth: 5, maxNodes: 1000 })).toThrow('nested too deeply');
+  });
+
+  it('treats Buffers, Dates and class instances as single values', () => {
+    const body = { file: Buffer.alloc(100_000), at: new Date(), dto: new OrderDto() };
+
+    expect(() => checkShape(body, { maxDepth: 1, maxNodes: 4 })).not.toThrow();
+  });
+
+  it('prefixes the pointer with the property a parameter decorator picked', async () => {
+    const error = await rejectionOf(
+      new FaultlineValidationPipe({ maxDepth: 1 }),
+      { name: { deep: true } },
+      { data: 'item', metatype: ItemDto },
+    );
+
+    expect(error.fieldErrors?.[0].pointer).toBe('#/item/name');
+  });
+
+  it('checks query objects too, even without a DTO', async () => {
+    const error = await pipe.transform(nestedObjects(40), { type: 'query', metatype: undefined }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({ code: 'VALIDATION_ERROR', fieldErrors: [{ code: 'maxDepth' }] });
+  });
+
+  it('leaves values of custom decorators it does not validate alone', async () => {
+    const user = nestedObjects(100);
+
+    await expect(pipe.transform(user, { type: 'custom', metatype: Object })).resolves.toBe(user);
+  });
+
+  it.each([
+    [{ maxDepth: 0 }, 'validation.maxDepth must be a whole number from 1 to 1000, got 0'],
+    [{ maxDepth: 2.5 }, 'validation.maxDepth'],
+    [{ maxDepth: 5000 }, 'validation.maxDepth'],
+    [{ maxNodes: -1 }, 'validation.maxNodes must be a whole number >= 1, got -1'],
+    [{ maxNodes: Number.POSITIVE_INFINITY }, 'validation.maxNodes'],
+    [{ maxNodes: '100' as unknown as number }, 'validation.maxNodes'],
+  ])('stops start-up for %p with a message naming the option', (options, message) => {
+    expect(() => new FaultlineValidationPipe(options)).toThrow(FaultlineConfigError);
+    expect(() => new FaultlineValidationPipe(options)).toThrow(`FAULTLINE_INVALID_OPTION: ${message}`);
+  });
+
+  it('does not pass its own limits on to class-validator', async () => {
+    const limited = new FaultlineValidationPipe({ maxDepth: 8, maxNodes: 100, transform: true });
+    const result = await limited.transform({ title: 'x', items: [] }, { type: 'body', metatype: OrderDto });
+
+    expect(result).toBeInstanceOf(OrderDto);
+    expect((limited as unknown as { validatorOptions: object }).validatorOptions).not.toHaveProperty(
+      'maxDepth',
+    );
   });
 });

@@ -1,25 +1,178 @@
-import { Injectable, ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import {
+  Injectable,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationError as ClassValidatorError,
+} from '@nestjs/common';
 import { ValidationError } from '../errors/app.error';
 import { fieldError, type FieldError } from '../errors/field-error.interface';
+import { check } from '../errors/option-checks';
 import type { ValidationOptions } from '../error-handling.options';
+
+/** Default of `validation.maxDepth`: levels of nested objects and arrays. */
+export const DEFAULT_VALIDATION_MAX_DEPTH = 32;
+/** Default of `validation.maxNodes`: values in one body or query. */
+export const DEFAULT_VALIDATION_MAX_NODES = 10_000;
+/**
+ * Largest `validation.maxDepth`: class-transformer and class-validator recurse a few frames a
+ * level, and Node's default stack overflows somewhere past 2000 levels.
+ */
+const MAX_DEPTH_LIMIT = 1000;
 
 /**
  * The global validation pipe (class-validator and class-transformer): whitelists DTO
  * properties, rejects unknown ones, transforms payloads to DTO instances, and turns failures
  * into a {@link ValidationError} whose field errors carry a JSON pointer, the rule and its
  * message, and never the rejected value. DESIGN.md's card calls it the "redaction pipe".
+ *
+ * Before any of that, a body or query is walked without recursion and rejected when it nests
+ * deeper than `maxDepth` or holds more than `maxNodes` values, so a hostile body (JSON nested
+ * 100,000 deep) is a 400, never a stack overflow.
+ *
+ * @throws FaultlineConfigError (`validation.maxDepth`, `validation.maxNodes`) for a limit that is
+ * not a whole number in range.
  */
 @Injectable()
 export class FaultlineValidationPipe extends ValidationPipe {
-  constructor(options: ValidationOptions) {
+  private readonly limits: ShapeLimits;
+
+  constructor(options: ValidationOptions = {}) {
+    const { maxDepth, maxNodes, ...pipeOptions } = options;
     super({
-      ...options,
+      ...pipeOptions,
       // `value` stays on so a `$value` interpolated into a message can be cut out again.
       validationError: { target: false, value: true },
       exceptionFactory: (errors) =>
         new ValidationError('The request has invalid fields', toFieldErrors(errors)),
     });
+    this.limits = shapeLimits(maxDepth, maxNodes);
   }
+
+  /** Checks the shape limits, then validates and transforms as Nest's `ValidationPipe` does. */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (typeof value === 'object' && value !== null && this.checksShapeOf(metadata)) {
+      const root = typeof metadata.data === 'string' && metadata.data !== '' ? [metadata.data] : [];
+      checkShape(value, this.limits, root);
+    }
+    return super.transform(value, metadata);
+  }
+
+  /** Bodies and queries always (the client's own input); other values when they are validated. */
+  private checksShapeOf(metadata: ArgumentMetadata): boolean {
+    return metadata.type === 'body' || metadata.type === 'query' || this.toValidate(metadata);
+  }
+}
+
+/** The shape limits of the pipe, resolved: `validation.maxDepth` and `validation.maxNodes`. */
+export interface ShapeLimits {
+  /** Most levels of nested objects and arrays; the value itself is level 1. */
+  maxDepth: number;
+  /** Most values, every object, array and primitive counting one. */
+  maxNodes: number;
+}
+
+function shapeLimits(maxDepth: unknown, maxNodes: unknown): ShapeLimits {
+  const depth = maxDepth ?? DEFAULT_VALIDATION_MAX_DEPTH;
+  check(
+    Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= MAX_DEPTH_LIMIT,
+    'validation.maxDepth',
+    `must be a whole number from 1 to ${MAX_DEPTH_LIMIT}, got ${String(maxDepth)}`,
+    `For example ${DEFAULT_VALIDATION_MAX_DEPTH}`,
+  );
+  const nodes = maxNodes ?? DEFAULT_VALIDATION_MAX_NODES;
+  check(
+    Number.isSafeInteger(nodes) && (nodes as number) >= 1,
+    'validation.maxNodes',
+    `must be a whole number >= 1, got ${String(maxNodes)}`,
+    `For example ${DEFAULT_VALIDATION_MAX_NODES}`,
+  );
+  return { maxDepth: depth as number, maxNodes: nodes as number };
+}
+
+/** One value still to visit; `parent` and `key` rebuild its path only when a limit is hit. */
+interface Pending {
+  value: unknown;
+  depth: number;
+  parent: Pending | undefined;
+  key: string;
+}
+
+/**
+ * Walks `value` in document order with an explicit stack: no recursion, so no depth can
+ * overflow it, and the walk stops at the first value over a limit, so its cost is bounded by
+ * `maxNodes`. Shared and cyclic references are visited again each time: the limits end that.
+ *
+ * @throws ValidationError with one field error (`maxDepth` or `maxNodes`) whose pointer is the
+ * value where the limit was hit.
+ */
+export function checkShape(value: unknown, limits: ShapeLimits, root: readonly string[] = []): void {
+  const stack: Pending[] = [{ value, depth: 1, parent: undefined, key: '' }];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const item = stack.pop() as Pending;
+    nodes += 1;
+    if (nodes > limits.maxNodes) {
+      throw shapeError(
+        'The request has too many values',
+        pathOf(item, root),
+        'maxNodes',
+        `The request has more than ${limits.maxNodes} values`,
+      );
+    }
+    if (!isContainer(item.value)) continue;
+    if (item.depth > limits.maxDepth) {
+      throw shapeError(
+        'The request is nested too deeply',
+        pathOf(item, root),
+        'maxDepth',
+        `Objects and arrays are nested more than ${limits.maxDepth} levels deep here`,
+      );
+    }
+    // Every value from here on counts, so one more child than the budget already decides
+    // (and names the value over the limit, in document order); the rest need no listing.
+    const children = childrenOf(item.value, limits.maxNodes - nodes + 1);
+    // Pushed last to first, so they are visited first to last.
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push({ value: children[i][1], depth: item.depth + 1, parent: item, key: children[i][0] });
+    }
+  }
+}
+
+/** Arrays and plain objects (what JSON and query parsers build); anything else is a leaf. */
+function isContainer(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** At most `max` entries of an array or plain object, in order. */
+function childrenOf(value: object, max: number): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  if (Array.isArray(value)) {
+    // Dense, as JSON makes them: by index, without listing keys. A hole means a sparse array
+    // (a multipart `tags[4294967294]`), whose length says nothing: its keys are listed instead.
+    const n = Math.min(value.length, max);
+    let i = 0;
+    for (; i < n && i in value; i++) out.push([String(i), value[i]]);
+    if (i === n) return out;
+    out.length = 0;
+  }
+  for (const key of Object.keys(value)) {
+    if (out.length >= max) break;
+    out.push([key, (value as Record<string, unknown>)[key]]);
+  }
+  return out;
+}
+
+function pathOf(item: Pending, root: readonly string[]): string[] {
+  const path: string[] = [];
+  for (let at: Pending | undefined = item; at?.parent; at = at.parent) path.push(at.key);
+  return [...root, ...path.reverse()];
+}
+
+function shapeError(message: string, path: string[], code: string, detail: string): ValidationError {
+  return new ValidationError(message, [fieldError(path, code, detail)]);
 }
 
 /** Flattens class-validator's error tree into field errors with JSON pointers. */

@@ -2,7 +2,8 @@ import type { MappedError } from '../exception-mapper.interface';
 import { safeGet } from '../safe-access';
 
 /**
- * Errors of body-parser / raw-body, recognised by their `type` (no dependency on either).
+ * Errors of body-parser / raw-body, recognised by their `type` (no dependency on either), and
+ * the decompression errors of a `Content-Encoding` body it passes on, by their `code`.
  * Their messages are safe but echo parser internals, so fixed messages are used.
  */
 const BODY_PARSER_TYPES: Readonly<Record<string, MappedError>> = {
@@ -42,8 +43,70 @@ const BODY_PARSER_TYPES: Readonly<Record<string, MappedError>> = {
   'stream.not.readable': { status: 500, code: 'INTERNAL_ERROR' },
 };
 
-/** True when `error` comes from body-parser (it has a known `type` and a numeric status). */
-export function isBodyParserError(error: unknown): boolean {
+const TRUNCATED: MappedError = {
+  status: 400,
+  code: 'MALFORMED_BODY',
+  message: 'The compressed request body is truncated',
+};
+const CORRUPT: MappedError = {
+  status: 400,
+  code: 'MALFORMED_BODY',
+  message: 'The request body is not valid for its Content-Encoding',
+};
+const NEEDS_DICTIONARY: MappedError = {
+  status: 415,
+  code: 'UNSUPPORTED_MEDIA_TYPE',
+  message: 'The request body needs a compression dictionary, which is not supported',
+};
+
+/**
+ * Node's decompression errors that a request body can cause, by `code`. body-parser hands them
+ * on as they are, with no `type`, only `status` 400 set by http-errors. Codes that mean the
+ * server ran out of memory or misused zlib (`Z_MEM_ERROR`, `Z_STREAM_ERROR`, brotli's
+ * `_ERROR_ALLOC_*` and `_ERROR_UNREACHABLE`, zstd's `memory_allocation`, ...) are not here:
+ * those stay 500.
+ */
+const DECOMPRESSION_CODES: Readonly<Record<string, MappedError>> = {
+  // zlib (gzip, deflate): a stream that ends early, bad data, a preset dictionary.
+  Z_BUF_ERROR: TRUNCATED,
+  Z_DATA_ERROR: CORRUPT,
+  Z_NEED_DICT: NEEDS_DICTIONARY,
+  // zstd (Node 22.15+ / 23.8+; body-parser answers 415 encoding.unsupported on older Node).
+  ZSTD_error_prefix_unknown: CORRUPT,
+  ZSTD_error_version_unsupported: CORRUPT,
+  ZSTD_error_frameParameter_unsupported: CORRUPT,
+  ZSTD_error_frameParameter_windowTooLarge: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The compressed request body needs a larger window than allowed',
+  },
+  ZSTD_error_corruption_detected: CORRUPT,
+  ZSTD_error_checksum_wrong: CORRUPT,
+  ZSTD_error_literals_headerWrong: CORRUPT,
+  ZSTD_error_srcSize_wrong: CORRUPT,
+  ZSTD_error_dictionary_wrong: NEEDS_DICTIONARY,
+};
+/** Brotli's decoder errors are `ERR_` + the decoder's name: `ERR__ERROR_FORMAT_PADDING_1`. */
+const BROTLI_FORMAT = /^ERR__ERROR_FORMAT_[A-Z0-9_]{1,40}$/;
+const BROTLI_DICTIONARY = 'ERR__ERROR_DICTIONARY_NOT_SET';
+
+/**
+ * The mapping of a decompression error of a request body (bad or truncated gzip, deflate, br or
+ * zstd), or undefined. It must carry the status 400 that body-parser gives every error of
+ * reading the body: the same codes without it come from the application's own use of zlib (a
+ * stored file, an upstream response), which is a server fault. Read by properties only, so it
+ * also recognises errors made in another realm (Node's zlib under Jest's sandbox).
+ */
+export function mapDecompressionError(error: unknown): MappedError | undefined {
+  const code = safeGet(error, 'code');
+  if (typeof code !== 'string') return undefined;
+  if (safeGet(error, 'status') !== 400 && safeGet(error, 'statusCode') !== 400) return undefined;
+  if (Object.hasOwn(DECOMPRESSION_CODES, code)) return DECOMPRESSION_CODES[code];
+  if (code === BROTLI_DICTIONARY) return NEEDS_DICTIONARY;
+  return BROTLI_FORMAT.test(code) ? CORRUPT : undefined;
+}
+
+function hasKnownType(error: unknown): boolean {
   const type = safeGet(error, 'type');
   return (
     typeof type === 'string' &&
@@ -52,7 +115,17 @@ export function isBodyParserError(error: unknown): boolean {
   );
 }
 
+/**
+ * True when `error` comes from body-parser: it has a known `type` and a numeric status, or it
+ * is a decompression error of the body (a zlib, brotli or zstd `code` with status 400).
+ */
+export function isBodyParserError(error: unknown): boolean {
+  return hasKnownType(error) || mapDecompressionError(error) !== undefined;
+}
+
 /** Maps a body-parser error, or returns undefined for anything else. */
 export function mapBodyParserError(error: unknown): MappedError | undefined {
-  return isBodyParserError(error) ? BODY_PARSER_TYPES[safeGet(error, 'type') as string] : undefined;
+  return hasKnownType(error)
+    ? BODY_PARSER_TYPES[safeGet(error, 'type') as string]
+    : mapDecompressionError(error);
 }

@@ -74,6 +74,24 @@ describe('built-in mapping of TypeORM errors', () => {
     expect(registry.resolve(deadlock)).toMatchObject({ status: 503, code: 'RETRYABLE' });
   });
 
+  it('maps QueryFailedError with an out-of-range driver error (22003) to 400 without SQL or values', () => {
+    const driverError = Object.assign(new Error('value "99999999999" is out of range for type integer'), {
+      code: '22003',
+      severity: 'ERROR',
+    });
+    const error = new QueryFailedError('SELECT * FROM "n" WHERE "id" = $1', [99999999999], driverError);
+    const mapped = registry.resolve(error);
+
+    expect(mapped).toEqual({ status: 400, code: 'VALIDATION_ERROR', message: 'A number is out of range' });
+    expect(JSON.stringify(mapped)).not.toMatch(/SELECT|99999999999/);
+  });
+
+  it('leaves QueryFailedError with a division by zero (22012) to the 500 catch-all', () => {
+    const error = new QueryFailedError('SELECT 1 / 0', [], { code: '22012', severity: 'ERROR' });
+
+    expect(registry.resolve(error)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+  });
+
   it('leaves a QueryFailedError from a non-PostgreSQL driver to the 500 catch-all', () => {
     const mysql = new QueryFailedError('INSERT ...', [], { code: 'ER_DUP_ENTRY', errno: 1062 });
 

@@ -173,7 +173,6 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
     ['query canceled', '57014'],
     ['undefined table', '42P01'],
     ['syntax error', '42601'],
-    ['division by zero', '22012'],
   ])('leaves a %s (%s) to the 500 catch-all', (_label, code) => {
     expect(registry.resolve(new DatabaseError('relation "secret_table" does not exist', { code }))).toEqual({
       status: 500,
@@ -232,6 +231,93 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 409,
       message: 'A record with the same unique value already exists',
     });
+  });
+});
+
+describe('built-in mapping of SQLSTATE class 22 (data exceptions)', () => {
+  const registry = new ExceptionRegistry(BUILT_IN_MAPPERS);
+
+  it.each([
+    ['22001', 'value too long for type character varying(120)', 'A value is too long'],
+    ['22003', 'value "99999999999" is out of range for type integer', 'A number is out of range'],
+    [
+      '22007',
+      'invalid input syntax for type timestamp with time zone: "2024-01-01Tjunk"',
+      'A date or time has the wrong format',
+    ],
+    ['22008', 'date/time field value out of range: "2024-02-30"', 'A date or time is out of range'],
+    [
+      '22009',
+      'time zone displacement out of range: "2024-01-01 00:00+99"',
+      'A time zone offset is out of range',
+    ],
+    ['22015', 'interval field value out of range: "999999999 years"', 'A time interval is out of range'],
+    ['22018', 'invalid character value for cast', 'A value cannot be converted to its type'],
+    [
+      '22021',
+      'invalid byte sequence for encoding "UTF8": 0x00',
+      'A text value has bytes that are not valid in its encoding',
+    ],
+    ['22026', 'bit string length 3 does not match type bit(4)', 'A value has the wrong length'],
+    ['22P02', 'invalid input syntax for type integer: "abc"', 'A value has the wrong format'],
+    ['22P03', 'incorrect binary data format in bind parameter 1', 'A binary value has the wrong format'],
+    [
+      '22P05',
+      'unsupported Unicode escape sequence',
+      'A text value has a character the database cannot store',
+    ],
+    ['2200M', 'invalid XML document', 'An XML value is not a valid document'],
+    ['2200N', 'invalid XML content', 'An XML value is not valid XML content'],
+  ])(
+    'maps %s, a value the client sent, to 400 VALIDATION_ERROR with a fixed detail',
+    (code, message, detail) => {
+      const error = new DatabaseError(message, { code, detail: 'Key (id)=(99999999999)', column: 'id' });
+      const mapped = registry.resolve(error);
+
+      expect(mapped).toEqual({ status: 400, code: 'VALIDATION_ERROR', message: detail });
+      expect(JSON.stringify(mapped)).not.toMatch(/99999999999|2024|junk|character varying|0x00|UTF8/);
+    },
+  );
+
+  it.each([
+    ['division by zero', '22012'],
+    ['a generic data exception', '22000'],
+    ['an invalid parameter value', '22023'],
+    ['an invalid argument for a logarithm', '2201E'],
+    ['an invalid argument for power', '2201F'],
+    ['a negative LIMIT', '2201W'],
+    ['a negative OFFSET', '2201X'],
+    ['an invalid LIKE escape sequence', '22025'],
+    ['an invalid regular expression', '2201B'],
+    ['an exhausted sequence', '2200H'],
+    ['a floating point exception', '22P01'],
+    ['an array subscript error', '2202E'],
+    ['a null value not allowed', '22004'],
+    ['a missing SQL/JSON item', '22035'],
+  ])("leaves %s (%s), raised by the application's own SQL, to the 500 catch-all", (_label, code) => {
+    expect(registry.resolve(new DatabaseError('division by zero in "SELECT total / $1"', { code }))).toEqual({
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      expose: false,
+    });
+  });
+
+  it('maps a PGlite-style out-of-range error (any class name) by its code', () => {
+    class a extends Error {}
+    const error = Object.assign(new a('value "99999999999" is out of range for type integer'), {
+      code: '22003',
+      severity: 'ERROR',
+    });
+
+    expect(registry.resolve(error)).toEqual({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      message: 'A number is out of range',
+    });
+  });
+
+  it('needs a severity besides a class 22 code', () => {
+    expect(mapSqlStateError(Object.assign(new Error('x'), { code: '22003' }))).toBeUndefined();
   });
 });
 
