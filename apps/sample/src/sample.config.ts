@@ -15,7 +15,7 @@ export interface SampleConfig {
   trustProxy: boolean | number | string;
   /** Largest JSON body accepted. */
   bodyLimit: string;
-  /** Faultline debug mode from FAULTLINE_DEBUG (1/0); unset -> on unless NODE_ENV=production. */
+  /** Faultline debug mode from FAULTLINE_DEBUG (1/0); unset -> on only when NODE_ENV is development or test. */
   debug: boolean | undefined;
   /** LOG_FORMAT: json or pretty; unset -> json when NODE_ENV=production, else pretty. */
   logFormat: 'json' | 'pretty' | undefined;

@@ -39,13 +39,19 @@ import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
+import { escapeControl } from './logging/escape-control';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
 import { HealthProbes } from './health/health-probes.service';
 import { HEALTH_RUNTIME } from './health/health.internal-constants';
 import { Readiness } from './health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from './logging/logging.internal-constants';
-import { RequestTap } from './logging/request-tap';
+import { EXTENSION_FAULTS } from './errors/errors.internal-constants';
+import { ExtensionFaults } from './faults/extension-faults';
+import { GuardedRequestTap } from './faults/guarded-request-tap';
+import { ProcessErrors } from './faults/process-errors.service';
+import type { Clock } from './core/clock';
+import type { RequestTap } from './logging/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
 import { MetricsService } from './metrics/metrics.service';
@@ -78,7 +84,8 @@ const CORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   { provide: CLOCK, useFactory: (o: ResolvedOptions) => o.clock, inject: [RESOLVED_OPTIONS] },
-  { provide: REQUEST_TAP, useFactory: () => new RequestTap() },
+  // A finish listener that throws is reported, not thrown into the response's 'finish' event.
+  { provide: REQUEST_TAP, useFactory: () => new GuardedRequestTap() },
   {
     provide: LOGGING_RUNTIME,
     useFactory: (
@@ -97,6 +104,16 @@ const CORE_EXPORTS = [RESOLVED_OPTIONS, CLOCK, Redactor, LOGGING_RUNTIME, REQUES
 const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
 
 const PROVIDERS: Provider[] = [
+  {
+    // What extension points catch (mappers, failure subscribers, listeners), logged rate-limited.
+    provide: EXTENSION_FAULTS,
+    useFactory: (redactor: Redactor, logging: LoggingRuntime | null, clock: Clock, tap: RequestTap) => {
+      const faults = new ExtensionFaults(redactor, logging, clock);
+      if (tap instanceof GuardedRequestTap) tap.reportTo(faults);
+      return faults;
+    },
+    inject: [Redactor, LOGGING_RUNTIME, CLOCK, REQUEST_TAP],
+  },
   {
     provide: ExceptionRegistry,
     useFactory: (o: ResolvedOptions) => new ExceptionRegistry(BUILT_IN_MAPPERS, o.mappers),
@@ -133,6 +150,7 @@ const PROVIDERS: Provider[] = [
   AlertService,
   { provide: SENTRY_RUNTIME, useFactory: (o: ResolvedOptions) => o.sentry, inject: [RESOLVED_OPTIONS] },
   SentryReporter,
+  ProcessErrors,
   {
     provide: AlertChannel,
     useFactory: (o: ResolvedOptions) => (o.alerts ? o.alerts.channels : []),
@@ -201,8 +219,10 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
       );
     }
     if (this.options.debugInProduction) {
+      const env = this.options.nodeEnv;
       this.logger.warn(
-        'debug mode is on while NODE_ENV=production: error bodies show stacks and request data',
+        `debug mode is on while NODE_ENV=${env === undefined || env === '' ? '(unset)' : escapeControl(env)}, ` +
+          'which counts as production: error bodies show stacks and request data',
       );
     }
     const adapter = this.adapterHost.httpAdapter;

@@ -10,9 +10,27 @@ import type { HealthOptions } from './health/health.options';
 import type { MetricsOptions } from './metrics/metrics.options';
 import type { AlertsOptions } from './alerts/alerts.options';
 import type { SentryOptions } from './sentry/sentry.options';
+import type { ProcessErrorsOptions } from './faults/process-errors.options';
 
-/** Options of the validation pipe the module registers globally. */
-export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
+/**
+ * Options of the validation pipe the module registers globally: Nest's `ValidationPipeOptions`
+ * (without `exceptionFactory`) and Faultline's limits on the shape of a value, checked without
+ * recursion before class-transformer and class-validator (which recurse) see it.
+ */
+export interface ValidationOptions extends Omit<ValidationPipeOptions, 'exceptionFactory'> {
+  /**
+   * Most levels of nested objects and arrays in a body or query (`{}` is 1, `{"a":[]}` is 2).
+   * Deeper values are answered 400 `VALIDATION_ERROR` with a `maxDepth` field error. At most 1000.
+   * @default 32
+   */
+  maxDepth?: number;
+  /**
+   * Most values (objects, arrays and primitives, each counting one) in a body or query. More are
+   * answered 400 `VALIDATION_ERROR` with a `maxNodes` field error.
+   * @default 10000
+   */
+  maxNodes?: number;
+}
 
 /**
  * Options of `ErrorHandlingModule.forRoot()`. Every feature is on with safe defaults; each
@@ -22,8 +40,9 @@ export type ValidationOptions = Omit<ValidationPipeOptions, 'exceptionFactory'>;
 export interface ErrorHandlingModuleOptions {
   /**
    * Debug mode: stack, cause chain and the redacted request in JSON bodies, a debug page for
-   * browsers. Turning it on while `NODE_ENV=production` logs a warning at start-up.
-   * @default process.env.NODE_ENV !== 'production'
+   * browsers. On by default only when `NODE_ENV` is `development` or `test`: unset or any other
+   * value means production. Turning it on anywhere else logs a warning at start-up.
+   * @default ['development', 'test'].includes(process.env.NODE_ENV)
    */
   debug?: boolean;
   /**
@@ -113,6 +132,16 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (off without a DSN; nothing of Sentry is loaded)
    */
   sentry?: false | SentryOptions;
+  /**
+   * Faultline's `uncaughtException` and `unhandledRejection` listeners, installed when the module
+   * starts and removed at shutdown: one line per error (`fatal` when it ends the process, which
+   * alerts), then what Node would have done (for an uncaught exception: exit with code 1 after
+   * flushing the alert, Sentry, the audit queue and the log, unless the application has a
+   * listener of its own; a rejection follows `--unhandled-rejections`). `false` installs none.
+   * See docs/process-errors.md.
+   * @default {} (on, flushing for at most 5000 ms)
+   */
+  processErrors?: false | ProcessErrorsOptions;
   /**
    * The clock Faultline's time-based parts read: alert throttling windows and summaries, the
    * error-rate window, the suspicious-activity window, the audit writer's batching and retry

@@ -103,17 +103,17 @@ describe('resolveOptions', () => {
   });
 
   describe('debug mode', () => {
-    it('is on by default outside production', () => {
+    it('is on by default only when NODE_ENV is development or test', () => {
       expect(resolveOptions({}, DEV).debug).toBe(true);
-      expect(resolveOptions({}, {}).debug).toBe(true);
       expect(resolveOptions({}, { NODE_ENV: 'test' }).debug).toBe(true);
     });
 
-    it('is off by default when NODE_ENV=production', () => {
-      const o = resolveOptions({}, PROD);
+    it('is off by default when NODE_ENV is production, unset, empty or anything else', () => {
+      for (const env of [PROD, {}, { NODE_ENV: '' }, { NODE_ENV: 'staging' }, { NODE_ENV: 'Development' }]) {
+        const o = resolveOptions({}, env);
 
-      expect(o.debug).toBe(false);
-      expect(o.debugInProduction).toBe(false);
+        expect([env, o.debug, o.debugInProduction]).toEqual([env, false, false]);
+      }
     });
 
     it('flags debug turned on explicitly in production so a warning can be logged', () => {
@@ -121,10 +121,25 @@ describe('resolveOptions', () => {
 
       expect(o.debug).toBe(true);
       expect(o.debugInProduction).toBe(true);
+      expect(o.nodeEnv).toBe('production');
     });
 
-    it('does not flag debug turned on outside production, or turned off in production', () => {
+    it('flags debug turned on explicitly where NODE_ENV is unset or unknown: unknown means production', () => {
+      expect(resolveOptions({ debug: true }, {})).toMatchObject({
+        debug: true,
+        debugInProduction: true,
+        nodeEnv: undefined,
+      });
+      expect(resolveOptions({ debug: true }, { NODE_ENV: 'staging' })).toMatchObject({
+        debug: true,
+        debugInProduction: true,
+        nodeEnv: 'staging',
+      });
+    });
+
+    it('does not flag debug turned on in development or test, or turned off in production', () => {
       expect(resolveOptions({ debug: true }, DEV).debugInProduction).toBe(false);
+      expect(resolveOptions({ debug: true }, { NODE_ENV: 'test' }).debugInProduction).toBe(false);
       expect(resolveOptions({ debug: false }, PROD)).toMatchObject({
         debug: false,
         debugInProduction: false,
@@ -144,6 +159,34 @@ describe('resolveOptions', () => {
         if (saved === undefined) delete process.env.NODE_ENV;
         else process.env.NODE_ENV = saved;
       }
+    });
+  });
+
+  describe('processErrors', () => {
+    it('is on by default, flushing for at most 5 s before an exit', () => {
+      expect(resolveOptions({}, DEV).processErrors).toEqual({ flushTimeoutMs: 5000 });
+      expect(resolveOptions({ processErrors: { flushTimeoutMs: 0 } }, DEV).processErrors).toEqual({
+        flushTimeoutMs: 0,
+      });
+    });
+
+    it('is off with processErrors: false', () => {
+      expect(resolveOptions({ processErrors: false }, DEV).processErrors).toBe(false);
+    });
+
+    it('rejects anything else, naming the option', () => {
+      expect(configError({ processErrors: true }).message).toContain(
+        'processErrors must be false or an object',
+      );
+      expect(configError({ processErrors: { flushTimeoutMs: -1 } }).option).toBe(
+        'processErrors.flushTimeoutMs',
+      );
+      expect(configError({ processErrors: { flushTimeoutMs: 1.5 } }).message).toContain(
+        'processErrors.flushTimeoutMs must be a whole number >= 0',
+      );
+      expect(configError({ processErrors: { exit: false } }).message).toContain(
+        'processErrors.exit is not a processErrors option',
+      );
     });
   });
 

@@ -14,12 +14,18 @@ import { resolveMetrics, type ResolvedMetrics } from './metrics/resolve-metrics-
 import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
 import { resolveSentry } from './sentry/resolve-sentry-options';
 import type { SentryOptions } from './sentry/sentry.options';
+import { resolveProcessErrors, type ResolvedProcessErrors } from './faults/resolve-process-errors-options';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
   debug: boolean;
-  /** Debug was turned on explicitly while NODE_ENV=production. */
+  /**
+   * Debug was turned on explicitly where it is off by default: `NODE_ENV` is `production`, unset
+   * or anything but `development` / `test` (unknown means production).
+   */
   debugInProduction: boolean;
+  /** `NODE_ENV` as read at start-up, for the warning about debug mode. */
+  nodeEnv: string | undefined;
   problemTypeBaseUrl: string | undefined;
   responseFormatter: ResponseFormatter | undefined;
   catalogs: Map<string, MessageCatalog>;
@@ -43,6 +49,8 @@ export interface ResolvedOptions {
   alerts: ResolvedAlerts | false;
   /** False when `sentry: false`. */
   sentry: SentryOptions | false;
+  /** False when `processErrors: false`. */
+  processErrors: ResolvedProcessErrors | false;
   clock: Clock;
 }
 
@@ -64,8 +72,16 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'metrics',
   'alerts',
   'sentry',
+  'processErrors',
   'clock',
 ];
+
+/**
+ * `NODE_ENV` values under which debug mode is on by default. Anything else, unset included,
+ * counts as production (ASP.NET Core's rule): a deployment that forgets `NODE_ENV` shows no
+ * stacks to clients.
+ */
+export const DEBUG_ENVIRONMENTS: readonly string[] = ['development', 'test'];
 
 /** The validation pipe's defaults. */
 export const DEFAULT_VALIDATION: ValidationOptions = {
@@ -99,6 +115,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     }
   }
   const production = env.NODE_ENV === 'production';
+  const debugByDefault = DEBUG_ENVIRONMENTS.includes(env.NODE_ENV ?? '');
   check(o.debug === undefined || typeof o.debug === 'boolean', 'debug', 'must be a boolean');
   check(
     o.responseFormatter === undefined || typeof o.responseFormatter === 'function',
@@ -156,8 +173,9 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     `Use one of ${[...catalogs.keys()].join(', ')} or add it under catalogs`,
   );
   return {
-    debug: o.debug ?? !production,
-    debugInProduction: production && o.debug === true,
+    debug: o.debug ?? debugByDefault,
+    debugInProduction: o.debug === true && !debugByDefault,
+    nodeEnv: env.NODE_ENV,
     problemTypeBaseUrl: problemTypeBase(o.problemTypeBaseUrl),
     responseFormatter: o.responseFormatter,
     catalogs,
@@ -174,6 +192,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     metrics: resolveMetrics(o.metrics),
     alerts: resolveAlerts(o.alerts, env),
     sentry: resolveSentry(o.sentry),
+    processErrors: resolveProcessErrors(o.processErrors),
     clock,
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AppError, SecurityEventKind, SecurityEvents } from 'nestjs-faultline';
+import { AppError, Redactor, SecurityEventKind, SecurityEvents } from 'nestjs-faultline';
 import { SqlClient } from '../database/sql-client.interface';
 import type { SampleConfig } from '../sample.config';
 import { SAMPLE_CONFIG } from '../sample.constants';
@@ -27,6 +27,7 @@ export class AuthService implements OnModuleInit {
     @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
     private readonly jwt: JwtService,
     private readonly security: SecurityEvents,
+    private readonly redactor: Redactor,
   ) {}
 
   /** Seeds `alice` (user) and `admin` (admin) with the passwords from the environment. */
@@ -58,8 +59,10 @@ export class AuthService implements OnModuleInit {
     const user = rows[0];
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) {
-      // The submitted password is never recorded; the username helps spot a targeted account.
-      this.security.record(SecurityEventKind.LOGIN_FAILED, { data: { username }, status: 401 });
+      this.security.record(SecurityEventKind.LOGIN_FAILED, {
+        ...this.failedLoginDetails(user, username),
+        status: 401,
+      });
       throw new AppError('Invalid username or password', 'INVALID_CREDENTIALS', { status: 401 });
     }
     this.security.record(SecurityEventKind.LOGIN_SUCCESS, {
@@ -69,5 +72,20 @@ export class AuthService implements OnModuleInit {
     });
     const claims: TokenClaims = { sub: user.id, username: user.username, role: user.role };
     return { token: await this.jwt.signAsync(claims), tokenType: 'Bearer', expiresIn: 3600 };
+  }
+
+  /**
+   * What a LOGIN_FAILED event keeps. The submitted password never. For a known account, its id
+   * (a targeted account shows up). For a name that matches no account, not what was typed:
+   * people type passwords into username fields. With the Redactor's HMAC mode
+   * (`redaction.hmac`), its keyed hash, so repeated tries of one name can still be told apart.
+   */
+  private failedLoginDetails(
+    user: UserRow | undefined,
+    typed: string,
+  ): { actorId?: number; data?: Record<string, unknown> } {
+    if (user) return { actorId: user.id, data: { username: user.username } };
+    const hashed = this.redactor.censorValue(typed);
+    return hashed === this.redactor.censor ? {} : { data: { usernameHash: hashed } };
   }
 }

@@ -1,5 +1,7 @@
-import { Controller, Get, Inject, Logger, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Query, Res } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqlClient } from '../database/sql-client.interface';
 
@@ -36,6 +38,29 @@ export class DemoController {
     this.logger.log(`sleeping ${wait} ms`);
     await sleep(wait);
     return { sleptMs: wait };
+  }
+
+  /**
+   * Answers 202, then, once the answer is sent, crashes the process the way a bug outside the
+   * request pipeline does: `kind=exception` throws from a callback (an uncaught exception),
+   * `kind=rejection` leaves a rejected promise unhandled. Still inside the request's context, so
+   * Faultline's fatal line carries its requestId; its message holds a bearer token the line, the
+   * alert and the Sentry event must not show. The process then exits with code 1.
+   */
+  @Get('crash')
+  @HttpCode(202)
+  crash(
+    @Query('kind') kind: string | undefined,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): { crashing: string } {
+    const how = kind === 'rejection' ? 'rejection' : 'exception';
+    const error = new Error(`demo ${how}: upstream refused Authorization: Bearer demo-crash-secret-0f3a`);
+    const crash = AsyncResource.bind(() => {
+      if (how === 'rejection') void Promise.reject(error);
+      else throw error;
+    });
+    res.once('finish', crash);
+    return { crashing: how };
   }
 
   /** Throws a value that is not an Error. */

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { type Clock, type ClockTimer, sleepOn, systemClock } from '../core/clock';
+import { describeType, safeGet, safeString } from '../errors/safe-access';
 import { settleWithin } from '../errors/settle-within';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
+import { escapeControl } from '../logging/escape-control';
 
 /** Delivery counters of one channel. */
 export interface AlertChannelStats {
@@ -47,6 +49,8 @@ export class AlertDispatcher {
     channels: readonly AlertChannel[],
     private readonly options: DispatchOptions,
     private readonly clock: Clock = systemClock,
+    /** Redacts the text of a channel's error before it is logged (the module's Redactor). */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     this.lanes = channels.map((channel) => ({
       channel,
@@ -137,9 +141,13 @@ export class AlertDispatcher {
       }
     }
     lane.stats.failed++;
+    // A channel of the application's may put anything in its error: redacted, and escaped for
+    // Nest's console logger.
     this.logger.warn(
-      `alert delivery to channel ${lane.channel.name} failed after ${retries + 1} attempts ` +
-        `(${message.kind} ${JSON.stringify(message.fingerprint)}): ${describe(lastError)}`,
+      escapeControl(
+        `alert delivery to channel ${lane.channel.name} failed after ${retries + 1} attempts ` +
+          `(${message.kind} ${JSON.stringify(message.fingerprint)}): ${this.redact(describe(lastError))}`,
+      ),
     );
   }
 
@@ -156,10 +164,13 @@ export class AlertDispatcher {
   }
 }
 
+/** The message of what a channel threw (and its cause's); never throws, whatever was thrown. */
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
-    return `${err.message}${cause}`;
+  const message = safeString(err, 'message');
+  if (message !== undefined) {
+    const cause = safeString(safeGet(err, 'cause'), 'message');
+    return cause === undefined ? message : `${message} (${cause})`;
   }
-  return String(err);
+  if (typeof err === 'string') return err;
+  return `[${describeType(err)}]`;
 }

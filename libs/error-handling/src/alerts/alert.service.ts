@@ -23,6 +23,7 @@ import { failureFingerprint, matchesRoute } from './alert-fingerprint';
 import { buildAlertMessage, type AlertMessageContext } from './alert-message';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
+import { fatalAlert } from './fatal-alert';
 import { CLOCK } from '../faultline.internal-constants';
 import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
@@ -60,6 +61,9 @@ export class AlertService
   private readonly messageContext: AlertMessageContext;
   private readonly unsubscribe: (() => void)[] = [];
   private suppressedCount = 0;
+  /** Alerts between raise() and the queue (asking the throttle store), and who waits for none. */
+  private admitting = 0;
+  private readonly admitted: (() => void)[] = [];
 
   constructor(
     @Inject(ALERTS_RUNTIME) private readonly options: ResolvedAlerts | false,
@@ -81,7 +85,9 @@ export class AlertService
     };
     // Nothing is watched, and nothing costs anything, without a channel to send to.
     if (!o?.active) return;
-    this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock);
+    this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock, (text) =>
+      redactor.redactString(text),
+    );
     this.store = createThrottleStore(o.store, clock);
     this.throttle = new AlertThrottle(
       this.store,
@@ -99,20 +105,7 @@ export class AlertService
     }
     if (o.serverErrors || this.rate) this.unsubscribe.push(failures.subscribe((f) => this.onFailure(f)));
     if (o.fatalLogs && logging) {
-      this.unsubscribe.push(
-        logging.fatal.add((line) => {
-          const err = line.fields.err as Record<string, unknown> | undefined;
-          void this.raise({
-            kind: 'fatal-log',
-            severity: 'critical',
-            title: `Fatal: ${line.message}`.slice(0, 200),
-            message: line.message,
-            errorClass: typeof err?.type === 'string' ? err.type : undefined,
-            stack: typeof err?.stack === 'string' ? err.stack : undefined,
-            requestId: typeof line.fields.requestId === 'string' ? line.fields.requestId : undefined,
-          });
-        }),
-      );
+      this.unsubscribe.push(logging.fatal.add((line) => void this.raise(fatalAlert(line))));
     }
     if (o.readiness && readiness) {
       this.unsubscribe.push(
@@ -166,6 +159,8 @@ export class AlertService
   /** Asks the throttle first; the alert is assembled only when it may go out. */
   private async admit(fingerprint: string, title: string, assemble: () => Alert): Promise<boolean> {
     if (!this.throttle || !this.dispatcher) return false;
+    // Counted from the call on, so flush() also waits for alerts still asking the throttle.
+    this.admitting++;
     try {
       if (!(await this.throttle.allow(fingerprint, title))) {
         this.suppressedCount++;
@@ -177,6 +172,10 @@ export class AlertService
     } catch {
       // Building the message failed on a hostile value: no alert is better than a crash.
       return false;
+    } finally {
+      if (--this.admitting === 0 && this.admitted.length > 0) {
+        for (const resolve of this.admitted.splice(0)) resolve();
+      }
     }
   }
 
@@ -194,9 +193,18 @@ export class AlertService
     };
   }
 
-  /** Resolves when every queued alert went out (or failed), or after `timeoutMs`. */
-  flush(timeoutMs = 5000): Promise<boolean> {
-    return this.dispatcher ? this.dispatcher.drain(timeoutMs) : Promise.resolve(true);
+  /**
+   * Resolves when every alert raised so far went out (or failed), or after `timeoutMs`: alerts
+   * still asking the throttle store are waited for, then the queue.
+   */
+  async flush(timeoutMs = 5000): Promise<boolean> {
+    if (!this.dispatcher) return true;
+    const deadline = this.clock.now() + timeoutMs;
+    if (this.admitting > 0) {
+      const admitted = new Promise<void>((resolve) => this.admitted.push(resolve));
+      await Promise.race([admitted, sleepOn(this.clock, timeoutMs)]);
+    }
+    return this.dispatcher.drain(Math.max(0, deadline - this.clock.now()));
   }
 
   /**

@@ -1,4 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
+import {
+  type ExtensionFaultReporter,
+  IGNORE_EXTENSION_FAULTS,
+  listenerName,
+} from '../errors/extension-point';
 import { FailureEvents } from '../errors/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import { Redactor } from '../redaction/redactor';
@@ -61,6 +67,9 @@ export class SecurityEvents {
     private readonly channels: LogChannels,
     private readonly redactor: Redactor,
     failures: FailureEvents,
+    @Optional()
+    @Inject(EXTENSION_FAULTS)
+    private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {
     if (!options) return;
     failures.subscribe((failure) => {
@@ -120,8 +129,14 @@ export class SecurityEvents {
     for (const listener of this.listeners) {
       try {
         listener(activity);
-      } catch {
-        // A failing listener must not stop the others.
+      } catch (error) {
+        // A failing listener must not stop the others; it is logged (rate-limited).
+        this.faults.report({
+          point: 'suspicious-activity-listener',
+          error,
+          requestId: event.requestId,
+          name: listenerName(listener),
+        });
       }
     }
   }

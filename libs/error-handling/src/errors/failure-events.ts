@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { EXTENSION_FAULTS } from './errors.internal-constants';
+import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS, listenerName } from './extension-point';
 
 /** A failure the exception filter answered, as told to subscribers (audit, security events, …). */
 export interface HandledFailure {
@@ -22,11 +24,19 @@ export type FailureSubscriber = (failure: HandledFailure) => void;
 
 /**
  * The exception filter publishes each failure here once; features subscribe without depending
- * on the filter. A subscriber that throws is ignored, so one feature cannot break another.
+ * on the filter. A subscriber that throws does not stop the others and does not change the
+ * answer: the throw is logged (at `error`, with the requestId, rate-limited per subscriber) and
+ * the next subscriber is told.
  */
 @Injectable()
 export class FailureEvents {
   private readonly subscribers: FailureSubscriber[] = [];
+
+  constructor(
+    @Optional()
+    @Inject(EXTENSION_FAULTS)
+    private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
+  ) {}
 
   /**
    * Adds a subscriber; returns a function that removes it. `first` puts it before the others
@@ -46,8 +56,14 @@ export class FailureEvents {
     for (const subscriber of this.subscribers) {
       try {
         subscriber(failure);
-      } catch {
+      } catch (error) {
         // A failing subscriber must not turn a handled failure into another one.
+        this.faults.report({
+          point: 'failure-subscriber',
+          error,
+          requestId: failure.requestId,
+          name: listenerName(subscriber),
+        });
       }
     }
   }

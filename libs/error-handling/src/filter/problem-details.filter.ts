@@ -1,8 +1,18 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Injectable,
+  Optional,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { ExceptionRegistry } from '../errors/exception-registry';
-import { safeInstanceOf } from '../errors/safe-access';
+import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
+import type { ExceptionType } from '../errors/exception-mapper.interface';
+import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../errors/extension-point';
+import { safeInstanceOf, safeString } from '../errors/safe-access';
 import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
 import type { ResolvedOptions } from '../resolve-options';
 import { negotiateFormat, negotiateLanguage } from './content-negotiation';
@@ -11,7 +21,7 @@ import { FailureLog } from '../logging/failure-log.service';
 import type { FailureLevel, LoggedRequest } from '../logging/request-context';
 import type { HttpRequestLike } from './http-request.interface';
 import { ProblemBuilder } from './problem-builder';
-import { renderHtmlPage, renderTextPage } from './problem-page';
+import { HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
 import { ensureRequestId } from './request-id';
 
 const CONTENT_TYPES = {
@@ -51,6 +61,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     private readonly failures: FailureLog,
     private readonly failureEvents: FailureEvents,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    @Optional()
+    @Inject(EXTENSION_FAULTS)
+    private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {
     this.languages = [...options.catalogs.keys()];
     this.incomingIdHeader = options.requestIdHeader.toLowerCase();
@@ -75,7 +88,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private handle(exception: unknown, req: HttpRequestLike, res: unknown, requestId: string): void {
-    const mapped = this.registry.resolve(exception);
+    // A mapper that throws is skipped (the next one decides, at worst 500) and logged.
+    const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
+      this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
+    );
     const expected =
       mapped.status < 500 || this.options.expectedErrors.some((t) => safeInstanceOf(exception, t));
     const adapter = this.adapterHost.httpAdapter;
@@ -133,6 +149,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     adapter.setHeader(res, 'Content-Language', language);
     adapter.setHeader(res, 'Cache-Control', 'no-store');
     adapter.setHeader(res, 'Vary', 'Accept, Accept-Language');
+    // Browsers must not sniff an error body into something else, and a page may load and run
+    // nothing. Headers the application set (helmet's, its own policy) are kept as they are.
+    if (!hasHeader(res, 'x-content-type-options')) {
+      adapter.setHeader(res, 'X-Content-Type-Options', 'nosniff');
+    }
+    if (format !== 'json' && !hasHeader(res, 'content-security-policy')) {
+      adapter.setHeader(res, 'Content-Security-Policy', format === 'html' ? HTML_PAGE_CSP : TEXT_PAGE_CSP);
+    }
     if ((mapped.status === 429 || mapped.status === 503) && !hasHeader(res, 'retry-after')) {
       adapter.setHeader(
         res,
@@ -158,7 +182,19 @@ function rawResponse(res: unknown): ServerResponse | undefined {
     : undefined;
 }
 
+/**
+ * True when the response already has the header: on the platform response (Fastify's reply keeps
+ * headers set through `reply.header()`, as @fastify/helmet does, until it sends), else the raw one.
+ */
 function hasHeader(res: unknown, name: string): boolean {
+  const platform = res as { getHeader?: (name: string) => unknown };
+  if (typeof platform.getHeader === 'function') {
+    try {
+      if (platform.getHeader(name) !== undefined) return true;
+    } catch {
+      // Not a getter this code understands: the raw response decides.
+    }
+  }
   const raw = rawResponse(res);
   return raw !== undefined && raw.getHeader(name) !== undefined;
 }
@@ -180,6 +216,8 @@ function writeFailsafe(res: unknown, requestId: string | undefined, idHeader: st
     raw.statusCode = 500;
     raw.setHeader('Content-Type', CONTENT_TYPES.json);
     raw.setHeader('Cache-Control', 'no-store');
+    if (raw.getHeader('x-content-type-options') === undefined)
+      raw.setHeader('X-Content-Type-Options', 'nosniff');
     if (requestId) raw.setHeader(idHeader, requestId);
     raw.end(FAILSAFE_BODY(requestId));
   } catch {

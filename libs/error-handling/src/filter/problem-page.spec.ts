@@ -1,6 +1,7 @@
 import { EN_CATALOG, KO_CATALOG } from './message-catalogs';
 import type { ProblemDetails } from './problem-details.interface';
-import { escapeHtml, renderHtmlPage, renderTextPage } from './problem-page';
+import { createHash } from 'node:crypto';
+import { escapeHtml, HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
 
 function problem(overrides: Partial<ProblemDetails> = {}): ProblemDetails {
   return {
@@ -169,5 +170,45 @@ describe('renderTextPage', () => {
 
   it('uses the labels of the catalog it is given', () => {
     expect(renderTextPage(problem(), KO_CATALOG)).toContain(`${KO_CATALOG.labels.requestId}: req-1`);
+  });
+});
+
+describe("the pages' Content-Security-Policy", () => {
+  it('allows the HTML page its one inline style by hash, and nothing else', () => {
+    const debugPage = renderHtmlPage(
+      problem({
+        debug: {
+          exception: 'Error',
+          message: XSS,
+          stack: ['Error: x', '    at handler (/srv/app.js:1:1)'],
+          causes: [],
+          request: { method: 'GET', url: '/', headers: {}, query: {}, body: null },
+        },
+      }),
+      EN_CATALOG,
+      'en',
+    );
+    for (const html of [renderHtmlPage(problem(), EN_CATALOG, 'en'), debugPage]) {
+      const styles = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]);
+      expect(styles).toHaveLength(1);
+      const hash = createHash('sha256').update(styles[0]).digest('base64');
+      expect(HTML_PAGE_CSP).toContain(`style-src 'sha256-${hash}'`);
+      // Nothing the policy would have to allow besides that style element.
+      expect(html).not.toMatch(/<script|<link|<img|<iframe|<form|\sstyle=|\son\w+=/i);
+    }
+    expect(HTML_PAGE_CSP.split('; ')).toEqual([
+      "default-src 'none'",
+      expect.stringMatching(/^style-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]);
+    expect(HTML_PAGE_CSP).not.toContain('unsafe-inline');
+  });
+
+  it('allows the text page nothing', () => {
+    expect(TEXT_PAGE_CSP).toBe(
+      "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
   });
 });

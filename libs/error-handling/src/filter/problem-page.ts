@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MessageCatalog } from './message-catalog.interface';
 import type { ProblemDebugInfo, ProblemDetails } from './problem-details.interface';
 
@@ -20,6 +21,20 @@ const STYLE =
   'dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:#6e6e73}' +
   'code,pre{font-family:ui-monospace,monospace}pre{background:#f5f5f7;padding:1rem;overflow:auto;font-size:.8rem}' +
   'section.debug{border-top:2px solid #d70015;margin-top:2rem}';
+
+/**
+ * The Content-Security-Policy of the HTML page: nothing may load or run; the one inline
+ * `<style>` element is allowed by its hash (not `'unsafe-inline'`), so even markup that slipped
+ * through escaping could neither run script nor style the page, submit a form, set a base URL
+ * or be framed.
+ */
+export const HTML_PAGE_CSP =
+  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; ` +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The Content-Security-Policy of the text page: it needs nothing at all. */
+export const TEXT_PAGE_CSP =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** A small self-contained HTML page for a problem; with debug info, the debug page. */
 export function renderHtmlPage(problem: ProblemDetails, catalog: MessageCatalog, language: string): string {

@@ -4,9 +4,16 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type Clock, type ClockTimer, systemClock } from '../core/clock';
+import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
+import {
+  type ExtensionFaultReporter,
+  IGNORE_EXTENSION_FAULTS,
+  listenerName,
+} from '../errors/extension-point';
 import { CLOCK } from '../faultline.internal-constants';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { RequestTap } from '../logging/request-tap';
@@ -44,6 +51,9 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
+    @Optional()
+    @Inject(EXTENSION_FAULTS)
+    private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {}
 
   /** True when the instance should receive traffic. */
@@ -154,8 +164,9 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const listener of this.listeners) {
       try {
         listener(ready, reason);
-      } catch {
-        // One listener failing must not stop the others.
+      } catch (error) {
+        // One listener failing must not stop the others; it is logged (rate-limited).
+        this.faults.report({ point: 'readiness-listener', error, name: listenerName(listener) });
       }
     }
   }

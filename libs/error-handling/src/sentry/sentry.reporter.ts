@@ -45,7 +45,20 @@ export class SentryReporter implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.sentry?.flush(2000).catch(() => false);
+    await this.flush(2000);
+  }
+
+  /**
+   * Waits until the events captured so far are sent, at most `timeoutMs`; true when they were
+   * (and when Sentry is off). The process-error hooks call it before the process exits.
+   */
+  async flush(timeoutMs = 2000): Promise<boolean> {
+    if (!this.sentry) return true;
+    try {
+      return await this.sentry.flush(timeoutMs);
+    } catch {
+      return false;
+    }
   }
 
   private capture(f: HandledFailure): void {
