@@ -136,3 +136,22 @@ describe('AuditService keeps data members named __proto__, constructor and proto
     expect(JSON.stringify(back.data)).toBe(JSON.stringify(DATA()));
   });
 });
+
+describe('AuditService keeps the user agent', () => {
+  it('redacted whole before it is cut to 512 characters, so no part of a token across the cut is kept', () => {
+    const { audit } = setup();
+    const token = ['gh', 's_', 'Q7w2Er9Ty4Ui1Op6As3Df8Gh5Jk0Lz2Xc7Vb'].join('');
+    const head = 'agent/1.0 ';
+    const agent = `${head}${'x'.repeat(512 - 20 - head.length - 1)} ${token} (compatible)`;
+
+    const event = audit.record({ action: 'LOGIN', request: { headers: { 'user-agent': agent } } });
+
+    expect(event?.userAgent).toBe(
+      `${head}${'x'.repeat(512 - 20 - head.length - 1)} [REDACTED] (compatible)`.slice(0, 512),
+    );
+    expect(event?.userAgent).not.toContain(token.slice(0, 8));
+    expect(
+      audit.record({ action: 'LOGIN', request: { headers: { 'user-agent': 'curl/8.5' } } })?.userAgent,
+    ).toBe('curl/8.5');
+  });
+});

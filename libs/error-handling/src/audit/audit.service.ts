@@ -303,7 +303,11 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     const route = routeOf(req);
     if (route !== undefined) out.route = route;
     const agent = req.headers?.['user-agent'];
-    if (typeof agent === 'string') out.userAgent = this.redactor.redactString(agent.slice(0, MAX_USER_AGENT));
+    if (typeof agent === 'string') {
+      // Redacted whole, then cut: a cut first could leave the start of a token no detector knows.
+      const redacted = this.redactor.redactString(agent);
+      out.userAgent = redacted.length > MAX_USER_AGENT ? redacted.slice(0, MAX_USER_AGENT) : redacted;
+    }
     try {
       const actor = this.options ? this.options.actor(req) : undefined;
       if (actor !== undefined) out.actorId = String(actor);

@@ -399,6 +399,26 @@ describe('Redactor', () => {
       expect(out).toBe(`aaaaaaaaaa…[${long.length - 10} more chars]`);
     });
 
+    it('keeps nothing from past maxStringLength of a string longer than the window, however much it shrank', () => {
+      // A PEM block shrinks to the censor; a token lies across the end of the window (8192 +
+      // 16 KiB), its first part looking like nothing. It must not move up before the cut.
+      const pem = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(24_400)}\n-----END PRIVATE KEY-----`;
+      const token = ['gh', 'p_', 'Zq9Yx8Wv7'.repeat(4)].join('');
+      const text = `${pem}${' '.repeat(8192 + 16_384 - 20 - pem.length)}${token} and more`;
+      const out = redactor.redactString(text);
+      expect(out).toMatch(/^\[REDACTED\]…\[\d+ more chars\]$/);
+      expect(out).not.toContain(token.slice(0, 12));
+      // Detectors of your own that shorten the text move the cut up as much.
+      const own = new Redactor({
+        maxStringLength: 10,
+        detectors: [{ name: 'xs', replace: (t, censor) => t.replace(/x{100,}/g, censor) }],
+      });
+      const long = `ab${'x'.repeat(16_400)} ${token} ${'y'.repeat(100)}`;
+      const cut = own.redactString(long);
+      expect(cut).toMatch(/^ab…\[\d+ more chars\]$/);
+      expect(cut).not.toContain(token.slice(0, 12));
+    });
+
     it('describes Buffers instead of copying their bytes', () => {
       expect(redactor.redact({ file: Buffer.from('password=hunter2') })).toEqual({
         file: '[Buffer 16 bytes]',

@@ -64,7 +64,11 @@ export class Redactor {
       scanners,
       o.keys.empty
         ? undefined
-        : { isSensitive: (key) => this.isSensitiveKey(key), censorValue: (value) => this.censorValue(value) },
+        : {
+            isSensitive: (key) => this.isSensitiveKey(key),
+            isSensitiveTextKey: (key) => this.keys.matchesWord(key),
+            censorValue: (value) => this.censorValue(value),
+          },
     );
     this.text = new TextRedactor({
       censor: o.censor,

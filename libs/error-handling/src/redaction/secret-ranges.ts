@@ -9,6 +9,11 @@ export class SecretRanges {
   private replacements: (string | undefined)[] = [];
   /** How many ranges are held. */
   length = 0;
+  /**
+   * After {@link SecretRanges.apply}: where in its output the original position given as `mark`
+   * ended up (the end of the replacement when a range covers it).
+   */
+  markOut = -1;
   private sorted = true;
 
   /** Adds `[start, end)`; `replacement` replaces it instead of the censor. */
@@ -36,12 +41,15 @@ export class SecretRanges {
   /**
    * `text` up to `end` with every range replaced. Overlapping ranges become one; it keeps the
    * replacement of the range that starts first when that range covers the others, else the censor.
+   * Where the original position `mark` lands in the output is left in {@link markOut}.
    */
-  apply(text: string, end: number, censor: string): string {
+  apply(text: string, end: number, censor: string, mark = 0): string {
+    this.markOut = mark;
     if (this.length === 0) return end === text.length ? text : text.slice(0, end);
     const order = this.order();
     let out = '';
     let copied = 0;
+    let marked = false;
     let k = 0;
     while (k < order.length) {
       const first = order[k];
@@ -55,9 +63,18 @@ export class SecretRanges {
           replacement = censor;
         }
       }
+      if (!marked && mark < start) {
+        this.markOut = out.length + mark - copied;
+        marked = true;
+      }
       out += text.slice(copied, start) + replacement;
+      if (!marked && mark < stop) {
+        this.markOut = out.length;
+        marked = true;
+      }
       copied = stop;
     }
+    if (!marked) this.markOut = out.length + mark - copied;
     return out + text.slice(copied, end);
   }
 

@@ -78,6 +78,8 @@ export function normalizeKey(key: string): string {
 /** Longest key whose verdict is cached: longer ones are rare and would only fill the cache. */
 const CACHEABLE_KEY_LENGTH = 128;
 const KEY_CACHE_LIMIT = 10_000;
+/** Words of free text whose verdict is kept, at most; the cache is emptied when full. */
+const WORD_CACHE_LIMIT = 1024;
 
 /**
  * Decides whether a key names a secret: exact names (and their plural in `s`), suffixes,
@@ -86,6 +88,7 @@ const KEY_CACHE_LIMIT = 10_000;
  */
 export class SensitiveKeyMatcher {
   private readonly cache = new Map<string, boolean>();
+  private readonly words = new Map<string, boolean>();
 
   constructor(
     private readonly exact: ReadonlySet<string>,
@@ -104,6 +107,22 @@ export class SensitiveKeyMatcher {
     const sensitive = this.matchKey(key);
     if (key.length <= CACHEABLE_KEY_LENGTH && this.cache.size < KEY_CACHE_LIMIT)
       this.cache.set(key, sensitive);
+    return sensitive;
+  }
+
+  /**
+   * {@link matches} for a word of free text (whatever precedes a `=` or `:` in a message): such
+   * words are too many and too varied to join the keys of objects, which are kept for good, so
+   * they have a small cache of their own, emptied when full.
+   */
+  matchesWord(word: string): boolean {
+    const cached = this.cache.get(word) ?? this.words.get(word);
+    if (cached !== undefined) return cached;
+    const sensitive = this.matchKey(word);
+    if (word.length <= CACHEABLE_KEY_LENGTH) {
+      if (this.words.size >= WORD_CACHE_LIMIT) this.words.clear();
+      this.words.set(word, sensitive);
+    }
     return sensitive;
   }
 

@@ -137,7 +137,13 @@ export class TextRedactor {
     if (clean !== undefined && this.remembered(clean, text)) return text;
     const windowEnd = Math.min(length, max + SCAN_LOOKAHEAD);
     if (!this.charge(windowEnd)) return `[not scanned: ${length} chars]`;
-    let out = this.values.redact(windowEnd === length ? text : text.slice(0, windowEnd), this.censor);
+    const windowed = windowEnd < length;
+    let out = this.values.redact(windowed ? text.slice(0, windowEnd) : text, this.censor, max);
+    // A string that runs past the window keeps nothing from beyond its first `max` characters
+    // (a secret across that point is replaced whole), however much the detectors shortened the
+    // text before it: a token across the end of the window looks like nothing to them, and its
+    // first part must not move up before the cut.
+    let keep = windowed ? this.values.markOut : out.length;
     if (clean !== undefined && out === text) {
       if (this.admitAll || (this.cleanLookups & 31) === 0) {
         if (clean.size >= CLEAN_CACHE_SIZE) clean.clear();
@@ -145,6 +151,7 @@ export class TextRedactor {
       }
       return text;
     }
+    const scanned = out;
     for (const d of this.userDetectors) {
       try {
         const replaced = d.replace(out, this.censor);
@@ -154,9 +161,10 @@ export class TextRedactor {
         return this.censor;
       }
     }
+    if (windowed && out !== scanned) keep = keptBefore(scanned, out, keep);
     const unscanned = length - windowEnd;
     if (out.length <= max && unscanned === 0) return out;
-    const cut = this.cutPoint(out, Math.min(out.length, max));
+    const cut = this.cutPoint(out, Math.min(out.length, max, keep));
     const more = out.length - cut + unscanned;
     return more === 0 ? out : `${out.slice(0, cut)}…[${more} more chars]`;
   }
@@ -206,4 +214,18 @@ export class TextRedactor {
     }
     return Math.max(at, Math.min(end, text.length));
   }
+}
+
+/**
+ * Where the cut may be made in `after`, what detectors of your own made of `before`, when it
+ * could be made at `keep` in `before`: what they took out before `keep` moves it up as much (and
+ * no further than the first character they changed). Made conservatively: all they took out
+ * counts, wherever it was.
+ */
+function keptBefore(before: string, after: string, keep: number): number {
+  const limit = Math.min(keep, after.length);
+  let same = 0;
+  while (same < limit && after.charCodeAt(same) === before.charCodeAt(same)) same++;
+  if (same === keep) return keep;
+  return Math.max(same, keep - Math.max(0, before.length - after.length));
 }
