@@ -1,22 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-  Optional,
-  ServiceUnavailableException,
-} from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import {
-  DiskHealthIndicator,
-  type HealthCheckResult,
-  HealthCheckService,
-  HealthIndicatorService,
-  MemoryHealthIndicator,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
 import { AuditStore } from '../audit/audit-store.interface';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { nodeRequest } from '../core/http-exchange';
 import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
 import { type LoggedRequest, REQUEST_FAILURE } from '../logging/request-context';
 import { Redactor } from '../redaction/redactor';
@@ -28,13 +13,16 @@ import { ReadinessChecks } from './readiness-checks';
 import { Readiness } from './readiness.service';
 import { openRedis } from './redis-client';
 import type { ResolvedHealth } from './resolve-health-options';
+import { runChecks } from './run-checks';
+import { findTypeOrmDataSource } from './typeorm-data-source';
 
 /**
  * A 503 from `/ready` is an answer, not a failure: its request line is a `warn` with the reason
  * (the same way the filter marks an expected failure), not an `error` for a 5xx.
  */
 function notReady(req: LoggedRequest, reason: string): void {
-  req[REQUEST_FAILURE] = {
+  // On the Node request (Fastify's `request.raw`), where the request line looks for it.
+  nodeRequest(req)[REQUEST_FAILURE] = {
     exception: new NotReady(`not ready: ${reason}`),
     status: 503,
     code: 'SERVICE_UNAVAILABLE',
@@ -68,17 +56,19 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
     private readonly redactor: Redactor,
     private readonly adapterHost: HttpAdapterHost,
     private readonly moduleRef: ModuleRef,
-    @Optional() private readonly terminus?: HealthCheckService,
-    @Optional() private readonly indicators?: HealthIndicatorService,
-    @Optional() private readonly memory?: MemoryHealthIndicator,
-    @Optional() private readonly disk?: DiskHealthIndicator,
+    private readonly modules: ModulesContainer,
     @Optional() @Inject(AuditStore) private readonly auditStore?: AuditStore | null,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const health = this.health;
     const adapter = this.adapterHost.httpAdapter;
-    if (!health || !adapter || !this.terminus || !this.indicators || !this.memory || !this.disk) return;
+    if (!health || !adapter) return;
+    // Looked up first: a missing data source stops start-up before a Redis client is opened.
+    const typeorm =
+      health.database && health.database.typeorm
+        ? findTypeOrmDataSource(this.modules, this.moduleRef)
+        : undefined;
     let database: SqlPingable | undefined;
     if (health.database) database = health.database.executor;
     else if (health.database === undefined && this.auditStore?.ping) {
@@ -92,10 +82,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
       redis = client;
     }
     this.checks = new ReadinessChecks(health, {
-      indicators: this.indicators,
-      memory: this.memory,
-      disk: this.disk,
-      typeorm: health.database && health.database.typeorm ? await this.typeorm() : undefined,
+      typeorm,
       database,
       redis,
       clock: this.options.clock,
@@ -129,13 +116,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
   /** Runs the readiness checks; 503 before start-up has finished, on shutdown, and when one fails. */
   async ready(): Promise<ProbeResult> {
     if (this.readiness.shuttingDown) return { status: 503, body: { status: 'shutting_down' } };
-    let result: HealthCheckResult;
-    try {
-      result = await this.terminus!.check(this.checks?.functions ?? []);
-    } catch (err) {
-      if (!(err instanceof ServiceUnavailableException)) throw err;
-      result = err.getResponse() as HealthCheckResult;
-    }
+    const result = await runChecks(this.checks?.functions ?? []);
     const failing = Object.keys(result.error ?? {});
     this.readiness.reportChecks(failing);
     const body = probeBody(result, this.options.debug, this.redactor);
@@ -143,17 +124,5 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
     // Checks that pass do not make an instance ready that is starting or stopping.
     if (failing.length === 0) body.status = this.readiness.shuttingDown ? 'shutting_down' : 'starting';
     return { status: 503, body };
-  }
-
-  private async typeorm(): Promise<TypeOrmHealthIndicator> {
-    try {
-      return await this.moduleRef.resolve(TypeOrmHealthIndicator, undefined, { strict: false });
-    } catch (err) {
-      throw new FaultlineConfigError(
-        'health.database.typeorm',
-        'needs @nestjs/typeorm and typeorm with a TypeORM data source in the application',
-        `Install them and import TypeOrmModule, or pass health.database.executor (${err instanceof Error ? err.message : String(err)})`,
-      );
-    }
   }
 }

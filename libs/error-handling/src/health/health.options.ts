@@ -1,4 +1,4 @@
-import type { HealthIndicatorFunction } from '@nestjs/terminus';
+import type { HealthIndicatorFunction } from './health-check.types';
 
 /** Anything that runs `SELECT 1`: a `pg` `Pool` or `Client`, or a PGlite instance. */
 export interface SqlPingable {
@@ -14,7 +14,10 @@ export interface RedisPingable {
 export interface DatabaseCheckOptions {
   /** Runs `SELECT 1` on it. */
   executor?: SqlPingable;
-  /** Uses Terminus's `TypeOrmHealthIndicator` on the application's TypeORM data source. */
+  /**
+   * Pings the application's TypeORM data source (the default one of `TypeOrmModule.forRoot()`),
+   * found when the module starts.
+   */
   typeorm?: boolean;
   /** @default the `timeoutMs` of the health options */
   timeoutMs?: number;
@@ -66,7 +69,11 @@ export interface HealthOptions {
   disk?: { path?: string; thresholdPercent: number };
   /** Fails when the event loop's delay (p99 over the last 10 s) exceeds `maxMs`. @default none */
   eventLoopLag?: { maxMs: number };
-  /** More Terminus indicator functions run by `/ready`. @default [] */
+  /**
+   * More checks run by `/ready`: functions answering a `HealthIndicatorResult`, Terminus
+   * indicator functions included (`() => http.pingCheck('billing', url)`).
+   * @default []
+   */
   indicators?: HealthIndicatorFunction[];
   /**
    * Time a check may take before it counts as down.

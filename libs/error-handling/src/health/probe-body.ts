@@ -1,4 +1,4 @@
-import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthCheckResult, HealthIndicatorResult } from './health-check.types';
 import type { Redactor } from '../redaction/redactor';
 
 /** A probe body: Terminus's shape, each check reduced to what may be shown. */

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { loadPeer } from '../core/peer-require';
 
 /** The part of an ioredis client the readiness check uses. */
 export interface OwnRedisClient {
@@ -7,29 +7,26 @@ export interface OwnRedisClient {
   disconnect(): void;
 }
 
+/** The part of ioredis's `Redis` class used here. */
+type RedisClass = new (
+  url: string,
+  options: Record<string, unknown>,
+) => OwnRedisClient & {
+  on(event: string, fn: (...args: unknown[]) => void): unknown;
+};
+
 /**
  * Opens an ioredis client for `health.redis.url`. It does not queue commands while
  * disconnected, so a PING fails at once when Redis is away, and it keeps reconnecting, so the
  * check passes again as soon as Redis is back.
  */
 export function openRedis(url: string, timeoutMs: number): OwnRedisClient {
-  let Redis: new (
-    url: string,
-    options: Record<string, unknown>,
-  ) => OwnRedisClient & {
-    on(event: string, fn: (...args: unknown[]) => void): unknown;
-  };
-  try {
-    // Optional peer: only needed for health.redis.url.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    Redis = (require('ioredis') as { Redis: typeof Redis }).Redis;
-  } catch {
-    throw new FaultlineConfigError(
-      'health.redis.url',
-      'needs the ioredis package, which is not installed',
-      'Install ioredis, or pass health.redis.client',
-    );
-  }
+  // Optional peer: only needed for health.redis.url.
+  const { Redis } = loadPeer<{ Redis: RedisClass }>(
+    'ioredis',
+    'health.redis.url',
+    'pass health.redis.client',
+  );
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -1,4 +1,4 @@
-import type { HealthIndicatorFunction } from '@nestjs/terminus';
+import type { HealthIndicatorFunction } from './health-check.types';
 import {
   check,
   featureOptions,
@@ -156,7 +156,7 @@ function indicators(value: unknown): HealthIndicatorFunction[] {
     check(
       typeof v === 'function',
       `health.indicators[${i}]`,
-      'must be a function returning a Terminus result',
+      'must be a function returning a health indicator result (a Terminus indicator is one)',
     ),
   );
   return value as HealthIndicatorFunction[];
