@@ -16,7 +16,7 @@ import { startFixture, type FixtureApp } from './support/fixture-app';
 import { parseMetrics, samplesOf } from './support/metrics-text';
 import { sleep, waitUntil } from './support/wait';
 
-const DESTINATION = join(__dirname, '..', 'libs/error-handling/dist/logging/log-destination.js');
+const DESTINATION = join(__dirname, '..', 'libs/error-handling/dist/cjs/logging/log-destination.js');
 
 /** What the child below reports on stderr once its lines are written. */
 interface ChildReport {

@@ -18,7 +18,6 @@ import { AuditService } from './audit/audit.service';
 import { SecurityEvents } from './audit/security-events.service';
 import { AuditStore } from './audit/audit-store.interface';
 import { SecurityCounterStore } from './audit/security-counter.store';
-import { TerminusModule } from '@nestjs/terminus';
 import { AlertChannel } from './alerts/alert-channel.interface';
 import { AlertService } from './alerts/alert.service';
 import { ALERTS_RUNTIME } from './alerts/alerts.internal-constants';
@@ -51,6 +50,13 @@ import { ExtensionFaults } from './faults/extension-faults';
 import { GuardedRequestTap } from './faults/guarded-request-tap';
 import { ProcessErrors } from './faults/process-errors.service';
 import type { Clock } from './core/clock';
+import {
+  forgetPlatformRequestId,
+  httpPlatform,
+  linkFastifyRequests,
+  type NodeRequest,
+} from './core/http-exchange';
+import type { ServerResponse } from 'node:http';
 import type { RequestTap } from './logging/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
@@ -67,12 +73,20 @@ import { resolveOptions, type ResolvedOptions } from './resolve-options';
  */
 @Module({})
 class FaultlineCoreModule implements NestModule {
-  constructor(@Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null) {}
+  constructor(
+    @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    if (this.logging?.mode === 'own') {
-      consumer.apply(this.logging.lines.middleware(this.logging.root)).forRoutes('*');
+    const middleware: ((req: NodeRequest, res: ServerResponse, next: () => void) => void)[] = [];
+    // On Fastify the id @fastify/middie copied from Fastify's request goes first, so that
+    // Faultline's middleware keeps the incoming X-Request-Id (or makes a UUID) as on Express.
+    if (httpPlatform(this.adapterHost.httpAdapter?.getType()) === 'fastify') {
+      middleware.push(forgetPlatformRequestId);
     }
+    if (this.logging?.mode === 'own') middleware.push(this.logging.lines.middleware(this.logging.root));
+    if (middleware.length > 0) consumer.apply(...middleware).forRoutes('*');
   }
 }
 
@@ -218,6 +232,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
         'nestjs-pino LoggerModule found in the application: its pino-http writes the request lines',
       );
     }
+    for (const notice of this.options.notices) this.logger.log(notice);
     if (this.options.debugInProduction) {
       const env = this.options.nodeEnv;
       this.logger.warn(
@@ -226,8 +241,11 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
       );
     }
     const adapter = this.adapterHost.httpAdapter;
+    const platform = httpPlatform(adapter?.getType());
     // Routes are registered by now and Nest adds its own error handler after this hook.
-    if (adapter?.getType() === 'express') adapter.use(bodyParserErrorMiddleware);
+    if (platform === 'express') adapter.use(bodyParserErrorMiddleware);
+    // Fastify's request and reply wrap Node's: Faultline's hook links the two for every request.
+    if (platform === 'fastify') linkFastifyRequests(adapter.getInstance());
   }
 }
 
@@ -246,9 +264,7 @@ function assemble(generated: DynamicModule): DynamicModule {
   });
   return {
     ...generated,
-    // Terminus's logger is off: readiness changes are logged once each by Readiness instead of
-    // every failing probe.
-    imports: [core, pino, TerminusModule.forRoot({ logger: false })],
+    imports: [core, pino],
     providers: PROVIDERS,
     exports: [
       core,

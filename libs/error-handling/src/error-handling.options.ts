@@ -86,10 +86,13 @@ export interface ErrorHandlingModuleOptions {
    */
   retryAfterSeconds?: number;
   /**
-   * The global validation pipe (class-validator), or `false` to register none.
+   * The global validation pipe (class-validator and class-transformer), or `false` to register
+   * none. Left unset, the pipe is on when both packages are installed, and off with one notice
+   * line at start-up when one is missing; `true` or an object asks for it, and then a missing
+   * package stops start-up.
    * @default { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }
    */
-  validation?: false | ValidationOptions;
+  validation?: boolean | ValidationOptions;
   /** What the redactor treats as secret. @default built-in keys and detectors */
   redaction?: RedactionOptions;
   /**

@@ -75,6 +75,13 @@ describe('resolveOptions', () => {
       });
     });
 
+    it('asks for the validation pipe with its defaults with validation: true', () => {
+      expect(resolveOptions({ validation: true }, DEV)).toMatchObject({
+        validation: DEFAULT_VALIDATION,
+        notices: [],
+      });
+    });
+
     it('turns the validation pipe off with validation: false', () => {
       expect(resolveOptions({ validation: false }, DEV).validation).toBe(false);
     });
@@ -263,7 +270,6 @@ describe('resolveOptions', () => {
       ['debug', 'yes'],
       ['debug', 1],
       ['responseFormatter', { format: () => ({}) }],
-      ['validation', true],
       ['validation', []],
       ['validation', 'strict'],
       ['redaction', []],

@@ -10,11 +10,12 @@ import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
 import { resolveHealth, type ResolvedHealth } from './health/resolve-health-options';
-import { resolveMetrics, type ResolvedMetrics } from './metrics/resolve-metrics-options';
+import { resolveMetricsDefault, type ResolvedMetrics } from './metrics/resolve-metrics-options';
 import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
 import { resolveSentry } from './sentry/resolve-sentry-options';
 import type { SentryOptions } from './sentry/sentry.options';
 import { resolveProcessErrors, type ResolvedProcessErrors } from './faults/resolve-process-errors-options';
+import { resolveValidation } from './redaction/validation.pipe';
 
 /** Options after defaults and validation; what the module's providers are built from. */
 export interface ResolvedOptions {
@@ -36,6 +37,11 @@ export interface ResolvedOptions {
   requestIdHeader: string;
   retryAfterSeconds: number;
   validation: false | ValidationOptions;
+  /**
+   * Features left at their default that are off because an optional package is missing (the
+   * validation pipe without class-validator, metrics without prom-client): one line each at start-up.
+   */
+  notices: string[];
   redaction: RedactionOptions;
   /** False when `logging: false`. */
   logging: ResolvedLogging | false;
@@ -83,13 +89,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
  */
 export const DEBUG_ENVIRONMENTS: readonly string[] = ['development', 'test'];
 
-/** The validation pipe's defaults. */
-export const DEFAULT_VALIDATION: ValidationOptions = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  transform: true,
-};
+export { DEFAULT_VALIDATION } from './redaction/validation.pipe';
 
 /**
  * Applies defaults and validates. Throws {@link FaultlineConfigError} naming the first wrong
@@ -135,9 +135,9 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     'must be a whole number of seconds >= 0',
   );
   check(
-    o.validation === undefined || o.validation === false || isPlainObject(o.validation),
+    o.validation === undefined || typeof o.validation === 'boolean' || isPlainObject(o.validation),
     'validation',
-    'must be false or an object of ValidationPipe options',
+    'must be a boolean or an object of ValidationPipe options',
   );
   check(o.redaction === undefined || isPlainObject(o.redaction), 'redaction', 'must be an object');
   check(
@@ -163,6 +163,8 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     'must have now(), setTimeout(callback, ms) and clearTimeout(timer)',
   );
   const clock = o.clock ?? systemClock;
+  const validation = resolveValidation(o.validation);
+  const metrics = resolveMetricsDefault(o.metrics);
   for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
   const catalogs = buildCatalogs(o.catalogs ?? {});
   const defaultLanguage = (o.defaultLanguage ?? 'en').toLowerCase();
@@ -184,12 +186,13 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     mappers: o.mappers ?? [],
     requestIdHeader: o.requestIdHeader ?? 'X-Request-Id',
     retryAfterSeconds: o.retryAfterSeconds ?? 5,
-    validation: o.validation === false ? false : { ...DEFAULT_VALIDATION, ...o.validation },
+    validation: validation.options,
+    notices: [validation.notice, metrics.notice].filter((n): n is string => n !== undefined),
     redaction: o.redaction ?? {},
     logging: resolveLogging(o.logging, production),
     audit: resolveAudit(o.audit, clock),
     health: resolveHealth(o.health),
-    metrics: resolveMetrics(o.metrics),
+    metrics: metrics.options,
     alerts: resolveAlerts(o.alerts, env),
     sentry: resolveSentry(o.sentry),
     processErrors: resolveProcessErrors(o.processErrors),

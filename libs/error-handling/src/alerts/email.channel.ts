@@ -1,3 +1,4 @@
+import { loadPeer } from '../core/peer-require';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
 import { mailHtml, mailSubject, mailText } from './alert-format';
@@ -67,8 +68,11 @@ export class EmailChannel implements AlertChannel {
 
 function smtpTransport(url: string): MailTransport {
   // Optional peer dependency: loaded only when e-mail alerts are configured.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodemailer = require('nodemailer') as typeof import('nodemailer');
+  const nodemailer = loadPeer<typeof import('nodemailer')>(
+    'nodemailer',
+    'alerts.email.smtpUrl',
+    'pass alerts.email.transport',
+  );
   return nodemailer.createTransport({
     url,
     connectionTimeout: 5000,

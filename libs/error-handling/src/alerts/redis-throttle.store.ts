@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../core/clock';
+import { loadPeer } from '../core/peer-require';
 import { settleWithin } from '../errors/settle-within';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
@@ -119,8 +120,11 @@ export function openRedisClient(url: string): RedisEvalClient & {
   quit(): Promise<void>;
 } {
   // Optional peer dependency: loaded only when a Redis URL is configured.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Redis } = require('ioredis') as typeof import('ioredis');
+  const { Redis } = loadPeer<typeof import('ioredis')>(
+    'ioredis',
+    'alerts.redis.url',
+    'pass alerts.redis.client',
+  );
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { loadPeer } from '../core/peer-require';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import type { AuditEvent, AuditPage, AuditQuery } from './audit-event.interface';
 import { decodeCursor, encodeCursor, isoDate, pageSize } from './audit-query-params';
@@ -196,18 +197,12 @@ export class SqlAuditStore implements AuditStore {
 }
 
 function openPool(connectionString: string): Pool {
-  let pg: typeof import('pg');
-  try {
-    // Optional: only needed when the store opens its own connection.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    pg = require('pg') as typeof import('pg');
-  } catch {
-    throw new FaultlineConfigError(
-      'audit.sql.connectionString',
-      'is set but the pg package is not installed',
-      'Install pg (npm i pg), or pass an executor (a PGlite instance)',
-    );
-  }
+  // Optional: only needed when the store opens its own connection.
+  const pg = loadPeer<typeof import('pg')>(
+    'pg',
+    'audit.sql.connectionString',
+    'pass an executor (a PGlite instance)',
+  );
   const pool = new pg.Pool({
     connectionString,
     connectionTimeoutMillis: 10_000,

@@ -3,5 +3,6 @@ export {
   RequestScope,
   type RequestStoreSource,
   currentRequestScope,
+  runInRequestScope,
   withRequestScope,
 } from './request-scope';

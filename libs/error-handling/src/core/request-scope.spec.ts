@@ -1,12 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { RequestScope, currentRequestScope, withRequestScope } from './request-scope';
+import { RequestScope, currentRequestScope, runInRequestScope, withRequestScope } from './request-scope';
 
 describe('request scope', () => {
-  const storage = new AsyncLocalStorage<object>();
-  const request = <T>(work: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) =>
-      storage.run(withRequestScope({}, storage), () => work().then(resolve, reject)),
-    );
+  const request = <T>(work: () => Promise<T>): Promise<T> => runInRequestScope(new RequestScope(), work);
 
   it('is found anywhere in the request, across awaits and timers, and is one object per request', async () => {
     const seen = await request(async () => {
@@ -32,8 +28,20 @@ describe('request scope', () => {
     expect(a).not.toBe(b);
   });
 
-  it('is absent outside a request, and in a store that carries none', () => {
+  it('returns what the function returns', () => {
+    const scope = new RequestScope('r-1');
+    expect(runInRequestScope(scope, () => [7, currentRequestScope()])).toEqual([7, scope]);
+  });
+
+  it('is absent outside a request', () => {
     expect(currentRequestScope()).toBeUndefined();
+  });
+
+  it('is found in a storage of the caller’s own given to withRequestScope, and not in a store without one', () => {
+    const storage = new AsyncLocalStorage<object>();
+    storage.run(withRequestScope({}, storage), () =>
+      expect(currentRequestScope()).toBeInstanceOf(RequestScope),
+    );
     storage.run({}, () => expect(currentRequestScope()).toBeUndefined());
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
 import pino, { type DestinationStream } from 'pino';
+import { resolvePeer } from '../core/peer-require';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import { LogDestination } from './log-destination';
 import { PrettyDestination, type TextSink } from './pretty-destination';
@@ -36,17 +37,10 @@ export function openLogOutput(o: ResolvedLogging): LogOutput {
         })
       : target;
   if (!o.file) return { stream: main, destination: own };
-  try {
-    require.resolve('pino-roll');
-  } catch {
-    throw new FaultlineConfigError(
-      'logging.file',
-      'needs the pino-roll package, which is not installed',
-      'Install pino-roll, or remove logging.file',
-    );
-  }
+  // By path: pino resolves a bare name from the file that calls it, which an ES module build
+  // does not tell it the same way.
   const file = pino.transport({
-    target: 'pino-roll',
+    target: resolvePeer('pino-roll', 'logging.file', 'remove logging.file'),
     options: {
       file: o.file.path,
       size: o.file.size,

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { loadPeer } from '../core/peer-require';
 import { escapeControl, escapeStackHead } from './escape-control';
 
 /** Where pretty lines go: Faultline's own destination or the application's stream. */
@@ -154,16 +154,11 @@ function escapeKeys(
 }
 
 function loadPrettyFactory(): (options: Record<string, unknown>) => Prettify {
-  try {
-    // Optional: only needed for the pretty format.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('pino-pretty') as { prettyFactory: (options: Record<string, unknown>) => Prettify })
-      .prettyFactory;
-  } catch {
-    throw new FaultlineConfigError(
-      'logging.format',
-      "is 'pretty' but the pino-pretty package is not installed",
-      "Install pino-pretty, or use format 'json'",
-    );
-  }
+  // Optional: only needed for the pretty format (resolve-logging-options picks JSON when it is
+  // missing and the format was not asked for).
+  return loadPeer<{ prettyFactory: (options: Record<string, unknown>) => Prettify }>(
+    'pino-pretty',
+    'logging.format',
+    "use format 'json'",
+  ).prettyFactory;
 }

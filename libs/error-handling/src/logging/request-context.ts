@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { storage } from 'nestjs-pino/storage';
+import { currentRequestScope } from '../core/request-scope';
 
 /** Set on a request by the exception filter: the failure its request line carries. */
 export const REQUEST_FAILURE = Symbol.for('faultline.requestFailure');
@@ -73,7 +73,7 @@ export function hasOwnRequestLine(req: LoggedRequest): boolean {
 
 /** The logger bound to the request being handled (with its requestId), if any. */
 export function currentRequestLogger(): Logger | undefined {
-  return storage.getStore()?.logger as Logger | undefined;
+  return currentRequestScope()?.logger;
 }
 
 /** The route template that matched (`/notifications/:id/read`), or undefined for none. */

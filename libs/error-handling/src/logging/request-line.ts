@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
-import { withRequestScope } from '../core/request-scope';
+import { RequestScope, runInRequestScope } from '../core/request-scope';
 import { describeType, safeGet, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
 import { ensureRequestId } from '../filter/request-id';
@@ -42,10 +41,11 @@ export class RequestLineBuilder {
    * Faultline's request middleware: the request id (kept from the incoming header when it is
    * sane, else a new UUID) on `req.id` and the response header; the request's logger (bound to
    * `requestId`, tagged with the request so its lines can add `userId` and `ip`) on `req.log` and
-   * in nestjs-pino's request storage, where `PinoLogger` and Faultline's own lines find it; and
+   * in the request's scope, where Faultline's own lines find it and where the root logger finds
+   * it for lines written through other loggers (nestjs-pino's `PinoLogger`, Nest's `Logger`); and
    * the request line when the response finishes or the connection closes first. It takes the
-   * place of pino-http and nestjs-pino's binding middleware: one middleware, one child logger
-   * and no per-request arrays or option lookups.
+   * place of pino-http and nestjs-pino's binding middleware: one middleware, one child logger and
+   * no per-request arrays or option lookups.
    */
   middleware(root: Logger): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
     const incoming = this.requestIdHeader.toLowerCase();
@@ -73,7 +73,7 @@ export class RequestLineBuilder {
         res.on('finish', end);
       }
       res.on('error', end);
-      storage.run(withRequestScope(new Store(log), storage), next);
+      runInRequestScope(new RequestScope(id, log, req), next);
     };
   }
 

@@ -1,3 +1,4 @@
+import { hasPeer, loadPeer } from '../core/peer-require';
 import { check, featureOptions, isPlainObject } from '../errors/option-checks';
 import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
 import { DEFAULT_MAX_BUFFER_BYTES } from './log-destination';
@@ -20,6 +21,11 @@ export interface ResolvedLogging {
   userId: (req: unknown) => string | number | undefined;
   useAsNestLogger: boolean;
   quietPaths: ReadonlySet<string>;
+  /**
+   * Set when the format defaulted to JSON only because pino-pretty is not installed: the root
+   * logger says so once at start-up.
+   */
+  prettyUnavailable?: true;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -111,9 +117,16 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
     'logging.quietPaths',
     'must be an array of paths starting with /',
   );
+  const format = o.format ?? (production ? 'json' : 'pretty');
+  // Asked for by name, pretty output needs pino-pretty (an optional peer): without it start-up
+  // stops here, naming the option and the package. As a default it must never stop an
+  // application, so without pino-pretty the default outside production is JSON.
+  if (o.format === 'pretty') loadPeer('pino-pretty', 'logging.format', "use format 'json'");
+  const prettyUnavailable = format === 'pretty' && o.format === undefined && !hasPeer('pino-pretty');
   return {
+    ...(prettyUnavailable ? { prettyUnavailable: true as const } : {}),
     level: o.level ?? 'info',
-    format: o.format ?? (production ? 'json' : 'pretty'),
+    format: prettyUnavailable ? 'json' : format,
     pino: o.pino ?? {},
     destination: o.destination,
     sync: o.sync ?? false,

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { currentRequestScope } from '../core/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import type { FatalLogListeners } from './fatal-log';
 import { openLogOutput } from './log-output';
@@ -24,6 +25,7 @@ export function createRootLogger(
   redactor: Redactor,
   fatal?: FatalLogListeners,
 ): RootLogger {
+  const bare: { chindings?: unknown } = {};
   const options: LoggerOptions = {
     ...o.pino,
     level: o.level,
@@ -35,7 +37,10 @@ export function createRootLogger(
     },
     hooks: {
       ...o.pino.hooks,
-      logMethod: redactionHook(redactor, o.pino.hooks?.logMethod, o.pino.messageKey, fatal),
+      logMethod: toRequestLogger(
+        bare,
+        redactionHook(redactor, o.pino.hooks?.logMethod, o.pino.messageKey, fatal),
+      ),
     },
     mixin: requestContextMixin(o, o.pino.mixin),
     // Lines with nothing to add keep their own object: no copy on the hot path.
@@ -46,6 +51,7 @@ export function createRootLogger(
   };
   const output = openLogOutput(o);
   const logger = pino(options, output.stream);
+  bare.chindings = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
   const destination = output.destination;
   if (destination) {
     destination.onDropped = (lines) =>
@@ -80,6 +86,37 @@ export function redactionHook(
   };
 }
 
+/**
+ * Sends a line written during a request through a logger with no bindings of its own (the root,
+ * and the child pino-http makes of it for nestjs-pino: what `PinoLogger`, and through it Nest's
+ * `Logger`, write with) to the request's own logger instead, which is bound to `requestId` and
+ * writes to the output of the application that handles the request. nestjs-pino keeps one such
+ * logger per process, the first application's, so with several applications in one process (as
+ * in tests) its lines would otherwise all go to the first one's output. A logger with bindings
+ * of its own (a channel, a `child()`, nestjs-pino 5's `assign()`) keeps them and its output, and
+ * gets the request's fields from the root's `mixin`. For the request's own logger and its
+ * children this costs one property lookup a line; for a logger without bindings, a look at the
+ * current request as well.
+ */
+function toRequestLogger(bare: { chindings?: unknown }, next: LogMethodHook): LogMethodHook {
+  return function logMethod(this: Logger, args, method, level) {
+    const self = this as unknown as Record<symbol, unknown>;
+    if (self[LOGGER_REQUEST] === undefined && self[pino.symbols.chindingsSym] === bare.chindings) {
+      const target = currentRequestScope()?.logger;
+      // Lines Faultline built itself say which request they are about (or that they are about
+      // none) and which output they belong to.
+      const first = (args as unknown[])[0];
+      const built = typeof first === 'object' && first !== null && ALREADY_REDACTED in first;
+      if (target !== undefined && !built) {
+        const label = this.levels.labels[level];
+        const write = label === undefined ? undefined : (target as unknown as Record<string, unknown>)[label];
+        if (typeof write === 'function') return write.apply(target, args) as void;
+      }
+    }
+    return next.call(this, args, method, level);
+  };
+}
+
 /** pino's numeric level of `fatal`. */
 const FATAL = 60;
 
@@ -87,16 +124,27 @@ type Mixin = NonNullable<LoggerOptions['mixin']>;
 const NO_FIELDS = Object.freeze({});
 
 /**
- * Adds `userId` (once a guard has set `req.user`) and `ip` to every line written through a
- * request's logger; request and failure lines carry them already.
+ * Adds the request's fields to every line written while a request is handled, read when the
+ * line is written: `userId` (once a guard has set `req.user`) and `ip` on lines of the request's
+ * own logger and its children (bound to `requestId` already), and `requestId` as well on lines of
+ * any other logger with bindings of its own (a `child()` of the root, nestjs-pino 5's `assign()`;
+ * loggers without bindings hand their lines to the request's logger, {@link toRequestLogger}).
+ * Adding the fields here costs one lookup of the current request per such line, where binding
+ * them would cost a child logger per request and per logger. Request and failure lines carry
+ * their fields already.
  */
 function requestContextMixin(o: ResolvedLogging, next: Mixin | undefined): Mixin {
   return (mergeObject, level, logger) => {
     const own = next ? next(mergeObject, level, logger) : NO_FIELDS;
-    const req = (logger as unknown as Record<symbol, LoggedRequest | undefined> | undefined)?.[
-      LOGGER_REQUEST
-    ];
-    if (!req || ALREADY_REDACTED in mergeObject) return own;
+    if (ALREADY_REDACTED in mergeObject) return own;
+    let req = (logger as unknown as Record<symbol, LoggedRequest | undefined> | undefined)?.[LOGGER_REQUEST];
+    let requestId: string | undefined;
+    if (!req) {
+      const scope = currentRequestScope();
+      if (scope?.request === undefined) return own;
+      req = scope.request as LoggedRequest;
+      requestId = scope.requestId;
+    }
     let userId: string | number | undefined;
     try {
       userId = o.userId(req);
@@ -104,7 +152,15 @@ function requestContextMixin(o: ResolvedLogging, next: Mixin | undefined): Mixin
       userId = undefined;
     }
     const ip = clientIp(req);
-    const fields: Record<string, unknown> = userId === undefined ? { ip } : { userId, ip };
+    // Object literals of fixed shapes: this runs for every line of a request.
+    const fields: Record<string, unknown> =
+      requestId === undefined
+        ? userId === undefined
+          ? { ip }
+          : { userId, ip }
+        : userId === undefined
+          ? { requestId, ip }
+          : { requestId, userId, ip };
     return next ? { ...fields, ...own } : fields;
   };
 }

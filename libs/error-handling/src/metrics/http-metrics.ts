@@ -1,5 +1,5 @@
+import { routeTemplate } from '../core/http-exchange';
 import type { LoggedRequest } from '../logging/request-context';
-import { routeOf } from '../logging/request-context';
 import { CollectedMetric, type Sample } from './collected-metric';
 
 /** The `route` label of requests that no route handled (unknown paths, bodies rejected before routing). */
@@ -43,7 +43,8 @@ export class HttpMetrics {
 
   /** Records one finished request. */
   observe(req: LoggedRequest & { baseUrl?: string }, status: number, durationMs: number): void {
-    const template = routeOf(req);
+    // Express's `req.route`, or the Fastify request linked to this Node request.
+    const template = routeTemplate(req);
     const route = template === undefined ? UNMATCHED_ROUTE : req.baseUrl ? req.baseUrl + template : template;
     const method = req.method ?? 'UNKNOWN';
     let byMethod = this.byRoute.get(route);

@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import { AlertService } from '../alerts/alert.service';
 import type { AlertChannelStats } from '../alerts/alert-dispatcher';
 import { AuditService } from '../audit/audit.service';
+import { loadPeer } from '../core/peer-require';
 import { FailureEvents } from '../errors/failure-events';
 import { Readiness } from '../health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from '../logging/logging.internal-constants';
@@ -24,10 +25,19 @@ import type { ResolvedMetrics } from './resolve-metrics-options';
  *   this.exports = new Counter({ name: 'exports_total', help: 'Exports', registers: [metrics.registry] });
  * }
  */
+type PromClient = typeof import('prom-client');
+
+/**
+ * prom-client, an optional peer: loaded when metrics are on, so that an application with
+ * `metrics: false` does not need it. Missing, it stops start-up naming `metrics`.
+ */
+function loadPromClient(): PromClient {
+  return loadPeer<PromClient>('prom-client', 'metrics', 'set metrics: false');
+}
+
 @Injectable()
 export class MetricsService implements OnModuleInit {
-  /** The registry served at the metrics path (the one given as `metrics.registry`, if any). */
-  readonly registry: Registry;
+  private ownRegistry: Registry | undefined;
   private readonly errorChildren = new Map<string, Counter.Internal>();
   private readonly unexpectedChildren = new Map<string, Counter.Internal>();
   private errors: Counter<'code' | 'status'> | undefined;
@@ -43,21 +53,22 @@ export class MetricsService implements OnModuleInit {
     @Optional() readiness?: Readiness,
     @Optional() alerts?: AlertService,
   ) {
-    this.registry = (options && options.registry) || new Registry();
     if (!options) return;
-    const registry = this.registry;
+    const prom = loadPromClient();
+    const registry = options.registry ?? new prom.Registry();
+    this.ownRegistry = registry;
     const http = new HttpMetrics(options.durationBuckets);
     registerIn(registry, http.requests);
     registerIn(registry, http.duration);
     tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
 
-    this.errors = new Counter({
+    this.errors = new prom.Counter({
       name: 'app_errors_total',
       help: 'Failures answered by the exception filter, by error code and status',
       labelNames: ['code', 'status'] as const,
       registers: [],
     });
-    this.unexpected = new Counter({
+    this.unexpected = new prom.Counter({
       name: 'faultline_unexpected_errors_total',
       help: 'Unexpected failures (unhandled exceptions: 5xx not listed as expected), by error code',
       labelNames: ['code'] as const,
@@ -95,8 +106,17 @@ export class MetricsService implements OnModuleInit {
     if (audit?.enabled) this.registerAudit(registry, audit);
     if (alerts?.active) this.registerAlerts(registry, alerts);
     if (options.defaultMetrics && !registry.getSingleMetric('process_cpu_user_seconds_total')) {
-      collectDefaultMetrics({ register: registry });
+      prom.collectDefaultMetrics({ register: registry });
     }
+  }
+
+  /**
+   * The registry served at the metrics path (the one given as `metrics.registry`, if any). With
+   * metrics off, a registry of its own made when first read, which nothing serves.
+   */
+  get registry(): Registry {
+    this.ownRegistry ??= new (loadPromClient().Registry)();
+    return this.ownRegistry;
   }
 
   onModuleInit(): void {

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { hasPeer } from '../core/peer-require';
 import { check, featureOptions, routePath } from '../errors/option-checks';
 import type { MetricsOptions } from './metrics.options';
 
@@ -52,4 +53,24 @@ export function resolveMetrics(input: unknown): ResolvedMetrics | false {
     defaultMetrics: o.defaultMetrics ?? true,
     durationBuckets: [...buckets],
   };
+}
+
+/**
+ * `metrics` resolved, with the default's one exception: left unset while prom-client (an
+ * optional peer) is not installed, metrics are off and `notice` says why, instead of stopping
+ * start-up. Asked for explicitly, a missing prom-client stops start-up (MetricsService).
+ */
+export function resolveMetricsDefault(
+  input: unknown,
+  installed: (name: string) => boolean = hasPeer,
+): { options: ResolvedMetrics | false; notice: string | undefined } {
+  if (input === undefined && !installed('prom-client')) {
+    return {
+      options: false,
+      notice:
+        'metrics are off: prom-client is not installed, so /metrics is not served. Install prom-client ' +
+        'to turn them on, or set metrics: false to turn them off without this notice',
+    };
+  }
+  return { options: resolveMetrics(input), notice: undefined };
 }

@@ -12,13 +12,17 @@ import {
   validate,
 } from 'class-validator';
 import { ValidationError } from '../errors/app.error';
+import { configErrorOf } from '../errors/config-error.testing';
 import { FaultlineConfigError } from '../errors/faultline-config.error';
 import {
   checkShape,
+  DEFAULT_VALIDATION,
   DEFAULT_VALIDATION_MAX_DEPTH,
   DEFAULT_VALIDATION_MAX_NODES,
   FaultlineValidationPipe,
+  resolveValidation,
   toFieldErrors,
+  type ValidationPeers,
 } from './validation.pipe';
 
 class TagDto {
@@ -424,5 +428,68 @@ describe('FaultlineValidationPipe shape limits', () => {
     expect((limited as unknown as { validatorOptions: object }).validatorOptions).not.toHaveProperty(
       'maxDepth',
     );
+  });
+});
+
+describe('resolveValidation (whether the pipe is on, given the packages installed)', () => {
+  /** Peers of which `missing` are not installed; `load` fails for those as loadPeer does. */
+  function peers(...missing: string[]) {
+    const load = jest.fn((name: string, option: string) => {
+      if (missing.includes(name)) {
+        throw new FaultlineConfigError(option, `needs the package ${name}, which is not installed`);
+      }
+      return {};
+    });
+    const has = jest.fn((name: string) => !missing.includes(name));
+    return { has, load } satisfies ValidationPeers;
+  }
+
+  it('is on with the defaults when both packages are installed and validation is unset', () => {
+    expect(resolveValidation(undefined, peers())).toEqual({ options: DEFAULT_VALIDATION, notice: undefined });
+  });
+
+  it.each([
+    [['class-validator'], 'class-validator is not installed'],
+    [['class-transformer'], 'class-transformer is not installed'],
+    [['class-validator', 'class-transformer'], 'class-validator and class-transformer are not installed'],
+  ])('is off, with one notice and nothing loaded, when unset and %j missing', (missing, says) => {
+    const p = peers(...missing);
+    const resolved = resolveValidation(undefined, p);
+    expect(resolved.options).toBe(false);
+    expect(resolved.notice).toMatch(/^validation is off: /);
+    expect(resolved.notice).toContain(says);
+    expect(resolved.notice).toContain('validation: false');
+    expect(p.load).not.toHaveBeenCalled();
+  });
+
+  it.each([[true], [{}], [{ transform: false }]])(
+    'stops start-up naming validation and the package when %j asks for the pipe and one is missing',
+    (input) => {
+      const error = configErrorOf(() => resolveValidation(input, peers('class-transformer')));
+      expect(error.option).toBe('validation');
+      expect(error.message).toContain('class-transformer');
+    },
+  );
+
+  it('is on when asked for and both are installed; true means the defaults', () => {
+    expect(resolveValidation(true, peers())).toEqual({ options: DEFAULT_VALIDATION, notice: undefined });
+    expect(resolveValidation({ transform: false }, peers()).options).toEqual({
+      ...DEFAULT_VALIDATION,
+      transform: false,
+    });
+  });
+
+  it('looks for nothing when validation is false', () => {
+    const p = peers('class-validator', 'class-transformer');
+    expect(resolveValidation(false, p)).toEqual({ options: false, notice: undefined });
+    expect(p.has).not.toHaveBeenCalled();
+    expect(p.load).not.toHaveBeenCalled();
+  });
+
+  it('does not need a package that the options bring as validatorPackage or transformerPackage', () => {
+    const validatorPackage = { validate: jest.fn(), validateSync: jest.fn() } as never;
+    const p = peers('class-validator');
+    expect(resolveValidation({ validatorPackage }, p).options).toMatchObject({ validatorPackage });
+    expect(p.load.mock.calls.map(([name]) => name)).toEqual(['class-transformer']);
   });
 });

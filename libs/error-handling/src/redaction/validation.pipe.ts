@@ -3,11 +3,82 @@ import {
   ValidationPipe,
   type ArgumentMetadata,
   type ValidationError as ClassValidatorError,
+  type ValidationPipeOptions,
 } from '@nestjs/common';
+import { hasPeer, loadPeer } from '../core/peer-require';
 import { ValidationError } from '../errors/app.error';
 import { fieldError, type FieldError } from '../errors/field-error.interface';
 import { check } from '../errors/option-checks';
 import type { ValidationOptions } from '../error-handling.options';
+
+/** The validation pipe's defaults. */
+export const DEFAULT_VALIDATION: ValidationOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+};
+
+/** The packages Nest's `ValidationPipe`, and so Faultline's, validates and transforms with. */
+export const VALIDATION_PACKAGES = ['class-validator', 'class-transformer'] as const;
+
+/** How the pipe's packages are looked for and loaded: Faultline's optional-peer loader. */
+export interface ValidationPeers {
+  /** Whether the package is installed. */
+  has(name: string): boolean;
+  /** Loads the package, or throws a `FaultlineConfigError` naming `option` and the package. */
+  load(name: string, option: string): unknown;
+}
+
+const installedPeers: ValidationPeers = { has: hasPeer, load: loadPeer };
+
+/** `validation` after defaults, and whether the pipe is on. */
+export interface ResolvedValidation {
+  /** The pipe's options, or `false` for no pipe. */
+  options: false | ValidationOptions;
+  /** When the pipe is off because a package is missing: the one start-up line saying so. */
+  notice: string | undefined;
+}
+
+/**
+ * Decides whether the global pipe is on. Left at its default, it is on only when
+ * class-validator and class-transformer are installed: `nest new` projects have neither, and
+ * Nest's `ValidationPipe` ends the process (`process.exit(1)`) when one is missing, so a
+ * default must not need them. Asked for (`true` or an object), a missing package stops start-up
+ * with a `FaultlineConfigError` naming `validation` and the package. A `validatorPackage` or
+ * `transformerPackage` given in the options stands in for its package.
+ */
+export function resolveValidation(
+  input: undefined | boolean | ValidationOptions,
+  peers: ValidationPeers = installedPeers,
+): ResolvedValidation {
+  if (input === false) return { options: false, notice: undefined };
+  const options: ValidationOptions = { ...DEFAULT_VALIDATION, ...(input === true ? {} : input) };
+  const needed = neededPackages(options);
+  if (input === undefined) {
+    const missing = needed.filter((name) => !peers.has(name));
+    if (missing.length > 0) {
+      const verb = missing.length > 1 ? 'are' : 'is';
+      return {
+        options: false,
+        notice:
+          `validation is off: ${missing.join(' and ')} ${verb} not installed, so no global validation pipe ` +
+          'is registered. Install class-validator and class-transformer to turn it on, or set validation: false ' +
+          'to turn it off without this notice',
+      };
+    }
+  } else {
+    for (const name of needed) peers.load(name, 'validation');
+  }
+  return { options, notice: undefined };
+}
+
+/** The packages the pipe will load: those the options do not bring themselves. */
+function neededPackages(options: ValidationOptions): string[] {
+  return VALIDATION_PACKAGES.filter((name) =>
+    name === 'class-validator' ? !options.validatorPackage : !options.transformerPackage,
+  );
+}
 
 /** Default of `validation.maxDepth`: levels of nested objects and arrays. */
 export const DEFAULT_VALIDATION_MAX_DEPTH = 32;
@@ -40,6 +111,14 @@ export class FaultlineValidationPipe extends ValidationPipe {
     const { maxDepth, maxNodes, ...pipeOptions } = options;
     super({
       ...pipeOptions,
+      // Loaded here rather than by Nest, whose loader ends the process when one is missing:
+      // this way a missing package is a FaultlineConfigError naming it.
+      validatorPackage:
+        pipeOptions.validatorPackage ??
+        loadPeer<NonNullable<ValidationPipeOptions['validatorPackage']>>('class-validator', 'validation'),
+      transformerPackage:
+        pipeOptions.transformerPackage ??
+        loadPeer<NonNullable<ValidationPipeOptions['transformerPackage']>>('class-transformer', 'validation'),
       // `value` stays on so a `$value` interpolated into a message can be cut out again.
       validationError: { target: false, value: true },
       exceptionFactory: (errors) =>

@@ -1,4 +1,8 @@
-import type { Redactor } from '../redaction/redactor';
+import { loadPeer } from '../core/peer-require';
+// A static import: the redaction code loads only Node built-ins, so the instrument entry, which
+// must run before the application's modules, still loads nothing those modules would need
+// loaded after Sentry (no framework, no HTTP).
+import { Redactor } from '../redaction/redactor';
 import type { SentryOptions } from './sentry.options';
 
 /** The part of `@sentry/nestjs` Faultline uses; declared here so its types never import Sentry. */
@@ -28,8 +32,7 @@ let redactor: Pick<Redactor, 'redact'> | undefined;
 
 /** Loads `@sentry/nestjs` (an optional peer dependency), once. */
 export function loadSentry(): SentrySdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sdk ??= require('@sentry/nestjs') as SentrySdk;
+  sdk ??= loadPeer<SentrySdk>('@sentry/nestjs', 'sentry.dsn', 'leave sentry.dsn (SENTRY_DSN) unset');
   return sdk;
 }
 
@@ -46,8 +49,6 @@ export function useSentryRedactor(r: Pick<Redactor, 'redact'>): void {
 function redact<T>(value: T): T {
   if (!redactor) {
     // Before the module starts (an error at boot): the default redactor.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Redactor } = require('../redaction/redactor') as typeof import('../redaction/redactor');
     redactor = new Redactor();
   }
   return redactor.redact(value);

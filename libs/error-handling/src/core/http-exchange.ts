@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * The one place Faultline knows how Express and Fastify hand it a request and a response.
+ *
+ * On Express the request and the response Nest passes to guards, interceptors and filters are
+ * Node's own `IncomingMessage` and `ServerResponse` (extended), and Nest middleware gets the same
+ * objects. On Fastify, guards, interceptors and filters get Fastify's request and reply, which
+ * wrap Node's (`request.raw`, `reply.raw`), while Nest middleware (through @fastify/middie) gets
+ * the Node objects only.
+ *
+ * So Faultline keeps a request's own state (its id, its logger, the failure its request line
+ * carries) on the Node request, the one object every layer reaches, and reads what the
+ * application sees (the route template, `user`, `body`, `query`, `ip`) from the platform request:
+ * on Fastify, the one {@link linkPlatformRequest} tied to the Node request; on Express, the same
+ * object.
+ */
+
+/** The platforms Faultline tells apart (`HttpAdapter#getType()`); anything else is `other`. */
+export type HttpPlatform = 'express' | 'fastify' | 'other';
+
+/** The platform of an adapter type as Nest names it. */
+export function httpPlatform(adapterType: string | undefined): HttpPlatform {
+  return adapterType === 'express' || adapterType === 'fastify' ? adapterType : 'other';
+}
+
+/** Where a Node request keeps the platform (Fastify) request that wraps it. */
+const PLATFORM_REQUEST = Symbol.for('faultline.platformRequest');
+
+type Linked = { [PLATFORM_REQUEST]?: object };
+
+/** True for a wrapper of a Node request or response (Fastify's request and reply). */
+function wraps(value: unknown): value is { raw: object } {
+  if (typeof value !== 'object' || value === null) return false;
+  const raw = (value as { raw?: unknown }).raw;
+  return typeof raw === 'object' && raw !== null;
+}
+
+/** The Node request under `req`: Fastify's `request.raw`, else `req` itself (Express, Node). */
+export function nodeRequest<T extends object>(req: T): T {
+  return (wraps(req) ? req.raw : req) as T;
+}
+
+/** The Node response under `res`: Fastify's `reply.raw`, else `res` itself (Express, Node). */
+export function nodeResponse(res: unknown): ServerResponse | undefined {
+  const candidate = wraps(res) ? res.raw : res;
+  return typeof (candidate as ServerResponse | undefined)?.setHeader === 'function'
+    ? (candidate as ServerResponse)
+    : undefined;
+}
+
+/**
+ * Ties a Fastify request to its Node request, so that code that only has the Node request (the
+ * request line, metrics, written when the response finishes) reads the application's view of it.
+ * Faultline does it in a Fastify `onRequest` hook of its own, for every request.
+ */
+export function linkPlatformRequest(platform: { raw: object }): void {
+  (platform.raw as Linked)[PLATFORM_REQUEST] = platform;
+}
+
+/**
+ * The request as the application sees it: the Fastify request linked to a Node request (or
+ * `req` itself when it is one), else `req` (Express, where both are the same object).
+ */
+export function platformRequest<T extends object>(req: T): T {
+  if (wraps(req)) return req;
+  const linked = (req as Linked)[PLATFORM_REQUEST];
+  return (linked ?? req) as T;
+}
+
+/** What {@link routeTemplate} reads, on Express's request or Fastify's. */
+interface RoutedRequest {
+  route?: { path?: unknown };
+  routeOptions?: { url?: unknown };
+}
+
+/** Nest mounts middleware for every path as `/{*path}`; a request that matched nothing else still carries it. */
+const NEST_CATCH_ALL = '/{*path}';
+
+/**
+ * The route template that matched (`/notifications/:id/read`), from either platform's request or
+ * from a Node request linked to a Fastify one; undefined when no route matched (an unknown path,
+ * a body rejected before routing). Express's `req.route.path`, Fastify's `request.routeOptions.url`.
+ */
+export function routeTemplate(req: object): string | undefined {
+  const path = (req as RoutedRequest).route?.path;
+  if (typeof path === 'string') return path === NEST_CATCH_ALL ? undefined : path;
+  const platform = platformRequest(req) as RoutedRequest;
+  if (platform.routeOptions === undefined) return undefined;
+  const url = platform.routeOptions.url;
+  return typeof url === 'string' && url !== NEST_CATCH_ALL ? url : undefined;
+}
+
+/**
+ * Calls `listener` once the exchange is over: after the response finished, or when the
+ * connection closed first (a Node response emits 'close' once, in both cases).
+ */
+export function onExchangeEnd(res: unknown, listener: (res: ServerResponse) => void): void {
+  const raw = nodeResponse(res);
+  if (!raw) return;
+  raw.once('close', () => listener(raw));
+}
+
+/** The status of the response (`statusCode` of the Node response). */
+export function responseStatus(res: unknown): number | undefined {
+  return nodeResponse(res)?.statusCode;
+}
+
+/** A Node request as Nest middleware gets it. */
+export type NodeRequest = IncomingMessage;
+
+/**
+ * A Nest middleware for Fastify, mounted before Faultline's own: @fastify/middie copies Fastify's
+ * request id (a per-process counter, `req-1`, unless the application set `genReqId`) onto the Node
+ * request, where Faultline would take it for one assigned upstream. It is removed, so the incoming
+ * `X-Request-Id` (when sane) or a new UUID is the request's id, as on Express.
+ */
+export function forgetPlatformRequestId(req: NodeRequest, _res: unknown, next: () => void): void {
+  (req as { id?: unknown }).id = undefined;
+  next();
+}
+
+/** Where a Node request keeps the error Fastify raised for it (a body it could not parse). */
+const PLATFORM_ERROR = Symbol.for('faultline.platformError');
+
+/**
+ * The error Fastify itself raised while handling `req` (the Node request, or Fastify's), as its
+ * `onError` hook saw it. Nest hands exception filters a new `HttpException` made from Fastify's
+ * errors, without the error's `code`; this is the original.
+ */
+export function platformErrorOf(req: object): unknown {
+  return (nodeRequest(req) as { [PLATFORM_ERROR]?: unknown })[PLATFORM_ERROR];
+}
+
+type FastifyRequestLike = { raw: object; id?: unknown };
+
+/** The part of a Fastify instance {@link linkFastifyRequests} uses. */
+interface FastifyHooks {
+  addHook(
+    name: 'onRequest',
+    hook: (request: FastifyRequestLike, reply: unknown, done: () => void) => void,
+  ): unknown;
+  addHook(
+    name: 'onError',
+    hook: (request: FastifyRequestLike, reply: unknown, error: unknown, done: () => void) => void,
+  ): unknown;
+}
+
+/**
+ * Adds Faultline's `onRequest` hook to a Fastify instance. It runs after Nest middleware (Fastify
+ * runs middie's hook first, and Faultline's is added later, at module init), for every request,
+ * matched or not: it links the Fastify request to its Node request ({@link linkPlatformRequest})
+ * and gives the Fastify request the id Faultline's middleware assigned. Its `onError` hook, which
+ * Fastify runs before the error handler, keeps Fastify's own errors ({@link platformErrorOf}).
+ */
+export function linkFastifyRequests(instance: unknown): void {
+  if (typeof (instance as Partial<FastifyHooks> | null)?.addHook !== 'function') return;
+  const fastify = instance as FastifyHooks;
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    linkPlatformRequest(request);
+    const id = (request.raw as { id?: unknown }).id;
+    if (typeof id === 'string' && id !== '') request.id = id;
+    done();
+  });
+  fastify.addHook('onError', (request, _reply, error, done) => {
+    // Fastify's own errors only (@fastify/error names them so): what Nest rewraps.
+    if (typeof error === 'object' && error !== null && (error as Error).name === 'FastifyError') {
+      (request.raw as { [PLATFORM_ERROR]?: unknown })[PLATFORM_ERROR] = error;
+    }
+    done();
+  });
+}

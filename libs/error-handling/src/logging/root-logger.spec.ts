@@ -1,0 +1,53 @@
+import { RequestScope, runInRequestScope } from '../core/request-scope';
+import { Redactor } from '../redaction/redactor';
+import { LOGGER_REQUEST } from './request-context';
+import { resolveLogging } from './resolve-logging-options';
+import { createRootLogger } from './root-logger';
+
+function rootWritingTo(lines: string[]) {
+  const o = resolveLogging(
+    { format: 'json', destination: { write: (l: string) => void lines.push(l) } },
+    true,
+  );
+  if (!o) throw new Error('logging is on');
+  return createRootLogger(o, new Redactor()).logger;
+}
+
+describe('request fields on lines of loggers that are not the request’s own', () => {
+  it('writes a bare logger’s lines through the request’s logger, and adds the fields to a child’s', () => {
+    const lines: string[] = [];
+    const root = rootWritingTo(lines);
+    const req = { ip: '203.0.113.9', user: { id: 5 } };
+    const log = root.child({ requestId: 'r-1' });
+    (log as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = req;
+    runInRequestScope(new RequestScope('r-1', log, req), () => {
+      root.info('from the root');
+      root.child({ tenant: 'acme' }).info('from a child');
+      log.info('from the request logger');
+    });
+    root.info('outside');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fields = { requestId: 'r-1', userId: 5, ip: '203.0.113.9' };
+    expect(parsed).toEqual([
+      expect.objectContaining({ ...fields, msg: 'from the root' }),
+      expect.objectContaining({ ...fields, tenant: 'acme', msg: 'from a child' }),
+      expect.objectContaining({ ...fields, msg: 'from the request logger' }),
+      expect.not.objectContaining({ requestId: expect.anything() }),
+    ]);
+    for (const line of lines) expect(line.match(/"requestId"/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('sends a bare logger’s line to the output of the request’s application', () => {
+    const first: string[] = [];
+    const second: string[] = [];
+    const rootA = rootWritingTo(first);
+    const rootB = rootWritingTo(second);
+    const log = rootB.child({ requestId: 'r-2' });
+    (log as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = {};
+    runInRequestScope(new RequestScope('r-2', log, {}), () => rootA.warn('through the first root'));
+    expect(first).toEqual([]);
+    expect(second.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ requestId: 'r-2', level: 40, msg: 'through the first root' }),
+    ]);
+  });
+});
