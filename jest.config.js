@@ -16,7 +16,12 @@ const shared = {
   // @nestjs/terminus 12 ships ES modules only; Jest's CommonJS runtime needs them compiled.
   transform: { '^.+\\.ts$': swc, '/node_modules/@nestjs/terminus/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/terminus/)'],
-  moduleNameMapper: { '^nestjs-faultline$': '<rootDir>/libs/error-handling/src' },
+  moduleNameMapper: {
+    '^nestjs-faultline$': '<rootDir>/libs/error-handling/src',
+    '^nestjs-faultline/instrument$': '<rootDir>/libs/error-handling/src/instrument',
+  },
+  // The consumer fixture apps run their own tests, in their own installs (test/consumers/run.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
   testEnvironment: 'node',
 };
 

@@ -39,9 +39,9 @@ function loadLibrary() {
   const root = require('nestjs-faultline');
   if (root.SqlAuditStore && root.AuditWriter && root.auditEventId) return root;
   return {
-    SqlAuditStore: require('../../libs/error-handling/dist/audit/sql-audit.store').SqlAuditStore,
-    AuditWriter: require('../../libs/error-handling/dist/audit/audit-writer').AuditWriter,
-    auditEventId: require('../../libs/error-handling/dist/audit/event-id').auditEventId,
+    SqlAuditStore: require('../../libs/error-handling/dist/cjs/audit/sql-audit.store').SqlAuditStore,
+    AuditWriter: require('../../libs/error-handling/dist/cjs/audit/audit-writer').AuditWriter,
+    auditEventId: require('../../libs/error-handling/dist/cjs/audit/event-id').auditEventId,
   };
 }
 

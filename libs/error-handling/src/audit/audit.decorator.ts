@@ -1,9 +1,18 @@
-import { SetMetadata, UseInterceptors } from '@nestjs/common';
-import { GUARDS_METADATA } from '@nestjs/common/constants';
+import { SetMetadata, UseGuards, UseInterceptors } from '@nestjs/common';
 import { AUDIT_METADATA } from './audit.constants';
 import { AuditGuard } from './audit.guard';
 import { AuditInterceptor } from './audit.interceptor';
 import { needsResult, type AuditDecoratorOptions } from './audit-metadata';
+
+/**
+ * The metadata key `@UseGuards()` writes (Nest's `GUARDS_METADATA`), read off the public
+ * decorator once instead of imported from a file of @nestjs/common that is not part of its API.
+ */
+const GUARDS_METADATA: unknown = (() => {
+  class Probe {}
+  UseGuards(AuditGuard)(Probe);
+  return Reflect.getOwnMetadataKeys(Probe)[0];
+})();
 
 export type {
   AuditCapture,

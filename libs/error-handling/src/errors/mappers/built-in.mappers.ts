@@ -1,19 +1,21 @@
 import type { ExceptionMapper, MappedError } from '../exception-mapper.interface';
 import { appErrorMapper } from './app-error.mapper';
 import { mapBodyParserError } from './body-parser.mapper';
+import { mapFastifyError } from './fastify.mapper';
 import { httpExceptionMapper } from './http-exception.mapper';
 import { mapPrismaError, mapTypeOrmError } from './orm.mapper';
 import { mapNetworkError, mapSqlStateError } from './sql-state.mapper';
 
 /**
  * The catch-all for `Error`: libraries Faultline recognises without depending on them
- * (body-parser, PostgreSQL, TypeORM, Prisma, Node network errors), by `name` / `code` / `type`.
+ * (body-parser, Fastify's request errors, PostgreSQL, TypeORM, Prisma, Node network errors), by `name` / `code` / `type`.
  * Anything else resolves to 500 `INTERNAL_ERROR` in the registry.
  */
 export const errorMapper: ExceptionMapper<Error> = {
   type: Error,
   map: (e): MappedError | undefined =>
     mapBodyParserError(e) ??
+    mapFastifyError(e) ??
     mapSqlStateError(e) ??
     mapTypeOrmError(e) ??
     mapPrismaError(e) ??

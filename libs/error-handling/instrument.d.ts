@@ -1,2 +1,0 @@
-// nestjs-faultline/instrument: import first in main.ts when Sentry is on (docs/sentry.md).
-export {};

