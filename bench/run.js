@@ -19,10 +19,17 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 0.3 : 1));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PIN = process.env.BENCH_PIN === '1';
 const BASELINE = 'nest-pino';
+/** The baseline of the Fastify apps' own ratios ("vs Fastify logger"). */
+const FASTIFY_BASELINE = 'nest-fastify-logger';
 
 const only = (list, variable) => {
   const wanted = process.env[variable]?.split(',');
-  return wanted ? list.filter((x) => wanted.includes(x.id) || x.id === BASELINE) : list;
+  if (!wanted) return list;
+  // The baselines stay: nest-pino, and nest-fastify-logger when a Fastify app is measured.
+  const fastify = list.some((x) => wanted.includes(x.id) && x.platform === 'fastify');
+  return list.filter(
+    (x) => wanted.includes(x.id) || x.id === BASELINE || (fastify && x.id === FASTIFY_BASELINE),
+  );
 };
 
 /** The apps, in the order each round visits them (BENCH_APPS=a,b narrows them; the baseline stays). */
@@ -34,7 +41,12 @@ const ALL_APPS = [
   { id: 'faultline', label: 'Faultline (everything on)' },
   { id: 'faultline-sentry', label: 'Faultline with Sentry on (errors only)' },
   { id: 'faultline-minimal', label: 'Faultline minimal (filter only)' },
+  // On Fastify (@nestjs/platform-fastify); their own ratios compare with nest-fastify-logger.
+  { id: 'nest-fastify', label: 'bare NestJS (Fastify)', platform: 'fastify' },
+  { id: 'nest-fastify-logger', label: "NestJS on Fastify + Fastify's pino logger", platform: 'fastify' },
+  { id: 'faultline-fastify', label: 'Faultline on Fastify (everything on)', platform: 'fastify' },
 ];
+
 const APPS = only(ALL_APPS, 'BENCH_APPS');
 
 const SCENARIOS = only(ALL_SCENARIOS, 'BENCH_SCENARIOS');
@@ -327,6 +339,16 @@ async function auditScenario() {
   }
 }
 
+/** A Fastify app's req/s and CPU ratios against NestJS on Fastify with its logger, per round. */
+function fastifyRatios(app, list, base) {
+  if (app.platform !== 'fastify' || !base) return {};
+  return {
+    fastifyBaseline: FASTIFY_BASELINE,
+    rpsRatioFastify: median(list.map((r, i) => r.rps / base[i].rps)),
+    cpuRatioFastify: median(list.map((r, i) => r.cpuUsPerRequest / base[i].cpuUsPerRequest)),
+  };
+}
+
 function write(runs, redaction, audit, seconds) {
   const scenarios = SCENARIOS.map((s) => {
     const apps = APPS.map((app) => {
@@ -353,6 +375,7 @@ function write(runs, redaction, audit, seconds) {
         p99Ratio: p99 / baseP99,
         p99RoundRatio: median(list.map((r, i) => r.p99 / base[i].p99)),
         cpuRatio: median(list.map((r, i) => r.cpuUsPerRequest / base[i].cpuUsPerRequest)),
+        ...fastifyRatios(app, list, runs[s.id][FASTIFY_BASELINE]),
         rounds: list,
       };
     });
@@ -369,6 +392,8 @@ function write(runs, redaction, audit, seconds) {
     [
       '@nestjs/core',
       '@nestjs/platform-express',
+      '@nestjs/platform-fastify',
+      'fastify',
       'nestjs-pino',
       'pino',
       'pino-http',
@@ -422,6 +447,22 @@ function write(runs, redaction, audit, seconds) {
       );
     }
     lines.push('');
+    const fastify = s.apps.filter((a) => a.fastifyBaseline);
+    if (fastify.length > 0) {
+      lines.push(
+        `On Fastify, against ${APPS.find((a) => a.id === FASTIFY_BASELINE).label} (same rounds):`,
+        '',
+      );
+      lines.push('| app | req/s | vs Fastify logger | CPU us/req | vs Fastify logger |');
+      lines.push('| --- | ---: | ---: | ---: | ---: |');
+      for (const a of fastify) {
+        lines.push(
+          `| ${a.label} | ${Math.round(a.rps).toLocaleString('en')} | ${a.rpsRatioFastify.toFixed(2)}x | ` +
+            `${a.cpuUsPerRequest.toFixed(0)} | ${a.cpuRatioFastify.toFixed(2)}x |`,
+        );
+      }
+      lines.push('');
+    }
   }
   lines.push(
     `## Audit: the sample app's audited route with audit on and off (${audit.database})`,

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Controller, Get, HttpCode, Res, UseGuards, type CanActivate } from '@nestjs/common';
 import type { Response } from 'express';
 import {
@@ -25,6 +26,12 @@ class MemoryStore implements AuditStoreType {
   async query(query: AuditQuery): Promise<AuditPage> {
     return { items: this.events.filter((e) => !query.action || e.action === query.action) };
   }
+}
+
+/** The part of Fastify's reply the `raw` handler uses. */
+interface FastifyReplyLike {
+  raw: ServerResponse;
+  status(code: number): { send(body: unknown): unknown };
 }
 
 /** Request ids of the `raw` handler calls that have returned (after their response was sent). */
@@ -58,10 +65,12 @@ class ThingsController {
 
   @Get('raw')
   @Audit('THING_RAW')
-  async raw(@Res() res: Response) {
-    res.status(202).json({ accepted: true });
+  async raw(@Res() res: Response | FastifyReplyLike) {
+    // Express's response, or Fastify's reply.
+    if ('json' in res) res.status(202).json({ accepted: true });
+    else res.status(202).send({ accepted: true });
     await sleep(5);
-    rawReturned.add(String(res.getHeader('x-request-id')));
+    rawReturned.add(String(('raw' in res ? res.raw : res).getHeader('x-request-id')));
   }
 
   @Get('denied')

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import {
   BadRequestException,
   Body,
@@ -74,9 +75,12 @@ class FixtureController {
     throw new BadRequestException({ code: 'COUPON_EXPIRED', message: 'The coupon has expired' });
   }
   @Get('half-written')
-  halfWritten(@Res() res: Response): void {
-    res.status(200).setHeader('Content-Type', 'application/json');
-    res.write('{"items":[');
+  halfWritten(@Res() res: Response | { raw: ServerResponse }): void {
+    // Straight to Node's response (Fastify's reply wraps it).
+    const raw: ServerResponse = 'raw' in res ? res.raw : res;
+    raw.statusCode = 200;
+    raw.setHeader('Content-Type', 'application/json');
+    raw.write('{"items":[');
     throw new Error('failed mid-stream');
   }
   @Post('notes')

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { ErrorHandlingModule, FaultlineConfigError, type HealthIndicatorFunction } from 'nestjs-faultline';
 import { startFixture, withCapture, type FixtureApp } from './support/fixture-app';
 import { LogCapture } from './support/log-capture';
+import { initTestApplication } from './support/http-adapter';
 
 @Controller('things')
 class ThingsController {
@@ -129,8 +130,7 @@ describe('health.database: { typeorm: true } without @nestjs/typeorm loaded by F
       ],
       controllers: [ThingsController],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    const app = await initTestApplication(moduleRef, { logger: false });
     try {
       const http = () => request(app.getHttpServer());
       const up = await http().get('/ready');

@@ -7,6 +7,7 @@ import { startFixture, type FixtureApp } from './support/fixture-app';
 import { describeWith, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/services';
 import { FlakyProxy } from './support/tcp-proxy';
 import { waitUntil } from './support/wait';
+import { initTestApplication } from './support/http-adapter';
 
 @Controller('things')
 class ThingsController {
@@ -213,8 +214,7 @@ describe('health probes', () => {
       imports: [ErrorHandlingModule.forRoot({ logging: false })],
       controllers: [ThingsController],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    const app = await initTestApplication(moduleRef, { logger: false });
     try {
       const before = await app.get(HealthProbes).ready();
       expect(before).toEqual({ status: 503, body: expect.objectContaining({ status: 'starting' }) });

@@ -13,6 +13,7 @@ import { startSampleProcess, type JsonLine, type SampleProcess } from './support
 import { startSentryReceiver, type SentryReceiver } from './support/sentry-receiver';
 import { itWith, serviceState, TEST_DATABASE_URL } from './support/services';
 import { waitUntil } from './support/wait';
+import { onFastify } from './support/http-adapter';
 
 /**
  * Hostile input against the built sample app in production mode (a real process, JSON logs,
@@ -569,8 +570,10 @@ describe('hostile input against the built sample app (production, JSON logs)', (
         };
       };
       expect(boomLine.request.headers['x-note-0']).toContain('[REDACTED]');
-      expect(boomLine.request.body.note0).toMatch(/^before .*\[REDACTED\].* after$/);
-      // Express 5 reads the query flat: bracketed keys stay whole, `;` splits nothing.
+      // Fastify reads no body of a GET (so none of its secrets can reach the line); Express does.
+      if (onFastify) expect(boomLine.request.body).toBeNull();
+      else expect(boomLine.request.body.note0).toMatch(/^before .*\[REDACTED\].* after$/);
+      // Express 5 (and Fastify) read the query flat: bracketed keys stay whole, `;` splits nothing.
       expect(boomLine.request.query).toMatchObject({
         'user[password]': '[REDACTED]',
         'password[]': '[REDACTED]',

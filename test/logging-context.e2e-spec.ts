@@ -16,6 +16,7 @@ import { type FixtureApp, withCapture } from './support/fixture-app';
 import { LEVEL, LogCapture, type LogRecord } from './support/log-capture';
 import { CapturingLogger } from './support/sample-app';
 import { waitUntil } from './support/wait';
+import { initTestApplication } from './support/http-adapter';
 
 // Request context through nestjs-pino's public API only. The suite runs against the nestjs-pino of
 // the lockfile (4.x); pointing Jest's `nestjs-pino` at nestjs-pino 5 runs it against that line.
@@ -81,8 +82,7 @@ async function startApp(): Promise<FixtureApp> {
     providers: [Worker],
   }).compile();
   const logs = new CapturingLogger();
-  const app = moduleRef.createNestApplication({ logger: logs });
-  await app.init();
+  const app = await initTestApplication(moduleRef, { logger: logs });
   const server = app.getHttpServer();
   return { app, logs, pino, http: () => request(server), close: () => app.close() };
 }

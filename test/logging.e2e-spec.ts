@@ -24,6 +24,7 @@ import { ErrorHandlingModule, LogChannels, type ErrorHandlingModuleOptions } fro
 import { LEVEL, LogCapture, type LogRecord } from './support/log-capture';
 import { withCapture } from './support/fixture-app';
 import { waitUntil } from './support/wait';
+import { initTestApplication } from './support/http-adapter';
 
 @Injectable()
 class GreetingService {
@@ -145,8 +146,7 @@ async function start(options: ErrorHandlingModuleOptions = {}, extraImports: unk
   const moduleRef = await Test.createTestingModule({
     imports: [fixtureModule(options, capture, extraImports)],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
+  const app = await initTestApplication(moduleRef, { logger: false });
   return { app, capture, http: () => request(app.getHttpServer()) };
 }
 
@@ -287,8 +287,7 @@ describe('log injection', () => {
       imports: [fixtureModule({ logging: { format, useAsNestLogger: false, destination } }, capture)],
     }).compile();
     // fixtureModule adds its own capture; override it for the pretty run.
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    const app = await initTestApplication(moduleRef, { logger: false });
     const http = () => request(app.getHttpServer());
     await http()
       .get(`/echo-error?text=${encodeURIComponent(`x\r\n${FAKE}\n`)}`)
@@ -373,8 +372,7 @@ describe('logging: false', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [fixtureModule({ logging: false }, new LogCapture())],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger });
-    await app.init();
+    const app = await initTestApplication(moduleRef, { logger });
     const res = await request(app.getHttpServer()).get('/boom');
     const mine = messages.filter((m) => m.message.includes(res.body.requestId));
     expect(mine).toEqual([expect.objectContaining({ level: 'error' })]);

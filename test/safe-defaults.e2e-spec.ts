@@ -42,8 +42,12 @@ class PagesController {
 
   /** Headers the application sets itself (as helmet would) before the failure. */
   @Get('helmeted')
-  helmeted(@Res({ passthrough: true }) res: Response): never {
-    res.setHeader('Content-Security-Policy', "default-src 'self'");
+  helmeted(
+    @Res({ passthrough: true }) res: Response | { header(name: string, value: string): unknown },
+  ): never {
+    // As helmet (Express) and @fastify/helmet (Fastify's reply) do.
+    if ('setHeader' in res) res.setHeader('Content-Security-Policy', "default-src 'self'");
+    else res.header('Content-Security-Policy', "default-src 'self'");
     throw new NotFoundException();
   }
 

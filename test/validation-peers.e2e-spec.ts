@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, type INestApplication, type LoggerService, 
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ErrorHandlingModule, type ErrorHandlingModuleOptions, FaultlineConfigError } from 'nestjs-faultline';
+import { initTestApplication } from './support/http-adapter';
 
 /*
  * A project without class-validator (what `nest new` makes): Faultline's peer lookup says it is
@@ -58,8 +59,7 @@ async function startFixture(
     controllers,
   }).compile();
   const lines = new Lines();
-  const app = moduleRef.createNestApplication({ logger: lines });
-  await app.init();
+  const app = await initTestApplication(moduleRef, { logger: lines });
   return { app, lines, http: () => request(app.getHttpServer()), close: () => app.close() };
 }
 

@@ -20,10 +20,11 @@ const webhook = process.env.ALERT_WEBHOOK_URL;
     BenchRoutesModule,
   ],
 })
-class AppModule {}
+export class FaultlineBenchModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  const app = await NestFactory.create(FaultlineBenchModule, { bufferLogs: true });
   await app.listen(port(), '127.0.0.1');
 }
-void main();
+// Started when run, not when bench/apps/faultline-fastify.ts imports the module.
+if (require.main === module) void main();

@@ -2,6 +2,7 @@ import { type DynamicModule, type INestApplication, type Type } from '@nestjs/co
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ErrorHandlingModule, type ErrorHandlingModuleOptions } from 'nestjs-faultline';
+import { initTestApplication, type TestAdapter } from './http-adapter';
 import { LogCapture } from './log-capture';
 import { CapturingLogger } from './sample-app';
 
@@ -20,6 +21,7 @@ export interface FixtureApp {
 export async function startFixture(
   controllers: Type<unknown>[],
   options: ErrorHandlingModuleOptions | { module: DynamicModule } = {},
+  platform?: TestAdapter,
 ): Promise<FixtureApp> {
   const pino = new LogCapture();
   const imports = [
@@ -29,8 +31,8 @@ export async function startFixture(
   ];
   const moduleRef = await Test.createTestingModule({ imports, controllers }).compile();
   const logs = new CapturingLogger();
-  const app = moduleRef.createNestApplication({ logger: logs });
-  await app.init();
+  // The suite's platform (Express, or Fastify with HTTP_ADAPTER=fastify) unless `platform` is given.
+  const app = await initTestApplication(moduleRef, { logger: logs }, platform);
   const server = app.getHttpServer();
   return { app, logs, pino, http: () => request(server), close: () => app.close() };
 }

@@ -1,5 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
+import { readyForRequests, TEST_ADAPTER } from './http-adapter';
 import { LogCapture } from './log-capture';
 import { createSampleApp } from '../../apps/sample/src/bootstrap';
 import { loadConfig, type SampleConfig } from '../../apps/sample/src/sample.config';
@@ -53,7 +54,12 @@ export interface SampleHarness {
 /** Starts the sample app with test settings: demo faults on, given overrides applied. */
 export async function startSample(overrides: Partial<SampleConfig> = {}): Promise<SampleHarness> {
   const config: SampleConfig = {
-    ...loadConfig({ NODE_ENV: 'test', AUTH_SECRET: 'test-secret', DEMO_FAULTS: '1' }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      AUTH_SECRET: 'test-secret',
+      DEMO_FAULTS: '1',
+      HTTP_ADAPTER: TEST_ADAPTER,
+    }),
     ...overrides,
   };
   const logs = new LogCapture();
@@ -62,6 +68,7 @@ export async function startSample(overrides: Partial<SampleConfig> = {}): Promis
     { logDestination: logs },
   );
   await app.init();
+  await readyForRequests(app);
   const server = app.getHttpServer();
   const http = () => request(server);
   return {

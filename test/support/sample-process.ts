@@ -45,6 +45,7 @@ export async function startSampleProcess(
 ): Promise<SampleProcess> {
   const keep = options.keepStdoutChars ?? Infinity;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
+    // HTTP_ADAPTER passes through: the suite's platform, unless `env` names one.
     env: { ...process.env, NODE_ENV: 'production', AUTH_SECRET: 'process-test-secret', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   // On SIGTERM or SIGINT: /ready answers 503 at once, requests in flight finish (within
   // SHUTDOWN_GRACE_MS), the audit queue is flushed, connections close, and the process exits 0.
   enableGracefulShutdown(app);
-  await app.listen(config.port);
+  // Fastify listens on localhost unless told otherwise; Express on every interface.
+  if (config.httpAdapter === 'fastify') await app.listen(config.port, '0.0.0.0');
+  else await app.listen(config.port);
   const address = app.getHttpServer().address() as { port: number } | null;
   new Logger('Sample').log(`listening on http://localhost:${address?.port ?? config.port}`);
 }

@@ -1,6 +1,8 @@
 /** The sample app's settings, read from the environment once at start-up. */
 export interface SampleConfig {
   port: number;
+  /** HTTP_ADAPTER: `express` (the default) or `fastify` (@nestjs/platform-fastify). */
+  httpAdapter: 'express' | 'fastify';
   /** PostgreSQL connection string; when unset the app uses embedded PGlite. */
   databaseUrl: string | undefined;
   /** PGlite data folder; when unset PGlite keeps everything in memory. */
@@ -11,7 +13,7 @@ export interface SampleConfig {
   alicePassword: string;
   adminPassword: string;
   demoFaults: boolean;
-  /** Express `trust proxy` setting, from TRUST_PROXY. */
+  /** Express `trust proxy` setting (Fastify's `trustProxy`), from TRUST_PROXY. */
   trustProxy: boolean | number | string;
   /** Largest JSON body accepted. */
   bodyLimit: string;
@@ -66,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       `SHUTDOWN_GRACE_MS must be a whole number of milliseconds, got ${JSON.stringify(env.SHUTDOWN_GRACE_MS)}`,
     );
   }
+  if (env.BODY_LIMIT && parseByteSize(env.BODY_LIMIT) === undefined) {
+    throw new Error(`BODY_LIMIT must be a size such as 100kb or 1mb, got ${JSON.stringify(env.BODY_LIMIT)}`);
+  }
   const keepAliveTimeoutMs = Number(env.KEEP_ALIVE_TIMEOUT_MS || 5000);
   if (!Number.isInteger(keepAliveTimeoutMs) || keepAliveTimeoutMs < 0) {
     throw new Error(
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   }
   return {
     port,
+    httpAdapter: oneOf(env.HTTP_ADAPTER, 'HTTP_ADAPTER', ['express', 'fastify'] as const, 'express'),
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     authSecret: env.AUTH_SECRET || DEV_SECRET,
@@ -120,6 +126,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     },
     sentryDsn: env.SENTRY_DSN || undefined,
   };
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size as body-parser reads it (`100kb`, `1mb`, `2048`) in bytes, or undefined when it is not one. */
+export function parseByteSize(value: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  if (!m) return undefined;
+  return Math.floor(Number(m[1]) * BYTE_UNITS[(m[2] ?? 'b').toLowerCase()]);
 }
 
 /** TRUST_PROXY: unset/false -> false, true -> true, a number -> hop count, else a list of addresses. */

@@ -50,13 +50,7 @@ import { ExtensionFaults } from './faults/extension-faults';
 import { GuardedRequestTap } from './faults/guarded-request-tap';
 import { ProcessErrors } from './faults/process-errors.service';
 import type { Clock } from './core/clock';
-import {
-  forgetPlatformRequestId,
-  httpPlatform,
-  linkFastifyRequests,
-  type NodeRequest,
-} from './core/http-exchange';
-import type { ServerResponse } from 'node:http';
+import { httpPlatform, linkFastifyRequests } from './core/http-exchange';
 import type { RequestTap } from './logging/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
@@ -79,14 +73,12 @@ class FaultlineCoreModule implements NestModule {
   ) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    const middleware: ((req: NodeRequest, res: ServerResponse, next: () => void) => void)[] = [];
-    // On Fastify the id @fastify/middie copied from Fastify's request goes first, so that
-    // Faultline's middleware keeps the incoming X-Request-Id (or makes a UUID) as on Express.
-    if (httpPlatform(this.adapterHost.httpAdapter?.getType()) === 'fastify') {
-      middleware.push(forgetPlatformRequestId);
+    // On Fastify, Faultline's request middleware runs in a Fastify hook of its own instead
+    // (see ErrorHandlingModule#onModuleInit): a Nest middleware costs a pass through middie.
+    if (httpPlatform(this.adapterHost.httpAdapter?.getType()) === 'fastify') return;
+    if (this.logging?.mode === 'own') {
+      consumer.apply(this.logging.lines.middleware(this.logging.root)).forRoutes('*');
     }
-    if (this.logging?.mode === 'own') middleware.push(this.logging.lines.middleware(this.logging.root));
-    if (middleware.length > 0) consumer.apply(...middleware).forRoutes('*');
   }
 }
 
@@ -244,8 +236,15 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     const platform = httpPlatform(adapter?.getType());
     // Routes are registered by now and Nest adds its own error handler after this hook.
     if (platform === 'express') adapter.use(bodyParserErrorMiddleware);
-    // Fastify's request and reply wrap Node's: Faultline's hook links the two for every request.
-    if (platform === 'fastify') linkFastifyRequests(adapter.getInstance());
+    // Fastify's request and reply wrap Node's: Faultline's hook links the two for every request,
+    // and runs Faultline's request middleware when its logging writes the request lines.
+    if (platform === 'fastify') {
+      const logging = this.logging;
+      linkFastifyRequests(
+        adapter.getInstance(),
+        logging?.mode === 'own' ? logging.lines.middleware(logging.root) : undefined,
+      );
+    }
   }
 }
 

@@ -51,7 +51,7 @@ export class DemoController {
   @HttpCode(202)
   crash(
     @Query('kind') kind: string | undefined,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @Res({ passthrough: true }) res: ServerResponse | { raw: ServerResponse },
   ): { crashing: string } {
     const how = kind === 'rejection' ? 'rejection' : 'exception';
     const error = new Error(`demo ${how}: upstream refused Authorization: Bearer demo-crash-secret-0f3a`);
@@ -59,7 +59,8 @@ export class DemoController {
       if (how === 'rejection') void Promise.reject(error);
       else throw error;
     });
-    res.once('finish', crash);
+    // Express's response is Node's; Fastify's reply wraps it.
+    ('raw' in res ? res.raw : res).once('finish', crash);
     return { crashing: how };
   }
 

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ServerResponse } from 'node:http';
+import { onExchangeEnd } from '../core/http-exchange';
 import type { LoggedRequest } from '../logging/request-context';
 import { AUDIT_METADATA } from './audit.constants';
 import { auditContexts } from './audit.internal-constants';
@@ -49,9 +49,8 @@ export class AuditGuard implements CanActivate {
     };
     auditContexts.set(req, audit);
     if (!resolved.viaInterceptor) {
-      const res = http.getResponse<ServerResponse>();
-      // A response emits 'close' once, after 'finish' or when the client went away first.
-      res.on('close', () =>
+      // Once the response finished or the client went away first (Fastify's reply: its Node response).
+      onExchangeEnd(http.getResponse<unknown>(), (res) =>
         this.audit.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
           status: res.statusCode,
         }),

@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { nodeResponse } from '../core/http-exchange';
 import { type Observable, tap } from 'rxjs';
 import type { LoggedRequest } from '../logging/request-context';
 import { auditContexts } from './audit.internal-constants';
@@ -20,7 +20,9 @@ export class AuditInterceptor implements NestInterceptor {
     const req = http.getRequest<LoggedRequest>();
     const audit = auditContexts.get(req);
     if (!audit) return next.handle();
-    const res = http.getResponse<ServerResponse>();
+    // Fastify's reply: the Node response under it.
+    const res = nodeResponse(http.getResponse<unknown>());
+    if (!res) return next.handle();
     return next.handle().pipe(
       tap({
         next: (result) => {

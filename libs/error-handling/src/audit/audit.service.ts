@@ -13,6 +13,7 @@ import {
   type LoggedRequest,
   routeOf,
 } from '../logging/request-context';
+import { platformRequest } from '../core/http-exchange';
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
 import type { AuditRequestContext } from './audit.guard';
@@ -332,9 +333,11 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** The request being handled, as the application sees it (on Fastify, Fastify's request). */
 function currentRequestOf(): unknown {
   const logger = currentRequestLogger() as unknown as Record<symbol, unknown> | undefined;
-  return logger?.[LOGGER_REQUEST];
+  const req = logger?.[LOGGER_REQUEST];
+  return typeof req === 'object' && req !== null ? platformRequest(req) : undefined;
 }
 
 /**

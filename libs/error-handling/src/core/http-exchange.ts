@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * The one place Faultline knows how Express and Fastify hand it a request and a response.
@@ -109,17 +109,6 @@ export function responseStatus(res: unknown): number | undefined {
 /** A Node request as Nest middleware gets it. */
 export type NodeRequest = IncomingMessage;
 
-/**
- * A Nest middleware for Fastify, mounted before Faultline's own: @fastify/middie copies Fastify's
- * request id (a per-process counter, `req-1`, unless the application set `genReqId`) onto the Node
- * request, where Faultline would take it for one assigned upstream. It is removed, so the incoming
- * `X-Request-Id` (when sane) or a new UUID is the request's id, as on Express.
- */
-export function forgetPlatformRequestId(req: NodeRequest, _res: unknown, next: () => void): void {
-  (req as { id?: unknown }).id = undefined;
-  next();
-}
-
 /** Where a Node request keeps the error Fastify raised for it (a body it could not parse). */
 const PLATFORM_ERROR = Symbol.for('faultline.platformError');
 
@@ -146,21 +135,36 @@ interface FastifyHooks {
   ): unknown;
 }
 
+/** A Nest-style middleware over Node's request and response (Faultline's request middleware). */
+export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next: () => void) => void;
+
 /**
  * Adds Faultline's `onRequest` hook to a Fastify instance. It runs after Nest middleware (Fastify
  * runs middie's hook first, and Faultline's is added later, at module init), for every request,
- * matched or not: it links the Fastify request to its Node request ({@link linkPlatformRequest})
- * and gives the Fastify request the id Faultline's middleware assigned. Its `onError` hook, which
- * Fastify runs before the error handler, keeps Fastify's own errors ({@link platformErrorOf}).
+ * matched or not: it links the Fastify request to its Node request ({@link linkPlatformRequest}),
+ * runs `middleware` (Faultline's request middleware: the request id, logger, scope and request
+ * line) on the Node request and response, and gives the Fastify request the id it assigned.
+ * Run as a hook rather than as Nest middleware, it costs no pass through @fastify/middie.
+ * Its `onError` hook, which Fastify runs before the error handler, keeps Fastify's own errors
+ * ({@link platformErrorOf}).
  */
-export function linkFastifyRequests(instance: unknown): void {
+export function linkFastifyRequests(instance: unknown, middleware?: NodeMiddleware): void {
   if (typeof (instance as Partial<FastifyHooks> | null)?.addHook !== 'function') return;
   const fastify = instance as FastifyHooks;
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     linkPlatformRequest(request);
-    const id = (request.raw as { id?: unknown }).id;
-    if (typeof id === 'string' && id !== '') request.id = id;
-    done();
+    const raw = request.raw as NodeRequest;
+    const res = (reply as { raw?: unknown }).raw;
+    const adopt = (): void => {
+      const id = (raw as { id?: unknown }).id;
+      if (typeof id === 'string' && id !== '') request.id = id;
+      done();
+    };
+    if (middleware && res instanceof ServerResponse) {
+      // @fastify/middie copied Fastify's own id (`req-1`) there: the middleware assigns one.
+      (raw as { id?: unknown }).id = undefined;
+      middleware(raw, res, adopt);
+    } else adopt();
   });
   fastify.addHook('onError', (request, _reply, error, done) => {
     // Fastify's own errors only (@fastify/error names them so): what Nest rewraps.

@@ -2,12 +2,15 @@ import {
   type ArgumentsHost,
   Catch,
   type ExceptionFilter,
+  HttpException,
   Inject,
   Injectable,
   Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { ServerResponse } from 'node:http';
+import { nodeRequest, nodeResponse, platformErrorOf } from '../core/http-exchange';
+import { AppError } from '../errors/app.error';
+import { mapFastifyError } from '../errors/mappers/fastify.mapper';
 import { ExceptionRegistry } from '../errors/exception-registry';
 import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
 import type { ExceptionType } from '../errors/exception-mapper.interface';
@@ -43,13 +46,18 @@ const FAILSAFE_BODY = (requestId: string | undefined): string =>
 /**
  * The global exception filter: every failure becomes an RFC 9457 problem body (or an HTML or
  * text page, by `Accept`), is logged once, and never leaks internals outside debug mode.
- * It replies through `HttpAdapterHost`, so it does not depend on Express.
+ * It replies through `HttpAdapterHost`, so it does not depend on Express: on Fastify it gets
+ * Fastify's request and reply, keeps the request's id and failure on the Node request under it
+ * (where Faultline's request line finds them) and hands the Fastify request to subscribers.
  */
 @Catch()
 @Injectable()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly languages: string[];
   private readonly incomingIdHeader: string;
+  private get fastify(): boolean {
+    return this.adapterHost.httpAdapter?.getType() === 'fastify';
+  }
   private get express(): boolean {
     return this.adapterHost.httpAdapter?.getType() === 'express';
   }
@@ -79,15 +87,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<unknown>();
     let requestId: string | undefined;
     try {
-      requestId = ensureRequestId(req, this.incomingIdHeader);
-      this.handle(exception, req, res, requestId);
+      // The id lives on the Node request (Fastify's `request.raw`): Faultline's middleware put it there.
+      const node = nodeRequest(req);
+      // On Fastify, an id on it that Faultline did not assign is Fastify's own counter.
+      requestId = ensureRequestId(node, this.incomingIdHeader, !this.fastify);
+      if (node !== req) syncRequestId(req, requestId);
+      this.handle(fromPlatformError(exception, node), req, node, res, requestId);
     } catch (filterError) {
       this.failures.filterFailed(exception, filterError, requestId);
       writeFailsafe(res, requestId, this.options.requestIdHeader);
     }
   }
 
-  private handle(exception: unknown, req: HttpRequestLike, res: unknown, requestId: string): void {
+  private handle(
+    exception: unknown,
+    req: HttpRequestLike,
+    node: HttpRequestLike,
+    res: unknown,
+    requestId: string,
+  ): void {
     // A mapper that throws is skipped (the next one decides, at worst 500) and logged.
     const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
       this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
@@ -106,7 +124,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       requestId,
     };
     this.failureEvents.publish(handled);
-    this.failures.record(req as LoggedRequest, {
+    // On the Node request, where the request line of Faultline's middleware looks for it.
+    this.failures.record(node as LoggedRequest, {
       exception,
       status: mapped.status,
       code: mapped.code,
@@ -115,7 +134,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       eventId: handled.eventId,
     });
 
-    if (adapter.isHeadersSent(res)) {
+    // Fastify's reply counts as sent once ended; a handler may have written its Node response.
+    if (adapter.isHeadersSent(res) || nodeResponse(res)?.headersSent === true) {
       // The status line is gone: the only honest signal left is to cut the response short.
       abort(res);
       return;
@@ -144,42 +164,73 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       body = JSON.stringify(problem);
     }
 
-    adapter.setHeader(res, this.options.requestIdHeader, requestId);
-    adapter.setHeader(res, 'Content-Type', contentType);
-    adapter.setHeader(res, 'Content-Language', language);
-    adapter.setHeader(res, 'Cache-Control', 'no-store');
-    adapter.setHeader(res, 'Vary', 'Accept, Accept-Language');
+    // Express's response is Node's own, and so is the response Nest hands the filter on Fastify
+    // for an error thrown in a middleware: written to directly. Fastify's reply goes through
+    // the adapter, which keeps the headers set on it (@fastify/helmet's).
+    const direct = this.express || nodeResponse(res) === res;
+    const out = direct ? nodeResponse(res) : undefined;
+    const set = (name: string, value: string): void => {
+      if (out) out.setHeader(name, value);
+      else adapter.setHeader(res, name, value);
+    };
+    set(this.options.requestIdHeader, requestId);
+    set('Content-Type', contentType);
+    set('Content-Language', language);
+    set('Cache-Control', 'no-store');
+    set('Vary', 'Accept, Accept-Language');
     // Browsers must not sniff an error body into something else, and a page may load and run
     // nothing. Headers the application set (helmet's, its own policy) are kept as they are.
     if (!hasHeader(res, 'x-content-type-options')) {
-      adapter.setHeader(res, 'X-Content-Type-Options', 'nosniff');
+      set('X-Content-Type-Options', 'nosniff');
     }
     if (format !== 'json' && !hasHeader(res, 'content-security-policy')) {
-      adapter.setHeader(res, 'Content-Security-Policy', format === 'html' ? HTML_PAGE_CSP : TEXT_PAGE_CSP);
+      set('Content-Security-Policy', format === 'html' ? HTML_PAGE_CSP : TEXT_PAGE_CSP);
     }
     if ((mapped.status === 429 || mapped.status === 503) && !hasHeader(res, 'retry-after')) {
-      adapter.setHeader(
-        res,
-        'Retry-After',
-        String(mapped.retryAfterSeconds ?? this.options.retryAfterSeconds),
-      );
+      set('Retry-After', String(mapped.retryAfterSeconds ?? this.options.retryAfterSeconds));
     }
-    if (this.express) {
+    if (out) {
       // Straight to the response: an error body needs no ETag, no charset sniffing, no freshness check.
-      adapter.status(res, mapped.status);
-      adapter.setHeader(res, 'Content-Length', String(Buffer.byteLength(body)));
-      adapter.end(res, body);
+      out.statusCode = mapped.status;
+      set('Content-Length', String(Buffer.byteLength(body)));
+      out.end(body);
     } else {
       adapter.reply(res, body, mapped.status);
     }
   }
 }
 
-function rawResponse(res: unknown): ServerResponse | undefined {
-  const candidate = (res as { raw?: unknown }).raw ?? res;
-  return typeof (candidate as ServerResponse)?.setHeader === 'function'
-    ? (candidate as ServerResponse)
-    : undefined;
+/**
+ * Nest answers Fastify's own errors (a body Fastify's parser rejected: invalid JSON, too large,
+ * an unsupported media type) with a new `HttpException` of their message and status, which loses
+ * what they were; this hands the filter Fastify's error, recognised by its `code`, as an
+ * `AppError` with the original as its cause (as Express's body-parser errors are).
+ */
+function fromPlatformError(exception: unknown, node: object): unknown {
+  const original = platformErrorOf(node);
+  if (original === undefined || !(exception instanceof HttpException)) return exception;
+  const mapped = mapFastifyError(original);
+  if (
+    !mapped ||
+    exception.getStatus() !== mapped.status ||
+    exception.message !== safeString(original, 'message')
+  ) {
+    return exception;
+  }
+  return new AppError(mapped.message ?? exception.message, mapped.code, {
+    status: mapped.status,
+    cause: original,
+  });
+}
+
+/** Gives the platform (Fastify) request the id of its Node request, so every reader sees one id. */
+function syncRequestId(req: HttpRequestLike, requestId: string): void {
+  if (req.id === requestId) return;
+  try {
+    req.id = requestId;
+  } catch {
+    // A frozen or proxied request: its Node request has the id.
+  }
 }
 
 /**
@@ -195,18 +246,18 @@ function hasHeader(res: unknown, name: string): boolean {
       // Not a getter this code understands: the raw response decides.
     }
   }
-  const raw = rawResponse(res);
+  const raw = nodeResponse(res);
   return raw !== undefined && raw.getHeader(name) !== undefined;
 }
 
 function abort(res: unknown): void {
-  const raw = rawResponse(res);
+  const raw = nodeResponse(res);
   if (raw && !raw.writableEnded) raw.destroy();
 }
 
 /** The last resort when building the answer failed: a minimal 500 problem body. */
 function writeFailsafe(res: unknown, requestId: string | undefined, idHeader: string): void {
-  const raw = rawResponse(res);
+  const raw = nodeResponse(res);
   if (!raw) return;
   try {
     if (raw.headersSent) {

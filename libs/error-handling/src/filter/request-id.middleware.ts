@@ -1,4 +1,5 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
 import type { ResolvedOptions } from '../resolve-options';
 import { ensureRequestId } from './request-id';
@@ -12,14 +13,17 @@ interface ResponseLike {
 export class RequestIdMiddleware implements NestMiddleware {
   private readonly header: string;
   private readonly incoming: string;
+  /** On Fastify, `req.id` of the Node request is Fastify's own counter, copied by @fastify/middie. */
+  private readonly trustExisting: boolean;
 
-  constructor(@Inject(RESOLVED_OPTIONS) options: ResolvedOptions) {
+  constructor(@Inject(RESOLVED_OPTIONS) options: ResolvedOptions, adapterHost: HttpAdapterHost) {
     this.header = options.requestIdHeader;
     this.incoming = options.requestIdHeader.toLowerCase();
+    this.trustExisting = adapterHost.httpAdapter?.getType() !== 'fastify';
   }
 
   use(req: Parameters<typeof ensureRequestId>[0], res: ResponseLike, next: () => void): void {
-    res.setHeader(this.header, ensureRequestId(req, this.incoming));
+    res.setHeader(this.header, ensureRequestId(req, this.incoming, this.trustExisting));
     next();
   }
 }

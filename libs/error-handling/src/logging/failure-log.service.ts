@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { nodeRequest } from '../core/http-exchange';
 import { describeType, safeString } from '../errors/safe-access';
 import { Redactor } from '../redaction/redactor';
 import { escapeControl, escapeStackHead } from './escape-control';
@@ -29,11 +30,15 @@ export class FailureLog {
     @Optional() @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime | null = null,
   ) {}
 
-  /** Records the failure of `req`. */
+  /**
+   * Records the failure of `req` (Express's request, or Fastify's or the Node request under it:
+   * the failure goes on the Node request, where Faultline's request line looks for it).
+   */
   record(req: LoggedRequest, failure: RequestFailure): void {
     const runtime = this.runtime;
-    if (runtime && runtime.mode === 'own' && hasOwnRequestLine(req)) {
-      req[REQUEST_FAILURE] = failure;
+    const node = nodeRequest(req);
+    if (runtime && runtime.mode === 'own' && hasOwnRequestLine(node)) {
+      node[REQUEST_FAILURE] = failure;
       return;
     }
     if (runtime) {

@@ -1,3 +1,4 @@
+import { platformRequest } from '../core/http-exchange';
 import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
 import { Redactor } from '../redaction/redactor';
 import { escapeControl } from './escape-control';
@@ -79,7 +80,8 @@ export class LogChannels {
           clean.requestId = req.id;
           const ip = clean.ip === undefined ? clientIp(req) : undefined;
           if (ip !== undefined) clean.ip = ip;
-          const userId = clean.userId === undefined ? runtime.options.userId(req) : undefined;
+          const userId =
+            clean.userId === undefined ? runtime.options.userId(platformRequest(req)) : undefined;
           if (userId !== undefined) clean.userId = userId;
         }
       }

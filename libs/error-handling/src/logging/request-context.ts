@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { platformRequest, routeTemplate } from '../core/http-exchange';
 import { currentRequestScope } from '../core/request-scope';
 
 /** Set on a request by the exception filter: the failure its request line carries. */
@@ -32,7 +33,8 @@ const CLIENT_IP = Symbol('faultline.clientIp');
 export function clientIp(req: LoggedRequest): string | undefined {
   const cached = req[CLIENT_IP];
   if (cached !== undefined) return cached ?? undefined;
-  const value = req.ip;
+  // On Fastify, Fastify's `request.ip` (which follows its `trustProxy`), linked to the Node request.
+  const value = platformRequest(req).ip;
   const ip = typeof value === 'string' ? value : undefined;
   if (Object.isExtensible(req)) req[CLIENT_IP] = ip ?? null;
   return ip;
@@ -76,15 +78,14 @@ export function currentRequestLogger(): Logger | undefined {
   return currentRequestScope()?.logger;
 }
 
-/** The route template that matched (`/notifications/:id/read`), or undefined for none. */
+/**
+ * The route template that matched (`/notifications/:id/read`), or undefined for none: Express's
+ * `req.route.path`, Fastify's `request.routeOptions.url`, also from the Node request under a
+ * Fastify request (see core/http-exchange).
+ */
 export function routeOf(req: LoggedRequest): string | undefined {
-  const path = req.route?.path ?? req.routeOptions?.url;
-  // Nest mounts middleware for every path as `/{*path}`; a request that matched nothing else
-  // still carries that route.
-  return typeof path === 'string' && path !== NEST_CATCH_ALL ? path : undefined;
+  return routeTemplate(req);
 }
-
-const NEST_CATCH_ALL = '/{*path}';
 
 /** The user id of a request read by `userId`; undefined when it throws. */
 export function safeUserId(

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { platformRequest } from '../core/http-exchange';
 import { RequestScope, runInRequestScope } from '../core/request-scope';
 import { describeType, safeGet, safeString } from '../errors/safe-access';
 import { pathOf } from '../filter/problem-builder';
@@ -159,6 +160,8 @@ export class RequestLineBuilder {
     if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
     const details = this.logging.requestDetails;
     if (details === 'all-errors' || (details === 'server-errors' && !failure.expected)) {
+      // On Fastify the body and the parsed query are on Fastify's request, not on Node's.
+      req = platformRequest(req);
       line.request = {
         headers: capStrings(this.redactor.redact(req.headers ?? {})),
         query: capStrings(this.redactor.redact(req.query ?? {})),
@@ -185,7 +188,8 @@ export class RequestLineBuilder {
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    return safeUserId(req, this.logging.userId);
+    // `req.user`, set by a guard, is on Fastify's request on Fastify.
+    return safeUserId(platformRequest(req), this.logging.userId);
   }
 
   private levelOf(req: LoggedRequest, res: ServerResponse, err: unknown): FailureLevel {

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { platformRequest } from '../core/http-exchange';
 import { currentRequestScope } from '../core/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import type { FatalLogListeners } from './fatal-log';
@@ -147,7 +148,8 @@ function requestContextMixin(o: ResolvedLogging, next: Mixin | undefined): Mixin
     }
     let userId: string | number | undefined;
     try {
-      userId = o.userId(req);
+      // `req.user` is on Fastify's request on Fastify (the same object on Express).
+      userId = o.userId(platformRequest(req));
     } catch {
       userId = undefined;
     }

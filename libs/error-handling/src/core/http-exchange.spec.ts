@@ -1,0 +1,57 @@
+import {
+  httpPlatform,
+  linkPlatformRequest,
+  nodeRequest,
+  nodeResponse,
+  platformErrorOf,
+  platformRequest,
+  routeTemplate,
+} from './http-exchange';
+
+/** A Node request and a Fastify-shaped request wrapping it. */
+function fastifyPair(url?: string) {
+  const raw = { url: '/items/1', headers: {} } as Record<string | symbol, unknown>;
+  const request = { raw, routeOptions: { url }, user: { id: 7 } };
+  return { raw, request };
+}
+
+describe('http-exchange', () => {
+  it('names the platforms Faultline tells apart', () => {
+    expect(httpPlatform('express')).toBe('express');
+    expect(httpPlatform('fastify')).toBe('fastify');
+    expect(httpPlatform('h3')).toBe('other');
+    expect(httpPlatform(undefined)).toBe('other');
+  });
+
+  it("finds the Node request and response under Fastify's, and keeps Express's as they are", () => {
+    const { raw, request } = fastifyPair();
+    expect(nodeRequest(request)).toBe(raw);
+    const express = { url: '/x', route: { path: '/x' } };
+    expect(nodeRequest(express)).toBe(express);
+    const res = { setHeader: () => undefined };
+    expect(nodeResponse({ raw: res })).toBe(res);
+    expect(nodeResponse(res)).toBe(res);
+    expect(nodeResponse({ nothing: true })).toBeUndefined();
+    expect(nodeResponse(null)).toBeUndefined();
+  });
+
+  it('reads the route template of either platform, and of a Node request once linked', () => {
+    expect(routeTemplate({ route: { path: '/notifications/:id/read' } })).toBe('/notifications/:id/read');
+    expect(routeTemplate({ route: { path: '/{*path}' } })).toBeUndefined();
+    const { raw, request } = fastifyPair('/items/:id');
+    expect(routeTemplate(request)).toBe('/items/:id');
+    expect(routeTemplate(raw)).toBeUndefined();
+    linkPlatformRequest(request);
+    expect(platformRequest(raw)).toBe(request);
+    expect(platformRequest(request)).toBe(request);
+    expect(routeTemplate(raw)).toBe('/items/:id');
+    // Fastify's not-found route has no url.
+    const unmatched = fastifyPair(undefined);
+    linkPlatformRequest(unmatched.request);
+    expect(routeTemplate(unmatched.raw)).toBeUndefined();
+  });
+
+  it('has no platform error for a request Fastify raised none for', () => {
+    expect(platformErrorOf({})).toBeUndefined();
+  });
+});
