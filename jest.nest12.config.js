@@ -18,8 +18,14 @@ const swcEsm = [
   },
 ];
 
-/** The ES-module-only packages under node_modules that Jest must compile. */
-const ESM_PACKAGES = ['@nestjs/'];
+/**
+ * The ES-module-only packages under node_modules that Jest must compile, as path prefixes after
+ * a `node_modules/`. A package nested in another's node_modules needs its own name listed too
+ * (Jest skips a file when any `node_modules/` in its path is followed by an unlisted name).
+ * path-to-regexp 9 (under @fastify/middie, which @nestjs/platform-fastify 12 loads) is ESM-only;
+ * the CommonJS path-to-regexp 8 at the top passes through swc unchanged in meaning.
+ */
+const ESM_PACKAGES = ['@nestjs/', '@fastify/middie/', 'path-to-regexp/'];
 
 const alternatives = ESM_PACKAGES.map((p) => p.replace(/[/.]/g, '\\$&')).join('|');
 
