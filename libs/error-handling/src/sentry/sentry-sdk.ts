@@ -95,11 +95,17 @@ export function initSentry(options: SentryOptions = {}): boolean {
     debug: options.debug ?? false,
     sendDefaultPii: false,
     beforeSend: (event: unknown) => redactEvent(event),
-    beforeSendTransaction: (event: unknown) => redact(event),
     beforeBreadcrumb: (breadcrumb: unknown) => redact(breadcrumb),
   };
   if (options.tracesSampleRate !== undefined) {
-    Sentry.init({ ...common, tracesSampleRate: options.tracesSampleRate });
+    Sentry.init({
+      ...common,
+      tracesSampleRate: options.tracesSampleRate,
+      // Sentry 10 sends transactions; Sentry 11 streams spans (traceLifecycle 'stream') and
+      // ignores beforeSendTransaction: each span is redacted on its own too.
+      beforeSendTransaction: (event: unknown) => redact(event),
+      beforeSendSpan: (span: unknown) => redact(span),
+    });
     return true;
   }
   Sentry.init({
