@@ -6,9 +6,24 @@
 // then, BENCH_WINDOWS times, the counters are zeroed, BENCH_REQUESTS requests are sent (8 at a
 // time, keep-alive) and the count is dumped. The figure is the median window over its requests.
 // Two apps are measured at once, one a core. Env: BENCH_APPS (default nest-pino,faultline),
-// BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000), BENCH_WINDOWS (3).
+// BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000), BENCH_WINDOWS (3);
+// BENCH_OUT (bench/instructions.md) is where the table goes; BENCH_NO_BUILD=1 measures dist/ as
+// built; BENCH_PORT (39300) is the first of the three ports used (two runs at once need two).
+// The Fastify apps (nest-fastify, nest-fastify-logger, faultline-fastify) are compared with
+// nest-fastify-logger, the others with nest-pino. A quick look at one app and one scenario (few
+// windows of few requests vary by some 10-30 % with the JIT and the GC: compare medians):
+//   BENCH_APPS=faultline-fastify BENCH_SCENARIOS=ok BENCH_REQUESTS=500 BENCH_WARMUP_REQUESTS=2000 \
+//     BENCH_NO_BUILD=1 npm run bench:instructions
 const { execFileSync, spawn } = require('node:child_process');
-const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -22,6 +37,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const WARMUP = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const BASELINE = 'nest-pino';
+const FASTIFY_BASELINE = 'nest-fastify-logger';
+const baselineOf = (app) => (app.includes('fastify') ? FASTIFY_BASELINE : BASELINE);
 const CONCURRENCY = 8;
 /** Every app started, killed when this script exits however it ends. */
 const children = new Set();
@@ -88,6 +105,15 @@ async function control(pid, command, port) {
   throw new Error(`callgrind_control ${command} ${pid} did not succeed: ${said}`);
 }
 
+/** The last 2,000 characters of a file. */
+function tail(file) {
+  try {
+    return readFileSync(file, 'utf8').slice(-2000);
+  } catch {
+    return '';
+  }
+}
+
 /** Total instructions (Ir) of the callgrind dump of `prefix`, which is then removed. */
 async function takeDump(dir, prefix) {
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -107,6 +133,7 @@ async function takeDump(dir, prefix) {
 /** Instructions per request of one app on one scenario: a median over the windows. */
 async function count(app, scenario, port, receiverPort, dir) {
   const prefix = `${app}-${scenario.id}`;
+  const stdout = openSync(join(dir, `${prefix}.out`), 'w');
   const child = spawn(
     'valgrind',
     [
@@ -118,13 +145,16 @@ async function count(app, scenario, port, receiverPort, dir) {
     {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...appEnv(app, receiverPort) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // stdout to a file, not a pipe: a write never waits for this script to read it.
+      stdio: ['ignore', stdout, 'pipe'],
     },
   );
+  closeSync(stdout);
   children.add(child);
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d.toString()));
-  child.stderrText = () => stderr.slice(-2000);
+  child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-2000)));
+  // When the app exits early: the end of its output (a fatal line goes to stdout), and callgrind's.
+  child.stderrText = () => `${tail(join(dir, `${prefix}.out`))}\n${stderr}`;
   try {
     // Node starts far slower under callgrind.
     await waitForPort(port, child, app, '/ok', 200, 300_000);
@@ -158,9 +188,10 @@ async function main() {
     throw new Error('valgrind is not installed (Debian package valgrind)');
   }
   const started = Date.now();
-  build();
+  if (process.env.BENCH_NO_BUILD !== '1') build();
   const dir = mkdtempSync(join(tmpdir(), 'faultline-callgrind-'));
-  const receiverPort = 39300;
+  // BENCH_PORT moves the ports, so that two runs at once do not answer each other's requests.
+  const receiverPort = Number(process.env.BENCH_PORT ?? 39300);
   const receiver = spawn(process.execPath, [join(__dirname, 'sentry-receiver.js')], {
     env: { ...process.env, PORT: String(receiverPort) },
     stdio: 'ignore',
@@ -172,7 +203,7 @@ async function main() {
       for (let i = 0; i < APPS.length; i += 2) {
         const pair = APPS.slice(i, i + 2);
         const counted = await Promise.all(
-          pair.map((app, k) => count(app, scenario, 39301 + k, receiverPort, dir)),
+          pair.map((app, k) => count(app, scenario, receiverPort + 1 + k, receiverPort, dir)),
         );
         for (const r of counted) {
           results.push(r);
@@ -198,20 +229,21 @@ function write(results, seconds) {
       `${WARMUP} warm-up requests, then the median of ${WINDOWS} windows of ${REQUESTS} requests, ` +
       `8 at a time. Node ${process.version}.`,
     '',
-    `| scenario | app | instructions/request | vs ${BASELINE} |`,
+    `| scenario | app | instructions/request | vs ${BASELINE} (Fastify apps: vs ${FASTIFY_BASELINE}) |`,
     '| --- | --- | ---: | ---: |',
   ];
   for (const scenario of SCENARIOS) {
-    const base = results.find((r) => r.scenario === scenario.id && r.app === BASELINE);
     for (const r of results.filter((x) => x.scenario === scenario.id)) {
+      const base = results.find((b) => b.scenario === scenario.id && b.app === baselineOf(r.app));
       const ratio = base ? `${(r.instructions / base.instructions).toFixed(2)}x` : 'n/a';
       lines.push(
         `| ${scenario.label} | ${r.app} | ${Math.round(r.instructions).toLocaleString('en-US')} | ${ratio} |`,
       );
     }
   }
-  writeFileSync(join(__dirname, 'instructions.md'), `${lines.join('\n')}\n`);
-  process.stdout.write(`\nwrote bench/instructions.md (${Math.round(seconds)} s)\n`);
+  const out = process.env.BENCH_OUT ?? join(__dirname, 'instructions.md');
+  writeFileSync(out, `${lines.join('\n')}\n`);
+  process.stdout.write(`\nwrote ${out} (${Math.round(seconds)} s)\n`);
 }
 
 main().catch((err) => {
