@@ -1,8 +1,2 @@
 export { type Clock, type ClockTimer, systemClock } from './clock';
-export {
-  RequestScope,
-  type RequestStoreSource,
-  currentRequestScope,
-  runInRequestScope,
-  withRequestScope,
-} from './request-scope';
+export { RequestScope, currentRequestScope, runInRequestScope } from './request-scope';

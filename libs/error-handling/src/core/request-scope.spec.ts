@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { RequestScope, currentRequestScope, runInRequestScope, withRequestScope } from './request-scope';
+import { RequestScope, currentRequestScope, runInRequestScope } from './request-scope';
 
 describe('request scope', () => {
   const request = <T>(work: () => Promise<T>): Promise<T> => runInRequestScope(new RequestScope(), work);
@@ -35,13 +34,5 @@ describe('request scope', () => {
 
   it('is absent outside a request', () => {
     expect(currentRequestScope()).toBeUndefined();
-  });
-
-  it('is found in a storage of the caller’s own given to withRequestScope, and not in a store without one', () => {
-    const storage = new AsyncLocalStorage<object>();
-    storage.run(withRequestScope({}, storage), () =>
-      expect(currentRequestScope()).toBeInstanceOf(RequestScope),
-    );
-    storage.run({}, () => expect(currentRequestScope()).toBeUndefined());
   });
 });

@@ -60,34 +60,7 @@ export function runInRequestScope<R>(scope: RequestScope, fn: () => R): R {
   return carrier.run(scope, fn);
 }
 
-/** Where a store that carries a scope is found: an `AsyncLocalStorage`, or anything with `getStore()`. */
-export interface RequestStoreSource {
-  getStore(): unknown;
-}
-
-const SCOPE = Symbol('faultline.requestScope');
-type ScopeCarrier = { [SCOPE]?: RequestScope };
-
-/** A storage of the caller's own that {@link withRequestScope} was given; none in an application. */
-let foreign: RequestStoreSource | undefined;
-
-/**
- * Gives `store`, a per-request store of the caller's own about to be entered with
- * `storage.run(store, …)`, a new {@link RequestScope}, and makes {@link currentRequestScope} look
- * in `storage` when the carrier holds nothing. Returns `store`.
- *
- * @deprecated For tests that bring their own `AsyncLocalStorage`; use {@link runInRequestScope}.
- */
-export function withRequestScope<T extends object>(store: T, source: RequestStoreSource): T {
-  foreign = source;
-  (store as ScopeCarrier)[SCOPE] = new RequestScope();
-  return store;
-}
-
 /** The scope of the request being handled, or `undefined` outside of one. */
 export function currentRequestScope(): RequestScope | undefined {
-  const scope = carrier.current();
-  if (scope !== undefined || foreign === undefined) return scope;
-  const store = foreign.getStore();
-  return typeof store === 'object' && store !== null ? (store as ScopeCarrier)[SCOPE] : undefined;
+  return carrier.current();
 }

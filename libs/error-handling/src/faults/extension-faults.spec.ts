@@ -1,38 +1,13 @@
-import type { ModulesContainer } from '@nestjs/core';
 import { ManualClock } from '../core/manual-clock.testing';
-import { createLoggingRuntime, type LoggingRuntime } from '../logging/logging-runtime';
+import { Lines, runtimeInto } from '../logging/logging-runtime.testing';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
 import type { LoggedRequest } from '../logging/request-context';
-import { RequestTap } from '../logging/request-tap';
-import { resolveLogging, type ResolvedLogging } from '../logging/resolve-logging-options';
 import { Redactor } from '../redaction/redactor';
 import { EXTENSION_FAULT_WINDOW_MS, ExtensionFaults } from './extension-faults';
 import { GuardedRequestTap } from './guarded-request-tap';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
-
-/** The JSON lines a pino destination received. */
-class Lines {
-  readonly lines: Record<string, unknown>[] = [];
-  write(chunk: string): void {
-    for (const line of chunk.split('\n')) if (line !== '') this.lines.push(JSON.parse(line));
-  }
-}
-
-function runtimeInto(sink: Lines, redactor: Redactor): LoggingRuntime {
-  const logging = resolveLogging(
-    { format: 'json', destination: sink, useAsNestLogger: false },
-    true,
-  ) as ResolvedLogging;
-  return createLoggingRuntime(
-    logging,
-    redactor,
-    'X-Request-Id',
-    new Map() as unknown as ModulesContainer,
-    new RequestTap(),
-  );
-}
 
 function setup() {
   const redactor = new Redactor();

@@ -1,8 +1,8 @@
-import type { ModulesContainer } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { Redactor } from '../redaction/redactor';
 import { FailureLog } from './failure-log.service';
-import { createLoggingRuntime, type LoggingRuntime } from './logging-runtime';
+import type { LoggingRuntime } from './logging-runtime';
+import { Lines, runtimeInto } from './logging-runtime.testing';
 import { spyOnNestLogger } from './nest-logger.testing';
 import {
   LOGGER_REQUEST,
@@ -11,8 +11,6 @@ import {
   type LoggedRequest,
   type RequestFailure,
 } from './request-context';
-import { RequestTap } from './request-tap';
-import { resolveLogging, type ResolvedLogging } from './resolve-logging-options';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
@@ -24,29 +22,6 @@ function failure(exception: unknown, overrides: Partial<RequestFailure> = {}): R
 
 function request(overrides: Partial<LoggedRequest> = {}): LoggedRequest {
   return { id: 'req-1', method: 'GET', url: '/orders/42', originalUrl: '/orders/42', ...overrides };
-}
-
-/** The JSON lines a pino destination received. */
-class Lines {
-  readonly lines: Record<string, unknown>[] = [];
-  write(chunk: string): void {
-    for (const line of chunk.split('\n')) if (line !== '') this.lines.push(JSON.parse(line));
-  }
-}
-
-/** A real logging runtime writing JSON lines into `sink`; `own` mode (no LoggerModule of the app). */
-function runtimeInto(sink: Lines, redactor: Redactor): LoggingRuntime {
-  const logging = resolveLogging(
-    { format: 'json', destination: sink, useAsNestLogger: false },
-    true,
-  ) as ResolvedLogging;
-  return createLoggingRuntime(
-    logging,
-    redactor,
-    'X-Request-Id',
-    new Map() as unknown as ModulesContainer,
-    new RequestTap(),
-  );
 }
 
 /** A request whose logger is the one Faultline's request middleware puts on it. */

@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { withRequestScope } from '../core/request-scope';
+import { RequestScope, runInRequestScope } from '../core/request-scope';
 import { configErrorOf } from '../errors/config-error.testing';
 import type { FaultlineConfigError } from '../errors/faultline-config.error';
 import { Redactor } from './redactor';
@@ -897,10 +896,9 @@ describe('Redactor builtInDetectors by name', () => {
   });
 });
 
-/** What Faultline's request middleware does: enter a per-request store that carries a scope. */
-const requests = new AsyncLocalStorage<object>();
-function runInRequestScope(next: () => void): void {
-  requests.run(withRequestScope({}, requests), next);
+/** What Faultline's request middleware does: run the request in a scope of its own. */
+function inRequest(next: () => void): void {
+  runInRequestScope(new RequestScope(), next);
 }
 
 describe('Redactor scan budget', () => {
@@ -909,7 +907,7 @@ describe('Redactor scan budget', () => {
   it('scans up to maxScanCharsPerRequest characters per request, then replaces strings unscanned', () => {
     const redactor = new Redactor({ maxScanCharsPerRequest: 250 });
     const out: string[] = [];
-    runInRequestScope(() => {
+    inRequest(() => {
       for (let i = 0; i < 3; i++) out.push(redactor.redactString(text(i)));
       out.push(redactor.redactString('short'));
       out.push(redactor.redact({ later: text(9) }).later);
@@ -921,7 +919,7 @@ describe('Redactor scan budget', () => {
     const redactor = new Redactor({ maxScanCharsPerRequest: 150 });
     const request = (k: number) =>
       new Promise<string[]>((resolve) =>
-        runInRequestScope(() => {
+        inRequest(() => {
           void (async () => {
             const a = redactor.redactString(text(k));
             await new Promise((r) => setImmediate(r));
@@ -951,7 +949,7 @@ describe('Redactor scan budget', () => {
 
   it('does not scan again, nor charge, a clean string it has already scanned', () => {
     const redactor = new Redactor({ maxScanCharsPerRequest: 250 });
-    runInRequestScope(() => {
+    inRequest(() => {
       expect(redactor.redactString(text(1))).toBe(text(1));
       for (let i = 0; i < 10; i++) expect(redactor.redactString(text(1))).toBe(text(1));
       expect(redactor.redactString(text(2))).toBe(text(2));

@@ -1,0 +1,28 @@
+import type { ModulesContainer } from '@nestjs/core';
+import type { Redactor } from '../redaction/redactor';
+import { createLoggingRuntime, type LoggingRuntime } from './logging-runtime';
+import { RequestTap } from './request-tap';
+import { resolveLogging, type ResolvedLogging } from './resolve-logging-options';
+
+/** The JSON lines a pino destination received. */
+export class Lines {
+  readonly lines: Record<string, unknown>[] = [];
+  write(chunk: string): void {
+    for (const line of chunk.split('\n')) if (line !== '') this.lines.push(JSON.parse(line));
+  }
+}
+
+/** A real logging runtime writing JSON lines into `sink`; `own` mode (no LoggerModule of the app). */
+export function runtimeInto(sink: Lines, redactor: Redactor): LoggingRuntime {
+  const logging = resolveLogging(
+    { format: 'json', destination: sink, useAsNestLogger: false },
+    true,
+  ) as ResolvedLogging;
+  return createLoggingRuntime(
+    logging,
+    redactor,
+    'X-Request-Id',
+    new Map() as unknown as ModulesContainer,
+    new RequestTap(),
+  );
+}
