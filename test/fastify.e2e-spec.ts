@@ -5,6 +5,8 @@ import {
   Logger,
   Param,
   Post,
+  type MessageEvent,
+  Sse,
   UnauthorizedException,
   UseGuards,
   type CanActivate,
@@ -17,6 +19,7 @@ import {
   type AuditQuery,
   type AuditStore,
 } from 'nestjs-faultline';
+import { of, type Observable } from 'rxjs';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { LEVEL } from './support/log-capture';
 import { parseMetrics, samplesOf } from './support/metrics-text';
@@ -50,6 +53,12 @@ class ItemsController {
   @Get(':id')
   one(@Param('id') id: string) {
     return { id };
+  }
+
+  /** Nest writes an SSE stream to the Node response, with the reply's headers. */
+  @Sse('events/stream')
+  stream(): Observable<MessageEvent> {
+    return of({ data: 'one' });
   }
 
   @Post()
@@ -101,6 +110,17 @@ describe('Faultline on Fastify (@nestjs/platform-fastify)', () => {
     const missing = await f.http().get('/nowhere').set('X-Request-Id', 'fastify-404-1').expect(404);
     expect(missing.headers['x-request-id']).toBe('fastify-404-1');
     expect(missing.body).toMatchObject({ code: 'NOT_FOUND', requestId: 'fastify-404-1' });
+  });
+
+  it('sends the id on a server-sent event stream, which Nest writes to the Node response', async () => {
+    const res = await f.http().get('/items/events/stream').set('X-Request-Id', 'fastify-sse-1').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(res.headers['x-request-id']).toBe('fastify-sse-1');
+    expect(res.text).toContain('data: one');
+    const lines = await f.pino.request('fastify-sse-1');
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'request completed', route: '/items/events/stream', status: 200 }),
+    ]);
   });
 
   it("replaces an insane incoming id (and Fastify's own req-N counter) with a UUID", async () => {

@@ -242,7 +242,12 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
       const logging = this.logging;
       linkFastifyRequests(
         adapter.getInstance(),
-        logging?.mode === 'own' ? logging.lines.middleware(logging.root) : undefined,
+        logging?.mode === 'own'
+          ? {
+              middleware: logging.lines.middleware(logging.root, false),
+              idHeader: this.options.requestIdHeader,
+            }
+          : undefined,
       );
     }
   }

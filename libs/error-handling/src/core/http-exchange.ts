@@ -138,33 +138,62 @@ interface FastifyHooks {
 /** A Nest-style middleware over Node's request and response (Faultline's request middleware). */
 export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next: () => void) => void;
 
+/** What Faultline's Fastify hook runs for every request. */
+export interface FastifyRequestHook {
+  /**
+   * Faultline's request middleware, over the Node request and response; it does not send the
+   * id header ({@link idHeader} does).
+   */
+  middleware: NodeMiddleware;
+  /** The response header the request id is sent in (`requestIdHeader`). */
+  idHeader: string;
+}
+
+type ReplyLike = { raw?: unknown; header?: (name: string, value: string) => unknown };
+
 /**
  * Adds Faultline's `onRequest` hook to a Fastify instance. It runs after Nest middleware (Fastify
  * runs middie's hook first, and Faultline's is added later, at module init), for every request,
  * matched or not: it links the Fastify request to its Node request ({@link linkPlatformRequest}),
- * runs `middleware` (Faultline's request middleware: the request id, logger, scope and request
- * line) on the Node request and response, and gives the Fastify request the id it assigned.
- * Run as a hook rather than as Nest middleware, it costs no pass through @fastify/middie.
- * Its `onError` hook, which Fastify runs before the error handler, keeps Fastify's own errors
- * ({@link platformErrorOf}).
+ * runs the request middleware (the request id, logger, scope and request line) on the Node
+ * request and response, and gives the Fastify request the id it assigned. Run as a hook rather
+ * than as Nest middleware, it costs no pass through @fastify/middie.
+ *
+ * The id header goes on the reply, not on the Node response: Fastify then sends it with its own
+ * headers in one `writeHead` (a header set on the Node response first makes Node re-validate
+ * every one of Fastify's), and Nest's SSE streams, which write the Node response, take the
+ * reply's headers with them. Its `onError` hook, which Fastify runs before the error handler,
+ * keeps Fastify's own errors ({@link platformErrorOf}).
  */
-export function linkFastifyRequests(instance: unknown, middleware?: NodeMiddleware): void {
+export function linkFastifyRequests(instance: unknown, hook?: FastifyRequestHook): void {
   if (typeof (instance as Partial<FastifyHooks> | null)?.addHook !== 'function') return;
   const fastify = instance as FastifyHooks;
   fastify.addHook('onRequest', (request, reply, done) => {
     linkPlatformRequest(request);
     const raw = request.raw as NodeRequest;
-    const res = (reply as { raw?: unknown }).raw;
-    const adopt = (): void => {
-      const id = (raw as { id?: unknown }).id;
-      if (typeof id === 'string' && id !== '') request.id = id;
-      done();
+    const { raw: res, header } = reply as ReplyLike;
+    /** The id the request middleware assigned (Faultline's, or RequestIdMiddleware's through middie). */
+    const adopted = (): string | undefined => {
+      const id: unknown = raw.id;
+      if (typeof id !== 'string' || id === '') return undefined;
+      request.id = id;
+      return id;
     };
-    if (middleware && res instanceof ServerResponse) {
-      // @fastify/middie copied Fastify's own id (`req-1`) there: the middleware assigns one.
-      (raw as { id?: unknown }).id = undefined;
-      middleware(raw, res, adopt);
-    } else adopt();
+    if (!hook || !(res instanceof ServerResponse)) {
+      adopted();
+      done();
+      return;
+    }
+    // @fastify/middie copied Fastify's own id (`req-1`) there: the middleware assigns one.
+    (raw as { id?: unknown }).id = undefined;
+    hook.middleware(raw, res, () => {
+      const id = adopted();
+      if (id !== undefined) {
+        if (typeof header === 'function') header.call(reply, hook.idHeader, id);
+        else res.setHeader(hook.idHeader, id);
+      }
+      done();
+    });
   });
   fastify.addHook('onError', (request, _reply, error, done) => {
     // Fastify's own errors only (@fastify/error names them so): what Nest rewraps.

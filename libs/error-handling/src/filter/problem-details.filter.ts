@@ -8,7 +8,13 @@ import {
   Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { nodeRequest, nodeResponse, platformErrorOf } from '../core/http-exchange';
+import {
+  httpPlatform,
+  type HttpPlatform,
+  nodeRequest,
+  nodeResponse,
+  platformErrorOf,
+} from '../core/http-exchange';
 import { AppError } from '../errors/app.error';
 import { mapFastifyError } from '../errors/mappers/fastify.mapper';
 import { ExceptionRegistry } from '../errors/exception-registry';
@@ -55,11 +61,10 @@ const FAILSAFE_BODY = (requestId: string | undefined): string =>
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly languages: string[];
   private readonly incomingIdHeader: string;
-  private get fastify(): boolean {
-    return this.adapterHost.httpAdapter?.getType() === 'fastify';
-  }
-  private get express(): boolean {
-    return this.adapterHost.httpAdapter?.getType() === 'express';
+  /** The adapter's platform, read at the first failure (the adapter is set by then, and stays). */
+  private platformType: HttpPlatform | undefined;
+  private get platform(): HttpPlatform {
+    return (this.platformType ??= httpPlatform(this.adapterHost.httpAdapter?.getType()));
   }
 
   constructor(
@@ -90,13 +95,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // The id lives on the Node request (Fastify's `request.raw`): Faultline's middleware put it there.
       const node = nodeRequest(req);
       // On Fastify, an id on it that Faultline did not assign is Fastify's own counter.
-      requestId = ensureRequestId(node, this.incomingIdHeader, !this.fastify);
+      requestId = ensureRequestId(node, this.incomingIdHeader, this.platform !== 'fastify');
       if (node !== req) syncRequestId(req, requestId);
       this.handle(fromPlatformError(exception, node), req, node, res, requestId);
     } catch (filterError) {
       this.failures.filterFailed(exception, filterError, requestId);
       writeFailsafe(res, requestId, this.options.requestIdHeader);
     }
+  }
+
+  /** A 5xx of a class listed in `expectedErrors`. */
+  private isExpected(exception: unknown): boolean {
+    for (const type of this.options.expectedErrors) if (safeInstanceOf(exception, type)) return true;
+    return false;
   }
 
   private handle(
@@ -110,8 +121,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
       this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
     );
-    const expected =
-      mapped.status < 500 || this.options.expectedErrors.some((t) => safeInstanceOf(exception, t));
+    const expected = mapped.status < 500 || this.isExpected(exception);
     const adapter = this.adapterHost.httpAdapter;
     const level = failureLevel(mapped.status, expected);
     // Subscribers first: an error tracker's event id goes on the log line.
@@ -167,7 +177,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Express's response is Node's own, and so is the response Nest hands the filter on Fastify
     // for an error thrown in a middleware: written to directly. Fastify's reply goes through
     // the adapter, which keeps the headers set on it (@fastify/helmet's).
-    const direct = this.express || nodeResponse(res) === res;
+    const direct = this.platform === 'express' || nodeResponse(res) === res;
     const out = direct ? nodeResponse(res) : undefined;
     const set = (name: string, value: string): void => {
       if (out) out.setHeader(name, value);
@@ -241,7 +251,8 @@ function hasHeader(res: unknown, name: string): boolean {
   const platform = res as { getHeader?: (name: string) => unknown };
   if (typeof platform.getHeader === 'function') {
     try {
-      if (platform.getHeader(name) !== undefined) return true;
+      // Fastify's reply looks at the Node response too; on Express the two are one.
+      return platform.getHeader(name) !== undefined;
     } catch {
       // Not a getter this code understands: the raw response decides.
     }

@@ -47,14 +47,20 @@ export class RequestLineBuilder {
    * the request line when the response finishes or the connection closes first. It takes the
    * place of pino-http and nestjs-pino's binding middleware: one middleware, one child logger and
    * no per-request arrays or option lookups.
+   *
+   * With `echoId` false the caller sends the id header itself: on Fastify, Faultline's hook puts
+   * it on the reply, sent with Fastify's own headers in one `writeHead`.
    */
-  middleware(root: Logger): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
+  middleware(
+    root: Logger,
+    echoId = true,
+  ): (req: LoggedRequest, res: ServerResponse, next: () => void) => void {
     const incoming = this.requestIdHeader.toLowerCase();
     const header = this.requestIdHeader;
     const quiet = this.logging.quietPaths;
     return (req, res, next) => {
       const id = ensureRequestId(req, incoming);
-      res.setHeader(header, id);
+      if (echoId) res.setHeader(header, id);
       const log = root.child({ requestId: id });
       (log as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = req;
       req.log = log;
@@ -63,16 +69,14 @@ export class RequestLineBuilder {
       const logged = quiet.size === 0 || !quiet.has(pathOf(req));
       if (logged) this.tap.started();
       const startedAt = Date.now();
+      let ended = false;
       const end = (err?: unknown): void => {
-        res.removeListener('close', end);
-        res.removeListener('finish', end);
-        res.removeListener('error', end);
+        if (ended) return;
+        ended = true;
         if (logged) this.write(log, req, res, Date.now() - startedAt, err);
       };
-      if (logged) {
-        res.on('close', end);
-        res.on('finish', end);
-      }
+      // A Node response emits 'close' once, after 'finish' or when the connection closed first.
+      if (logged) res.once('close', end);
       res.on('error', end);
       runInRequestScope(new RequestScope(id, log, req), next);
     };

@@ -1,4 +1,4 @@
-import { HttpMetrics, UNMATCHED_ROUTE } from './http-metrics';
+import { FailureCounts, HttpMetrics, UNMATCHED_ROUTE } from './http-metrics';
 
 async function samples(metrics: HttpMetrics) {
   const [requests, duration] = await Promise.all([metrics.requests.get(), metrics.duration.get()]);
@@ -47,5 +47,29 @@ describe('HttpMetrics', () => {
     const count = duration.find((s) => s.metricName === 'http_request_duration_seconds_count');
     expect(sum?.value).toBeCloseTo(2.165, 6);
     expect(count?.value).toBe(5);
+  });
+});
+
+describe('FailureCounts', () => {
+  it('counts failures by code and status, and unexpected ones by code only', () => {
+    const counts = new FailureCounts();
+    counts.count('NOT_FOUND', 404, true);
+    counts.count('NOT_FOUND', 404, true);
+    counts.count('INTERNAL_ERROR', 500, false);
+    counts.count('DEPENDENCY_UNAVAILABLE', 503, true);
+    counts.count('INTERNAL_ERROR', 502, false);
+    expect(counts.samples()).toEqual([
+      { labels: { code: 'NOT_FOUND', status: '404' }, value: 2 },
+      { labels: { code: 'INTERNAL_ERROR', status: '500' }, value: 1 },
+      { labels: { code: 'INTERNAL_ERROR', status: '502' }, value: 1 },
+      { labels: { code: 'DEPENDENCY_UNAVAILABLE', status: '503' }, value: 1 },
+    ]);
+    expect(counts.unexpectedSamples()).toEqual([{ labels: { code: 'INTERNAL_ERROR' }, value: 2 }]);
+  });
+
+  it('has no samples before the first failure', () => {
+    const counts = new FailureCounts();
+    expect(counts.samples()).toEqual([]);
+    expect(counts.unexpectedSamples()).toEqual([]);
   });
 });

@@ -93,3 +93,36 @@ export class HttpMetrics {
     return out;
   }
 }
+
+/**
+ * `app_errors_total` (by code and status) and `faultline_unexpected_errors_total` (by code), in
+ * plain fields like {@link HttpMetrics}: a failure costs two map lookups and two additions.
+ */
+export class FailureCounts {
+  private readonly byCode = new Map<string, { unexpected: number; byStatus: Map<number, number> }>();
+
+  count(code: string, status: number, expected: boolean): void {
+    let entry = this.byCode.get(code);
+    if (!entry) this.byCode.set(code, (entry = { unexpected: 0, byStatus: new Map() }));
+    entry.byStatus.set(status, (entry.byStatus.get(status) ?? 0) + 1);
+    if (!expected) entry.unexpected++;
+  }
+
+  /** Samples of `app_errors_total`. */
+  samples(): Sample[] {
+    const out: Sample[] = [];
+    for (const [code, entry] of this.byCode) {
+      for (const [status, value] of entry.byStatus)
+        out.push({ labels: { code, status: String(status) }, value });
+    }
+    return out;
+  }
+
+  /** Samples of `faultline_unexpected_errors_total`: codes that were unexpected at least once. */
+  unexpectedSamples(): Sample[] {
+    const out: Sample[] = [];
+    for (const [code, entry] of this.byCode)
+      if (entry.unexpected > 0) out.push({ labels: { code }, value: entry.unexpected });
+    return out;
+  }
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Counter, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { AlertService } from '../alerts/alert.service';
 import type { AlertChannelStats } from '../alerts/alert-dispatcher';
 import { AuditService } from '../audit/audit.service';
@@ -12,7 +12,7 @@ import type { LogOutputStats } from '../logging/log-destination';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import type { RequestTap } from '../logging/request-tap';
 import { CollectedMetric, registerIn } from './collected-metric';
-import { HttpMetrics } from './http-metrics';
+import { FailureCounts, HttpMetrics } from './http-metrics';
 import { METRICS_RUNTIME } from './metrics.internal-constants';
 import type { ResolvedMetrics } from './resolve-metrics-options';
 
@@ -38,10 +38,6 @@ function loadPromClient(): PromClient {
 @Injectable()
 export class MetricsService implements OnModuleInit {
   private ownRegistry: Registry | undefined;
-  private readonly errorChildren = new Map<string, Counter.Internal>();
-  private readonly unexpectedChildren = new Map<string, Counter.Internal>();
-  private errors: Counter<'code' | 'status'> | undefined;
-  private unexpected: Counter<'code'> | undefined;
 
   constructor(
     @Inject(METRICS_RUNTIME) private readonly options: ResolvedMetrics | false,
@@ -62,21 +58,26 @@ export class MetricsService implements OnModuleInit {
     registerIn(registry, http.duration);
     tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
 
-    this.errors = new prom.Counter({
-      name: 'app_errors_total',
-      help: 'Failures answered by the exception filter, by error code and status',
-      labelNames: ['code', 'status'] as const,
-      registers: [],
-    });
-    this.unexpected = new prom.Counter({
-      name: 'faultline_unexpected_errors_total',
-      help: 'Unexpected failures (unhandled exceptions: 5xx not listed as expected), by error code',
-      labelNames: ['code'] as const,
-      registers: [],
-    });
-    registerIn(registry, this.errors);
-    registerIn(registry, this.unexpected);
-    failures.subscribe((failure) => this.countFailure(failure.code, failure.status, failure.expected));
+    const errors = new FailureCounts();
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'app_errors_total',
+        'Failures answered by the exception filter, by error code and status',
+        'counter',
+        () => errors.samples(),
+      ),
+    );
+    registerIn(
+      registry,
+      new CollectedMetric(
+        'faultline_unexpected_errors_total',
+        'Unexpected failures (unhandled exceptions: 5xx not listed as expected), by error code',
+        'counter',
+        () => errors.unexpectedSamples(),
+      ),
+    );
+    failures.subscribe((failure) => errors.count(failure.code, failure.status, failure.expected));
 
     const fatal = logging?.fatal;
     registerIn(
@@ -133,17 +134,6 @@ export class MetricsService implements OnModuleInit {
         () => adapter.reply(res, { status: 'error' }, 500),
       );
     });
-  }
-
-  private countFailure(code: string, status: number, expected: boolean): void {
-    const key = `${code} ${status}`;
-    let child = this.errorChildren.get(key);
-    if (!child) this.errorChildren.set(key, (child = this.errors!.labels(code, String(status))));
-    child.inc();
-    if (expected) return;
-    let unexpected = this.unexpectedChildren.get(code);
-    if (!unexpected) this.unexpectedChildren.set(code, (unexpected = this.unexpected!.labels(code)));
-    unexpected.inc();
   }
 
   /**
