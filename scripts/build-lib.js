@@ -6,7 +6,7 @@
 // The sources use extensionless relative imports, which Node's ES module loader does not
 // resolve, so the ES build is post-processed: every relative specifier of an import, export or
 // import() (and import('...') types in .d.ts) gets the `.js` or `/index.js` that names the
-// emitted file; dist/esm/package.json says "type": "module"; core/peer-require.js gets
+// emitted file; dist/esm/package.json says "type": "module"; kernel/peer-require.js gets
 // `createRequire(import.meta.url)` for `createRequire(__filename)`. Specifiers are found with
 // TypeScript's parser, so strings that merely look like imports are left alone.
 //
@@ -28,7 +28,7 @@ const TSC = require.resolve('typescript/bin/tsc');
 
 /** The one place in the sources that needs its CommonJS global replaced in the ES build. */
 const PEER_REQUIRE = {
-  file: 'core/peer-require.js',
+  file: 'kernel/peer-require.js',
   from: 'createRequire(__filename)',
   to: 'createRequire(import.meta.url)',
 };
@@ -182,7 +182,7 @@ function replaceOnce(file, from, to) {
 /**
  * Checks that the ES build uses no CommonJS global (`require`, `__filename`, `__dirname`): it
  * would throw a ReferenceError in an ES module app, and only when the feature that runs that
- * code is on. Optional peers load through core/peer-require. A release build (`--clean`, as
+ * code is on. Optional peers load through kernel/peer-require. A release build (`--clean`, as
  * `npm pack` runs it) fails; a development build prints the uses.
  */
 function checkNoCommonJsGlobals(dir, strict) {
@@ -213,7 +213,7 @@ function checkNoCommonJsGlobals(dir, strict) {
   if (problems.length > 0) {
     const message =
       `build-lib: the ES module build uses CommonJS globals, undefined in an ES module:\n${problems.join('\n')}\n` +
-      `Load optional peers with loadPeer() / peerRequire from core/peer-require instead.`;
+      `Load optional peers with loadPeer() / peerRequire from kernel/peer-require instead.`;
     if (strict) throw new Error(message);
     process.stderr.write(`${message}\n(a warning in a development build; \`npm pack\` fails on it)\n`);
   }

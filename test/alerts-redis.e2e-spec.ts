@@ -3,7 +3,7 @@ import { Controller, Get } from '@nestjs/common';
 import { AlertService } from 'nestjs-faultline';
 import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
-import { ManualClock } from '../libs/error-handling/src/core/manual-clock.testing';
+import { ManualClock } from '../libs/error-handling/src/kernel/manual-clock.testing';
 import { itWith, TEST_REDIS_URL } from './support/services';
 import { waitUntil } from './support/wait';
 

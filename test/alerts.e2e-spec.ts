@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { AlertService, type AlertsOptions, Readiness, WEBHOOK_SIGNATURE_HEADER } from 'nestjs-faultline';
 import { startHttpPeer, startSmtpPeer, type HttpPeer, type SmtpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
-import { ManualClock } from '../libs/error-handling/src/core/manual-clock.testing';
+import { ManualClock } from '../libs/error-handling/src/kernel/manual-clock.testing';
 import { parseMetrics, samplesOf } from './support/metrics-text';
 import { waitUntil } from './support/wait';
 

@@ -4,6 +4,7 @@ import {
   Body,
   Controller,
   Get,
+  Inject,
   Post,
   Res,
   ServiceUnavailableException,
@@ -12,7 +13,9 @@ import type { Response } from 'express';
 import { IsString } from 'class-validator';
 import {
   AppError,
+  ERROR_HANDLING_MODULE_OPTIONS,
   ErrorHandlingModule,
+  type ErrorHandlingModuleOptions,
   FaultlineConfigError,
   RateLimitedError,
   ServiceUnavailableError,
@@ -289,6 +292,30 @@ describe('exception filter on a fixture app', () => {
           }),
         }),
       ).rejects.toThrow(/retryAfterSeconds/);
+    });
+
+    it('lets the application inject the options as given (ERROR_HANDLING_MODULE_OPTIONS)', async () => {
+      @Controller('options')
+      class OptionsController {
+        constructor(
+          @Inject(ERROR_HANDLING_MODULE_OPTIONS) private readonly options: ErrorHandlingModuleOptions,
+        ) {}
+
+        @Get()
+        read() {
+          return { retryAfterSeconds: this.options.retryAfterSeconds };
+        }
+      }
+      const f = await startFixture([OptionsController], {
+        module: ErrorHandlingModule.forRootAsync({
+          useFactory: () => ({ retryAfterSeconds: 7, logging: quietLogging() }),
+        }),
+      });
+      try {
+        expect((await f.http().get('/options').expect(200)).body).toEqual({ retryAfterSeconds: 7 });
+      } finally {
+        await f.close();
+      }
     });
 
     it('warns at start-up when debug is forced on in production', async () => {

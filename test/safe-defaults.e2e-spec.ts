@@ -13,7 +13,7 @@ import {
   type AuditEvent,
 } from 'nestjs-faultline';
 import { REQUEST_TAP } from '../libs/error-handling/src/logging/logging.internal-constants';
-import type { RequestTap } from '../libs/error-handling/src/logging/request-tap';
+import type { RequestTap } from '../libs/error-handling/src/kernel/request-tap';
 import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { LEVEL } from './support/log-capture';

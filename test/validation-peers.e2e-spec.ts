@@ -9,9 +9,9 @@ import { initTestApplication } from './support/http-adapter';
  * not installed, and loading it fails as a missing package does. Nest's own ValidationPipe would
  * log and process.exit(1) here; Faultline must not let it.
  */
-jest.mock('../libs/error-handling/src/core/peer-require', () => {
-  const actual = jest.requireActual<typeof import('../libs/error-handling/src/core/peer-require')>(
-    '../libs/error-handling/src/core/peer-require',
+jest.mock('../libs/error-handling/src/kernel/peer-require', () => {
+  const actual = jest.requireActual<typeof import('../libs/error-handling/src/kernel/peer-require')>(
+    '../libs/error-handling/src/kernel/peer-require',
   );
   return { ...actual, hasPeer: (name: string) => name !== 'class-validator' && actual.hasPeer(name) };
 });

@@ -31,33 +31,32 @@ import {
   OPTIONS_TYPE,
 } from './error-handling.module-definition';
 import { ExceptionRegistry } from './errors/exception-registry';
-import { FailureEvents } from './errors/failure-events';
+import { FailureEvents } from './kernel/failure-events';
 import { BUILT_IN_MAPPERS } from './errors/mappers/built-in.mappers';
-import { CLOCK, RESOLVED_OPTIONS } from './faultline.internal-constants';
+import { CLOCK, EXTENSION_FAULTS, RESOLVED_OPTIONS } from './kernel/tokens';
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
-import { escapeControl } from './logging/escape-control';
+import { escapeControl } from './kernel/escape-control';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
 import { HealthProbes } from './health/health-probes.service';
 import { HEALTH_RUNTIME } from './health/health.internal-constants';
 import { Readiness } from './health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from './logging/logging.internal-constants';
-import { EXTENSION_FAULTS } from './errors/errors.internal-constants';
 import { ExtensionFaults } from './faults/extension-faults';
 import { GuardedRequestTap } from './faults/guarded-request-tap';
 import { ProcessErrors } from './faults/process-errors.service';
-import type { Clock } from './core/clock';
-import { httpPlatform, linkFastifyRequests } from './core/http-exchange';
-import type { RequestTap } from './logging/request-tap';
+import type { Clock } from './kernel/clock';
+import { httpPlatform, linkFastifyRequests } from './kernel/http-exchange';
+import type { RequestTap } from './kernel/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
 import { MetricsService } from './metrics/metrics.service';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
 import { Redactor } from './redaction/redactor';
-import { FaultlineValidationPipe } from './redaction/validation.pipe';
+import { FaultlineValidationPipe } from './validation/validation.pipe';
 import { resolveOptions, type ResolvedOptions } from './resolve-options';
 
 /**
@@ -104,7 +103,14 @@ const CORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP],
   },
 ];
-const CORE_EXPORTS = [RESOLVED_OPTIONS, CLOCK, Redactor, LOGGING_RUNTIME, REQUEST_TAP];
+const CORE_EXPORTS = [
+  ERROR_HANDLING_MODULE_OPTIONS,
+  RESOLVED_OPTIONS,
+  CLOCK,
+  Redactor,
+  LOGGING_RUNTIME,
+  REQUEST_TAP,
+];
 
 /** A pipe that passes values through: the global pipe when validation is turned off. */
 const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };

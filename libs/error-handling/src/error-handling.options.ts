@@ -1,5 +1,4 @@
-import type { ValidationPipeOptions } from '@nestjs/common';
-import type { Clock } from './core/clock';
+import type { Clock } from './kernel/clock';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import type { MessageCatalogInput } from './filter/message-catalog.interface';
 import type { ResponseFormatter } from './filter/problem-details.interface';
@@ -11,26 +10,9 @@ import type { MetricsOptions } from './metrics/metrics.options';
 import type { AlertsOptions } from './alerts/alerts.options';
 import type { SentryOptions } from './sentry/sentry.options';
 import type { ProcessErrorsOptions } from './faults/process-errors.options';
+import type { ValidationOptions } from './validation/validation.options';
 
-/**
- * Options of the validation pipe the module registers globally: Nest's `ValidationPipeOptions`
- * (without `exceptionFactory`) and Faultline's limits on the shape of a value, checked without
- * recursion before class-transformer and class-validator (which recurse) see it.
- */
-export interface ValidationOptions extends Omit<ValidationPipeOptions, 'exceptionFactory'> {
-  /**
-   * Most levels of nested objects and arrays in a body or query (`{}` is 1, `{"a":[]}` is 2).
-   * Deeper values are answered 400 `VALIDATION_ERROR` with a `maxDepth` field error. At most 1000.
-   * @default 32
-   */
-  maxDepth?: number;
-  /**
-   * Most values (objects, arrays and primitives, each counting one) in a body or query. More are
-   * answered 400 `VALIDATION_ERROR` with a `maxNodes` field error.
-   * @default 10000
-   */
-  maxNodes?: number;
-}
+export type { ValidationOptions } from './validation/validation.options';
 
 /**
  * Options of `ErrorHandlingModule.forRoot()`. Every feature is on with safe defaults; each

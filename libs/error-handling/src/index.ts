@@ -1,7 +1,7 @@
 export { ErrorHandlingModule } from './error-handling.module';
 export { ERROR_HANDLING_MODULE_OPTIONS } from './error-handling.module-definition';
 export type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
-export type { Clock, ClockTimer } from './core';
+export type { Clock, ClockTimer } from './kernel';
 export {
   AppError,
   type AppErrorOptions,
@@ -55,8 +55,8 @@ export {
   stripeKeyDetector,
   urlCredentialsDetector,
   type ValueDetector,
-  FaultlineValidationPipe,
 } from './redaction';
+export { FaultlineValidationPipe } from './validation';
 export {
   LogChannels,
   FailureLog,
@@ -147,7 +147,7 @@ export {
 } from './alerts';
 export { initSentry, SentryReporter, type SentryOptions } from './sentry';
 export type { ProcessErrorsOptions } from './faults';
-export { FailureEvents, type FailureSubscriber, type HandledFailure } from './errors/failure-events';
+export { FailureEvents, type FailureSubscriber, type HandledFailure } from './kernel/failure-events';
 export {
   Readiness,
   HealthProbes,

@@ -1,8 +1,8 @@
-import { systemClock } from './core/clock';
-import { ManualClock } from './core/manual-clock.testing';
+import { systemClock } from './kernel/clock';
+import { ManualClock } from './kernel/manual-clock.testing';
 import { AppError } from './errors/app.error';
-import { configErrorOf } from './errors/config-error.testing';
-import { FaultlineConfigError } from './errors/faultline-config.error';
+import { configErrorOf } from './kernel/config-error.testing';
+import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { EN_CATALOG, KO_CATALOG } from './filter/message-catalogs';
 import { DEFAULT_VALIDATION, resolveOptions } from './resolve-options';
 

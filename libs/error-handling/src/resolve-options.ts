@@ -1,8 +1,11 @@
-import { type Clock, isClock, systemClock } from './core/clock';
-import { check, httpUrl, isPlainObject } from './errors/option-checks';
+import { type Clock, isClock, systemClock } from './kernel/clock';
+import { check, httpUrl, isPlainObject } from './kernel/option-checks';
 import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
+import type { FilterSettings } from './filter/filter.settings';
+import type { HealthProbeSettings } from './health/health-probes.service';
+import type { ProcessErrorSettings } from './faults/process-errors.service';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
-import { FaultlineConfigError } from './errors/faultline-config.error';
+import { FaultlineConfigError } from './kernel/faultline-config.error';
 import type { MessageCatalog } from './filter/message-catalog.interface';
 import { buildCatalogs } from './filter/message-catalogs';
 import type { ResponseFormatter } from './filter/problem-details.interface';
@@ -15,10 +18,10 @@ import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-opti
 import { resolveSentry } from './sentry/resolve-sentry-options';
 import type { SentryOptions } from './sentry/sentry.options';
 import { resolveProcessErrors, type ResolvedProcessErrors } from './faults/resolve-process-errors-options';
-import { resolveValidation } from './redaction/validation.pipe';
+import { resolveValidation } from './validation/validation.pipe';
 
 /** Options after defaults and validation; what the module's providers are built from. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends FilterSettings, HealthProbeSettings, ProcessErrorSettings {
   debug: boolean;
   /**
    * Debug was turned on explicitly where it is off by default: `NODE_ENV` is `production`, unset
@@ -89,7 +92,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
  */
 export const DEBUG_ENVIRONMENTS: readonly string[] = ['development', 'test'];
 
-export { DEFAULT_VALIDATION } from './redaction/validation.pipe';
+export { DEFAULT_VALIDATION } from './validation/validation.pipe';
 
 /**
  * Applies defaults and validates. Throws {@link FaultlineConfigError} naming the first wrong

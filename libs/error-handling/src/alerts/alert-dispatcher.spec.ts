@@ -1,4 +1,4 @@
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
 import type { AlertChannel } from './alert-channel.interface';
 import { AlertDispatcher, type DispatchOptions } from './alert-dispatcher';

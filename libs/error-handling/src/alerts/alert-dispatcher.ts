@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { type Clock, type ClockTimer, sleepOn, systemClock } from '../core/clock';
-import { describeType, safeGet, safeString } from '../errors/safe-access';
-import { settleWithin } from '../errors/settle-within';
+import { type Clock, type ClockTimer, sleepOn, systemClock } from '../kernel/clock';
+import { describeType, safeGet, safeString } from '../kernel/safe-access';
+import { settleWithin } from '../kernel/settle-within';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
-import { escapeControl } from '../logging/escape-control';
+import { escapeControl } from '../kernel/escape-control';
 
 /** Delivery counters of one channel. */
 export interface AlertChannelStats {

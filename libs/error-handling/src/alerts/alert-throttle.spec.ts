@@ -1,4 +1,4 @@
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';

@@ -1,4 +1,4 @@
-import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../core/clock';
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../kernel/clock';
 import type { ThrottleStore } from './throttle-store.interface';
 
 /** A window that held alerts back, to be summarised. */

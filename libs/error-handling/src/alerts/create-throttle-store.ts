@@ -1,5 +1,5 @@
-import type { Clock } from '../core/clock';
-import { check, isPlainObject } from '../errors/option-checks';
+import type { Clock } from '../kernel/clock';
+import { check, isPlainObject } from '../kernel/option-checks';
 import type { AlertsOptions } from './alerts.options';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';

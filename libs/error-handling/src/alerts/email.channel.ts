@@ -1,4 +1,4 @@
-import { loadPeer } from '../core/peer-require';
+import { loadPeer } from '../kernel/peer-require';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
 import { mailHtml, mailSubject, mailText } from './alert-format';

@@ -1,4 +1,4 @@
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
 import { type ErrorRateBreach, ErrorRateMonitor } from './error-rate.monitor';
 
 /** The defaults of `alerts.errorRate`: 1 % of requests over 5 minutes, at least 100 requests. */

@@ -1,4 +1,4 @@
-import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../core/clock';
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../kernel/clock';
 
 /** Error-rate settings after defaults. */
 export interface ErrorRateSettings {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { type Clock, systemClock } from '../core/clock';
-import { settleWithin } from '../errors/settle-within';
+import { type Clock, systemClock } from '../kernel/clock';
+import { settleWithin } from '../kernel/settle-within';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 

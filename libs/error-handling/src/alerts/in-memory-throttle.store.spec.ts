@@ -1,4 +1,4 @@
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 
 describe('InMemoryThrottleStore', () => {

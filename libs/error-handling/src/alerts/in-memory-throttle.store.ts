@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../core/clock';
+import { type Clock, systemClock } from '../kernel/clock';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
 interface Entry {

@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from '../core/clock';
-import { loadPeer } from '../core/peer-require';
-import { settleWithin } from '../errors/settle-within';
+import { type Clock, systemClock } from '../kernel/clock';
+import { loadPeer } from '../kernel/peer-require';
+import { settleWithin } from '../kernel/settle-within';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
 /**

@@ -1,4 +1,4 @@
-import { configErrorOf } from '../errors/config-error.testing';
+import { configErrorOf } from '../kernel/config-error.testing';
 import { matchesRoute } from './alert-fingerprint';
 import { resolveAlerts } from './resolve-alerts-options';
 

@@ -1,4 +1,4 @@
-import { check, featureOptions, httpUrl, isPlainObject, wholeNumber } from '../errors/option-checks';
+import { check, featureOptions, httpUrl, isPlainObject, wholeNumber } from '../kernel/option-checks';
 import type { AlertChannel } from './alert-channel.interface';
 import type { DispatchOptions } from './alert-dispatcher';
 import { compileRoutePatterns } from './alert-fingerprint';

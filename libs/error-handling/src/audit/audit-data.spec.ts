@@ -1,9 +1,9 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { ManualClock } from '../core/manual-clock.testing';
-import { FailureEvents } from '../errors/failure-events';
+import { ManualClock } from '../kernel/manual-clock.testing';
+import { FailureEvents } from '../kernel/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import { createLoggingRuntime } from '../logging/logging-runtime';
-import { RequestTap } from '../logging/request-tap';
+import { RequestTap } from '../kernel/request-tap';
 import { resolveLogging, type ResolvedLogging } from '../logging/resolve-logging-options';
 import { Redactor } from '../redaction/redactor';
 import type { AuditEvent, AuditPage } from './audit-event.interface';

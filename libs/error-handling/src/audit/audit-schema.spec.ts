@@ -1,4 +1,4 @@
-import { configErrorOf as configError } from '../errors/config-error.testing';
+import { configErrorOf as configError } from '../kernel/config-error.testing';
 import { auditSchemaSql, auditTableName } from './audit-schema';
 
 describe('auditSchemaSql', () => {

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 
 /** The table the SQL store uses unless told otherwise. */
 export const DEFAULT_AUDIT_TABLE = 'faultline_audit_events';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { configErrorOf } from '../errors/config-error.testing';
+import { configErrorOf } from '../kernel/config-error.testing';
 import type { AuditEvent, AuditPage } from './audit-event.interface';
 import type { AuditStore } from './audit-store.interface';
 import { AuditWriter, type AuditSpillReason, type AuditWriterOptions } from './audit-writer';

@@ -1,6 +1,6 @@
-import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../core/clock';
-import { wholeNumber } from '../errors/option-checks';
-import { settleWithin } from '../errors/settle-within';
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../kernel/clock';
+import { wholeNumber } from '../kernel/option-checks';
+import { settleWithin } from '../kernel/settle-within';
 import type { AuditEvent } from './audit-event.interface';
 import type { AuditStore } from './audit-store.interface';
 

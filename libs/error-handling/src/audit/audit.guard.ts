@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { onExchangeEnd } from '../core/http-exchange';
-import type { LoggedRequest } from '../logging/request-context';
+import { onExchangeEnd } from '../kernel/http-exchange';
+import type { LoggedRequest } from '../kernel/request-context';
 import { AUDIT_METADATA } from './audit.constants';
 import { auditContexts } from './audit.internal-constants';
 import { AuditService } from './audit.service';

@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { nodeResponse } from '../core/http-exchange';
+import { nodeResponse } from '../kernel/http-exchange';
 import { type Observable, tap } from 'rxjs';
-import type { LoggedRequest } from '../logging/request-context';
+import type { LoggedRequest } from '../kernel/request-context';
 import { auditContexts } from './audit.internal-constants';
 import { AuditService } from './audit.service';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type Clock, type ClockTimer, unrefTimer } from '../core/clock';
+import { type Clock, type ClockTimer, unrefTimer } from '../kernel/clock';
 import { AppError } from '../errors/app.error';
-import { CLOCK } from '../faultline.internal-constants';
-import { FailureEvents } from '../errors/failure-events';
+import { CLOCK } from '../kernel/tokens';
+import { FailureEvents } from '../kernel/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import type { LogLine } from '../logging/request-line';
 import {
@@ -12,15 +12,15 @@ import {
   LOGGER_REQUEST,
   type LoggedRequest,
   routeOf,
-} from '../logging/request-context';
-import { platformRequest } from '../core/http-exchange';
+} from '../kernel/request-context';
+import { platformRequest } from '../kernel/http-exchange';
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
 import type { AuditRequestContext } from './audit.guard';
 import { auditEventId } from './event-id';
 import { AUDIT_RUNTIME, auditContexts } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
-import { AuditWriter } from './audit-writer';
+import { AuditWriter, type AuditWriterStats } from './audit-writer';
 import type { ResolvedAudit } from './resolve-audit-options';
 
 /** What a service passes to {@link AuditService.record}; the rest is filled in. */
@@ -42,14 +42,8 @@ export interface AuditRecord {
   request?: unknown;
 }
 
-/** How the audit trail is doing, for metrics and health. */
-export interface AuditStats {
-  queued: number;
-  written: number;
-  writeFailures: number;
-  spilledOverflow: number;
-  spilledShutdown: number;
-}
+/** How the audit trail is doing, for metrics and health: its writer's counters. */
+export type AuditStats = AuditWriterStats;
 
 const SIX_HOURS = 6 * 60 * 60 * 1000;
 const MAX_USER_AGENT = 512;

@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from '../core/clock';
-import { check, featureOptions, isPlainObject, wholeNumber } from '../errors/option-checks';
-import { defaultUserId } from '../logging/request-context';
+import { type Clock, systemClock } from '../kernel/clock';
+import { check, featureOptions, isPlainObject, wholeNumber } from '../kernel/option-checks';
+import { defaultUserId } from '../kernel/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
 import { AUDIT_WRITER_OPTIONS, type AuditWriterSettings, resolveWriterSettings } from './audit-writer';

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../core/clock';
+import { type Clock, systemClock } from '../kernel/clock';
 
 /**
  * Counts events by key in fixed windows, for the suspicious-activity threshold. The in-process

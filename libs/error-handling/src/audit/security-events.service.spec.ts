@@ -1,5 +1,5 @@
-import { ManualClock } from '../core/manual-clock.testing';
-import { FailureEvents } from '../errors/failure-events';
+import { ManualClock } from '../kernel/manual-clock.testing';
+import { FailureEvents } from '../kernel/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
 import { Redactor } from '../redaction/redactor';

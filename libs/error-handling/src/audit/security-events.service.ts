@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
+import { EXTENSION_FAULTS } from '../kernel/tokens';
 import {
   type ExtensionFaultReporter,
   IGNORE_EXTENSION_FAULTS,
   listenerName,
-} from '../errors/extension-point';
-import { FailureEvents } from '../errors/failure-events';
+} from '../kernel/extension-point';
+import { FailureEvents } from '../kernel/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
 import { Redactor } from '../redaction/redactor';
 import { AUDIT_RUNTIME, securityRecorded } from './audit.internal-constants';

@@ -1,4 +1,4 @@
-import { configErrorOf as configError } from '../errors/config-error.testing';
+import { configErrorOf as configError } from '../kernel/config-error.testing';
 import type { SqlExecutor } from './audit-store.interface';
 import { SqlAuditStore } from './sql-audit.store';
 

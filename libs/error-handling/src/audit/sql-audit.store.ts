@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { loadPeer } from '../core/peer-require';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { loadPeer } from '../kernel/peer-require';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import type { AuditEvent, AuditPage, AuditQuery } from './audit-event.interface';
 import { decodeCursor, encodeCursor, isoDate, pageSize } from './audit-query-params';
 import { batchJson, cleanText, COLUMN_DEFINITIONS, COLUMN_LIST, fromRow } from './audit-rows';

@@ -1,6 +1,6 @@
 import { codeForStatus, isErrorStatus } from './error-codes';
 import type { ExceptionMapper, ExceptionType, MappedError } from './exception-mapper.interface';
-import { safeGet, safePrototypeOf } from './safe-access';
+import { safeGet, safePrototypeOf } from '../kernel/safe-access';
 
 type MapFn = (exception: unknown) => MappedError | undefined;
 

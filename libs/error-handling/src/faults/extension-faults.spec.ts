@@ -1,7 +1,7 @@
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
 import { Lines, runtimeInto } from '../logging/logging-runtime.testing';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
-import type { LoggedRequest } from '../logging/request-context';
+import type { LoggedRequest } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import { EXTENSION_FAULT_WINDOW_MS, ExtensionFaults } from './extension-faults';
 import { GuardedRequestTap } from './guarded-request-tap';

@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Clock } from '../core/clock';
-import type { ExtensionFault, ExtensionFaultReporter, ExtensionPoint } from '../errors/extension-point';
+import type { Clock } from '../kernel/clock';
+import type { ExtensionFault, ExtensionFaultReporter, ExtensionPoint } from '../kernel/extension-point';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import type { Redactor } from '../redaction/redactor';
 import { FAULTLINE_CONTEXT, nestLine, stackFrames, writeToPino } from './fault-line';

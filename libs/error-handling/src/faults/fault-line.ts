@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import { escapeControl } from '../logging/escape-control';
+import { escapeControl } from '../kernel/escape-control';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import {
   ALREADY_REDACTED,
   currentRequestLogger,
   LOGGER_REQUEST,
   type LoggedRequest,
-} from '../logging/request-context';
+} from '../kernel/request-context';
 
 /** Nest's logger context, and the `context` field of Faultline's own lines about faults. */
 export const FAULTLINE_CONTEXT = 'Faultline';

@@ -2,9 +2,9 @@ import {
   type ExtensionFaultReporter,
   IGNORE_EXTENSION_FAULTS,
   listenerName,
-} from '../errors/extension-point';
-import type { LoggedRequest } from '../logging/request-context';
-import { RequestTap, type RequestFinishListener } from '../logging/request-tap';
+} from '../kernel/extension-point';
+import type { LoggedRequest } from '../kernel/request-context';
+import { RequestTap, type RequestFinishListener } from '../kernel/request-tap';
 
 /**
  * The {@link RequestTap} the module uses: a finish listener that throws no longer escapes into

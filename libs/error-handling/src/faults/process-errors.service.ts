@@ -9,11 +9,12 @@ import {
 import { fatalAlert } from '../alerts/fatal-alert';
 import { AlertService } from '../alerts/alert.service';
 import { AuditService } from '../audit/audit.service';
-import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import { Redactor } from '../redaction/redactor';
-import type { ResolvedOptions } from '../resolve-options';
+import type { ResolvedAlerts } from '../alerts/resolve-alerts-options';
+import type { ResolvedProcessErrors } from './resolve-process-errors-options';
 import { SentryReporter } from '../sentry/sentry.reporter';
 import { currentRequestId, FAULTLINE_CONTEXT, nestLine, stackFrames, writeToPino } from './fault-line';
 import {
@@ -22,6 +23,12 @@ import {
   type ProcessLike,
   unhandledRejectionsMode,
 } from './process-error-hooks';
+
+/** What the process error hooks read of the module's resolved options. */
+export interface ProcessErrorSettings {
+  processErrors: ResolvedProcessErrors | false;
+  alerts: ResolvedAlerts | false;
+}
 
 /**
  * Installs Faultline's `uncaughtException` and `unhandledRejection` listeners when the module
@@ -38,7 +45,7 @@ export class ProcessErrors implements OnModuleInit, OnApplicationShutdown {
   private hooks: ProcessErrorHooks | undefined;
 
   constructor(
-    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ProcessErrorSettings,
     private readonly redactor: Redactor,
     private readonly alerts: AlertService,
     private readonly sentry: SentryReporter,

@@ -1,4 +1,4 @@
-import { featureOptions, wholeNumber } from '../errors/option-checks';
+import { featureOptions, wholeNumber } from '../kernel/option-checks';
 import type { ProcessErrorsOptions } from './process-errors.options';
 
 /** `processErrors` after defaults and validation. */

@@ -1,9 +1,8 @@
-import { describeType, safeGet, safeString } from '../errors/safe-access';
+import { describeType, MAX_CAUSES, safeGet, safeString } from '../kernel/safe-access';
 import type { Redactor } from '../redaction/redactor';
 import type { ProblemDebugInfo } from './problem-details.interface';
 import type { HttpRequestLike } from './http-request.interface';
 
-const MAX_CAUSES = 8;
 const MAX_STACK_LINES = 50;
 
 /** Builds the debug members of a problem body: stack, cause chain and the redacted request. */

@@ -8,5 +8,5 @@ export type {
   ProblemDebugInfo,
   ResponseFormatter,
 } from './problem-details.interface';
-export { REQUEST_ID_PATTERN, ensureRequestId } from './request-id';
+export { REQUEST_ID_PATTERN, ensureRequestId } from '../kernel/request-id';
 export { negotiateFormat, negotiateLanguage, type ProblemFormat } from './content-negotiation';

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MappedError } from '../errors/exception-mapper.interface';
-import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { Redactor } from '../redaction/redactor';
-import type { ResolvedOptions } from '../resolve-options';
+import type { FilterSettings } from './filter.settings';
 import { buildDebugInfo } from './debug-info';
 import type { HttpRequestLike } from './http-request.interface';
+import { pathOf } from '../kernel/request-context';
 import type { MessageCatalog } from './message-catalog.interface';
 import type { ProblemDetails } from './problem-details.interface';
 
@@ -26,7 +27,7 @@ export class ProblemBuilder {
   private readonly fallbackCatalog: MessageCatalog;
 
   constructor(
-    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
     private readonly redactor: Redactor,
   ) {
     this.fallbackCatalog = options.catalogs.get(options.defaultLanguage) as MessageCatalog;
@@ -88,13 +89,6 @@ export class ProblemBuilder {
       (mapped.status >= 500 ? catalog.details.INTERNAL_ERROR : catalog.details.CLIENT_ERROR)
     );
   }
-}
-
-/** The request path without its query string (which may carry secrets). */
-export function pathOf(req: HttpRequestLike): string {
-  const url = String(req.originalUrl ?? req.url ?? '/');
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }
 
 function kebab(code: string): string {

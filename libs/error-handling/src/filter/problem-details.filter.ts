@@ -14,24 +14,23 @@ import {
   nodeRequest,
   nodeResponse,
   platformErrorOf,
-} from '../core/http-exchange';
+} from '../kernel/http-exchange';
 import { AppError } from '../errors/app.error';
 import { mapFastifyError } from '../errors/mappers/fastify.mapper';
 import { ExceptionRegistry } from '../errors/exception-registry';
-import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
+import { EXTENSION_FAULTS, RESOLVED_OPTIONS } from '../kernel/tokens';
 import type { ExceptionType } from '../errors/exception-mapper.interface';
-import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../errors/extension-point';
-import { safeInstanceOf, safeString } from '../errors/safe-access';
-import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
-import type { ResolvedOptions } from '../resolve-options';
+import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/extension-point';
+import { safeInstanceOf, safeString } from '../kernel/safe-access';
+import type { FilterSettings } from './filter.settings';
 import { negotiateFormat, negotiateLanguage } from './content-negotiation';
-import { FailureEvents, type HandledFailure } from '../errors/failure-events';
+import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
-import type { FailureLevel, LoggedRequest } from '../logging/request-context';
+import type { FailureLevel, LoggedRequest } from '../kernel/request-context';
 import type { HttpRequestLike } from './http-request.interface';
 import { ProblemBuilder } from './problem-builder';
 import { HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
-import { ensureRequestId } from './request-id';
+import { ensureRequestId } from '../kernel/request-id';
 
 const CONTENT_TYPES = {
   json: 'application/problem+json; charset=utf-8',
@@ -73,7 +72,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     private readonly builder: ProblemBuilder,
     private readonly failures: FailureLog,
     private readonly failureEvents: FailureEvents,
-    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
     @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
-import type { ResolvedOptions } from '../resolve-options';
-import { ensureRequestId } from './request-id';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
+import type { FilterSettings } from './filter.settings';
+import { ensureRequestId } from '../kernel/request-id';
 
 interface ResponseLike {
   setHeader(name: string, value: string): unknown;
@@ -16,7 +16,7 @@ export class RequestIdMiddleware implements NestMiddleware {
   /** On Fastify, `req.id` of the Node request is Fastify's own counter, copied by @fastify/middie. */
   private readonly trustExisting: boolean;
 
-  constructor(@Inject(RESOLVED_OPTIONS) options: ResolvedOptions, adapterHost: HttpAdapterHost) {
+  constructor(@Inject(RESOLVED_OPTIONS) options: FilterSettings, adapterHost: HttpAdapterHost) {
     this.header = options.requestIdHeader;
     this.incoming = options.requestIdHeader.toLowerCase();
     this.trustExisting = adapterHost.httpAdapter?.getType() !== 'fastify';

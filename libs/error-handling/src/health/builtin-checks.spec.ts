@@ -1,6 +1,6 @@
 import type { ModuleRef, ModulesContainer } from '@nestjs/core';
-import { ManualClock } from '../core/manual-clock.testing';
-import { configErrorOf } from '../errors/config-error.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
+import { configErrorOf } from '../kernel/config-error.testing';
 import {
   attemptCheck,
   diskCheck,

@@ -1,7 +1,7 @@
 import { statfs as fsStatfs } from 'node:fs/promises';
 import type { IntervalHistogram } from 'node:perf_hooks';
-import type { Clock } from '../core/clock';
-import { settleWithin } from '../errors/settle-within';
+import type { Clock } from '../kernel/clock';
+import { settleWithin } from '../kernel/settle-within';
 import type { HealthIndicatorFunction, HealthIndicatorResult } from './health-check.types';
 
 /*

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
 import { AuditStore } from '../audit/audit-store.interface';
-import { nodeRequest } from '../core/http-exchange';
-import { RESOLVED_OPTIONS } from '../faultline.internal-constants';
-import { type LoggedRequest, REQUEST_FAILURE } from '../logging/request-context';
+import { nodeRequest } from '../kernel/http-exchange';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
+import { type LoggedRequest, REQUEST_FAILURE } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
-import type { ResolvedOptions } from '../resolve-options';
+import type { Clock } from '../kernel/clock';
 import type { RedisPingable, SqlPingable } from './health.options';
 import { HEALTH_RUNTIME } from './health.internal-constants';
 import { probeBody } from './probe-body';
@@ -39,6 +39,12 @@ interface ProbeResult {
   body: Record<string, unknown>;
 }
 
+/** What the probes read of the module's resolved options. */
+export interface HealthProbeSettings {
+  clock: Clock;
+  debug: boolean;
+}
+
 /**
  * Serves `GET /health` and `GET /ready` straight on the HTTP adapter: no guard, interceptor or
  * pipe of the application stands between a probe and its answer, and the probes work on
@@ -51,7 +57,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(HEALTH_RUNTIME) private readonly health: ResolvedHealth | false,
-    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(RESOLVED_OPTIONS) private readonly options: HealthProbeSettings,
     private readonly readiness: Readiness,
     private readonly redactor: Redactor,
     private readonly adapterHost: HttpAdapterHost,

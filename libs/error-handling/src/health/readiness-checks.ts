@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { Clock } from '../core/clock';
-import { settleWithin } from '../errors/settle-within';
+import type { Clock } from '../kernel/clock';
+import { settleWithin } from '../kernel/settle-within';
 import {
   attemptCheck,
   diskCheck,

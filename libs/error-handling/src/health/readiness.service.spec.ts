@@ -1,10 +1,10 @@
 import type { HttpAdapterHost } from '@nestjs/core';
 import { EventEmitter } from 'node:events';
-import { RequestTap } from '../logging/request-tap';
+import { RequestTap } from '../kernel/request-tap';
 import { Readiness } from './readiness.service';
 import { resolveHealth, type ResolvedHealth } from './resolve-health-options';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from '../kernel/manual-clock.testing';
 
 function setup(health: ResolvedHealth | false = resolveHealth({}) as ResolvedHealth) {
   const tap = new RequestTap();

@@ -7,16 +7,15 @@ import {
   Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type Clock, type ClockTimer, systemClock } from '../core/clock';
-import { EXTENSION_FAULTS } from '../errors/errors.internal-constants';
+import { type Clock, type ClockTimer, systemClock } from '../kernel/clock';
+import { CLOCK, EXTENSION_FAULTS } from '../kernel/tokens';
 import {
   type ExtensionFaultReporter,
   IGNORE_EXTENSION_FAULTS,
   listenerName,
-} from '../errors/extension-point';
-import { CLOCK } from '../faultline.internal-constants';
+} from '../kernel/extension-point';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
-import type { RequestTap } from '../logging/request-tap';
+import type { RequestTap } from '../kernel/request-tap';
 import { HEALTH_RUNTIME } from './health.internal-constants';
 import { HEALTH_DEFAULTS, type ResolvedHealth } from './resolve-health-options';
 

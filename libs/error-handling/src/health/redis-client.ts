@@ -1,4 +1,4 @@
-import { loadPeer } from '../core/peer-require';
+import { loadPeer } from '../kernel/peer-require';
 
 /** The part of an ioredis client the readiness check uses. */
 export interface OwnRedisClient {

@@ -6,7 +6,7 @@ import {
   knownKeys,
   routePath,
   wholeNumber,
-} from '../errors/option-checks';
+} from '../kernel/option-checks';
 import type { HealthOptions, RedisPingable, SqlPingable } from './health.options';
 
 /** Health options after defaults and validation. */

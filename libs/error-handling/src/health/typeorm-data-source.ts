@@ -1,5 +1,5 @@
 import type { ModuleRef, ModulesContainer } from '@nestjs/core';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import type { TypeOrmDataSourceLike } from './builtin-checks';
 
 /**

@@ -10,7 +10,7 @@ import {
   type FailureLevel,
   type LoggedRequest,
   type RequestFailure,
-} from './request-context';
+} from '../kernel/request-context';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { nodeRequest } from '../core/http-exchange';
-import { describeType, safeString } from '../errors/safe-access';
+import { nodeRequest } from '../kernel/http-exchange';
+import { describeType, safeString } from '../kernel/safe-access';
 import { Redactor } from '../redaction/redactor';
-import { escapeControl, escapeStackHead } from './escape-control';
+import { escapeControl, escapeStackHead } from '../kernel/escape-control';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
 import { capText } from './request-line-caps';
 import type { LoggingRuntime } from './logging-runtime';
@@ -14,7 +14,7 @@ import {
   REQUEST_FAILURE,
   type LoggedRequest,
   type RequestFailure,
-} from './request-context';
+} from '../kernel/request-context';
 
 /**
  * Logs each failure exactly once. Where Faultline writes the request's line, the failure rides

@@ -1,7 +1,7 @@
-import { platformRequest } from '../core/http-exchange';
+import { platformRequest } from '../kernel/http-exchange';
 import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
 import { Redactor } from '../redaction/redactor';
-import { escapeControl } from './escape-control';
+import { escapeControl } from '../kernel/escape-control';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
 import type { LogChannelName } from './logging.options';
 import type { LoggingRuntime } from './logging-runtime';
@@ -11,7 +11,7 @@ import {
   currentRequestLogger,
   LOGGER_REQUEST,
   type LoggedRequest,
-} from './request-context';
+} from '../kernel/request-context';
 import type { LogLine } from './request-line';
 
 /** Levels a channel line can be written at. */

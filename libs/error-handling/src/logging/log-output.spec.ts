@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { openLogOutput } from './log-output';
 import { LogDestination } from './log-destination';
 import { PrettyDestination } from './pretty-destination';

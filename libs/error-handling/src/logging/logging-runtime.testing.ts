@@ -1,7 +1,7 @@
 import type { ModulesContainer } from '@nestjs/core';
 import type { Redactor } from '../redaction/redactor';
 import { createLoggingRuntime, type LoggingRuntime } from './logging-runtime';
-import { RequestTap } from './request-tap';
+import { RequestTap } from '../kernel/request-tap';
 import { resolveLogging, type ResolvedLogging } from './resolve-logging-options';
 
 /** The JSON lines a pino destination received. */

@@ -1,14 +1,14 @@
 import type { ModulesContainer } from '@nestjs/core';
 import { LoggerModule, type Params, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import { type RequestScope, type RequestScopeCarrier, useRequestScopeCarrier } from '../core/request-scope';
+import { type RequestScope, type RequestScopeCarrier, useRequestScopeCarrier } from '../kernel/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import { FatalLogListeners } from './fatal-log';
-import { ALREADY_REDACTED } from './request-context';
+import { ALREADY_REDACTED } from '../kernel/request-context';
 import type { LogOutputStats } from './log-destination';
 import type { LogChannelName } from './logging.options';
 import { RequestLineBuilder } from './request-line';
-import type { RequestTap } from './request-tap';
+import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 import { createRootLogger } from './root-logger';
 

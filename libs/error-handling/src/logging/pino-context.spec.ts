@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
-import { RequestScope } from '../core/request-scope';
+import { RequestScope } from '../kernel/request-scope';
 import { nestjsPinoCarrier } from './logging-runtime';
 
 /**

@@ -1,5 +1,5 @@
 import { ModulesContainer } from '@nestjs/core';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { Redactor } from '../redaction/redactor';
 import { GuardedRequestTap } from '../faults/guarded-request-tap';
 import { createLoggingRuntime } from './logging-runtime';
@@ -7,8 +7,8 @@ import { resolveLogging } from './resolve-logging-options';
 
 // pino-pretty is installed in this repository; these tests make it look missing to Faultline.
 const missing = new Set<string>();
-jest.mock('../core/peer-require', () => {
-  const actual = jest.requireActual<typeof import('../core/peer-require')>('../core/peer-require');
+jest.mock('../kernel/peer-require', () => {
+  const actual = jest.requireActual<typeof import('../kernel/peer-require')>('../kernel/peer-require');
   return {
     ...actual,
     hasPeer: (name: string) => !missing.has(name) && actual.hasPeer(name),
@@ -16,8 +16,8 @@ jest.mock('../core/peer-require', () => {
     loadPeer: (name: string, option: string) => {
       if (missing.has(name)) {
         const { FaultlineConfigError: ConfigError } = jest.requireActual<
-          typeof import('../errors/faultline-config.error')
-        >('../errors/faultline-config.error');
+          typeof import('../kernel/faultline-config.error')
+        >('../kernel/faultline-config.error');
         throw new ConfigError(option, `needs the package ${name}, which is not installed`);
       }
       return actual.loadPeer(name, option);

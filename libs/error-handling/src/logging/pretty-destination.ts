@@ -1,5 +1,5 @@
-import { loadPeer } from '../core/peer-require';
-import { escapeControl, escapeStackHead } from './escape-control';
+import { loadPeer } from '../kernel/peer-require';
+import { escapeControl, escapeStackHead } from '../kernel/escape-control';
 
 /** Where pretty lines go: Faultline's own destination or the application's stream. */
 export interface TextSink {

@@ -1,24 +1,24 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { platformRequest } from '../core/http-exchange';
-import { RequestScope, runInRequestScope } from '../core/request-scope';
-import { describeType, safeGet, safeString } from '../errors/safe-access';
-import { pathOf } from '../filter/problem-builder';
-import { ensureRequestId } from '../filter/request-id';
+import { platformRequest } from '../kernel/http-exchange';
+import { RequestScope, runInRequestScope } from '../kernel/request-scope';
+import { describeType, safeGet, safeString } from '../kernel/safe-access';
+import { ensureRequestId } from '../kernel/request-id';
 import type { Redactor } from '../redaction/redactor';
 import {
   ALREADY_REDACTED,
   clientIp,
   LOGGER_REQUEST,
+  pathOf,
   REQUEST_FAILURE,
   type FailureLevel,
   type LoggedRequest,
   type RequestFailure,
   routeOf,
   safeUserId,
-} from './request-context';
+} from '../kernel/request-context';
 import { capStrings, capText } from './request-line-caps';
-import type { RequestTap } from './request-tap';
+import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 
 /** A log object Faultline built and redacted itself. */

@@ -2,8 +2,8 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { REQUEST_TAP } from './logging.internal-constants';
-import type { LoggedRequest } from './request-context';
-import type { RequestTap } from './request-tap';
+import type { LoggedRequest } from '../kernel/request-context';
+import type { RequestTap } from '../kernel/request-tap';
 
 /**
  * Feeds the {@link RequestTap} when Faultline's request middleware does not (logging off, or the

@@ -1,4 +1,4 @@
-import { configErrorOf } from '../errors/config-error.testing';
+import { configErrorOf } from '../kernel/config-error.testing';
 import { resolveLogging } from './resolve-logging-options';
 
 function optionOf(input: unknown): string {

@@ -1,9 +1,9 @@
-import { hasPeer, loadPeer } from '../core/peer-require';
-import { check, featureOptions, isPlainObject } from '../errors/option-checks';
+import { hasPeer, loadPeer } from '../kernel/peer-require';
+import { check, featureOptions, isPlainObject } from '../kernel/option-checks';
 import type { DestinationStream, LevelWithSilent, LoggerOptions } from 'pino';
 import { DEFAULT_MAX_BUFFER_BYTES } from './log-destination';
 import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
-import { defaultUserId } from './request-context';
+import { defaultUserId } from '../kernel/request-context';
 
 /** Logging options after defaults and validation. */
 export interface ResolvedLogging {

@@ -1,6 +1,6 @@
-import { RequestScope, runInRequestScope } from '../core/request-scope';
+import { RequestScope, runInRequestScope } from '../kernel/request-scope';
 import { Redactor } from '../redaction/redactor';
-import { LOGGER_REQUEST } from './request-context';
+import { LOGGER_REQUEST } from '../kernel/request-context';
 import { resolveLogging } from './resolve-logging-options';
 import { createRootLogger } from './root-logger';
 

@@ -1,11 +1,11 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import { platformRequest } from '../core/http-exchange';
-import { currentRequestScope } from '../core/request-scope';
+import { platformRequest } from '../kernel/http-exchange';
+import { currentRequestScope } from '../kernel/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import type { FatalLogListeners } from './fatal-log';
 import { openLogOutput } from './log-output';
 import type { LogOutputStats } from './log-destination';
-import { ALREADY_REDACTED, clientIp, LOGGER_REQUEST, type LoggedRequest } from './request-context';
+import { ALREADY_REDACTED, clientIp, LOGGER_REQUEST, type LoggedRequest } from '../kernel/request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;

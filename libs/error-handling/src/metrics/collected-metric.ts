@@ -1,5 +1,5 @@
 import type { Metric, Registry } from 'prom-client';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 
 /** One sample of a metric: its labels (none for a single series) and value. */
 export interface Sample {

@@ -1,5 +1,5 @@
-import { routeTemplate } from '../core/http-exchange';
-import type { LoggedRequest } from '../logging/request-context';
+import { routeTemplate } from '../kernel/http-exchange';
+import type { LoggedRequest } from '../kernel/request-context';
 import { CollectedMetric, type Sample } from './collected-metric';
 
 /** The `route` label of requests that no route handled (unknown paths, bodies rejected before routing). */

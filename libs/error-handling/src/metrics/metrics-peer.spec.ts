@@ -1,21 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ErrorHandlingModule } from '../error-handling.module';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { MetricsService } from './metrics.service';
 
 // prom-client is installed in this repository; these tests make it look missing to Faultline.
 const asked: string[] = [];
-jest.mock('../core/peer-require', () => {
-  const actual = jest.requireActual<typeof import('../core/peer-require')>('../core/peer-require');
+jest.mock('../kernel/peer-require', () => {
+  const actual = jest.requireActual<typeof import('../kernel/peer-require')>('../kernel/peer-require');
   return {
     ...actual,
     loadPeer: (name: string, option: string) => {
       asked.push(name);
       if (name === 'prom-client') {
         const { FaultlineConfigError: ConfigError } = jest.requireActual<
-          typeof import('../errors/faultline-config.error')
-        >('../errors/faultline-config.error');
+          typeof import('../kernel/faultline-config.error')
+        >('../kernel/faultline-config.error');
         throw new ConfigError(option, `needs the package ${name}, which is not installed`);
       }
       return actual.loadPeer(name, option);

@@ -1,4 +1,4 @@
-import { configErrorOf } from '../errors/config-error.testing';
+import { configErrorOf } from '../kernel/config-error.testing';
 import { resolveMetrics } from './resolve-metrics-options';
 
 describe('resolveMetrics', () => {

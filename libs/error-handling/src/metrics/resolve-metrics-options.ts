@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import { hasPeer } from '../core/peer-require';
-import { check, featureOptions, routePath } from '../errors/option-checks';
+import { hasPeer } from '../kernel/peer-require';
+import { check, featureOptions, routePath } from '../kernel/option-checks';
 import type { MetricsOptions } from './metrics.options';
 
 /** Metrics options after defaults and validation. */

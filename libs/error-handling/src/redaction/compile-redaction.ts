@@ -1,5 +1,5 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
-import { safeGet } from '../errors/safe-access';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
+import { safeGet } from '../kernel/safe-access';
 import type { RedactionOptions } from './redaction.options';
 import {
   DEFAULT_SENSITIVE_KEYS,

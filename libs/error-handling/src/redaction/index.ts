@@ -18,4 +18,3 @@ export {
   urlCredentialsDetector,
   type ValueDetector,
 } from './value-detectors';
-export { FaultlineValidationPipe } from './validation.pipe';

@@ -1,6 +1,6 @@
-import { RequestScope, runInRequestScope } from '../core/request-scope';
-import { configErrorOf } from '../errors/config-error.testing';
-import type { FaultlineConfigError } from '../errors/faultline-config.error';
+import { RequestScope, runInRequestScope } from '../kernel/request-scope';
+import { configErrorOf } from '../kernel/config-error.testing';
+import type { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { Redactor } from './redactor';
 import type { RedactionOptions } from './redaction.options';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { describeType, safeGet, safeInstanceOf, safeString } from '../errors/safe-access';
+import { describeType, MAX_CAUSES, safeGet, safeInstanceOf, safeString } from '../kernel/safe-access';
 import { compileRedaction } from './compile-redaction';
 import {
   compileInPlaceStringify,
@@ -18,7 +18,6 @@ import { ValueScanner } from './value-scanner';
 const STACK_FRAME = /\n\s+at /;
 /** Members of an Error already written as type, message, stack and cause. */
 const ERROR_OWN_KEYS = new Set(['message', 'stack', 'cause', 'type', 'name']);
-const MAX_CAUSES = 8;
 /** Fields of errors that hold the bound values of a failed statement. */
 const ERROR_VALUE_KEYS = new Set(['params', 'parameters', 'values', 'bindings']);
 

@@ -1,4 +1,4 @@
-import { currentRequestScope, type RequestScope } from '../core/request-scope';
+import { currentRequestScope, type RequestScope } from '../kernel/request-scope';
 import type { ValueDetector } from './value-detectors';
 import type { ValueScanner } from './value-scanner';
 

@@ -1,4 +1,4 @@
-import { check, featureOptions, httpUrl } from '../errors/option-checks';
+import { check, featureOptions, httpUrl } from '../kernel/option-checks';
 import type { SentryOptions } from './sentry.options';
 
 const KNOWN: readonly (keyof SentryOptions)[] = [

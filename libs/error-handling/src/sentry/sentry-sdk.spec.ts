@@ -1,6 +1,6 @@
 // @sentry/nestjs stands in as a recorder of what Faultline passes to init().
 const inits: Record<string, unknown>[] = [];
-jest.mock('../core/peer-require', () => ({
+jest.mock('../kernel/peer-require', () => ({
   loadPeer: () => ({
     init: (options: Record<string, unknown>) => inits.push(options),
     getClient: () => undefined,

@@ -1,4 +1,4 @@
-import { loadPeer } from '../core/peer-require';
+import { loadPeer } from '../kernel/peer-require';
 // A static import: the redaction code loads only Node built-ins, so the instrument entry, which
 // must run before the application's modules, still loads nothing those modules would need
 // loaded after Sentry (no framework, no HTTP).

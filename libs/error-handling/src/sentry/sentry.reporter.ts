@@ -1,8 +1,8 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { FailureEvents, type HandledFailure } from '../errors/failure-events';
+import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
-import { type LoggedRequest, routeOf, safeUserId } from '../logging/request-context';
+import { type LoggedRequest, routeOf, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import { SENTRY_RUNTIME } from './sentry.internal-constants';
 import type { SentryOptions } from './sentry.options';

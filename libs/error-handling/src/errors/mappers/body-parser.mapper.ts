@@ -1,5 +1,5 @@
 import type { MappedError } from '../exception-mapper.interface';
-import { safeGet } from '../safe-access';
+import { safeGet } from '../../kernel/safe-access';
 
 /**
  * Errors of body-parser / raw-body, recognised by their `type` (no dependency on either), and

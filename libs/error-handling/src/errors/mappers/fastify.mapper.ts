@@ -1,5 +1,5 @@
 import type { MappedError } from '../exception-mapper.interface';
-import { safeGet } from '../safe-access';
+import { safeGet } from '../../kernel/safe-access';
 
 /**
  * Fastify's own errors of reading a request (its content-type parsers, its router), recognised

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { codeForStatus } from '../error-codes';
 import type { ExceptionMapper, MappedError } from '../exception-mapper.interface';
 import { fieldError, type FieldError } from '../field-error.interface';
-import { safeGet } from '../safe-access';
+import { safeGet } from '../../kernel/safe-access';
 
 const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{0,63}$/;
 

@@ -1,5 +1,5 @@
 import type { MappedError } from '../exception-mapper.interface';
-import { safeGet, safeString } from '../safe-access';
+import { safeGet, safeString } from '../../kernel/safe-access';
 import { mapSqlStateError } from './sql-state.mapper';
 
 /**

@@ -48,3 +48,6 @@ export function describeType(value: unknown): string {
   const name = typeof ctor === 'function' ? safeString(ctor, 'name') : undefined;
   return name || 'Object';
 }
+
+/** How many causes of an error (`error.cause`, its cause, ...) a log line or debug body shows. */
+export const MAX_CAUSES = 8;

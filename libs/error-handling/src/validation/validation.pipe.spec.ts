@@ -12,8 +12,8 @@ import {
   validate,
 } from 'class-validator';
 import { ValidationError } from '../errors/app.error';
-import { configErrorOf } from '../errors/config-error.testing';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { configErrorOf } from '../kernel/config-error.testing';
+import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import {
   checkShape,
   DEFAULT_VALIDATION,

@@ -1,4 +1,4 @@
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from './faultline-config.error';
 import { hasPeer, loadPeer, resolvePeer } from './peer-require';
 
 const ABSENT = 'faultline-test-package-that-is-not-installed';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { EXTENSION_FAULTS } from './errors.internal-constants';
+import { EXTENSION_FAULTS } from './tokens';
 import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS, listenerName } from './extension-point';
 
 /** A failure the exception filter answered, as told to subscribers (audit, security events, …). */

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { FaultlineConfigError } from '../errors/faultline-config.error';
+import { FaultlineConfigError } from './faultline-config.error';
 
 /**
  * `require` for Faultline's optional peers (pg, ioredis, nodemailer, prom-client, pino-pretty,

@@ -5,11 +5,11 @@ import {
   type ValidationError as ClassValidatorError,
   type ValidationPipeOptions,
 } from '@nestjs/common';
-import { hasPeer, loadPeer } from '../core/peer-require';
+import { hasPeer, loadPeer } from '../kernel/peer-require';
 import { ValidationError } from '../errors/app.error';
 import { fieldError, type FieldError } from '../errors/field-error.interface';
-import { check } from '../errors/option-checks';
-import type { ValidationOptions } from '../error-handling.options';
+import { check } from '../kernel/option-checks';
+import type { ValidationOptions } from './validation.options';
 
 /** The validation pipe's defaults. */
 export const DEFAULT_VALIDATION: ValidationOptions = {

@@ -1,4 +1,4 @@
-import { ManualClock } from '../core/manual-clock.testing';
+import { ManualClock } from './manual-clock.testing';
 import { settleWithin } from './settle-within';
 
 describe('settleWithin', () => {

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../core/clock';
+import { type Clock, systemClock } from './clock';
 
 /** Options of {@link settleWithin}. */
 export interface SettleWithinOptions {

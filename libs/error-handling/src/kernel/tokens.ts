@@ -3,3 +3,9 @@ export const RESOLVED_OPTIONS = 'FAULTLINE:RESOLVED_OPTIONS';
 
 /** The {@link Clock} every time-based part reads (the `clock` option, else the system clock). */
 export const CLOCK = 'FAULTLINE:CLOCK';
+
+/**
+ * The {@link ExtensionFaultReporter} that logs what extension points catch (mappers, failure
+ * subscribers, listeners).
+ */
+export const EXTENSION_FAULTS = 'FAULTLINE:EXTENSION_FAULTS';

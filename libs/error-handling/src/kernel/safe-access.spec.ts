@@ -1,4 +1,4 @@
-import { NotFoundError } from './app.error';
+import { NotFoundError } from '../errors/app.error';
 import { describeType, safeGet, safeInstanceOf, safePrototypeOf, safeString } from './safe-access';
 
 const throwing = () => {

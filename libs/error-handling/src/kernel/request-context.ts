@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { platformRequest, routeTemplate } from '../core/http-exchange';
-import { currentRequestScope } from '../core/request-scope';
+import { platformRequest, routeTemplate } from './http-exchange';
+import { currentRequestScope } from './request-scope';
 
 /** Set on a request by the exception filter: the failure its request line carries. */
 export const REQUEST_FAILURE = Symbol.for('faultline.requestFailure');
@@ -81,7 +81,7 @@ export function currentRequestLogger(): Logger | undefined {
 /**
  * The route template that matched (`/notifications/:id/read`), or undefined for none: Express's
  * `req.route.path`, Fastify's `request.routeOptions.url`, also from the Node request under a
- * Fastify request (see core/http-exchange).
+ * Fastify request (see kernel/http-exchange).
  */
 export function routeOf(req: LoggedRequest): string | undefined {
   return routeTemplate(req);
@@ -104,4 +104,11 @@ export function defaultUserId(req: unknown): string | number | undefined {
   const user = (req as LoggedRequest).user as { id?: unknown; sub?: unknown } | undefined;
   const id = user?.id ?? user?.sub;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+/** The request path without its query string (which may carry secrets). */
+export function pathOf(req: { originalUrl?: string; url?: string }): string {
+  const url = String(req.originalUrl ?? req.url ?? '/');
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }

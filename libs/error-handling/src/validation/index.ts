@@ -1,0 +1,2 @@
+export { FaultlineValidationPipe } from './validation.pipe';
+export type { ValidationOptions } from './validation.options';
