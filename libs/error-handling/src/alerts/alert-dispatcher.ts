@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { type Clock, type ClockTimer, sleepOn, systemClock } from '../kernel/clock';
+import { backoffMs, type Clock, type ClockTimer, sleepOn, systemClock } from '../kernel/clock';
 import { describeType, safeGet, safeString } from '../kernel/safe-access';
 import { settleWithin } from '../kernel/settle-within';
 import type { AlertMessage } from './alert.interface';
 import type { AlertChannel } from './alert-channel.interface';
 import { escapeControl } from '../kernel/escape-control';
+
+/** The longest wait between two delivery attempts. */
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /** Delivery counters of one channel. */
 export interface AlertChannelStats {
@@ -131,7 +134,7 @@ export class AlertDispatcher {
     const { retries, retryBaseMs } = this.options;
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleepOn(this.clock, Math.min(retryBaseMs * 2 ** (attempt - 1), 30_000));
+      if (attempt > 0) await sleepOn(this.clock, backoffMs(attempt - 1, retryBaseMs, MAX_RETRY_DELAY_MS));
       try {
         await this.attempt(lane.channel, message);
         lane.stats.sent++;

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../kernel/clock';
-import { loadPeer } from '../kernel/peer-require';
+import { closeRedis, openRedis, redisReady } from '../kernel/redis';
 import { settleWithin } from '../kernel/settle-within';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
@@ -112,48 +112,17 @@ export class RedisThrottleStore implements ThrottleStore {
 }
 
 /**
- * Opens an ioredis client for `url` that fails fast while Redis is away (no offline queue), so
- * throttling falls back at once instead of waiting for a reconnect.
+ * Opens an ioredis client for `alerts.redis.url` (see {@link openRedis}: throttling falls back at
+ * once while Redis is away instead of waiting for a reconnect).
  */
 export function openRedisClient(url: string): RedisEvalClient & {
   ready(): Promise<void>;
   quit(): Promise<void>;
 } {
-  // Optional peer dependency: loaded only when a Redis URL is configured.
-  const { Redis } = loadPeer<typeof import('ioredis')>(
-    'ioredis',
-    'alerts.redis.url',
-    'pass alerts.redis.client',
-  );
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-    retryStrategy: (times: number) => Math.min(times * 200, 2000),
-  });
-  // Connection errors are reported by the store that uses it, once; not as unhandled events.
-  client.on('error', () => undefined);
+  const client = openRedis(url, 'alerts.redis.url', 'pass alerts.redis.client');
   return {
     eval: (script, numKeys, ...args) => client.eval(script, numKeys, ...args),
-    ready: () =>
-      client.status === 'ready'
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            const onError = (err: Error) => {
-              client.off('ready', onReady);
-              reject(err);
-            };
-            const onReady = () => {
-              client.off('error', onError);
-              resolve();
-            };
-            client.once('ready', onReady);
-            client.once('error', onError);
-          }),
-    quit: async () => {
-      // quit() waits for a reply that a client still reconnecting never gets.
-      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-      else client.disconnect();
-    },
+    ready: () => redisReady(client),
+    quit: () => closeRedis(client),
   };
 }

@@ -1,4 +1,4 @@
-import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../kernel/clock';
+import { backoffMs, type Clock, type ClockTimer, systemClock, unrefTimer } from '../kernel/clock';
 import { wholeNumber } from '../kernel/option-checks';
 import { settleWithin } from '../kernel/settle-within';
 import type { AuditEvent } from './audit-event.interface';
@@ -361,9 +361,7 @@ export class AuditWriter {
 
   /** Full jitter: a random delay between 0 and min(max, base * 2^attempt). */
   private backoff(): number {
-    const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.attempt, 30));
-    this.attempt++;
-    return Math.random() * ceiling;
+    return backoffMs(this.attempt++, this.retryBaseMs, this.retryMaxMs, true);
   }
 
   private sleep(ms: number): Promise<void> {

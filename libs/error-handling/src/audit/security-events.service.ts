@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Listeners } from '../kernel/listeners';
 import { EXTENSION_FAULTS } from '../kernel/tokens';
 import {
   type ExtensionFaultReporter,
@@ -59,7 +60,7 @@ const FROM_STATUS: Readonly<Record<number, SecurityEventKind>> = {
  */
 @Injectable()
 export class SecurityEvents {
-  private readonly listeners: SuspiciousActivityListener[] = [];
+  private readonly listeners = new Listeners<[SuspiciousActivity]>();
 
   constructor(
     @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
@@ -85,11 +86,7 @@ export class SecurityEvents {
 
   /** Adds a listener for suspicious activity; returns a function that removes it. */
   onSuspiciousActivity(listener: SuspiciousActivityListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i !== -1) this.listeners.splice(i, 1);
-    };
+    return this.listeners.add(listener);
   }
 
   /** Records one security event. Never throws and never waits. */
@@ -126,18 +123,14 @@ export class SecurityEvents {
     if (count !== threshold + 1) return;
     this.channels.security.warn({ kind, ip, count, windowMs, threshold }, 'suspicious activity');
     const activity: SuspiciousActivity = { kind, ip, count, windowMs, threshold, event };
-    for (const listener of this.listeners) {
-      try {
-        listener(activity);
-      } catch (error) {
-        // A failing listener must not stop the others; it is logged (rate-limited).
-        this.faults.report({
-          point: 'suspicious-activity-listener',
-          error,
-          requestId: event.requestId,
-          name: listenerName(listener),
-        });
-      }
-    }
+    // A failing listener must not stop the others; it is logged (rate-limited).
+    this.listeners.emit([activity], (error, listener) =>
+      this.faults.report({
+        point: 'suspicious-activity-listener',
+        error,
+        requestId: event.requestId,
+        name: listenerName(listener),
+      }),
+    );
   }
 }

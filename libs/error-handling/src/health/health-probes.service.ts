@@ -11,7 +11,7 @@ import { HEALTH_RUNTIME } from './health.internal-constants';
 import { probeBody } from './probe-body';
 import { ReadinessChecks } from './readiness-checks';
 import { Readiness } from './readiness.service';
-import { openRedis } from './redis-client';
+import { closeRedis, openRedis, type OwnRedis } from '../kernel/redis';
 import type { ResolvedHealth } from './resolve-health-options';
 import { runChecks } from './run-checks';
 import { findTypeOrmDataSource } from './typeorm-data-source';
@@ -53,7 +53,7 @@ export interface HealthProbeSettings {
 @Injectable()
 export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
   private checks: ReadinessChecks | undefined;
-  private ownRedis: { quit(): Promise<unknown>; disconnect(): void } | undefined;
+  private ownRedis: OwnRedis | undefined;
 
   constructor(
     @Inject(HEALTH_RUNTIME) private readonly health: ResolvedHealth | false,
@@ -83,7 +83,12 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
     }
     let redis: RedisPingable | undefined = health.redis?.client;
     if (health.redis?.url) {
-      const client = openRedis(health.redis.url, health.redis.timeoutMs);
+      const client = openRedis(
+        health.redis.url,
+        'health.redis.url',
+        'pass health.redis.client',
+        health.redis.timeoutMs,
+      );
       this.ownRedis = client;
       redis = client;
     }
@@ -116,7 +121,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.checks?.stop();
-    if (this.ownRedis) await this.ownRedis.quit().catch(() => this.ownRedis?.disconnect());
+    if (this.ownRedis) await closeRedis(this.ownRedis);
   }
 
   /** Runs the readiness checks; 503 before start-up has finished, on shutdown, and when one fails. */

@@ -16,6 +16,7 @@ import {
 } from '../kernel/extension-point';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { RequestTap } from '../kernel/request-tap';
+import { Listeners } from '../kernel/listeners';
 import { HEALTH_RUNTIME } from './health.internal-constants';
 import { HEALTH_DEFAULTS, type ResolvedHealth } from './resolve-health-options';
 
@@ -37,7 +38,7 @@ const SHUTTING_DOWN = 'shutting down';
 @Injectable()
 export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Readiness');
-  private listeners: ReadinessListener[] = [];
+  private readonly listeners = new Listeners<Parameters<ReadinessListener>>();
   private started = false;
   private failing: readonly string[] = [];
   private stopping = false;
@@ -72,10 +73,7 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Adds a listener of changes; returns a function that removes it. */
   onChange(listener: ReadinessListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.listeners.add(listener);
   }
 
   onApplicationBootstrap(): void {
@@ -160,13 +158,9 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!flipped && !shutdownBegins) return;
     if (ready) this.logger.log('readiness turned true');
     else this.logger.warn(`readiness turned false: ${reason}`);
-    for (const listener of this.listeners) {
-      try {
-        listener(ready, reason);
-      } catch (error) {
-        // One listener failing must not stop the others; it is logged (rate-limited).
-        this.faults.report({ point: 'readiness-listener', error, name: listenerName(listener) });
-      }
-    }
+    // One listener failing must not stop the others; it is logged (rate-limited).
+    this.listeners.emit([ready, reason], (error, listener) =>
+      this.faults.report({ point: 'readiness-listener', error, name: listenerName(listener) }),
+    );
   }
 }

@@ -53,3 +53,13 @@ export function isClock(value: unknown): value is Clock {
     typeof c.clearTimeout === 'function'
   );
 }
+
+/**
+ * The delay before retry `attempt` (0 for the first retry): `baseMs * 2^attempt`, at most
+ * `maxMs`; with `jitter`, a random delay between 0 and that ("full jitter", so that many clients
+ * that failed together do not retry together).
+ */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, jitter = false): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
+  return jitter ? Math.random() * ceiling : ceiling;
+}

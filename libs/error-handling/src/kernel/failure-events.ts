@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EXTENSION_FAULTS } from './tokens';
 import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS, listenerName } from './extension-point';
+import { Listeners } from './listeners';
 
 /** A failure the exception filter answered, as told to subscribers (audit, security events, …). */
 export interface HandledFailure {
@@ -30,7 +31,7 @@ export type FailureSubscriber = (failure: HandledFailure) => void;
  */
 @Injectable()
 export class FailureEvents {
-  private readonly subscribers: FailureSubscriber[] = [];
+  private readonly subscribers = new Listeners<[HandledFailure]>();
 
   constructor(
     @Optional()
@@ -43,28 +44,19 @@ export class FailureEvents {
    * (an error tracker, whose event id the others report).
    */
   subscribe(subscriber: FailureSubscriber, options: { first?: boolean } = {}): () => void {
-    if (options.first) this.subscribers.unshift(subscriber);
-    else this.subscribers.push(subscriber);
-    return () => {
-      const i = this.subscribers.indexOf(subscriber);
-      if (i !== -1) this.subscribers.splice(i, 1);
-    };
+    return this.subscribers.add(subscriber, options);
   }
 
   /** Tells every subscriber. */
   publish(failure: HandledFailure): void {
-    for (const subscriber of this.subscribers) {
-      try {
-        subscriber(failure);
-      } catch (error) {
-        // A failing subscriber must not turn a handled failure into another one.
-        this.faults.report({
-          point: 'failure-subscriber',
-          error,
-          requestId: failure.requestId,
-          name: listenerName(subscriber),
-        });
-      }
-    }
+    // A failing subscriber must not turn a handled failure into another one.
+    this.subscribers.emit([failure], (error, subscriber) =>
+      this.faults.report({
+        point: 'failure-subscriber',
+        error,
+        requestId: failure.requestId,
+        name: listenerName(subscriber),
+      }),
+    );
   }
 }

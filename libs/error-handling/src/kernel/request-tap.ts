@@ -1,3 +1,4 @@
+import { Listeners } from './listeners';
 import type { LoggedRequest } from './request-context';
 
 /** Told once when a request's response finishes (or its connection closes first). */
@@ -12,14 +13,11 @@ export type RequestFinishListener = (req: LoggedRequest, status: number, duratio
 export class RequestTap {
   /** Requests started and not yet finished. */
   inFlight = 0;
-  private listeners: RequestFinishListener[] = [];
+  private readonly listeners = new Listeners<Parameters<RequestFinishListener>>();
 
   /** Adds a listener; returns a function that removes it. Listeners must not throw. */
   onFinish(listener: RequestFinishListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.listeners.add(listener);
   }
 
   started(): void {
@@ -28,7 +26,8 @@ export class RequestTap {
 
   finished(req: LoggedRequest, status: number, durationMs: number): void {
     this.inFlight--;
-    const listeners = this.listeners;
+    // Every request: a plain loop, no argument array (GuardedRequestTap catches what they throw).
+    const listeners = this.listeners.current;
     for (let i = 0; i < listeners.length; i++) listeners[i](req, status, durationMs);
   }
 }

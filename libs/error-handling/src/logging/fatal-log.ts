@@ -1,3 +1,5 @@
+import { Listeners } from '../kernel/listeners';
+
 /** A `fatal` line, as told to listeners: already redacted. */
 export interface FatalLogLine {
   message: string;
@@ -14,20 +16,17 @@ export type FatalLogListener = (line: FatalLogLine) => void;
 export class FatalLogListeners {
   /** `fatal` lines written so far (for metrics). */
   count = 0;
-  private listeners: FatalLogListener[] = [];
+  private readonly listeners = new Listeners<[FatalLogLine]>();
 
   /** Adds a listener; returns a function that removes it. */
   add(listener: FatalLogListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.listeners.add(listener);
   }
 
   /** Counts one `fatal` call and tells every listener its (redacted) arguments. */
   emit(args: readonly unknown[], messageKey = 'msg'): void {
     this.count++;
-    if (this.listeners.length === 0) return;
+    if (this.listeners.current.length === 0) return;
     const first = args[0];
     const fields = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : {};
     const text = args.find((a): a is string => typeof a === 'string');
@@ -36,12 +35,7 @@ export class FatalLogListeners {
       message: text ?? (typeof inline === 'string' ? inline : ''),
       fields,
     };
-    for (const listener of this.listeners) {
-      try {
-        listener(line);
-      } catch {
-        // A failing listener must not break logging.
-      }
-    }
+    // A failing listener must not break logging.
+    this.listeners.emit([line]);
   }
 }

@@ -1,0 +1,59 @@
+import { loadPeer } from './peer-require';
+
+/** What Faultline uses of an ioredis client it opened itself. */
+export interface OwnRedis {
+  readonly status: string;
+  ping(): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+type RedisClass = new (url: string, options: Record<string, unknown>) => OwnRedis;
+
+/**
+ * Opens an ioredis client for a `redis://` URL of Faultline's options (`option` names it in the
+ * error when ioredis is not installed, `otherwise` says what to do instead). The one way
+ * Faultline connects to Redis, for the alert throttle and the readiness check alike: no offline
+ * queue and no retried commands, so a command fails at once while Redis is away (the throttle
+ * falls back, the check reports it) instead of waiting; reconnects go on (every 100 ms, backing
+ * off to every second), so both recover as soon as Redis is back. Connection errors are the
+ * user's to report, not unhandled `error` events.
+ */
+export function openRedis(url: string, option: string, otherwise: string, connectTimeoutMs = 1000): OwnRedis {
+  const { Redis } = loadPeer<{ Redis: RedisClass }>('ioredis', option, otherwise);
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: connectTimeoutMs,
+    retryStrategy: (times: number) => Math.min(times * 100, 1000),
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Resolves once `client` is connected, rejects with the first connection error before that. */
+export function redisReady(client: OwnRedis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: unknown): void => {
+      client.off('ready', onReady);
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    const onReady = (): void => {
+      client.off('error', onError);
+      resolve();
+    };
+    client.once('ready', onReady);
+    client.once('error', onError);
+  });
+}
+
+/** Closes `client`: `QUIT` when connected, else a disconnect (a client still reconnecting never answers `QUIT`). */
+export async function closeRedis(client: OwnRedis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
