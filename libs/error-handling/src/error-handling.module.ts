@@ -52,6 +52,8 @@ import type { Clock } from './kernel/clock';
 import { httpPlatform, linkFastifyRequests } from './kernel/http-exchange';
 import type { RequestTap } from './kernel/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
+import { MetricSources } from './kernel/metric-sources';
+import { loggingMetrics } from './logging/logging-metrics';
 import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
 import { MetricsService } from './metrics/metrics.service';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
@@ -91,6 +93,7 @@ const CORE_PROVIDERS: Provider[] = [
   { provide: CLOCK, useFactory: (o: ResolvedOptions) => o.clock, inject: [RESOLVED_OPTIONS] },
   // A finish listener that throws is reported, not thrown into the response's 'finish' event.
   { provide: REQUEST_TAP, useFactory: () => new GuardedRequestTap() },
+  MetricSources,
   {
     provide: LOGGING_RUNTIME,
     useFactory: (
@@ -98,9 +101,15 @@ const CORE_PROVIDERS: Provider[] = [
       redactor: Redactor,
       modules: ModulesContainer,
       tap: RequestTap,
-    ): LoggingRuntime | null =>
-      o.logging ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules, tap) : null,
-    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP],
+      metrics: MetricSources,
+    ): LoggingRuntime | null => {
+      const runtime = o.logging
+        ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules, tap)
+        : null;
+      metrics.add(...loggingMetrics(runtime?.fatal, runtime?.output));
+      return runtime;
+    },
+    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP, MetricSources],
   },
 ];
 const CORE_EXPORTS = [
@@ -110,6 +119,7 @@ const CORE_EXPORTS = [
   Redactor,
   LOGGING_RUNTIME,
   REQUEST_TAP,
+  MetricSources,
 ];
 
 /** A pipe that passes values through: the global pipe when validation is turned off. */

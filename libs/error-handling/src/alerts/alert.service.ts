@@ -1,3 +1,5 @@
+import { MetricSources } from '../kernel/metric-sources';
+import { alertMetrics } from './alert-metrics';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -70,6 +72,7 @@ export class AlertService
     failures: FailureEvents,
     @Inject(REQUEST_TAP) tap: RequestTap,
     @Inject(CLOCK) private readonly clock: Clock,
+    metrics: MetricSources,
     @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
     @Optional() security?: SecurityEvents,
     @Optional() readiness?: Readiness,
@@ -84,6 +87,7 @@ export class AlertService
     };
     // Nothing is watched, and nothing costs anything, without a channel to send to.
     if (!o?.active) return;
+    metrics.add(...alertMetrics(() => this.stats()));
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock, (text) =>
       redactor.redactString(text),
     );

@@ -1,3 +1,4 @@
+import { MetricSources } from '../kernel/metric-sources';
 import type { ModulesContainer } from '@nestjs/core';
 import { ManualClock } from '../kernel/manual-clock.testing';
 import { FailureEvents } from '../kernel/failure-events';
@@ -67,6 +68,7 @@ function setup() {
     new LogChannels(redactor, runtime),
     new FailureEvents(),
     clock,
+    new MetricSources(),
   );
   return { audit, store, sink, clock };
 }

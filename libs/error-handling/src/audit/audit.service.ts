@@ -21,6 +21,8 @@ import { auditEventId } from './event-id';
 import { AUDIT_RUNTIME, auditContexts } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter, type AuditWriterStats } from './audit-writer';
+import { auditMetrics } from './audit-metrics';
+import { MetricSources } from '../kernel/metric-sources';
 import type { ResolvedAudit } from './resolve-audit-options';
 
 /** What a service passes to {@link AuditService.record}; the rest is filled in. */
@@ -70,8 +72,10 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     private readonly channels: LogChannels,
     failures: FailureEvents,
     @Inject(CLOCK) private readonly clock: Clock,
+    metrics: MetricSources,
   ) {
     if (!options) return;
+    metrics.add(...auditMetrics(() => this.stats));
     if (options.store) {
       this.writer = new AuditWriter(options.store, (events, reason) => this.spill(events, reason), {
         ...options.writer,

@@ -1,3 +1,4 @@
+import { MetricSources } from '../kernel/metric-sources';
 import { ManualClock } from '../kernel/manual-clock.testing';
 import { FailureEvents } from '../kernel/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
@@ -14,7 +15,7 @@ function setup(security = { threshold: 3, windowMs: 60_000 }) {
   const redactor = new Redactor({});
   const channels = new LogChannels(redactor);
   const failures = new FailureEvents();
-  const audit = new AuditService(options, redactor, channels, failures, clock);
+  const audit = new AuditService(options, redactor, channels, failures, clock, new MetricSources());
   const events = new SecurityEvents(options, audit, channels, redactor, failures);
   const heard: SuspiciousActivity[] = [];
   events.onSuspiciousActivity((a) => heard.push(a));

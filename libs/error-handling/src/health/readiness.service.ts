@@ -17,6 +17,7 @@ import {
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { RequestTap } from '../kernel/request-tap';
 import { Listeners } from '../kernel/listeners';
+import { MetricSources, singleMetric } from '../kernel/metric-sources';
 import { HEALTH_RUNTIME } from './health.internal-constants';
 import { HEALTH_DEFAULTS, type ResolvedHealth } from './resolve-health-options';
 
@@ -50,11 +51,18 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(HEALTH_RUNTIME) private readonly health: ResolvedHealth | false,
     @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     private readonly adapterHost: HttpAdapterHost,
+    metrics: MetricSources,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
     @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
-  ) {}
+  ) {
+    metrics.add(
+      singleMetric('faultline_ready', '1 when the instance is ready for traffic, else 0', 'gauge', () =>
+        this.ready ? 1 : 0,
+      ),
+    );
+  }
 
   /** True when the instance should receive traffic. */
   isReady(): boolean {
