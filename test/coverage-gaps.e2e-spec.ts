@@ -7,11 +7,9 @@ import {
   RateLimitedError,
   Readiness,
   type AuditEvent,
-  type AuditPage,
-  type AuditQuery,
-  type AuditStore,
 } from 'nestjs-faultline';
 import { startFixture, withCapture, type FixtureApp } from './support/fixture-app';
+import { MemoryAuditStore } from './support/memory-audit-store';
 import { LEVEL, LogCapture, type LogRecord } from './support/log-capture';
 import { waitUntil } from './support/wait';
 
@@ -86,20 +84,6 @@ describe('a 402 thrown as an AppError', () => {
 });
 
 /** An audit store kept in memory. */
-class MemoryStore implements AuditStore {
-  readonly events: AuditEvent[] = [];
-  async write(events: readonly AuditEvent[]): Promise<void> {
-    for (const e of events) if (!this.events.some((x) => x.id === e.id)) this.events.push(e);
-  }
-  async query(query: AuditQuery): Promise<AuditPage> {
-    return {
-      items: this.events.filter(
-        (e) => (!query.kind || e.kind === query.kind) && (!query.action || e.action === query.action),
-      ),
-    };
-  }
-}
-
 describe('a 429 answer', () => {
   @Controller()
   class LimitedController {
@@ -116,9 +100,9 @@ describe('a 429 answer', () => {
   }
 
   let f: FixtureApp;
-  let store: MemoryStore;
+  let store: MemoryAuditStore;
   beforeAll(async () => {
-    store = new MemoryStore();
+    store = new MemoryAuditStore();
     f = await startFixture([LimitedController], { debug: false, audit: { store } });
   });
   afterAll(() => f.close());

@@ -11,32 +11,16 @@ import {
   UseGuards,
   type CanActivate,
 } from '@nestjs/common';
-import {
-  Audit,
-  AuditService,
-  type AuditEvent,
-  type AuditPage,
-  type AuditQuery,
-  type AuditStore,
-} from 'nestjs-faultline';
+import { Audit, AuditService } from 'nestjs-faultline';
 import { of, type Observable } from 'rxjs';
 import { startFixture, type FixtureApp } from './support/fixture-app';
+import { MemoryAuditStore } from './support/memory-audit-store';
 import { LEVEL } from './support/log-capture';
 import { parseMetrics, samplesOf } from './support/metrics-text';
 import { waitUntil } from './support/wait';
 
 // Fastify specifics, on Fastify whatever HTTP_ADAPTER says: the rest of the e2e suite runs on
 // Fastify too with HTTP_ADAPTER=fastify.
-
-class MemoryStore implements AuditStore {
-  readonly events: AuditEvent[] = [];
-  async write(events: readonly AuditEvent[]): Promise<void> {
-    this.events.push(...events);
-  }
-  async query(query: AuditQuery): Promise<AuditPage> {
-    return { items: this.events.filter((e) => !query.action || e.action === query.action) };
-  }
-}
 
 /** Rejects a request without `Authorization`; sets `req.user` (on Fastify's request) otherwise. */
 class TokenGuard implements CanActivate {
@@ -88,10 +72,10 @@ class ItemsController {
 
 describe('Faultline on Fastify (@nestjs/platform-fastify)', () => {
   let f: FixtureApp;
-  let store: MemoryStore;
+  let store: MemoryAuditStore;
 
   beforeAll(async () => {
-    store = new MemoryStore();
+    store = new MemoryAuditStore();
     f = await startFixture(
       [ItemsController],
       { debug: false, audit: { store }, metrics: {}, health: {}, logging: { useAsNestLogger: true } },

@@ -33,7 +33,7 @@ import {
 import { ExceptionRegistry } from './errors/exception-registry';
 import { FailureEvents } from './kernel/failure-events';
 import { BUILT_IN_MAPPERS } from './errors/mappers/built-in.mappers';
-import { CLOCK, EXTENSION_FAULTS, RESOLVED_OPTIONS } from './kernel/tokens';
+import { CLOCK, EXTENSION_FAULTS, RESOLVED_OPTIONS, USER } from './kernel/tokens';
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
@@ -91,6 +91,7 @@ const CORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   { provide: CLOCK, useFactory: (o: ResolvedOptions) => o.clock, inject: [RESOLVED_OPTIONS] },
+  { provide: USER, useFactory: (o: ResolvedOptions) => o.user, inject: [RESOLVED_OPTIONS] },
   // A finish listener that throws is reported, not thrown into the response's 'finish' event.
   { provide: REQUEST_TAP, useFactory: () => new GuardedRequestTap() },
   MetricSources,
@@ -116,6 +117,7 @@ const CORE_EXPORTS = [
   ERROR_HANDLING_MODULE_OPTIONS,
   RESOLVED_OPTIONS,
   CLOCK,
+  USER,
   Redactor,
   LOGGING_RUNTIME,
   REQUEST_TAP,

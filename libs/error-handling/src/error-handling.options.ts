@@ -128,6 +128,13 @@ export interface ErrorHandlingModuleOptions {
    */
   processErrors?: false | ProcessErrorsOptions;
   /**
+   * The user a request acts for, read from the request: one setting for the `userId` of log
+   * lines, the `actorId` of audit and security events, and the user of alerts and Sentry events.
+   * Return `undefined` for an anonymous request; a throw counts as `undefined`.
+   * @default req.user.id, else req.user.sub
+   */
+  user?: (req: unknown) => string | number | undefined;
+  /**
    * The clock Faultline's time-based parts read: alert throttling windows and summaries, the
    * error-rate window, the suspicious-activity window, the audit writer's batching and retry
    * backoff, audit retention, the shutdown drain and delivery timeouts. Meant for tests that

@@ -6,6 +6,7 @@ import type { HealthProbeSettings } from './health/health-probes.service';
 import type { ProcessErrorSettings } from './faults/process-errors.service';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
+import { defaultUserId } from './kernel/request-context';
 import type { MessageCatalog } from './filter/message-catalog.interface';
 import { buildCatalogs } from './filter/message-catalogs';
 import type { ResponseFormatter } from './filter/problem-details.interface';
@@ -61,6 +62,8 @@ export interface ResolvedOptions extends FilterSettings, HealthProbeSettings, Pr
   /** False when `processErrors: false`. */
   processErrors: ResolvedProcessErrors | false;
   clock: Clock;
+  /** The `user` option, else `req.user.id` / `req.user.sub`. */
+  user: (req: unknown) => string | number | undefined;
 }
 
 const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
@@ -83,6 +86,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'sentry',
   'processErrors',
   'clock',
+  'user',
 ];
 
 /**
@@ -165,7 +169,9 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     'clock',
     'must have now(), setTimeout(callback, ms) and clearTimeout(timer)',
   );
+  check(o.user === undefined || typeof o.user === 'function', 'user', 'must be a function (req) => id');
   const clock = o.clock ?? systemClock;
+  const user = o.user ?? defaultUserId;
   const validation = resolveValidation(o.validation);
   const metrics = resolveMetricsDefault(o.metrics);
   for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
@@ -190,17 +196,36 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     requestIdHeader: o.requestIdHeader ?? 'X-Request-Id',
     retryAfterSeconds: o.retryAfterSeconds ?? 5,
     validation: validation.options,
-    notices: [validation.notice, metrics.notice].filter((n): n is string => n !== undefined),
+    notices: [validation.notice, metrics.notice, ...identityNotices(o)].filter(
+      (n): n is string => n !== undefined,
+    ),
     redaction: o.redaction ?? {},
-    logging: resolveLogging(o.logging, production),
-    audit: resolveAudit(o.audit, clock),
+    logging: resolveLogging(o.logging, production, user),
+    audit: resolveAudit(o.audit, clock, user),
     health: resolveHealth(o.health),
     metrics: metrics.options,
     alerts: resolveAlerts(o.alerts, env),
     sentry: resolveSentry(o.sentry),
     processErrors: resolveProcessErrors(o.processErrors),
     clock,
+    user,
   };
+}
+
+/**
+ * `logging.userId` and `audit.actor` still set their feature's user, as before the top-level
+ * `user` option; a notice points at the one setting.
+ */
+function identityNotices(o: ErrorHandlingModuleOptions): string[] {
+  const own = [
+    isPlainObject(o.logging) && o.logging.userId !== undefined ? 'logging.userId' : undefined,
+    isPlainObject(o.audit) && o.audit.actor !== undefined ? 'audit.actor' : undefined,
+  ].filter((n): n is string => n !== undefined);
+  if (own.length === 0) return [];
+  return [
+    `${own.join(' and ')} set the user of ${own.length === 1 ? 'that feature' : 'those features'} only; ` +
+      'the top-level user option sets it for log lines, audit, alerts and Sentry at once',
+  ];
 }
 
 function problemTypeBase(value: unknown): string | undefined {

@@ -25,7 +25,7 @@ import { buildAlertMessage, type AlertMessageContext } from './alert-message';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { fatalAlert } from './fatal-alert';
-import { CLOCK } from '../kernel/tokens';
+import { CLOCK, USER } from '../kernel/tokens';
 import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
@@ -73,6 +73,7 @@ export class AlertService
     @Inject(REQUEST_TAP) tap: RequestTap,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricSources,
+    @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
     @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
     @Optional() security?: SecurityEvents,
     @Optional() readiness?: Readiness,
@@ -283,7 +284,8 @@ export class AlertService
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    return safeUserId(req, this.logging?.options.userId);
+    // `logging.userId` when it is set (it falls back to the `user` option), else the `user` option.
+    return safeUserId(req, this.logging?.options.userId ?? this.user);
   }
 
   private errorRate(b: ErrorRateBreach): void {

@@ -51,8 +51,8 @@ export interface AuditOptions extends Omit<AuditWriterOptions, 'onError'> {
   /** Or keep them in a store of your own. */
   store?: AuditStore;
   /**
-   * Who acted, read from the request.
-   * @default req.user.id, else req.user.sub
+   * Who acted, read from the request; wins over the module's `user` option for audit events.
+   * @default the module's `user` option (req.user.id, else req.user.sub)
    */
   actor?: (req: unknown) => string | number | undefined;
   /**

@@ -29,7 +29,11 @@ const KNOWN: readonly (keyof AuditOptions)[] = [
 ];
 
 /** Applies defaults and validates `audit`; `false` turns the audit trail and security events off. */
-export function resolveAudit(input: unknown, clock: Clock = systemClock): ResolvedAudit | false {
+export function resolveAudit(
+  input: unknown,
+  clock: Clock = systemClock,
+  user: (req: unknown) => string | number | undefined = defaultUserId,
+): ResolvedAudit | false {
   const o = featureOptions<AuditOptions>(input, 'audit', KNOWN);
   if (!o) return false;
   check(!(o.sql && o.store), 'audit', 'takes sql or store, not both');
@@ -79,7 +83,7 @@ export function resolveAudit(input: unknown, clock: Clock = systemClock): Resolv
   );
   return {
     store,
-    actor: o.actor ?? defaultUserId,
+    actor: o.actor ?? user,
     retentionDays: wholeNumber(o.retentionDays, 90, 'audit.retentionDays', 0),
     writer: resolveWriterSettings(o),
     shutdownTimeoutMs: wholeNumber(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),

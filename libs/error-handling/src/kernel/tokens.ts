@@ -1,6 +1,9 @@
 /** Internal injection tokens; not exported from the package. */
 export const RESOLVED_OPTIONS = 'FAULTLINE:RESOLVED_OPTIONS';
 
+/** The user a request acts for (the `user` option): `(req) => id`. */
+export const USER = 'FAULTLINE:USER';
+
 /** The {@link Clock} every time-based part reads (the `clock` option, else the system clock). */
 export const CLOCK = 'FAULTLINE:CLOCK';
 

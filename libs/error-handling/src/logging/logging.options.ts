@@ -106,8 +106,9 @@ export interface LoggingOptions {
   /** Also write to a rotating file. @default undefined (no file) */
   file?: FileLogOptions;
   /**
-   * The user id for log lines, read from the request.
-   * @default req.user.id, else req.user.sub
+   * The user id for log lines (and alerts and Sentry), read from the request; wins over the
+   * module's `user` option there.
+   * @default the module's `user` option (req.user.id, else req.user.sub)
    */
   userId?: (req: unknown) => string | number | undefined;
   /**

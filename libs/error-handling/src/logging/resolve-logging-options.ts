@@ -47,7 +47,11 @@ const KNOWN: readonly (keyof LoggingOptions)[] = [
 ];
 
 /** Applies defaults and validates `logging`; `false` turns Faultline's pino setup off. */
-export function resolveLogging(input: unknown, production: boolean): ResolvedLogging | false {
+export function resolveLogging(
+  input: unknown,
+  production: boolean,
+  user: (req: unknown) => string | number | undefined = defaultUserId,
+): ResolvedLogging | false {
   const o = featureOptions<LoggingOptions>(input, 'logging', KNOWN);
   if (!o) return false;
   level(o.level, 'logging.level');
@@ -136,7 +140,7 @@ export function resolveLogging(input: unknown, production: boolean): ResolvedLog
     slowRequestMs: o.slowRequestMs ?? 1000,
     requestDetails: o.requestDetails ?? 'server-errors',
     file: o.file === undefined ? undefined : resolveFile(o.file),
-    userId: o.userId ?? defaultUserId,
+    userId: o.userId ?? user,
     useAsNestLogger: o.useAsNestLogger ?? true,
     quietPaths: new Set(o.quietPaths ?? []),
   };

@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
+import { USER } from '../kernel/tokens';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import { type LoggedRequest, routeOf, safeUserId } from '../kernel/request-context';
@@ -21,6 +22,7 @@ export class SentryReporter implements BeforeApplicationShutdown {
     @Inject(SENTRY_RUNTIME) options: SentryOptions | false,
     failures: FailureEvents,
     redactor: Redactor,
+    @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
     @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
   ) {
     if (!options) return;
@@ -77,6 +79,7 @@ export class SentryReporter implements BeforeApplicationShutdown {
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    return safeUserId(req, this.logging?.options.userId);
+    // `logging.userId` when it is set (it falls back to the `user` option), else the `user` option.
+    return safeUserId(req, this.logging?.options.userId ?? this.user);
   }
 }

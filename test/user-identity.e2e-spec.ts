@@ -1,0 +1,76 @@
+import { Controller, Get, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Audit, AuditService, type AuditEvent, FaultlineConfigError } from 'nestjs-faultline';
+import { startFixture, type FixtureApp } from './support/fixture-app';
+import { MemoryAuditStore } from './support/memory-audit-store';
+
+/** Signs the request in as `X-User` (an object without `id`, so the default reads nothing). */
+class HeaderUserGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: unknown }>();
+    req.user = { login: req.headers['x-user'], employeeNo: 42 };
+    return true;
+  }
+}
+
+@Controller('me')
+@UseGuards(HeaderUserGuard)
+class MeController {
+  @Get()
+  @Audit('PROFILE_READ')
+  me() {
+    return { ok: true };
+  }
+}
+
+type WithUser = { user?: { login?: string; employeeNo?: number } };
+const login = (req: unknown) => (req as WithUser).user?.login;
+
+async function eventOf(
+  f: FixtureApp,
+  store: MemoryAuditStore,
+  requestId: string,
+): Promise<AuditEvent | undefined> {
+  await f.app.get(AuditService).flush();
+  return store.events.find((e) => e.requestId === requestId);
+}
+
+describe('the user option: one identity for log lines, audit, alerts and Sentry', () => {
+  it('sets the userId of the request line and the actorId of the audit event', async () => {
+    const store = new MemoryAuditStore();
+    const f = await startFixture([MeController], { user: login, audit: { store } });
+    try {
+      await f.http().get('/me').set('X-User', 'ana').set('X-Request-Id', 'identity-1').expect(200);
+      const [line] = await f.pino.request('identity-1');
+      expect(line).toMatchObject({ msg: 'request completed', userId: 'ana' });
+      expect(await eventOf(f, store, 'identity-1')).toMatchObject({ action: 'PROFILE_READ', actorId: 'ana' });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('keeps logging.userId and audit.actor for their own feature, with a notice naming the one setting', async () => {
+    const store = new MemoryAuditStore();
+    const f = await startFixture([MeController], {
+      user: login,
+      logging: { userId: (req) => (req as WithUser).user?.employeeNo },
+      audit: { store },
+    });
+    try {
+      await f.http().get('/me').set('X-User', 'ben').set('X-Request-Id', 'identity-2').expect(200);
+      const [line] = await f.pino.request('identity-2');
+      expect(line).toMatchObject({ userId: 42 });
+      expect(await eventOf(f, store, 'identity-2')).toMatchObject({ actorId: 'ben' });
+      expect(
+        f.logs.entries.filter((e) => /logging\.userId set the user of that feature only/.test(e.message)),
+      ).toHaveLength(1);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('stops start-up when user is not a function, naming the option', async () => {
+    const err = await startFixture([], { user: 'login' as never }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FaultlineConfigError);
+    expect((err as FaultlineConfigError).option).toBe('user');
+  });
+});
