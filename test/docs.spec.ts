@@ -29,4 +29,28 @@ describe('docs', () => {
     const page = docs('options.md');
     for (const option of options) expect(page).toContain(`\`${option}\``);
   });
+
+  /** Each feature's options interface, and the page whose option table lists its members. */
+  const FEATURE_TABLES: [source: string, iface: string, page: string][] = [
+    ['logging/logging.options.ts', 'LoggingOptions', 'logging.md'],
+    ['audit/audit.options.ts', 'AuditOptions', 'audit.md'],
+    ['health/health.options.ts', 'HealthOptions', 'health.md'],
+    ['metrics/metrics.options.ts', 'MetricsOptions', 'metrics.md'],
+    ['alerts/alerts.options.ts', 'AlertsOptions', 'alerts.md'],
+    ['sentry/sentry.options.ts', 'SentryOptions', 'sentry.md'],
+    ['faults/process-errors.options.ts', 'ProcessErrorsOptions', 'process-errors.md'],
+    ['redaction/redaction.options.ts', 'RedactionOptions', 'redaction.md'],
+    ['validation/validation.options.ts', 'ValidationOptions', 'options.md'],
+  ];
+
+  it.each(FEATURE_TABLES)('%s: every member of %s has a row in docs/%s', (file, iface, page) => {
+    const source = readFileSync(join(__dirname, '..', 'libs/error-handling/src', file), 'utf8');
+    const start = source.indexOf(`export interface ${iface}`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    const body = source.slice(start, source.indexOf('\n}', start));
+    const members = [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
+    expect(members.length).toBeGreaterThan(0);
+    const rows = new Set([...docs(page).matchAll(/^\|\s*`(\w+)`/gm)].map((m) => m[1]));
+    expect(members.filter((m) => !rows.has(m))).toEqual([]);
+  });
 });
