@@ -1,42 +1,39 @@
 import type { Metric, Registry } from 'prom-client';
 import { FaultlineConfigError } from '../kernel/faultline-config.error';
-
-/** One sample of a metric: its labels (none for a single series) and value. */
-export interface Sample {
-  labels?: Record<string, string | number>;
-  value: number;
-  /** For histogram lines: `<name>_bucket`, `<name>_sum`, `<name>_count`. */
-  metricName?: string;
-}
+import type { MetricSample, MetricSource } from '../kernel/metric-sources';
 
 /**
  * A metric whose samples are read when Prometheus scrapes, not kept up to date on the request
  * path: counts that live elsewhere (the audit queue, readiness, log lines) and the HTTP series
  * Faultline accumulates in plain fields. prom-client's Registry serves it like its own metrics.
  */
-export class CollectedMetric {
+class CollectedMetric {
   readonly aggregator = 'sum' as const;
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricSource['type'];
 
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: 'counter' | 'gauge' | 'histogram',
-    private readonly read: () => Sample[],
-  ) {}
+  constructor(private readonly source: MetricSource) {
+    this.name = source.name;
+    this.help = source.help;
+    this.type = source.type;
+  }
 
   get(): Promise<{
     name: string;
     help: string;
     type: string;
     aggregator: 'sum';
-    values: (Sample & { labels: Record<string, string | number> })[];
+    values: (MetricSample & { labels: Record<string, string | number> })[];
   }> {
     return Promise.resolve({
       name: this.name,
       help: this.help,
       type: this.type,
       aggregator: this.aggregator,
-      values: this.read().map((s) => ({ value: s.value, labels: s.labels ?? {}, metricName: s.metricName })),
+      values: this.source
+        .read()
+        .map((s) => ({ value: s.value, labels: s.labels ?? {}, metricName: s.metricName })),
     });
   }
 
@@ -44,16 +41,15 @@ export class CollectedMetric {
   reset(): void {}
 }
 
-/** Registers `metric`, turning a name clash into a start-up error naming the option. */
-export function registerIn(registry: Registry, metric: CollectedMetric | Metric): void {
-  const name = (metric as { name?: string }).name ?? '';
+/** Serves `source` from `registry`, turning a name clash into a start-up error naming the option. */
+export function registerIn(registry: Registry, source: MetricSource): void {
   try {
-    registry.registerMetric(metric as Metric);
+    registry.registerMetric(new CollectedMetric(source) as unknown as Metric);
   } catch (err) {
     throw new FaultlineConfigError(
       'metrics.registry',
-      `already has a metric named ${name}`,
-      `Faultline registers ${name} itself: remove yours, or pass a registry without it (${err instanceof Error ? err.message : String(err)})`,
+      `already has a metric named ${source.name}`,
+      `Faultline registers ${source.name} itself: remove yours, or pass a registry without it (${err instanceof Error ? err.message : String(err)})`,
     );
   }
 }

@@ -1,7 +1,21 @@
+import { type Metric, Registry } from 'prom-client';
+import type { MetricSample } from '../kernel/metric-sources';
+import { registerIn } from './collected-metric';
 import { FailureCounts, HttpMetrics, UNMATCHED_ROUTE } from './http-metrics';
 
+/** The two series as prom-client's registry serves them. */
 async function samples(metrics: HttpMetrics) {
-  const [requests, duration] = await Promise.all([metrics.requests.get(), metrics.duration.get()]);
+  const registry = new Registry();
+  registerIn(registry, metrics.requests);
+  registerIn(registry, metrics.duration);
+  const served = (name: string) =>
+    (registry.getSingleMetric(name) as Metric).get() as Promise<{
+      values: (MetricSample & { labels: Record<string, string | number> })[];
+    }>;
+  const [requests, duration] = await Promise.all([
+    served('http_requests_total'),
+    served('http_request_duration_seconds'),
+  ]);
   return { requests: requests.values, duration: duration.values };
 }
 

@@ -1,6 +1,6 @@
 import { routeTemplate } from '../kernel/http-exchange';
 import type { LoggedRequest } from '../kernel/request-context';
-import { CollectedMetric, type Sample } from './collected-metric';
+import type { MetricSample, MetricSource } from '../kernel/metric-sources';
 
 /** The `route` label of requests that no route handled (unknown paths, bodies rejected before routing). */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -21,24 +21,24 @@ interface Series {
  * labels on every observation.
  */
 export class HttpMetrics {
-  readonly requests: CollectedMetric;
-  readonly duration: CollectedMetric;
+  readonly requests: MetricSource;
+  readonly duration: MetricSource;
   private readonly byRoute = new Map<string, Map<string, Map<number, Series>>>();
   private readonly all: Series[] = [];
 
   constructor(private readonly bounds: readonly number[]) {
-    this.requests = new CollectedMetric(
-      'http_requests_total',
-      'HTTP requests answered, by method, route template and status',
-      'counter',
-      () => this.all.map((s) => ({ labels: s.labels, value: s.count })),
-    );
-    this.duration = new CollectedMetric(
-      'http_request_duration_seconds',
-      'HTTP request duration in seconds, by method, route template and status',
-      'histogram',
-      () => this.histogramSamples(),
-    );
+    this.requests = {
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status',
+      type: 'counter',
+      read: () => this.all.map((s) => ({ labels: s.labels, value: s.count })),
+    };
+    this.duration = {
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by method, route template and status',
+      type: 'histogram',
+      read: () => this.histogramSamples(),
+    };
   }
 
   /** Records one finished request. */
@@ -73,8 +73,8 @@ export class HttpMetrics {
     return series;
   }
 
-  private histogramSamples(): Sample[] {
-    const out: Sample[] = [];
+  private histogramSamples(): MetricSample[] {
+    const out: MetricSample[] = [];
     const name = this.duration.name;
     for (const s of this.all) {
       let cumulative = 0;
@@ -99,6 +99,20 @@ export class HttpMetrics {
  * plain fields like {@link HttpMetrics}: a failure costs two map lookups and two additions.
  */
 export class FailureCounts {
+  /** `app_errors_total`. */
+  readonly errors: MetricSource = {
+    name: 'app_errors_total',
+    help: 'Failures answered by the exception filter, by error code and status',
+    type: 'counter',
+    read: () => this.samples(),
+  };
+  /** `faultline_unexpected_errors_total`. */
+  readonly unexpected: MetricSource = {
+    name: 'faultline_unexpected_errors_total',
+    help: 'Unexpected failures (unhandled exceptions: 5xx not listed as expected), by error code',
+    type: 'counter',
+    read: () => this.unexpectedSamples(),
+  };
   private readonly byCode = new Map<string, { unexpected: number; byStatus: Map<number, number> }>();
 
   count(code: string, status: number, expected: boolean): void {
@@ -109,8 +123,8 @@ export class FailureCounts {
   }
 
   /** Samples of `app_errors_total`. */
-  samples(): Sample[] {
-    const out: Sample[] = [];
+  samples(): MetricSample[] {
+    const out: MetricSample[] = [];
     for (const [code, entry] of this.byCode) {
       for (const [status, value] of entry.byStatus)
         out.push({ labels: { code, status: String(status) }, value });
@@ -119,8 +133,8 @@ export class FailureCounts {
   }
 
   /** Samples of `faultline_unexpected_errors_total`: codes that were unexpected at least once. */
-  unexpectedSamples(): Sample[] {
-    const out: Sample[] = [];
+  unexpectedSamples(): MetricSample[] {
+    const out: MetricSample[] = [];
     for (const [code, entry] of this.byCode)
       if (entry.unexpected > 0) out.push({ labels: { code }, value: entry.unexpected });
     return out;

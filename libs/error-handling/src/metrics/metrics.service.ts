@@ -4,9 +4,9 @@ import type { Registry } from 'prom-client';
 import { loadPeer } from '../kernel/peer-require';
 import { FailureEvents } from '../kernel/failure-events';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
-import { MetricSources } from '../kernel/metric-sources';
+import { MetricSources, singleMetric } from '../kernel/metric-sources';
 import type { RequestTap } from '../kernel/request-tap';
-import { CollectedMetric, registerIn } from './collected-metric';
+import { registerIn } from './collected-metric';
 import { FailureCounts, HttpMetrics } from './http-metrics';
 import { METRICS_RUNTIME } from './metrics.internal-constants';
 import type { ResolvedMetrics } from './resolve-metrics-options';
@@ -51,31 +51,14 @@ export class MetricsService implements OnModuleInit {
     tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
 
     const errors = new FailureCounts();
-    registerIn(
-      registry,
-      new CollectedMetric(
-        'app_errors_total',
-        'Failures answered by the exception filter, by error code and status',
-        'counter',
-        () => errors.samples(),
-      ),
-    );
-    registerIn(
-      registry,
-      new CollectedMetric(
-        'faultline_unexpected_errors_total',
-        'Unexpected failures (unhandled exceptions: 5xx not listed as expected), by error code',
-        'counter',
-        () => errors.unexpectedSamples(),
-      ),
-    );
+    registerIn(registry, errors.errors);
+    registerIn(registry, errors.unexpected);
     failures.subscribe((failure) => errors.count(failure.code, failure.status, failure.expected));
-
     registerIn(
       registry,
-      new CollectedMetric('faultline_http_requests_in_flight', 'HTTP requests being served', 'gauge', () => [
-        { value: Math.max(0, tap.inFlight) },
-      ]),
+      singleMetric('faultline_http_requests_in_flight', 'HTTP requests being served', 'gauge', () =>
+        Math.max(0, tap.inFlight),
+      ),
     );
     if (options.defaultMetrics && !registry.getSingleMetric('process_cpu_user_seconds_total')) {
       prom.collectDefaultMetrics({ register: registry });
@@ -95,9 +78,7 @@ export class MetricsService implements OnModuleInit {
     if (!this.options) return;
     const registry = this.registry;
     // What the features published when they were built (every constructor has run by now).
-    for (const source of this.sources.all) {
-      registerIn(registry, new CollectedMetric(source.name, source.help, source.type, () => source.read()));
-    }
+    for (const source of this.sources.all) registerIn(registry, source);
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
     adapter.get(this.options.path, (_req: unknown, res: unknown) => {
