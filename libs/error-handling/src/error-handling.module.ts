@@ -91,7 +91,12 @@ const CORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_OPTIONS],
   },
   { provide: CLOCK, useFactory: (o: ResolvedOptions) => o.clock, inject: [RESOLVED_OPTIONS] },
-  { provide: USER, useFactory: (o: ResolvedOptions) => o.user, inject: [RESOLVED_OPTIONS] },
+  {
+    provide: USER,
+    // `logging.userId` falls back to the `user` option already.
+    useFactory: (o: ResolvedOptions) => (o.logging ? o.logging.userId : o.user),
+    inject: [RESOLVED_OPTIONS],
+  },
   // A finish listener that throws is reported, not thrown into the response's 'finish' event.
   { provide: REQUEST_TAP, useFactory: () => new GuardedRequestTap() },
   MetricSources,

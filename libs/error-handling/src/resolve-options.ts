@@ -196,7 +196,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     requestIdHeader: o.requestIdHeader ?? 'X-Request-Id',
     retryAfterSeconds: o.retryAfterSeconds ?? 5,
     validation: validation.options,
-    notices: [validation.notice, metrics.notice, ...identityNotices(o)].filter(
+    notices: [validation.notice, metrics.notice, identityNotice(o)].filter(
       (n): n is string => n !== undefined,
     ),
     redaction: o.redaction ?? {},
@@ -216,16 +216,16 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
  * `logging.userId` and `audit.actor` still set their feature's user, as before the top-level
  * `user` option; a notice points at the one setting.
  */
-function identityNotices(o: ErrorHandlingModuleOptions): string[] {
+function identityNotice(o: ErrorHandlingModuleOptions): string | undefined {
   const own = [
     isPlainObject(o.logging) && o.logging.userId !== undefined ? 'logging.userId' : undefined,
     isPlainObject(o.audit) && o.audit.actor !== undefined ? 'audit.actor' : undefined,
   ].filter((n): n is string => n !== undefined);
-  if (own.length === 0) return [];
-  return [
+  if (own.length === 0) return undefined;
+  return (
     `${own.join(' and ')} set the user of ${own.length === 1 ? 'that feature' : 'those features'} only; ` +
-      'the top-level user option sets it for log lines, audit, alerts and Sentry at once',
-  ];
+    'the top-level user option sets it for log lines, audit, alerts and Sentry at once'
+  );
 }
 
 function problemTypeBase(value: unknown): string | undefined {

@@ -74,7 +74,7 @@ export class AlertService
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricSources,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
-    @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
+    @Optional() @Inject(LOGGING_RUNTIME) logging: LoggingRuntime | null = null,
     @Optional() security?: SecurityEvents,
     @Optional() readiness?: Readiness,
   ) {
@@ -284,8 +284,7 @@ export class AlertService
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    // `logging.userId` when it is set (it falls back to the `user` option), else the `user` option.
-    return safeUserId(req, this.logging?.options.userId ?? this.user);
+    return safeUserId(req, this.user);
   }
 
   private errorRate(b: ErrorRateBreach): void {

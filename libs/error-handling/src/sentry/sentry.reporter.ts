@@ -1,8 +1,6 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { USER } from '../kernel/tokens';
-import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
-import type { LoggingRuntime } from '../logging/logging-runtime';
 import { type LoggedRequest, routeOf, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import { SENTRY_RUNTIME } from './sentry.internal-constants';
@@ -23,7 +21,6 @@ export class SentryReporter implements BeforeApplicationShutdown {
     failures: FailureEvents,
     redactor: Redactor,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
-    @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
   ) {
     if (!options) return;
     // Initialised by the instrument entry already, or here (errors only needs no import order).
@@ -79,7 +76,6 @@ export class SentryReporter implements BeforeApplicationShutdown {
   }
 
   private userId(req: LoggedRequest): string | number | undefined {
-    // `logging.userId` when it is set (it falls back to the `user` option), else the `user` option.
-    return safeUserId(req, this.logging?.options.userId ?? this.user);
+    return safeUserId(req, this.user);
   }
 }
