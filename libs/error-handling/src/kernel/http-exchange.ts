@@ -135,6 +135,17 @@ interface FastifyHooks {
   ): unknown;
 }
 
+/**
+ * Gives the Fastify request the id the request middleware assigned to its Node request
+ * (Faultline's, or RequestIdMiddleware's through middie); returns it, or undefined for none.
+ */
+function adoptRequestId(request: FastifyRequestLike): string | undefined {
+  const id: unknown = (request.raw as { id?: unknown }).id;
+  if (typeof id !== 'string' || id === '') return undefined;
+  request.id = id;
+  return id;
+}
+
 /** A Nest-style middleware over Node's request and response (Faultline's request middleware). */
 export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next: () => void) => void;
 
@@ -172,22 +183,15 @@ export function linkFastifyRequests(instance: unknown, hook?: FastifyRequestHook
     linkPlatformRequest(request);
     const raw = request.raw as NodeRequest;
     const { raw: res, header } = reply as ReplyLike;
-    /** The id the request middleware assigned (Faultline's, or RequestIdMiddleware's through middie). */
-    const adopted = (): string | undefined => {
-      const id: unknown = raw.id;
-      if (typeof id !== 'string' || id === '') return undefined;
-      request.id = id;
-      return id;
-    };
     if (!hook || !(res instanceof ServerResponse)) {
-      adopted();
+      adoptRequestId(request);
       done();
       return;
     }
     // @fastify/middie copied Fastify's own id (`req-1`) there: the middleware assigns one.
     (raw as { id?: unknown }).id = undefined;
     hook.middleware(raw, res, () => {
-      const id = adopted();
+      const id = adoptRequestId(request);
       if (id !== undefined) {
         if (typeof header === 'function') header.call(reply, hook.idHeader, id);
         else res.setHeader(hook.idHeader, id);
