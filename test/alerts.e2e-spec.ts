@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Controller, Get, HttpException, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, HttpException, Optional, UnauthorizedException } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { AlertService, type AlertsOptions, Readiness, WEBHOOK_SIGNATURE_HEADER } from 'nestjs-faultline';
 import { startHttpPeer, startSmtpPeer, type HttpPeer, type SmtpPeer } from './support/alert-peers';
@@ -16,7 +16,8 @@ jest.setTimeout(30_000);
 
 @Controller()
 class AlertFixtureController {
-  constructor(private readonly logger: PinoLogger) {}
+  // With `logging: false` Faultline loads no LoggerModule, so there is no PinoLogger to inject.
+  constructor(@Optional() private readonly logger?: PinoLogger) {}
 
   @Get('ok')
   ok() {
@@ -50,7 +51,7 @@ class AlertFixtureController {
 
   @Get('fatal')
   fatal() {
-    this.logger.fatal({ err: new Error(`disk full ${CANARY}`) }, 'cannot write the journal');
+    this.logger?.fatal({ err: new Error(`disk full ${CANARY}`) }, 'cannot write the journal');
     return { ok: true };
   }
 

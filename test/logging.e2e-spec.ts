@@ -10,6 +10,7 @@ import {
   type NestMiddleware,
   type NestModule,
   NotFoundException,
+  Optional,
   Query,
   UseGuards,
 } from '@nestjs/common';
@@ -28,15 +29,16 @@ import { initTestApplication } from './support/http-adapter';
 
 @Injectable()
 class GreetingService {
-  constructor(private readonly logger: PinoLogger) {
-    logger.setContext(GreetingService.name);
+  // With `logging: false` Faultline loads no LoggerModule, so there is no PinoLogger to inject.
+  constructor(@Optional() private readonly logger?: PinoLogger) {
+    logger?.setContext(GreetingService.name);
   }
   greet(name: string): string {
-    this.logger.info({ name }, 'greeting someone');
+    this.logger?.info({ name }, 'greeting someone');
     return `hello ${name}`;
   }
   shout(name: string): string {
-    this.logger.info({ msg: `shouting at ${name}` });
+    this.logger?.info({ msg: `shouting at ${name}` });
     return `HELLO ${name}`;
   }
 }

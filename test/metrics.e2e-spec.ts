@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
+import { Controller, Get, Optional, Param, Post } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter, Registry } from 'prom-client';
 import { NotFoundError, FaultlineConfigError } from 'nestjs-faultline';
@@ -21,12 +21,13 @@ class NotificationsController {
 
 @Controller('ops')
 class OpsController {
-  constructor(private readonly logger: PinoLogger) {}
+  // With `logging: false` Faultline loads no LoggerModule, so there is no PinoLogger to inject.
+  constructor(@Optional() private readonly logger?: PinoLogger) {}
 
   @Get('fatal')
   fatal() {
-    this.logger.fatal('the disk is on fire');
-    this.logger.error('only an error');
+    this.logger?.fatal('the disk is on fire');
+    this.logger?.error('only an error');
     return { logged: true };
   }
 }

@@ -11,18 +11,9 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
-import { AuditGuard } from './audit/audit.guard';
-import { AuditInterceptor } from './audit/audit.interceptor';
-import { AUDIT_RUNTIME } from './audit/audit.internal-constants';
-import { AuditService } from './audit/audit.service';
-import { SecurityEvents } from './audit/security-events.service';
-import { AuditStore } from './audit/audit-store.interface';
-import { SecurityCounterStore } from './audit/security-counter.store';
-import { AlertChannel } from './alerts/alert-channel.interface';
-import { AlertService } from './alerts/alert.service';
-import { ALERTS_RUNTIME } from './alerts/alerts.internal-constants';
-import { SENTRY_RUNTIME } from './sentry/sentry.internal-constants';
-import { SentryReporter } from './sentry/sentry.reporter';
+import { AuditModule } from './audit/audit.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { SentryModule } from './sentry/sentry.module';
 import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -41,33 +32,37 @@ import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { escapeControl } from './kernel/escape-control';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
-import { HealthProbes } from './health/health-probes.service';
+import { HealthModule } from './health/health.module';
 import { HEALTH_RUNTIME } from './health/health.internal-constants';
 import { Readiness } from './health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from './logging/logging.internal-constants';
 import { ExtensionFaults } from './faults/extension-faults';
 import { GuardedRequestTap } from './faults/guarded-request-tap';
-import { ProcessErrors } from './faults/process-errors.service';
+import { ProcessErrorsModule } from './faults/process-errors.module';
 import type { Clock } from './kernel/clock';
 import { httpPlatform, linkFastifyRequests } from './kernel/http-exchange';
 import type { RequestTap } from './kernel/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { MetricSources } from './kernel/metric-sources';
+import { Signals } from './kernel/signals';
 import { loggingMetrics } from './logging/logging-metrics';
-import { METRICS_RUNTIME } from './metrics/metrics.internal-constants';
-import { MetricsService } from './metrics/metrics.service';
+import { MetricsModule } from './metrics/metrics.module';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
 import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './validation/validation.pipe';
 import { resolveOptions, type ResolvedOptions } from './resolve-options';
+import type { ErrorHandlingModuleOptions } from './error-handling.options';
 
 /**
- * Holds the options and what is built from them, shared by Faultline and its LoggerModule. It
- * mounts Faultline's request middleware: as the deepest of Faultline's modules its middleware
- * comes before that of the application's modules, so every request has its id and logger first.
+ * The kernel: the options and what every feature is built on (the redactor, the clock, the
+ * request tap, the failure bus, the signals, the logging runtime, readiness). Each feature module
+ * imports it; the application does not see it, only the public services re-exported by
+ * {@link ErrorHandlingModule}. It mounts Faultline's request middleware: as the deepest of
+ * Faultline's modules its middleware comes before that of the application's modules, so every
+ * request has its id and logger first.
  */
 @Module({})
-class FaultlineCoreModule implements NestModule {
+class FaultlineKernelModule implements NestModule {
   constructor(
     @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null,
     private readonly adapterHost: HttpAdapterHost,
@@ -83,7 +78,13 @@ class FaultlineCoreModule implements NestModule {
   }
 }
 
-const CORE_PROVIDERS: Provider[] = [
+/** The kernel's services an application may inject, re-exported by ErrorHandlingModule. */
+const PUBLIC_KERNEL = [ERROR_HANDLING_MODULE_OPTIONS, Redactor, FailureEvents, LogChannels, Readiness];
+/** The internal name under which the kernel hands each of them to ErrorHandlingModule. */
+const kernelAlias = (token: (typeof PUBLIC_KERNEL)[number]): string =>
+  `FAULTLINE:KERNEL:${typeof token === 'function' ? token.name : String(token)}`;
+
+const KERNEL_PROVIDERS: Provider[] = [
   { provide: RESOLVED_OPTIONS, useFactory: resolveOptions, inject: [ERROR_HANDLING_MODULE_OPTIONS] },
   {
     provide: Redactor,
@@ -100,6 +101,7 @@ const CORE_PROVIDERS: Provider[] = [
   // A finish listener that throws is reported, not thrown into the response's 'finish' event.
   { provide: REQUEST_TAP, useFactory: () => new GuardedRequestTap() },
   MetricSources,
+  Signals,
   {
     provide: LOGGING_RUNTIME,
     useFactory: (
@@ -108,31 +110,16 @@ const CORE_PROVIDERS: Provider[] = [
       modules: ModulesContainer,
       tap: RequestTap,
       metrics: MetricSources,
+      signals: Signals,
     ): LoggingRuntime | null => {
       const runtime = o.logging
-        ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules, tap)
+        ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules, tap, signals)
         : null;
       metrics.add(...loggingMetrics(runtime?.fatal, runtime?.output));
       return runtime;
     },
-    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP, MetricSources],
+    inject: [RESOLVED_OPTIONS, Redactor, ModulesContainer, REQUEST_TAP, MetricSources, Signals],
   },
-];
-const CORE_EXPORTS = [
-  ERROR_HANDLING_MODULE_OPTIONS,
-  RESOLVED_OPTIONS,
-  CLOCK,
-  USER,
-  Redactor,
-  LOGGING_RUNTIME,
-  REQUEST_TAP,
-  MetricSources,
-];
-
-/** A pipe that passes values through: the global pipe when validation is turned off. */
-const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
-
-const PROVIDERS: Provider[] = [
   {
     // What extension points catch (mappers, failure subscribers, listeners), logged rate-limited.
     provide: EXTENSION_FAULTS,
@@ -148,50 +135,41 @@ const PROVIDERS: Provider[] = [
     useFactory: (o: ResolvedOptions) => new ExceptionRegistry(BUILT_IN_MAPPERS, o.mappers),
     inject: [RESOLVED_OPTIONS],
   },
-  ProblemBuilder,
   FailureEvents,
   FailureLog,
   LogChannels,
-  ProblemDetailsFilter,
-  { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
-  { provide: AUDIT_RUNTIME, useFactory: (o: ResolvedOptions) => o.audit, inject: [RESOLVED_OPTIONS] },
-  AuditService,
-  SecurityEvents,
-  AuditInterceptor,
-  // The pluggable parts in use, injectable by their tokens (null when audit is off or has no store).
-  {
-    provide: AuditStore,
-    useFactory: (o: ResolvedOptions) => (o.audit ? (o.audit.store ?? null) : null),
-    inject: [RESOLVED_OPTIONS],
-  },
-  {
-    provide: SecurityCounterStore,
-    useFactory: (o: ResolvedOptions) => (o.audit ? o.audit.security.counterStore : null),
-    inject: [RESOLVED_OPTIONS],
-  },
-  AuditGuard,
+  // Readiness runs the shutdown drain with the probes off too.
   { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
   Readiness,
-  HealthProbes,
-  { provide: METRICS_RUNTIME, useFactory: (o: ResolvedOptions) => o.metrics, inject: [RESOLVED_OPTIONS] },
-  MetricsService,
-  { provide: ALERTS_RUNTIME, useFactory: (o: ResolvedOptions) => o.alerts, inject: [RESOLVED_OPTIONS] },
-  AlertService,
-  { provide: SENTRY_RUNTIME, useFactory: (o: ResolvedOptions) => o.sentry, inject: [RESOLVED_OPTIONS] },
-  SentryReporter,
-  ProcessErrors,
-  {
-    provide: AlertChannel,
-    useFactory: (o: ResolvedOptions) => (o.alerts ? o.alerts.channels : []),
-    inject: [RESOLVED_OPTIONS],
-  },
-  {
-    provide: APP_PIPE,
-    useFactory: (o: ResolvedOptions) =>
-      o.validation === false ? passThroughPipe : new FaultlineValidationPipe(o.validation),
-    inject: [RESOLVED_OPTIONS],
-  },
+  ...PUBLIC_KERNEL.map((token) => ({ provide: kernelAlias(token), useExisting: token })),
 ];
+
+/** The global pipe when validation is off but the module cannot know it yet (`forRootAsync`). */
+const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
+
+/** The global exception filter. */
+const FILTER_PROVIDERS: Provider[] = [
+  ProblemBuilder,
+  ProblemDetailsFilter,
+  { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+];
+
+const VALIDATION_PIPE: Provider = {
+  provide: APP_PIPE,
+  useFactory: (o: ResolvedOptions) =>
+    o.validation === false ? passThroughPipe : new FaultlineValidationPipe(o.validation),
+  inject: [RESOLVED_OPTIONS],
+};
+
+/** The feature modules, each loaded unless its option is `false`. */
+const FEATURES = {
+  audit: AuditModule,
+  health: HealthModule,
+  metrics: MetricsModule,
+  alerts: AlertsModule,
+  sentry: SentryModule,
+  processErrors: ProcessErrorsModule,
+} as const;
 
 /**
  * Production-grade error handling in one import: the global problem+json exception filter,
@@ -216,12 +194,12 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
 
   /** Configures Faultline with options known now. */
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
-    return assemble(super.forRoot(options));
+    return assemble(super.forRoot(options), options);
   }
 
   /** Configures Faultline with options from a factory (`imports`, `inject`, `useFactory`). */
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return assemble(super.forRootAsync(options));
+    return assemble(super.forRootAsync(options), undefined);
   }
 
   configure(consumer: MiddlewareConsumer): void {
@@ -276,42 +254,43 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   }
 }
 
-/** Splits the generated module: options go to a core module shared with nestjs-pino's LoggerModule. */
-function assemble(generated: DynamicModule): DynamicModule {
-  const core: DynamicModule = {
-    module: FaultlineCoreModule,
+/**
+ * Builds the module tree: the kernel (the generated options provider and what every feature
+ * shares), nestjs-pino's LoggerModule when logging is on, one module per feature that is on, and
+ * the filter and validation pipe. With `forRoot` the options are known here, so a feature set to
+ * `false` is not loaded at all (nor its peers, nor its providers); with `forRootAsync` they are
+ * known only once the factory has run, so every feature module is loaded and one that is off
+ * stays inert.
+ */
+function assemble(generated: DynamicModule, known: ErrorHandlingModuleOptions | undefined): DynamicModule {
+  const on = (feature: keyof ErrorHandlingModuleOptions): boolean => known?.[feature] !== false;
+  const kernel: DynamicModule = {
+    module: FaultlineKernelModule,
     imports: generated.imports ?? [],
-    providers: [...(generated.providers ?? []), ...CORE_PROVIDERS],
-    exports: CORE_EXPORTS,
+    providers: [...(generated.providers ?? []), ...KERNEL_PROVIDERS],
+    exports: KERNEL_PROVIDERS.map((p) => ('provide' in p ? p.provide : p)),
   };
-  const pino = LoggerModule.forRootAsync({
-    imports: [core],
-    inject: [LOGGING_RUNTIME],
-    useFactory: loggerModuleParams,
-  });
+  const imports: DynamicModule[] = [kernel];
+  if (on('logging')) {
+    imports.push(
+      LoggerModule.forRootAsync({
+        imports: [kernel],
+        inject: [LOGGING_RUNTIME],
+        useFactory: loggerModuleParams,
+      }),
+    );
+  }
+  const features = (Object.keys(FEATURES) as (keyof typeof FEATURES)[])
+    .filter(on)
+    .map((feature) => FEATURES[feature].register(kernel));
   return {
     ...generated,
-    imports: [core, pino],
-    providers: PROVIDERS,
-    exports: [
-      core,
-      ExceptionRegistry,
-      ProblemDetailsFilter,
-      LogChannels,
-      FailureLog,
-      FailureEvents,
-      AuditService,
-      SecurityEvents,
-      AuditInterceptor,
-      AuditGuard,
-      AuditStore,
-      SecurityCounterStore,
-      Readiness,
-      HealthProbes,
-      MetricsService,
-      AlertService,
-      AlertChannel,
-      SentryReporter,
+    imports: [...imports, ...features],
+    providers: [
+      ...FILTER_PROVIDERS,
+      ...(on('validation') ? [VALIDATION_PIPE] : []),
+      ...PUBLIC_KERNEL.map((token) => ({ provide: token, useExisting: kernelAlias(token) })),
     ],
+    exports: [...PUBLIC_KERNEL, ...features],
   };
 }

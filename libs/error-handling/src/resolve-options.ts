@@ -3,7 +3,6 @@ import { check, httpUrl, isPlainObject } from './kernel/option-checks';
 import type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
 import type { FilterSettings } from './filter/filter.settings';
 import type { HealthProbeSettings } from './health/health-probes.service';
-import type { ProcessErrorSettings } from './faults/process-errors.service';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { defaultUserId } from './kernel/request-context';
@@ -22,7 +21,7 @@ import { resolveProcessErrors, type ResolvedProcessErrors } from './faults/resol
 import { resolveValidation } from './validation/validation.pipe';
 
 /** Options after defaults and validation; what the module's providers are built from. */
-export interface ResolvedOptions extends FilterSettings, HealthProbeSettings, ProcessErrorSettings {
+export interface ResolvedOptions extends FilterSettings, HealthProbeSettings {
   debug: boolean;
   /**
    * Debug was turned on explicitly where it is off by default: `NODE_ENV` is `production`, unset
@@ -183,6 +182,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     `has no catalog: ${JSON.stringify(o.defaultLanguage)}`,
     `Use one of ${[...catalogs.keys()].join(', ')} or add it under catalogs`,
   );
+  const audit = resolveAudit(o.audit, clock, user);
   return {
     debug: o.debug ?? debugByDefault,
     debugInProduction: o.debug === true && !debugByDefault,
@@ -201,14 +201,30 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     ),
     redaction: o.redaction ?? {},
     logging: resolveLogging(o.logging, production, user),
-    audit: resolveAudit(o.audit, clock, user),
-    health: resolveHealth(o.health),
+    audit,
+    health: withAuditDatabase(resolveHealth(o.health), audit),
     metrics: metrics.options,
     alerts: resolveAlerts(o.alerts, env),
     sentry: resolveSentry(o.sentry),
     processErrors: resolveProcessErrors(o.processErrors),
     clock,
     user,
+  };
+}
+
+/**
+ * Readiness checks the database the audit store writes to when `health.database` is not set
+ * and the store can be pinged (the SQL store can); `health.database: false` turns that off.
+ */
+function withAuditDatabase(
+  health: ResolvedHealth | false,
+  audit: ResolvedAudit | false,
+): ResolvedHealth | false {
+  const store = audit ? audit.store : undefined;
+  if (!health || health.database !== undefined || !store?.ping) return health;
+  return {
+    ...health,
+    database: { executor: { query: () => store.ping!() }, typeorm: false, timeoutMs: health.timeoutMs },
   };
 }
 

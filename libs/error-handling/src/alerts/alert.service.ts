@@ -6,15 +6,12 @@ import {
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  Optional,
 } from '@nestjs/common';
-import { SecurityEvents } from '../audit/security-events.service';
 import { type Clock, sleepOn } from '../kernel/clock';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { describeType, safeString } from '../kernel/safe-access';
-import { Readiness } from '../health/readiness.service';
-import { LOGGING_RUNTIME, REQUEST_TAP } from '../logging/logging.internal-constants';
-import type { LoggingRuntime } from '../logging/logging-runtime';
+import { REQUEST_TAP } from '../logging/logging.internal-constants';
+import { Signals } from '../kernel/signals';
 import type { RequestTap } from '../kernel/request-tap';
 import { clientIp, type LoggedRequest, pathOf, routeOf, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
@@ -74,9 +71,7 @@ export class AlertService
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricSources,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
-    @Optional() @Inject(LOGGING_RUNTIME) logging: LoggingRuntime | null = null,
-    @Optional() security?: SecurityEvents,
-    @Optional() readiness?: Readiness,
+    signals: Signals,
   ) {
     const o = options || undefined;
     this.messageContext = {
@@ -108,14 +103,15 @@ export class AlertService
       this.rate = rate;
     }
     if (o.serverErrors || this.rate) this.unsubscribe.push(failures.subscribe((f) => this.onFailure(f)));
-    if (o.fatalLogs && logging) {
-      this.unsubscribe.push(logging.fatal.add((line) => void this.raise(fatalAlert(line))));
+    this.unsubscribe.push(signals.onFlush((timeoutMs) => this.flush(timeoutMs)));
+    if (o.fatalLogs) {
+      this.unsubscribe.push(signals.fatal.add((line) => void this.raise(fatalAlert(line))));
     }
-    if (o.readiness && readiness) {
+    if (o.readiness) {
       this.unsubscribe.push(
-        readiness.onChange((ready, reason) => {
+        signals.readiness.add((ready, reason) => {
           // Start-up and shutdown are expected; a failing check is not.
-          if (ready || readiness.shuttingDown || !reason.startsWith('failing')) return;
+          if (ready || !reason.startsWith('failing')) return;
           void this.raise({
             kind: 'readiness',
             severity: 'critical',
@@ -126,9 +122,9 @@ export class AlertService
         }),
       );
     }
-    if (o.suspiciousActivity && security) {
+    if (o.suspiciousActivity) {
       this.unsubscribe.push(
-        security.onSuspiciousActivity(
+        signals.suspiciousActivity.add(
           (a) =>
             void this.raise({
               kind: 'suspicious-activity',

@@ -1,4 +1,4 @@
-import type { FatalLogLine } from '../logging/fatal-log';
+import type { FatalLogLine } from '../kernel/signals';
 import type { Alert } from './alert.interface';
 
 /**

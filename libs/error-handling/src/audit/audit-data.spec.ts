@@ -1,3 +1,4 @@
+import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import type { ModulesContainer } from '@nestjs/core';
 import { ManualClock } from '../kernel/manual-clock.testing';
@@ -61,6 +62,7 @@ function setup() {
     'X-Request-Id',
     new Map() as unknown as ModulesContainer,
     new RequestTap(),
+    new Signals(),
   );
   const audit = new AuditService(
     options,
@@ -69,6 +71,7 @@ function setup() {
     new FailureEvents(),
     clock,
     new MetricSources(),
+    new Signals(),
   );
   return { audit, store, sink, clock };
 }

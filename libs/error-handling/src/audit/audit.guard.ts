@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { onExchangeEnd } from '../kernel/http-exchange';
 import type { LoggedRequest } from '../kernel/request-context';
@@ -33,11 +33,13 @@ export class AuditGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly audit: AuditService,
+    // Absent when the application turned audit off: `@Audit()` routes then run unaudited.
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http' || !this.audit.enabled) return true;
+    const service = this.audit;
+    if (context.getType() !== 'http' || !service?.enabled) return true;
     const resolved = this.resolve(context);
     if (!resolved) return true;
     const http = context.switchToHttp();
@@ -51,7 +53,7 @@ export class AuditGuard implements CanActivate {
     if (!resolved.viaInterceptor) {
       // Once the response finished or the client went away first (Fastify's reply: its Node response).
       onExchangeEnd(http.getResponse<unknown>(), (res) =>
-        this.audit.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
+        service.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
           status: res.statusCode,
         }),
       );

@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  Optional,
+} from '@nestjs/common';
 import { nodeResponse } from '../kernel/http-exchange';
 import { type Observable, tap } from 'rxjs';
 import type { LoggedRequest } from '../kernel/request-context';
@@ -12,10 +18,12 @@ import { AuditService } from './audit.service';
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
-  constructor(private readonly audit: AuditService) {}
+  // Absent when the application turned audit off; the guard then marks no request.
+  constructor(@Optional() private readonly audit?: AuditService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+    const service = this.audit;
+    if (context.getType() !== 'http' || !service) return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<LoggedRequest>();
     const audit = auditContexts.get(req);
@@ -30,7 +38,7 @@ export class AuditInterceptor implements NestInterceptor {
             res.removeListener('finish', done);
             res.removeListener('close', done);
             // An error status without an exception (a handler that sets it itself) is a failure.
-            this.audit.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
+            service.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
               status: res.statusCode,
               result,
             });

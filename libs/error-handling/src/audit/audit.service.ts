@@ -22,6 +22,7 @@ import { AUDIT_RUNTIME, auditContexts } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter, type AuditWriterStats } from './audit-writer';
 import { auditMetrics } from './audit-metrics';
+import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import type { ResolvedAudit } from './resolve-audit-options';
 
@@ -73,9 +74,11 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     failures: FailureEvents,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricSources,
+    signals: Signals,
   ) {
     if (!options) return;
     metrics.add(...auditMetrics(() => this.stats));
+    signals.onFlush((timeoutMs) => this.flush(timeoutMs));
     if (options.store) {
       this.writer = new AuditWriter(options.store, (events, reason) => this.spill(events, reason), {
         ...options.writer,

@@ -1,3 +1,4 @@
+import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import { ManualClock } from '../kernel/manual-clock.testing';
 import { FailureEvents } from '../kernel/failure-events';
@@ -15,8 +16,16 @@ function setup(security = { threshold: 3, windowMs: 60_000 }) {
   const redactor = new Redactor({});
   const channels = new LogChannels(redactor);
   const failures = new FailureEvents();
-  const audit = new AuditService(options, redactor, channels, failures, clock, new MetricSources());
-  const events = new SecurityEvents(options, audit, channels, redactor, failures);
+  const audit = new AuditService(
+    options,
+    redactor,
+    channels,
+    failures,
+    clock,
+    new MetricSources(),
+    new Signals(),
+  );
+  const events = new SecurityEvents(options, audit, channels, redactor, failures, new Signals());
   const heard: SuspiciousActivity[] = [];
   events.onSuspiciousActivity((a) => heard.push(a));
   /** Records `n` events and lets the counter's promise jobs run. */

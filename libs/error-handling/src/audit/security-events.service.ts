@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Listeners } from '../kernel/listeners';
+import type { Listeners } from '../kernel/listeners';
+import { Signals } from '../kernel/signals';
 import { EXTENSION_FAULTS } from '../kernel/tokens';
 import {
   type ExtensionFaultReporter,
@@ -60,7 +61,8 @@ const FROM_STATUS: Readonly<Record<number, SecurityEventKind>> = {
  */
 @Injectable()
 export class SecurityEvents {
-  private readonly listeners = new Listeners<[SuspiciousActivity]>();
+  /** The kernel's suspicious-activity signal: this service is the only one that tells it. */
+  private readonly listeners: Listeners<[SuspiciousActivity]>;
 
   constructor(
     @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
@@ -68,10 +70,13 @@ export class SecurityEvents {
     private readonly channels: LogChannels,
     private readonly redactor: Redactor,
     failures: FailureEvents,
+    signals: Signals,
     @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {
+    // Its listeners take the audit feature's SuspiciousActivity, which is what it tells.
+    this.listeners = signals.suspiciousActivity as unknown as Listeners<[SuspiciousActivity]>;
     if (!options) return;
     failures.subscribe((failure) => {
       const kind = FROM_STATUS[failure.status];

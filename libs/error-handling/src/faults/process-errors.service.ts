@@ -1,21 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-  Optional,
-} from '@nestjs/common';
-import { fatalAlert } from '../alerts/fatal-alert';
-import { AlertService } from '../alerts/alert.service';
-import { AuditService } from '../audit/audit.service';
-import { RESOLVED_OPTIONS } from '../kernel/tokens';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Signals } from '../kernel/signals';
+import { PROCESS_ERRORS_RUNTIME } from './process-errors.internal-constants';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
 import { Redactor } from '../redaction/redactor';
-import type { ResolvedAlerts } from '../alerts/resolve-alerts-options';
 import type { ResolvedProcessErrors } from './resolve-process-errors-options';
-import { SentryReporter } from '../sentry/sentry.reporter';
 import { currentRequestId, FAULTLINE_CONTEXT, nestLine, stackFrames, writeToPino } from './fault-line';
 import {
   type ProcessErrorMessage,
@@ -23,12 +12,6 @@ import {
   type ProcessLike,
   unhandledRejectionsMode,
 } from './process-error-hooks';
-
-/** What the process error hooks read of the module's resolved options. */
-export interface ProcessErrorSettings {
-  processErrors: ResolvedProcessErrors | false;
-  alerts: ResolvedAlerts | false;
-}
 
 /**
  * Installs Faultline's `uncaughtException` and `unhandledRejection` listeners when the module
@@ -45,16 +28,14 @@ export class ProcessErrors implements OnModuleInit, OnApplicationShutdown {
   private hooks: ProcessErrorHooks | undefined;
 
   constructor(
-    @Inject(RESOLVED_OPTIONS) private readonly options: ProcessErrorSettings,
+    @Inject(PROCESS_ERRORS_RUNTIME) private readonly options: ResolvedProcessErrors | false,
     private readonly redactor: Redactor,
-    private readonly alerts: AlertService,
-    private readonly sentry: SentryReporter,
-    private readonly audit: AuditService,
-    @Optional() @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null = null,
+    private readonly signals: Signals,
+    @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null,
   ) {}
 
   onModuleInit(): void {
-    const o = this.options.processErrors;
+    const o = this.options;
     if (!o || this.hooks) return;
     this.hooks = new ProcessErrorHooks(
       process as unknown as ProcessLike,
@@ -90,18 +71,13 @@ export class ProcessErrors implements OnModuleInit, OnApplicationShutdown {
     const frames = stackFrames(err);
     if (frames === undefined) this.nest.fatal(line);
     else this.nest.fatal(line, frames);
-    // Without Faultline's logging no `fatal` line reaches the alerts feature: told directly.
-    const alerts = this.options.alerts;
-    if (alerts && alerts.fatalLogs) void this.alerts.raise(fatalAlert({ message, fields }));
+    // Without Faultline's logging this line is not one of its `fatal` lines: told directly.
+    this.signals.fatal.emit([{ message, fields }]);
   }
 
+  /** The alert queue, Sentry and the audit queue (whichever are on), and the log. */
   private async flush(timeoutMs: number): Promise<void> {
-    await Promise.all([
-      this.alerts.flush(timeoutMs).catch(() => false),
-      this.sentry.flush(timeoutMs),
-      this.audit.flush(timeoutMs).catch(() => false),
-      this.flushLog(timeoutMs),
-    ]);
+    await Promise.all([this.signals.flushAll(timeoutMs), this.flushLog(timeoutMs)]);
   }
 
   private flushLog(timeoutMs: number): Promise<void> {

@@ -1,6 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
-import { AuditStore } from '../audit/audit-store.interface';
 import { nodeRequest } from '../kernel/http-exchange';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { type LoggedRequest, REQUEST_FAILURE } from '../kernel/request-context';
@@ -63,7 +62,6 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
     private readonly adapterHost: HttpAdapterHost,
     private readonly moduleRef: ModuleRef,
     private readonly modules: ModulesContainer,
-    @Optional() @Inject(AuditStore) private readonly auditStore?: AuditStore | null,
   ) {}
 
   onModuleInit(): void {
@@ -75,12 +73,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
       health.database && health.database.typeorm
         ? findTypeOrmDataSource(this.modules, this.moduleRef)
         : undefined;
-    let database: SqlPingable | undefined;
-    if (health.database) database = health.database.executor;
-    else if (health.database === undefined && this.auditStore?.ping) {
-      const store = this.auditStore;
-      database = { query: () => store.ping!() };
-    }
+    const database: SqlPingable | undefined = health.database ? health.database.executor : undefined;
     let redis: RedisPingable | undefined = health.redis?.client;
     if (health.redis?.url) {
       const client = openRedis(

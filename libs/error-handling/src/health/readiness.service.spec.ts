@@ -1,3 +1,4 @@
+import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { EventEmitter } from 'node:events';
@@ -12,7 +13,7 @@ function setup(health: ResolvedHealth | false = resolveHealth({}) as ResolvedHea
   const server = Object.assign(new EventEmitter(), { listening: false });
   const host = { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost;
   const clock = new ManualClock();
-  const readiness = new Readiness(health, tap, host, new MetricSources(), clock);
+  const readiness = new Readiness(health, tap, host, new MetricSources(), new Signals(), clock);
   const changes: [boolean, string][] = [];
   readiness.onChange((ready, reason) => changes.push([ready, reason]));
   return { tap, server, readiness, changes, clock };

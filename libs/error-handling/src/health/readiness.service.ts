@@ -16,7 +16,7 @@ import {
 } from '../kernel/extension-point';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import type { RequestTap } from '../kernel/request-tap';
-import { Listeners } from '../kernel/listeners';
+import { Signals } from '../kernel/signals';
 import { MetricSources, singleMetric } from '../kernel/metric-sources';
 import { HEALTH_RUNTIME } from './health.internal-constants';
 import { HEALTH_DEFAULTS, type ResolvedHealth } from './resolve-health-options';
@@ -39,7 +39,6 @@ const SHUTTING_DOWN = 'shutting down';
 @Injectable()
 export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Readiness');
-  private readonly listeners = new Listeners<Parameters<ReadinessListener>>();
   private started = false;
   private failing: readonly string[] = [];
   private stopping = false;
@@ -52,6 +51,7 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     private readonly adapterHost: HttpAdapterHost,
     metrics: MetricSources,
+    private readonly signals: Signals,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
     @Optional()
     @Inject(EXTENSION_FAULTS)
@@ -81,7 +81,7 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Adds a listener of changes; returns a function that removes it. */
   onChange(listener: ReadinessListener): () => void {
-    return this.listeners.add(listener);
+    return this.signals.readiness.add(listener);
   }
 
   onApplicationBootstrap(): void {
@@ -167,7 +167,7 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     if (ready) this.logger.log('readiness turned true');
     else this.logger.warn(`readiness turned false: ${reason}`);
     // One listener failing must not stop the others; it is logged (rate-limited).
-    this.listeners.emit([ready, reason], (error, listener) =>
+    this.signals.readiness.emit([ready, reason], (error, listener) =>
       this.faults.report({ point: 'readiness-listener', error, name: listenerName(listener) }),
     );
   }

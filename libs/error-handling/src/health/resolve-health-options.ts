@@ -13,7 +13,7 @@ import type { HealthOptions, RedisPingable, SqlPingable } from './health.options
 export interface ResolvedHealth {
   livenessPath: string;
   readinessPath: string;
-  /** `undefined`: the audit SQL store, if any; `false`: no database check. */
+  /** `undefined`: none set (the module then checks the audit store's database, if it can be pinged); `false`: no database check. */
   database: false | { executor?: SqlPingable; typeorm: boolean; timeoutMs: number } | undefined;
   redis: { client?: RedisPingable; url?: string; timeoutMs: number } | undefined;
   memoryHeap: { maxBytes: number } | undefined;

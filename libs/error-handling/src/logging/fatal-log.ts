@@ -1,13 +1,5 @@
-import { Listeners } from '../kernel/listeners';
-
-/** A `fatal` line, as told to listeners: already redacted. */
-export interface FatalLogLine {
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-/** Something that acts on `fatal` lines (the alerts feature); must not throw, must not log at fatal. */
-export type FatalLogListener = (line: FatalLogLine) => void;
+import type { Listeners } from '../kernel/listeners';
+import type { FatalLogLine } from '../kernel/signals';
 
 /**
  * `fatal` lines of Faultline's logger, counted and told to listeners by its `logMethod` hook:
@@ -16,12 +8,9 @@ export type FatalLogListener = (line: FatalLogLine) => void;
 export class FatalLogListeners {
   /** `fatal` lines written so far (for metrics). */
   count = 0;
-  private readonly listeners = new Listeners<[FatalLogLine]>();
 
-  /** Adds a listener; returns a function that removes it. */
-  add(listener: FatalLogListener): () => void {
-    return this.listeners.add(listener);
-  }
+  /** `listeners`: who hears of `fatal` lines (the kernel's {@link Signals.fatal}). */
+  constructor(private readonly listeners: Listeners<[FatalLogLine]>) {}
 
   /** Counts one `fatal` call and tells every listener its (redacted) arguments. */
   emit(args: readonly unknown[], messageKey = 'msg'): void {

@@ -1,3 +1,4 @@
+import { Signals } from '../kernel/signals';
 import type { ModulesContainer } from '@nestjs/core';
 import type { Redactor } from '../redaction/redactor';
 import { createLoggingRuntime, type LoggingRuntime } from './logging-runtime';
@@ -24,5 +25,6 @@ export function runtimeInto(sink: Lines, redactor: Redactor): LoggingRuntime {
     'X-Request-Id',
     new Map() as unknown as ModulesContainer,
     new RequestTap(),
+    new Signals(),
   );
 }

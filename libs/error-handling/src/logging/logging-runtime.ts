@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type RequestScope, type RequestScopeCarrier, useRequestScopeCarrier } from '../kernel/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import { FatalLogListeners } from './fatal-log';
+import type { Signals } from '../kernel/signals';
 import { ALREADY_REDACTED } from '../kernel/request-context';
 import type { LogOutputStats } from './log-destination';
 import type { LogChannelName } from './logging.options';
@@ -37,9 +38,10 @@ export function createLoggingRuntime(
   requestIdHeader: string,
   modules: ModulesContainer,
   tap: RequestTap,
+  signals: Signals,
 ): LoggingRuntime {
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
-  const fatal = new FatalLogListeners();
+  const fatal = new FatalLogListeners(signals.fatal);
   const { logger: root, output } = createRootLogger(logging, redactor, fatal);
   if (logging.prettyUnavailable) {
     root.info(

@@ -1,3 +1,4 @@
+import { Signals } from '../kernel/signals';
 import { ModulesContainer } from '@nestjs/core';
 import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { Redactor } from '../redaction/redactor';
@@ -41,6 +42,7 @@ describe('the default log format without pino-pretty', () => {
       'X-Request-Id',
       new ModulesContainer(),
       new GuardedRequestTap(),
+      new Signals(),
     );
     const parsed = lines.map((l) => JSON.parse(l) as { msg: string; context?: string });
     expect(parsed).toEqual([

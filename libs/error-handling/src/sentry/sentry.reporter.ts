@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { USER } from '../kernel/tokens';
+import { Signals } from '../kernel/signals';
 import { type LoggedRequest, routeOf, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import { SENTRY_RUNTIME } from './sentry.internal-constants';
@@ -21,6 +22,7 @@ export class SentryReporter implements BeforeApplicationShutdown {
     failures: FailureEvents,
     redactor: Redactor,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
+    signals: Signals,
   ) {
     if (!options) return;
     // Initialised by the instrument entry already, or here (errors only needs no import order).
@@ -36,6 +38,7 @@ export class SentryReporter implements BeforeApplicationShutdown {
     }
     useSentryRedactor(redactor);
     failures.subscribe((f) => this.capture(f), { first: true });
+    signals.onFlush((timeoutMs) => this.flush(timeoutMs));
   }
 
   /** True when Sentry is on. */

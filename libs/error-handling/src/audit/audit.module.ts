@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { featureModule } from '../kernel/feature-module';
+import { AuditGuard } from './audit.guard';
+import { AuditInterceptor } from './audit.interceptor';
+import { AUDIT_RUNTIME } from './audit.internal-constants';
+import { AuditService } from './audit.service';
+import { AuditStore } from './audit-store.interface';
+import type { ResolvedAudit } from './resolve-audit-options';
+import { SecurityCounterStore } from './security-counter.store';
+import { SecurityEvents } from './security-events.service';
+
+/** The audit trail and security events: loaded unless `audit: false`. */
+@Module({})
+export class AuditModule {
+  static register(kernel: DynamicModule): DynamicModule {
+    return featureModule(
+      AuditModule,
+      kernel,
+      { feature: 'audit', runtimeToken: AUDIT_RUNTIME },
+      [
+        AuditService,
+        SecurityEvents,
+        AuditInterceptor,
+        AuditGuard,
+        // The pluggable parts in use, injectable by their tokens (null without a store).
+        {
+          provide: AuditStore,
+          useFactory: (audit: ResolvedAudit | false) => (audit ? (audit.store ?? null) : null),
+          inject: [AUDIT_RUNTIME],
+        },
+        {
+          provide: SecurityCounterStore,
+          useFactory: (audit: ResolvedAudit | false) => (audit ? audit.security.counterStore : null),
+          inject: [AUDIT_RUNTIME],
+        },
+      ],
+      [AuditService, SecurityEvents, AuditInterceptor, AuditGuard, AuditStore, SecurityCounterStore],
+    );
+  }
+}
