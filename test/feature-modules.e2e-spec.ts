@@ -21,6 +21,8 @@ import {
 } from 'nestjs-faultline';
 import { initTestApplication } from './support/http-adapter';
 import { LogCapture } from './support/log-capture';
+import { MemoryAuditStore } from './support/memory-audit-store';
+import { waitUntil } from './support/wait';
 
 const ALL_OFF: ErrorHandlingModuleOptions = {
   logging: false,
@@ -73,8 +75,14 @@ class Consumer {
 @Module({ providers: [Consumer], controllers: [NotesController] })
 class ConsumerModule {}
 
-async function start(faultline: ReturnType<typeof ErrorHandlingModule.forRoot>): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [faultline, ConsumerModule] }).compile();
+@Module({ controllers: [NotesController] })
+class NotesModule {}
+
+async function start(
+  faultline: ReturnType<typeof ErrorHandlingModule.forRoot>,
+  appModule: typeof ConsumerModule = ConsumerModule,
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [faultline, appModule] }).compile();
   return initTestApplication(moduleRef, { logger: false });
 }
 
@@ -180,6 +188,35 @@ describe('feature modules', () => {
       await request(app.getHttpServer()).get('/metrics').expect(404);
       const res = await request(app.getHttpServer()).post('/notes').send({ text: 42 }).expect(201);
       expect(res.body).toEqual({ created: true, note: { text: 42 } });
+    });
+  });
+
+  describe('isGlobal: false', () => {
+    let app: INestApplication;
+    const store = new MemoryAuditStore();
+    beforeAll(async () => {
+      // Imported by the root module only: the controller's module does not see Faultline's services.
+      app = await start(
+        ErrorHandlingModule.forRoot({
+          isGlobal: false,
+          logging: false,
+          audit: { store },
+        }),
+        NotesModule,
+      );
+    });
+    afterAll(() => app.close());
+
+    it("audits @Audit() routes of the application's other modules all the same", async () => {
+      await request(app.getHttpServer()).post('/notes').send({ text: 'hello' }).expect(201);
+      await waitUntil(
+        () => store.events.length > 0,
+        10_000,
+        () => 'no audit event was stored',
+      );
+      expect(store.events).toEqual([
+        expect.objectContaining({ action: 'NOTE_CREATED', outcome: 'success', status: 201 }),
+      ]);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILT_IN_DETECTOR_NAMES, DEFAULT_SENSITIVE_KEYS } from 'nestjs-faultline';
+import { BUILT_IN_DETECTOR_NAMES, DEFAULT_SENSITIVE_KEYS } from '../libs/error-handling/src/redaction';
 
 const page = readFileSync(join(__dirname, '..', 'docs', 'redaction.md'), 'utf8');
 

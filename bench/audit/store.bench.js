@@ -34,12 +34,10 @@ const COLUMNS = [
   'data',
 ];
 
-/** The package root once it exports the audit store; the built files before that. */
+/** The store from the package; the writer and the event ids, which are internal, from the built files. */
 function loadLibrary() {
-  const root = require('nestjs-faultline');
-  if (root.SqlAuditStore && root.AuditWriter && root.auditEventId) return root;
   return {
-    SqlAuditStore: require('../../libs/error-handling/dist/cjs/audit/sql-audit.store').SqlAuditStore,
+    SqlAuditStore: require('nestjs-faultline').SqlAuditStore,
     AuditWriter: require('../../libs/error-handling/dist/cjs/audit/audit-writer').AuditWriter,
     auditEventId: require('../../libs/error-handling/dist/cjs/audit/event-id').auditEventId,
   };

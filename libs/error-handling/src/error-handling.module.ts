@@ -79,7 +79,14 @@ class FaultlineKernelModule implements NestModule {
 }
 
 /** The kernel's services an application may inject, re-exported by ErrorHandlingModule. */
-const PUBLIC_KERNEL = [ERROR_HANDLING_MODULE_OPTIONS, Redactor, FailureEvents, LogChannels, Readiness];
+const PUBLIC_KERNEL = [
+  ERROR_HANDLING_MODULE_OPTIONS,
+  Redactor,
+  ExceptionRegistry,
+  FailureEvents,
+  LogChannels,
+  Readiness,
+];
 /** The internal name under which the kernel hands each of them to ErrorHandlingModule. */
 const kernelAlias = (token: (typeof PUBLIC_KERNEL)[number]): string =>
   `FAULTLINE:KERNEL:${typeof token === 'function' ? token.name : String(token)}`;

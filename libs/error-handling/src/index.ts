@@ -1,7 +1,20 @@
+/*
+ * The public surface of nestjs-faultline: what `forRoot` takes, the error classes, `@Audit()`, the
+ * extension interfaces (mapper, formatter, detector, stores, channel, indicator), the built-in
+ * implementations of those, and the services an application injects. Everything else is internal
+ * and may change in any release; `src/public-surface.spec.ts` lists these names, so that a change
+ * to them is a deliberate one.
+ */
+
+// The module and its options.
 export { ErrorHandlingModule } from './error-handling.module';
 export { ERROR_HANDLING_MODULE_OPTIONS } from './error-handling.module-definition';
 export type { ErrorHandlingModuleOptions, ValidationOptions } from './error-handling.options';
-export type { Clock, ClockTimer } from './kernel';
+export type { FileLogOptions, LoggingOptions } from './logging';
+export type { RedactionOptions } from './redaction';
+export type { Clock } from './kernel';
+
+// Errors and how they are answered.
 export {
   AppError,
   type AppErrorOptions,
@@ -23,101 +36,41 @@ export {
   fieldError,
   type FieldError,
 } from './errors';
-export {
-  ProblemDetailsFilter,
-  EN_CATALOG,
-  KO_CATALOG,
-  REQUEST_ID_PATTERN,
-  type MessageCatalog,
-  type MessageCatalogInput,
-  type ProblemContext,
-  type ProblemDetails,
-  type ProblemDebugInfo,
-  type ResponseFormatter,
-} from './filter';
-export {
-  Redactor,
-  type RedactionOptions,
-  type BuiltInDetectorToggles,
-  DEFAULT_SENSITIVE_KEYS,
-  BUILT_IN_DETECTOR_NAMES,
-  type BuiltInDetectorName,
-  DEFAULT_VALUE_DETECTORS,
-  authSchemeDetector,
-  awsAccessKeyDetector,
-  cardNumberDetector,
-  githubTokenDetector,
-  googleApiKeyDetector,
-  jwtDetector,
-  pemDetector,
-  slackTokenDetector,
-  slackWebhookDetector,
-  stripeKeyDetector,
-  urlCredentialsDetector,
-  type ValueDetector,
-} from './redaction';
+export type { MessageCatalogInput, ProblemContext, ProblemDetails, ResponseFormatter } from './filter';
+
+// Services an application injects, in every module.
+export { Redactor, type ValueDetector } from './redaction';
 export { FaultlineValidationPipe } from './validation';
-export {
-  LogChannels,
-  FailureLog,
-  escapeControl,
-  type LoggedRequest,
-  type RequestFailure,
-  type FailureLevel,
-  type ChannelLevel,
-  type ChannelLogger,
-  type FileLogOptions,
-  type LogChannelName,
-  type LoggingOptions,
-} from './logging';
+export { LogChannels } from './logging';
+export { FailureEvents, type FailureSubscriber, type HandledFailure } from './kernel/failure-events';
+
+// Audit and security events.
 export {
   Audit,
-  AUDIT_METADATA,
-  AuditGuard,
-  AuditInterceptor,
   AuditService,
   AuditStore,
-  auditEventId,
   auditSchemaSql,
-  AuditWriter,
-  DEFAULT_AUDIT_TABLE,
-  AUDIT_QUERY_DEFAULT_LIMIT,
-  AUDIT_QUERY_MAX_LIMIT,
   InMemorySecurityCounterStore,
   SecurityCounterStore,
   SecurityEventKind,
   SecurityEvents,
   SqlAuditStore,
-  type AuditCapture,
   type AuditDecoratorOptions,
   type AuditEvent,
-  type AuditKind,
-  type AuditMetadata,
   type AuditOptions,
-  type AuditOutcome,
   type AuditPage,
   type AuditQuery,
-  type AuditRecord,
   type AuditResourceContext,
   type AuditSqlOptions,
-  type AuditStats,
   type SecurityEventDetails,
   type SecurityEventOptions,
   type SqlAuditStoreOptions,
-  type AuditWriterOptions,
-  type AuditWriterStats,
-  type AuditSpill,
-  type AuditSpillReason,
   type SqlExecutor,
   type SuspiciousActivity,
-  type SuspiciousActivityListener,
 } from './audit';
-// The strict parsing of an audit API's query string (audit/index.ts does not list it yet).
-export {
-  parseAuditQueryParams,
-  parseAuditTimestamp,
-  type AuditQueryParams,
-} from './audit/audit-query-params';
+export { parseAuditQueryParams } from './audit/audit-query-params';
+
+// Alerts.
 export {
   AlertChannel,
   AlertService,
@@ -129,43 +82,22 @@ export {
   WEBHOOK_SIGNATURE_HEADER,
   WebhookChannel,
   type Alert,
-  type AlertContext,
-  type AlertChannelStats,
-  type AlertKind,
   type AlertMessage,
-  type AlertRedisOptions,
-  type AlertSeverity,
-  type AlertStats,
   type AlertsOptions,
   type EmailChannelOptions,
-  type ErrorRateOptions,
-  type MailTransport,
-  type RedisEvalClient,
   type SlackChannelOptions,
-  type ThrottleHit,
   type WebhookChannelOptions,
 } from './alerts';
-export { initSentry, SentryReporter, type SentryOptions } from './sentry';
-export type { ProcessErrorsOptions } from './faults';
-export { FailureEvents, type FailureSubscriber, type HandledFailure } from './kernel/failure-events';
+
+// Health, metrics, Sentry, process errors.
 export {
   Readiness,
-  HealthProbes,
   enableGracefulShutdown,
-  type DatabaseCheckOptions,
-  type GracefulShutdownOptions,
   type HealthCheckResult,
-  type HealthCheckStatus,
-  type HealthIndicatorAnswer,
   type HealthIndicatorFunction,
   type HealthIndicatorResult,
-  type HealthIndicatorStatus,
   type HealthOptions,
-  type ProbeBody,
-  type ProbeCheck,
-  type ReadinessListener,
-  type RedisCheckOptions,
-  type RedisPingable,
-  type SqlPingable,
 } from './health';
-export { MetricsService, UNMATCHED_ROUTE, type MetricsOptions } from './metrics';
+export { MetricsService, type MetricsOptions } from './metrics';
+export { initSentry, type SentryOptions } from './sentry';
+export type { ProcessErrorsOptions } from './faults';

@@ -1,10 +1,10 @@
-import { type CanActivate, type ExecutionContext, Injectable, Optional } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { onExchangeEnd } from '../kernel/http-exchange';
 import type { LoggedRequest } from '../kernel/request-context';
 import { AUDIT_METADATA } from './audit.constants';
 import { auditContexts } from './audit.internal-constants';
-import { AuditService } from './audit.service';
+import { type AuditService, auditServiceOf } from './audit.service';
 import { type AuditMetadata, needsResult } from './audit-metadata';
 
 /** What the audit guard leaves on an audited request. */
@@ -33,12 +33,15 @@ export class AuditGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    // Absent when the application turned audit off: `@Audit()` routes then run unaudited.
-    @Optional() private readonly audit?: AuditService,
-  ) {}
+    moduleRef: ModuleRef,
+  ) {
+    this.audit = auditServiceOf(moduleRef);
+  }
+
+  private readonly audit: () => AuditService | undefined;
 
   canActivate(context: ExecutionContext): boolean {
-    const service = this.audit;
+    const service = this.audit();
     if (context.getType() !== 'http' || !service?.enabled) return true;
     const resolved = this.resolve(context);
     if (!resolved) return true;

@@ -1,15 +1,10 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-  Optional,
-} from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { nodeResponse } from '../kernel/http-exchange';
 import { type Observable, tap } from 'rxjs';
 import type { LoggedRequest } from '../kernel/request-context';
 import { auditContexts } from './audit.internal-constants';
-import { AuditService } from './audit.service';
+import { type AuditService, auditServiceOf } from './audit.service';
 
 /**
  * Applied by `@Audit()` to the handlers it marks: records the success once the response is
@@ -18,11 +13,14 @@ import { AuditService } from './audit.service';
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
-  // Absent when the application turned audit off; the guard then marks no request.
-  constructor(@Optional() private readonly audit?: AuditService) {}
+  private readonly audit: () => AuditService | undefined;
+
+  constructor(moduleRef: ModuleRef) {
+    this.audit = auditServiceOf(moduleRef);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const service = this.audit;
+    const service = this.audit();
     if (context.getType() !== 'http' || !service) return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<LoggedRequest>();

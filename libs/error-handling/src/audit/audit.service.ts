@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
 import { type Clock, type ClockTimer, unrefTimer } from '../kernel/clock';
 import { AppError } from '../errors/app.error';
 import { CLOCK } from '../kernel/tokens';
@@ -371,4 +372,23 @@ function resourceIdOf(
   }
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   return sensitive ? redactor.censorValue(value) : redactor.redactString(String(value));
+}
+
+/**
+ * The application's AuditService, looked up once when first asked for, or undefined when audit is
+ * off (its module not loaded). `@Audit()` puts its guard and interceptor on controllers of any
+ * module: looked up across the application, they find the service with `isGlobal: false` too.
+ */
+export function auditServiceOf(moduleRef: ModuleRef): () => AuditService | undefined {
+  let found: AuditService | null | undefined;
+  return () => {
+    if (found === undefined) {
+      try {
+        found = moduleRef.get(AuditService, { strict: false });
+      } catch {
+        found = null;
+      }
+    }
+    return found ?? undefined;
+  };
 }
