@@ -59,7 +59,7 @@ export interface ErrorHandlingModuleOptions {
   mappers?: ExceptionMapper[];
   /**
    * Header that carries the request id in and out.
-   * @default 'x-request-id'
+   * @default 'X-Request-Id'
    */
   requestIdHeader?: string;
   /**

@@ -97,6 +97,15 @@ export const DEBUG_ENVIRONMENTS: readonly string[] = ['development', 'test'];
 
 export { DEFAULT_VALIDATION } from './validation/validation.pipe';
 
+/** The defaults of the module's own options, as docs/options.md's table shows them. */
+export const MODULE_DEFAULTS = {
+  defaultLanguage: 'en',
+  expectedErrors: [] as ExceptionType[],
+  mappers: [] as ExceptionMapper[],
+  requestIdHeader: 'X-Request-Id',
+  retryAfterSeconds: 5,
+} as const;
+
 /**
  * Applies defaults and validates. Throws {@link FaultlineConfigError} naming the first wrong
  * option, so the application does not start with a configuration it did not mean.
@@ -175,7 +184,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
   const metrics = resolveMetricsDefault(o.metrics);
   for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
   const catalogs = buildCatalogs(o.catalogs ?? {});
-  const defaultLanguage = (o.defaultLanguage ?? 'en').toLowerCase();
+  const defaultLanguage = (o.defaultLanguage ?? MODULE_DEFAULTS.defaultLanguage).toLowerCase();
   check(
     catalogs.has(defaultLanguage),
     'defaultLanguage',
@@ -191,10 +200,10 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     responseFormatter: o.responseFormatter,
     catalogs,
     defaultLanguage,
-    expectedErrors: o.expectedErrors ?? [],
-    mappers: o.mappers ?? [],
-    requestIdHeader: o.requestIdHeader ?? 'X-Request-Id',
-    retryAfterSeconds: o.retryAfterSeconds ?? 5,
+    expectedErrors: o.expectedErrors ?? MODULE_DEFAULTS.expectedErrors,
+    mappers: o.mappers ?? MODULE_DEFAULTS.mappers,
+    requestIdHeader: o.requestIdHeader ?? MODULE_DEFAULTS.requestIdHeader,
+    retryAfterSeconds: o.retryAfterSeconds ?? MODULE_DEFAULTS.retryAfterSeconds,
     validation: validation.options,
     notices: [validation.notice, metrics.notice, identityNotice(o)].filter(
       (n): n is string => n !== undefined,

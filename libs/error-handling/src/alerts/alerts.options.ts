@@ -79,7 +79,7 @@ export interface AlertsOptions {
    * start-up or shutdown. @default true
    */
   readiness?: boolean;
-  /** The error-rate alert, or `false`. @default {} (1 % over 5 minutes, at least 100 requests) */
+  /** The error-rate alert, or `false`. @default { threshold: 0.01, windowSeconds: 300, minRequests: 100 } (1 % over 5 minutes, at least 100 requests) */
   errorRate?: false | ErrorRateOptions;
   /** Stacks are cut to this many characters, keeping their end. @default 4000 */
   stackLimit?: number;

@@ -60,6 +60,27 @@ const KNOWN: readonly (keyof AlertsOptions)[] = [
   'environment',
 ];
 
+/** The defaults of `alerts`, as docs/alerts.md's option table shows them. */
+export const ALERTS_DEFAULTS = {
+  channels: [] as AlertChannel[],
+  repeatLimit: 3,
+  snoozeSeconds: 600,
+  excludeRoutes: [] as (string | RegExp)[],
+  excludeEnvironments: ['test'],
+  serverErrors: true,
+  fatalLogs: true,
+  suspiciousActivity: true,
+  readiness: true,
+  errorRate: { threshold: 0.01, windowSeconds: 300, minRequests: 100 },
+  stackLimit: 4000,
+  textLimit: 2000,
+  maxQueue: 100,
+  timeoutMs: 5000,
+  retries: 2,
+  retryBaseMs: 1000,
+  shutdownTimeoutMs: 5000,
+} as const;
+
 /** Applies defaults and validates `alerts`; `false` turns alerts off. */
 export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.env): ResolvedAlerts | false {
   const o = featureOptions<AlertsOptions>(input, 'alerts', KNOWN);
@@ -67,7 +88,7 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
   for (const key of ['serverErrors', 'fatalLogs', 'suspiciousActivity', 'readiness'] as const) {
     check(o[key] === undefined || typeof o[key] === 'boolean', `alerts.${key}`, 'must be a boolean');
   }
-  const channels = [...builtInChannels(o), ...customChannels(o.channels)];
+  const channels = [...builtInChannels(o), ...customChannels(o.channels ?? ALERTS_DEFAULTS.channels)];
   const names = new Set<string>();
   for (const c of channels) {
     check(
@@ -78,13 +99,13 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
     );
     names.add(c.name);
   }
-  const excludeEnvironments = o.excludeEnvironments ?? ['test'];
+  const excludeEnvironments = o.excludeEnvironments ?? ALERTS_DEFAULTS.excludeEnvironments;
   check(
     Array.isArray(excludeEnvironments) && excludeEnvironments.every((e) => typeof e === 'string'),
     'alerts.excludeEnvironments',
     'must be an array of NODE_ENV values',
   );
-  const excludeRoutes = o.excludeRoutes ?? [];
+  const excludeRoutes = o.excludeRoutes ?? ALERTS_DEFAULTS.excludeRoutes;
   check(Array.isArray(excludeRoutes), 'alerts.excludeRoutes', 'must be an array of strings or RegExps');
   excludeRoutes.forEach((p, i) =>
     check(
@@ -97,23 +118,28 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
     channels,
     active: channels.length > 0 && !excludeEnvironments.includes(env.NODE_ENV ?? ''),
     store: storeSetting(o),
-    repeatLimit: wholeNumber(o.repeatLimit, 3, 'alerts.repeatLimit', 1),
-    snoozeSeconds: positive(o.snoozeSeconds, 600, 'alerts.snoozeSeconds'),
+    repeatLimit: wholeNumber(o.repeatLimit, ALERTS_DEFAULTS.repeatLimit, 'alerts.repeatLimit', 1),
+    snoozeSeconds: positive(o.snoozeSeconds, ALERTS_DEFAULTS.snoozeSeconds, 'alerts.snoozeSeconds'),
     excludeRoutes: compileRoutePatterns(excludeRoutes),
-    serverErrors: o.serverErrors ?? true,
-    fatalLogs: o.fatalLogs ?? true,
-    suspiciousActivity: o.suspiciousActivity ?? true,
-    readiness: o.readiness ?? true,
+    serverErrors: o.serverErrors ?? ALERTS_DEFAULTS.serverErrors,
+    fatalLogs: o.fatalLogs ?? ALERTS_DEFAULTS.fatalLogs,
+    suspiciousActivity: o.suspiciousActivity ?? ALERTS_DEFAULTS.suspiciousActivity,
+    readiness: o.readiness ?? ALERTS_DEFAULTS.readiness,
     errorRate: errorRate(o.errorRate),
-    stackLimit: wholeNumber(o.stackLimit, 4000, 'alerts.stackLimit', 100),
-    textLimit: wholeNumber(o.textLimit, 2000, 'alerts.textLimit', 100),
+    stackLimit: wholeNumber(o.stackLimit, ALERTS_DEFAULTS.stackLimit, 'alerts.stackLimit', 100),
+    textLimit: wholeNumber(o.textLimit, ALERTS_DEFAULTS.textLimit, 'alerts.textLimit', 100),
     dispatch: {
-      maxQueue: wholeNumber(o.maxQueue, 100, 'alerts.maxQueue', 1),
-      timeoutMs: wholeNumber(o.timeoutMs, 5000, 'alerts.timeoutMs', 1),
-      retries: wholeNumber(o.retries, 2, 'alerts.retries', 0),
-      retryBaseMs: wholeNumber(o.retryBaseMs, 1000, 'alerts.retryBaseMs', 1),
+      maxQueue: wholeNumber(o.maxQueue, ALERTS_DEFAULTS.maxQueue, 'alerts.maxQueue', 1),
+      timeoutMs: wholeNumber(o.timeoutMs, ALERTS_DEFAULTS.timeoutMs, 'alerts.timeoutMs', 1),
+      retries: wholeNumber(o.retries, ALERTS_DEFAULTS.retries, 'alerts.retries', 0),
+      retryBaseMs: wholeNumber(o.retryBaseMs, ALERTS_DEFAULTS.retryBaseMs, 'alerts.retryBaseMs', 1),
     },
-    shutdownTimeoutMs: wholeNumber(o.shutdownTimeoutMs, 5000, 'alerts.shutdownTimeoutMs', 0),
+    shutdownTimeoutMs: wholeNumber(
+      o.shutdownTimeoutMs,
+      ALERTS_DEFAULTS.shutdownTimeoutMs,
+      'alerts.shutdownTimeoutMs',
+      0,
+    ),
     service: text(o.service, 'alerts.service') ?? env.npm_package_name ?? 'app',
     environment: text(o.environment, 'alerts.environment') ?? env.NODE_ENV ?? 'development',
   };
@@ -192,7 +218,7 @@ function errorRate(value: unknown): ErrorRateSettings | false {
   if (value === false) return false;
   const o = (value ?? {}) as Record<string, unknown>;
   check(isPlainObject(o), 'alerts.errorRate', 'must be false or an object');
-  const threshold = o.threshold ?? 0.01;
+  const threshold = o.threshold ?? ALERTS_DEFAULTS.errorRate.threshold;
   check(
     typeof threshold === 'number' && threshold > 0 && threshold < 1,
     'alerts.errorRate.threshold',
@@ -201,8 +227,17 @@ function errorRate(value: unknown): ErrorRateSettings | false {
   );
   return {
     threshold,
-    windowSeconds: positive(o.windowSeconds, 300, 'alerts.errorRate.windowSeconds'),
-    minRequests: wholeNumber(o.minRequests, 100, 'alerts.errorRate.minRequests', 1),
+    windowSeconds: positive(
+      o.windowSeconds,
+      ALERTS_DEFAULTS.errorRate.windowSeconds,
+      'alerts.errorRate.windowSeconds',
+    ),
+    minRequests: wholeNumber(
+      o.minRequests,
+      ALERTS_DEFAULTS.errorRate.minRequests,
+      'alerts.errorRate.minRequests',
+      1,
+    ),
   };
 }
 

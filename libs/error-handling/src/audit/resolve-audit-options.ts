@@ -3,9 +3,22 @@ import { check, featureOptions, isPlainObject, wholeNumber } from '../kernel/opt
 import { defaultUserId } from '../kernel/request-context';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
-import { AUDIT_WRITER_OPTIONS, type AuditWriterSettings, resolveWriterSettings } from './audit-writer';
+import {
+  AUDIT_WRITER_DEFAULTS,
+  AUDIT_WRITER_OPTIONS,
+  type AuditWriterSettings,
+  resolveWriterSettings,
+} from './audit-writer';
 import { InMemorySecurityCounterStore, type SecurityCounterStore } from './security-counter.store';
 import { SqlAuditStore } from './sql-audit.store';
+
+/** The defaults of `audit`, as docs/audit.md's option table shows them. */
+export const AUDIT_DEFAULTS = {
+  retentionDays: 90,
+  ...AUDIT_WRITER_DEFAULTS,
+  shutdownTimeoutMs: 5000,
+  security: { threshold: 10, windowMs: 300_000 },
+} as const;
 
 /** Audit options after defaults and validation. */
 export interface ResolvedAudit {
@@ -84,12 +97,27 @@ export function resolveAudit(
   return {
     store,
     actor: o.actor ?? user,
-    retentionDays: wholeNumber(o.retentionDays, 90, 'audit.retentionDays', 0),
+    retentionDays: wholeNumber(o.retentionDays, AUDIT_DEFAULTS.retentionDays, 'audit.retentionDays', 0),
     writer: resolveWriterSettings(o),
-    shutdownTimeoutMs: wholeNumber(o.shutdownTimeoutMs, 5000, 'audit.shutdownTimeoutMs', 0),
+    shutdownTimeoutMs: wholeNumber(
+      o.shutdownTimeoutMs,
+      AUDIT_DEFAULTS.shutdownTimeoutMs,
+      'audit.shutdownTimeoutMs',
+      0,
+    ),
     security: {
-      threshold: wholeNumber(security.threshold, 10, 'audit.security.threshold', 1),
-      windowMs: wholeNumber(security.windowMs, 300_000, 'audit.security.windowMs', 1),
+      threshold: wholeNumber(
+        security.threshold,
+        AUDIT_DEFAULTS.security.threshold,
+        'audit.security.threshold',
+        1,
+      ),
+      windowMs: wholeNumber(
+        security.windowMs,
+        AUDIT_DEFAULTS.security.windowMs,
+        'audit.security.windowMs',
+        1,
+      ),
       counterStore:
         (security.counterStore as SecurityCounterStore | undefined) ??
         new InMemorySecurityCounterStore(undefined, clock),

@@ -8,8 +8,8 @@ export interface ResolvedProcessErrors {
 
 const KNOWN: readonly (keyof ProcessErrorsOptions)[] = ['flushTimeoutMs'];
 
-/** The default of `processErrors.flushTimeoutMs`. */
-export const DEFAULT_FLUSH_TIMEOUT_MS = 5000;
+/** The defaults of `processErrors`, as docs/process-errors.md's option table shows them. */
+export const PROCESS_ERRORS_DEFAULTS = { flushTimeoutMs: 5000 } as const;
 
 /** Applies defaults and validates `processErrors`; `false` installs no process listeners. */
 export function resolveProcessErrors(input: unknown): ResolvedProcessErrors | false {
@@ -18,7 +18,7 @@ export function resolveProcessErrors(input: unknown): ResolvedProcessErrors | fa
   return {
     flushTimeoutMs: wholeNumber(
       o.flushTimeoutMs,
-      DEFAULT_FLUSH_TIMEOUT_MS,
+      PROCESS_ERRORS_DEFAULTS.flushTimeoutMs,
       'processErrors.flushTimeoutMs',
       0,
     ),

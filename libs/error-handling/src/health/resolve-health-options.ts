@@ -37,16 +37,25 @@ const KNOWN: readonly (keyof HealthOptions)[] = [
   'shutdownGraceMs',
 ];
 
-/** Defaults that apply when the probes are off too (the shutdown drain). */
-export const HEALTH_DEFAULTS = { timeoutMs: 1000, shutdownGraceMs: 10_000 } as const;
+/**
+ * The defaults of `health`, as docs/health.md's option table shows them (`shutdownGraceMs` applies
+ * when the probes are off too: the shutdown drain).
+ */
+export const HEALTH_DEFAULTS = {
+  livenessPath: '/health',
+  readinessPath: '/ready',
+  indicators: [] as HealthIndicatorFunction[],
+  timeoutMs: 1000,
+  shutdownGraceMs: 10_000,
+} as const;
 
 /** Applies defaults and validates `health`; `false` turns the probes off. */
 export function resolveHealth(input: unknown): ResolvedHealth | false {
   const o = featureOptions<HealthOptions>(input, 'health', KNOWN);
   if (!o) return false;
   const timeoutMs = wholeNumber(o.timeoutMs, HEALTH_DEFAULTS.timeoutMs, 'health.timeoutMs', 1);
-  const livenessPath = routePath(o.livenessPath, '/health', 'health.livenessPath');
-  const readinessPath = routePath(o.readinessPath, '/ready', 'health.readinessPath');
+  const livenessPath = routePath(o.livenessPath, HEALTH_DEFAULTS.livenessPath, 'health.livenessPath');
+  const readinessPath = routePath(o.readinessPath, HEALTH_DEFAULTS.readinessPath, 'health.readinessPath');
   check(livenessPath !== readinessPath, 'health.readinessPath', 'must differ from health.livenessPath');
   return {
     livenessPath,

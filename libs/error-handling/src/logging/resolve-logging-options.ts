@@ -5,6 +5,19 @@ import { DEFAULT_MAX_BUFFER_BYTES } from './log-destination';
 import type { FileLogOptions, LogChannelName, LoggingOptions } from './logging.options';
 import { defaultUserId } from '../kernel/request-context';
 
+/** The defaults of `logging`, as docs/logging.md's option table shows them. */
+export const LOGGING_DEFAULTS = {
+  level: 'info',
+  pino: {},
+  sync: false,
+  maxBufferBytes: DEFAULT_MAX_BUFFER_BYTES,
+  overflow: 'block',
+  slowRequestMs: 1000,
+  requestDetails: 'server-errors',
+  useAsNestLogger: true,
+  quietPaths: [] as string[],
+} as const;
+
 /** Logging options after defaults and validation. */
 export interface ResolvedLogging {
   level: LevelWithSilent;
@@ -129,20 +142,20 @@ export function resolveLogging(
   const prettyUnavailable = format === 'pretty' && o.format === undefined && !hasPeer('pino-pretty');
   return {
     ...(prettyUnavailable ? { prettyUnavailable: true as const } : {}),
-    level: o.level ?? 'info',
+    level: o.level ?? LOGGING_DEFAULTS.level,
     format: prettyUnavailable ? 'json' : format,
-    pino: o.pino ?? {},
+    pino: o.pino ?? LOGGING_DEFAULTS.pino,
     destination: o.destination,
-    sync: o.sync ?? false,
-    maxBufferBytes: o.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES,
-    overflow: o.overflow ?? 'block',
+    sync: o.sync ?? LOGGING_DEFAULTS.sync,
+    maxBufferBytes: o.maxBufferBytes ?? LOGGING_DEFAULTS.maxBufferBytes,
+    overflow: o.overflow ?? LOGGING_DEFAULTS.overflow,
     channels: { audit: 'info', security: 'info', performance: 'info', ...o.channels },
-    slowRequestMs: o.slowRequestMs ?? 1000,
-    requestDetails: o.requestDetails ?? 'server-errors',
+    slowRequestMs: o.slowRequestMs ?? LOGGING_DEFAULTS.slowRequestMs,
+    requestDetails: o.requestDetails ?? LOGGING_DEFAULTS.requestDetails,
     file: o.file === undefined ? undefined : resolveFile(o.file),
     userId: o.userId ?? user,
-    useAsNestLogger: o.useAsNestLogger ?? true,
-    quietPaths: new Set(o.quietPaths ?? []),
+    useAsNestLogger: o.useAsNestLogger ?? LOGGING_DEFAULTS.useAsNestLogger,
+    quietPaths: new Set(o.quietPaths ?? LOGGING_DEFAULTS.quietPaths),
   };
 }
 

@@ -14,6 +14,13 @@ export interface ResolvedMetrics {
 /** prom-client's default buckets. */
 export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** The defaults of `metrics`, as docs/metrics.md's option table shows them. */
+export const METRICS_DEFAULTS = {
+  path: '/metrics',
+  defaultMetrics: true,
+  durationBuckets: DEFAULT_DURATION_BUCKETS,
+} as const;
+
 const KNOWN: readonly (keyof MetricsOptions)[] = ['path', 'registry', 'defaultMetrics', 'durationBuckets'];
 
 /** Applies defaults and validates `metrics`; `false` turns metrics off. */
@@ -36,7 +43,7 @@ export function resolveMetrics(input: unknown): ResolvedMetrics | false {
     'metrics.defaultMetrics',
     'must be a boolean',
   );
-  const buckets = o.durationBuckets ?? DEFAULT_DURATION_BUCKETS;
+  const buckets = o.durationBuckets ?? METRICS_DEFAULTS.durationBuckets;
   check(
     Array.isArray(buckets) &&
       buckets.length > 0 &&
@@ -48,9 +55,9 @@ export function resolveMetrics(input: unknown): ResolvedMetrics | false {
     'For example [0.01, 0.1, 1, 10]',
   );
   return {
-    path: routePath(o.path, '/metrics', 'metrics.path'),
+    path: routePath(o.path, METRICS_DEFAULTS.path, 'metrics.path'),
     registry: o.registry,
-    defaultMetrics: o.defaultMetrics ?? true,
+    defaultMetrics: o.defaultMetrics ?? METRICS_DEFAULTS.defaultMetrics,
     durationBuckets: [...buckets],
   };
 }

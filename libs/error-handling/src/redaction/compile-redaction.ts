@@ -23,6 +23,20 @@ const REDACTION_OPTIONS = [
   'hmac',
 ];
 
+/** The defaults of `redaction`, as docs/redaction.md's option table shows them. */
+export const REDACTION_DEFAULTS = {
+  keys: [] as string[],
+  builtInKeys: true,
+  builtInDetectors: true,
+  paths: [] as string[],
+  censor: '[REDACTED]',
+  detectors: [] as unknown[],
+  maxDepth: 16,
+  maxArrayLength: 100,
+  maxStringLength: 8192,
+  maxScanCharsPerRequest: 1_048_576,
+} as const;
+
 /** What a Redactor is built from: its options, validated and compiled once. */
 export interface CompiledRedaction {
   readonly censor: string;
@@ -55,8 +69,8 @@ export function compileRedaction(options: RedactionOptions): CompiledRedaction {
   if (options.censor !== undefined && typeof options.censor !== 'string') {
     throw new FaultlineConfigError('redaction.censor', 'must be a string');
   }
-  const builtInKeys = flag(options.builtInKeys, 'redaction.builtInKeys');
-  const userKeys = listOption(options.keys, 'redaction.keys');
+  const builtInKeys = flag(options.builtInKeys ?? REDACTION_DEFAULTS.builtInKeys, 'redaction.builtInKeys');
+  const userKeys = listOption(options.keys ?? REDACTION_DEFAULTS.keys, 'redaction.keys');
   userKeys.forEach((k, i) => {
     if (typeof k !== 'string' || normalizeKey(k) === '') {
       throw new FaultlineConfigError(`redaction.keys[${i}]`, 'must be a non-empty string');
@@ -65,7 +79,7 @@ export function compileRedaction(options: RedactionOptions): CompiledRedaction {
   const exact = new Set(
     [...(builtInKeys ? DEFAULT_SENSITIVE_KEYS : []), ...(userKeys as string[])].map(normalizeKey),
   );
-  const detectors = listOption(options.detectors, 'redaction.detectors');
+  const detectors = listOption(options.detectors ?? REDACTION_DEFAULTS.detectors, 'redaction.detectors');
   detectors.forEach((d, i) => {
     const ok = typeof d === 'object' && d !== null && typeof (d as ValueDetector).replace === 'function';
     if (!ok) {
@@ -88,15 +102,29 @@ export function compileRedaction(options: RedactionOptions): CompiledRedaction {
   const hmacLength = positiveInt(hmac?.length, 16, 'redaction.hmac.length');
   if (hmacLength > 64) throw new FaultlineConfigError('redaction.hmac.length', 'must be at most 64');
   return {
-    censor: options.censor ?? '[REDACTED]',
+    censor: options.censor ?? REDACTION_DEFAULTS.censor,
     keys: new SensitiveKeyMatcher(exact, builtInKeys ? SUFFIX_SENSITIVE_KEYS : []),
-    paths: listOption(options.paths, 'redaction.paths').map((p, i) => compilePath(p, i)),
-    detectors: enabledDetectors(options.builtInDetectors),
+    paths: listOption(options.paths ?? REDACTION_DEFAULTS.paths, 'redaction.paths').map((p, i) =>
+      compilePath(p, i),
+    ),
+    detectors: enabledDetectors(options.builtInDetectors ?? REDACTION_DEFAULTS.builtInDetectors),
     userDetectors: detectors as ValueDetector[],
-    maxDepth: positiveInt(options.maxDepth, 16, 'redaction.maxDepth'),
-    maxArrayLength: positiveInt(options.maxArrayLength, 100, 'redaction.maxArrayLength'),
-    maxStringLength: positiveInt(options.maxStringLength, 8192, 'redaction.maxStringLength'),
-    maxScanChars: positiveInt(options.maxScanCharsPerRequest, 1_048_576, 'redaction.maxScanCharsPerRequest'),
+    maxDepth: positiveInt(options.maxDepth, REDACTION_DEFAULTS.maxDepth, 'redaction.maxDepth'),
+    maxArrayLength: positiveInt(
+      options.maxArrayLength,
+      REDACTION_DEFAULTS.maxArrayLength,
+      'redaction.maxArrayLength',
+    ),
+    maxStringLength: positiveInt(
+      options.maxStringLength,
+      REDACTION_DEFAULTS.maxStringLength,
+      'redaction.maxStringLength',
+    ),
+    maxScanChars: positiveInt(
+      options.maxScanCharsPerRequest,
+      REDACTION_DEFAULTS.maxScanCharsPerRequest,
+      'redaction.maxScanCharsPerRequest',
+    ),
     hmacKey,
     hmacLength,
   };

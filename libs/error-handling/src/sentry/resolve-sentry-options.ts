@@ -10,6 +10,9 @@ const KNOWN: readonly (keyof SentryOptions)[] = [
   'debug',
 ];
 
+/** The defaults of `sentry`, as docs/sentry.md's option table shows them. */
+export const SENTRY_DEFAULTS = { sampleRate: 1, debug: false } as const;
+
 /** Validates `sentry`; `false` (or nothing) leaves Sentry off unless the instrument entry ran. */
 export function resolveSentry(input: unknown): SentryOptions | false {
   const o = featureOptions<SentryOptions>(input, 'sentry', KNOWN);

@@ -4,6 +4,7 @@ import { loadPeer } from '../kernel/peer-require';
 // loaded after Sentry (no framework, no HTTP).
 import { Redactor } from '../redaction/redactor';
 import type { SentryOptions } from './sentry.options';
+import { SENTRY_DEFAULTS } from './resolve-sentry-options';
 
 /** The part of `@sentry/nestjs` Faultline uses; declared here so its types never import Sentry. */
 export interface SentrySdk {
@@ -91,8 +92,8 @@ export function initSentry(options: SentryOptions = {}): boolean {
     dsn: options.dsn,
     environment: options.environment ?? process.env.NODE_ENV,
     release: options.release,
-    sampleRate: options.sampleRate,
-    debug: options.debug ?? false,
+    sampleRate: options.sampleRate ?? SENTRY_DEFAULTS.sampleRate,
+    debug: options.debug ?? SENTRY_DEFAULTS.debug,
     sendDefaultPii: false,
     beforeSend: (event: unknown) => redactEvent(event),
     beforeBreadcrumb: (breadcrumb: unknown) => redact(breadcrumb),
