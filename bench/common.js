@@ -72,4 +72,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-module.exports = { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort };
+/** A comma-separated list from the environment (`BENCH_APPS=a,b`), or `fallback` when unset. */
+const envList = (name, fallback) => (process.env[name] ? process.env[name].split(',') : fallback);
+
+module.exports = { ALL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort };

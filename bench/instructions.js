@@ -28,11 +28,10 @@ const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
-const { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort } = require('./common');
+const { ALL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort } = require('./common');
 
-const list = (name, fallback) => (process.env[name] ? process.env[name].split(',') : fallback);
-const APPS = list('BENCH_APPS', ['nest-pino', 'faultline']);
-const SCENARIOS = ALL_SCENARIOS.filter((s) => list('BENCH_SCENARIOS', [s.id]).includes(s.id));
+const APPS = envList('BENCH_APPS', ['nest-pino', 'faultline']);
+const SCENARIOS = ALL_SCENARIOS.filter((s) => envList('BENCH_SCENARIOS', [s.id]).includes(s.id));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const WARMUP = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);

@@ -13,7 +13,7 @@ const os = require('node:os');
 const readline = require('node:readline');
 const { join, resolve } = require('node:path');
 
-const { ALL_SCENARIOS, appEnv, build, median, ROOT, waitForPort } = require('./common');
+const { ALL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort } = require('./common');
 const { pooledPercentile } = require('./load');
 const { nodeBinDir } = require('../scripts/node-binary');
 const QUICK = process.argv.includes('--quick');
@@ -36,7 +36,7 @@ const BASELINE = 'nest-pino';
 const FASTIFY_BASELINE = 'nest-fastify-logger';
 
 const only = (list, variable) => {
-  const wanted = process.env[variable]?.split(',');
+  const wanted = envList(variable, undefined);
   if (!wanted) return list;
   // The baselines stay: nest-pino, and nest-fastify-logger when a Fastify app is measured.
   const fastify = list.some((x) => wanted.includes(x.id) && x.platform === 'fastify');

@@ -1,5 +1,6 @@
 import { Controller, Get, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Audit, AuditService, type AuditEvent, FaultlineConfigError } from 'nestjs-faultline';
+import { startHttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { MemoryAuditStore } from './support/memory-audit-store';
 
@@ -19,6 +20,11 @@ class MeController {
   @Audit('PROFILE_READ')
   me() {
     return { ok: true };
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new TypeError('profile cache is corrupt');
   }
 }
 
@@ -65,6 +71,23 @@ describe('the user option: one identity for log lines, audit, alerts and Sentry'
       ).toHaveLength(1);
     } finally {
       await f.close();
+    }
+  });
+
+  it("gives alerts the user with Faultline's logging off", async () => {
+    const webhook = await startHttpPeer();
+    const f = await startFixture([MeController], {
+      user: login,
+      logging: false,
+      alerts: { webhook: { url: webhook.url }, excludeEnvironments: [], errorRate: false },
+    });
+    try {
+      await f.http().get('/me/crash').set('X-User', 'cleo').set('X-Request-Id', 'identity-3').expect(500);
+      const [alert] = await webhook.waitFor(1);
+      expect(alert.json).toMatchObject({ requestId: 'identity-3', userId: 'cleo' });
+    } finally {
+      await f.close();
+      await webhook.close();
     }
   });
 

@@ -6,6 +6,7 @@ import {
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { type Clock, sleepOn } from '../kernel/clock';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
@@ -50,7 +51,7 @@ export interface AlertStats {
  */
 @Injectable()
 export class AlertService
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly dispatcher: AlertDispatcher | undefined;
   private readonly throttle: AlertThrottle | undefined;
@@ -66,12 +67,12 @@ export class AlertService
   constructor(
     @Inject(ALERTS_RUNTIME) private readonly options: ResolvedAlerts | false,
     redactor: Redactor,
-    failures: FailureEvents,
-    @Inject(REQUEST_TAP) tap: RequestTap,
+    private readonly failures: FailureEvents,
+    @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     @Inject(CLOCK) private readonly clock: Clock,
-    metrics: MetricSources,
+    private readonly metrics: MetricSources,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
-    signals: Signals,
+    private readonly signals: Signals,
   ) {
     const o = options || undefined;
     this.messageContext = {
@@ -83,7 +84,6 @@ export class AlertService
     };
     // Nothing is watched, and nothing costs anything, without a channel to send to.
     if (!o?.active) return;
-    metrics.add(...alertMetrics(() => this.stats()));
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock, (text) =>
       redactor.redactString(text),
     );
@@ -95,14 +95,23 @@ export class AlertService
       (w) => this.summary(w),
       clock,
     );
-    if (o.errorRate) {
-      const rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b), clock);
-      // Counting a request is one increment, in the request tap that metrics and the shutdown
-      // drain hear from too: no listener of its own on each request or on the server.
-      this.unsubscribe.push(tap.onFinish(() => rate.request()));
-      this.rate = rate;
-    }
-    if (o.serverErrors || this.rate) this.unsubscribe.push(failures.subscribe((f) => this.onFailure(f)));
+    if (o.errorRate) this.rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b), clock);
+  }
+
+  /**
+   * Publishes the alert metrics and starts watching: failures, the error rate, `fatal` lines,
+   * readiness and suspicious activity, as the options ask.
+   */
+  onModuleInit(): void {
+    const o = this.options;
+    if (!o || !this.dispatcher || this.unsubscribe.length > 0) return;
+    const signals = this.signals;
+    this.metrics.add(...alertMetrics(() => this.stats()));
+    const rate = this.rate;
+    // Counting a request is one increment, in the request tap that metrics and the shutdown
+    // drain hear from too: no listener of its own on each request or on the server.
+    if (rate) this.unsubscribe.push(this.tap.onFinish(() => rate.request()));
+    if (o.serverErrors || rate) this.unsubscribe.push(this.failures.subscribe((f) => this.onFailure(f)));
     this.unsubscribe.push(signals.onFlush((timeoutMs) => this.flush(timeoutMs)));
     if (o.fatalLogs) {
       this.unsubscribe.push(signals.fatal.add((line) => void this.raise(fatalAlert(line))));

@@ -67,20 +67,18 @@ const MAX_USER_AGENT = 512;
 export class AuditService implements OnModuleInit, OnApplicationShutdown {
   private readonly writer: AuditWriter | undefined;
   private purgeTimer: ClockTimer | undefined;
+  private readonly detach: (() => void)[] = [];
 
   constructor(
     @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
     private readonly redactor: Redactor,
     private readonly channels: LogChannels,
-    failures: FailureEvents,
+    private readonly failures: FailureEvents,
     @Inject(CLOCK) private readonly clock: Clock,
-    metrics: MetricSources,
-    signals: Signals,
+    private readonly metrics: MetricSources,
+    private readonly signals: Signals,
   ) {
-    if (!options) return;
-    metrics.add(...auditMetrics(() => this.stats));
-    signals.onFlush((timeoutMs) => this.flush(timeoutMs));
-    if (options.store) {
+    if (options && options.store) {
       this.writer = new AuditWriter(options.store, (events, reason) => this.spill(events, reason), {
         ...options.writer,
         clock,
@@ -91,13 +89,21 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
           ),
       });
     }
-    failures.subscribe((failure) => {
-      const req = failure.request as LoggedRequest;
-      const context = req && typeof req === 'object' ? auditContexts.get(req) : undefined;
-      if (context) {
-        this.recordRequest(req, context, 'failure', { status: failure.status, errorCode: failure.code });
-      }
-    });
+  }
+
+  /** Publishes the queue's metrics, registers the queue to flush before an exit, hears failures. */
+  private attach(): void {
+    this.metrics.add(...auditMetrics(() => this.stats));
+    this.detach.push(
+      this.signals.onFlush((timeoutMs) => this.flush(timeoutMs)),
+      this.failures.subscribe((failure) => {
+        const req = failure.request as LoggedRequest;
+        const context = req && typeof req === 'object' ? auditContexts.get(req) : undefined;
+        if (context) {
+          this.recordRequest(req, context, 'failure', { status: failure.status, errorCode: failure.code });
+        }
+      }),
+    );
   }
 
   /** True when audit is on. */
@@ -106,7 +112,9 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.options || !this.options.store) return;
+    if (!this.options) return;
+    if (this.detach.length === 0) this.attach();
+    if (!this.options.store) return;
     try {
       await this.options.store.init?.();
     } catch (err) {
@@ -127,6 +135,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.clock.clearTimeout(this.purgeTimer);
     this.purgeTimer = undefined;
+    for (const detach of this.detach.splice(0)) detach();
     if (!this.options) return;
     await this.writer?.close(this.options.shutdownTimeoutMs);
     await this.options.store?.close?.();

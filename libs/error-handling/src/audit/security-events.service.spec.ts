@@ -26,6 +26,8 @@ function setup(security = { threshold: 3, windowMs: 60_000 }) {
     new Signals(),
   );
   const events = new SecurityEvents(options, audit, channels, redactor, failures, new Signals());
+  // As Nest does once every provider is built: it starts hearing failures.
+  events.onModuleInit();
   const heard: SuspiciousActivity[] = [];
   events.onSuspiciousActivity((a) => heard.push(a));
   /** Records `n` events and lets the counter's promise jobs run. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Listeners } from '../kernel/listeners';
 import { Signals } from '../kernel/signals';
 import { EXTENSION_FAULTS } from '../kernel/tokens';
@@ -60,7 +60,8 @@ const FROM_STATUS: Readonly<Record<number, SecurityEventKind>> = {
  * this.security.record(SecurityEventKind.LOGIN_FAILED, { data: { username } });
  */
 @Injectable()
-export class SecurityEvents {
+export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
+  private unsubscribe: (() => void) | undefined;
   /** The kernel's suspicious-activity signal: this service is the only one that tells it. */
   private readonly listeners: Listeners<[SuspiciousActivity]>;
 
@@ -69,16 +70,19 @@ export class SecurityEvents {
     private readonly audit: AuditService,
     private readonly channels: LogChannels,
     private readonly redactor: Redactor,
-    failures: FailureEvents,
+    private readonly failures: FailureEvents,
     signals: Signals,
-    @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {
     // Its listeners take the audit feature's SuspiciousActivity, which is what it tells.
     this.listeners = signals.suspiciousActivity as unknown as Listeners<[SuspiciousActivity]>;
-    if (!options) return;
-    failures.subscribe((failure) => {
+  }
+
+  /** Hears 401, 403 and 429 answers. */
+  onModuleInit(): void {
+    if (!this.options || this.unsubscribe) return;
+    this.unsubscribe = this.failures.subscribe((failure) => {
       const kind = FROM_STATUS[failure.status];
       // An application that recorded a security event for this request (LOGIN_FAILED for a
       // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.
@@ -87,6 +91,12 @@ export class SecurityEvents {
         this.record(kind, { request: failure.request, status: failure.status, errorCode: failure.code });
       }
     });
+  }
+
+  /** After the shutdown drain: requests still served until then are heard. */
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   /** Adds a listener for suspicious activity; returns a function that removes it. */

@@ -5,7 +5,6 @@ import {
   HttpException,
   Inject,
   Injectable,
-  Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
@@ -73,7 +72,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     private readonly failures: FailureLog,
     private readonly failureEvents: FailureEvents,
     @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
-    @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {

@@ -4,7 +4,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  Optional,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type Clock, type ClockTimer, systemClock } from '../kernel/clock';
@@ -37,7 +37,7 @@ const SHUTTING_DOWN = 'shutting down';
  * }
  */
 @Injectable()
-export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class Readiness implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Readiness');
   private started = false;
   private failing: readonly string[] = [];
@@ -50,14 +50,15 @@ export class Readiness implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(HEALTH_RUNTIME) private readonly health: ResolvedHealth | false,
     @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     private readonly adapterHost: HttpAdapterHost,
-    metrics: MetricSources,
+    private readonly metrics: MetricSources,
     private readonly signals: Signals,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
-    @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
-  ) {
-    metrics.add(
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.add(
       singleMetric('faultline_ready', '1 when the instance is ready for traffic, else 0', 'gauge', () =>
         this.ready ? 1 : 0,
       ),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EXTENSION_FAULTS } from './tokens';
 import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS, listenerName } from './extension-point';
 import { Listeners } from './listeners';
@@ -34,7 +34,6 @@ export class FailureEvents {
   private readonly subscribers = new Listeners<[HandledFailure]>();
 
   constructor(
-    @Optional()
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger as NestLogger } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { nodeRequest } from '../kernel/http-exchange';
 import { describeType, safeString } from '../kernel/safe-access';
@@ -27,7 +27,7 @@ export class FailureLog {
 
   constructor(
     private readonly redactor: Redactor,
-    @Optional() @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime | null = null,
+    @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime | null = null,
   ) {}
 
   /**

@@ -1,5 +1,5 @@
 import { platformRequest } from '../kernel/http-exchange';
-import { Inject, Injectable, Logger as NestLogger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger as NestLogger } from '@nestjs/common';
 import { Redactor } from '../redaction/redactor';
 import { escapeControl } from '../kernel/escape-control';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
@@ -44,7 +44,7 @@ export class LogChannels {
 
   constructor(
     private readonly redactor: Redactor,
-    @Optional() @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime | null = null,
+    @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime | null = null,
   ) {
     this.audit = this.channel('audit');
     this.security = this.channel('security');

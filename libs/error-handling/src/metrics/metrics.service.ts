@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { loadPeer } from '../kernel/peer-require';
@@ -31,13 +31,15 @@ function loadPromClient(): PromClient {
 }
 
 @Injectable()
-export class MetricsService implements OnModuleInit {
+export class MetricsService implements OnModuleInit, OnApplicationBootstrap {
   private ownRegistry: Registry | undefined;
+  private http: HttpMetrics | undefined;
+  private readonly errors = new FailureCounts();
 
   constructor(
     @Inject(METRICS_RUNTIME) private readonly options: ResolvedMetrics | false,
-    @Inject(REQUEST_TAP) tap: RequestTap,
-    failures: FailureEvents,
+    @Inject(REQUEST_TAP) private readonly tap: RequestTap,
+    private readonly failures: FailureEvents,
     private readonly adapterHost: HttpAdapterHost,
     private readonly sources: MetricSources,
   ) {
@@ -46,14 +48,11 @@ export class MetricsService implements OnModuleInit {
     const registry = options.registry ?? new prom.Registry();
     this.ownRegistry = registry;
     const http = new HttpMetrics(options.durationBuckets);
+    this.http = http;
     registerIn(registry, http.requests);
     registerIn(registry, http.duration);
-    tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
-
-    const errors = new FailureCounts();
-    registerIn(registry, errors.errors);
-    registerIn(registry, errors.unexpected);
-    failures.subscribe((failure) => errors.count(failure.code, failure.status, failure.expected));
+    registerIn(registry, this.errors.errors);
+    registerIn(registry, this.errors.unexpected);
     registerIn(
       registry,
       singleMetric('faultline_http_requests_in_flight', 'HTTP requests being served', 'gauge', () =>
@@ -74,11 +73,14 @@ export class MetricsService implements OnModuleInit {
     return this.ownRegistry;
   }
 
+  /** Counts requests and failures, and serves the metrics path. */
   onModuleInit(): void {
-    if (!this.options) return;
+    const http = this.http;
+    if (!this.options || !http) return;
+    this.tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
+    const errors = this.errors;
+    this.failures.subscribe((failure) => errors.count(failure.code, failure.status, failure.expected));
     const registry = this.registry;
-    // What the features published when they were built (every constructor has run by now).
-    for (const source of this.sources.all) registerIn(registry, source);
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
     adapter.get(this.options.path, (_req: unknown, res: unknown) => {
@@ -91,5 +93,11 @@ export class MetricsService implements OnModuleInit {
         () => adapter.reply(res, { status: 'error' }, 500),
       );
     });
+  }
+
+  /** Serves what the features published in their own init hooks, which have all run by now. */
+  onApplicationBootstrap(): void {
+    if (!this.options) return;
+    for (const source of this.sources.all) registerIn(this.registry, source);
   }
 }

@@ -1,5 +1,6 @@
 import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { safeGet } from '../kernel/safe-access';
+import { check, knownKeys, wholeNumber } from '../kernel/option-checks';
 import type { RedactionOptions } from './redaction.options';
 import {
   DEFAULT_SENSITIVE_KEYS,
@@ -57,15 +58,7 @@ export interface CompiledRedaction {
  * {@link FaultlineConfigError} that names it, so the application does not start.
  */
 export function compileRedaction(options: RedactionOptions): CompiledRedaction {
-  for (const key of Object.keys(options)) {
-    if (!REDACTION_OPTIONS.includes(key)) {
-      throw new FaultlineConfigError(
-        `redaction.${key}`,
-        'is not a redaction option',
-        `Known: ${REDACTION_OPTIONS.join(', ')}`,
-      );
-    }
-  }
+  knownKeys(options, REDACTION_OPTIONS, 'redaction');
   if (options.censor !== undefined && typeof options.censor !== 'string') {
     throw new FaultlineConfigError('redaction.censor', 'must be a string');
   }
@@ -171,21 +164,16 @@ function compilePath(path: unknown, index: number): string[] {
 }
 
 function listOption(value: unknown, option: string): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new FaultlineConfigError(option, 'must be an array');
-  return value;
-}
-
-function positiveInt(value: unknown, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new FaultlineConfigError(option, `must be a positive integer, got ${String(value)}`);
-  }
+  check(Array.isArray(value), option, 'must be an array');
   return value;
 }
 
 function flag(value: unknown, option: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new FaultlineConfigError(option, 'must be a boolean');
+  check(typeof value === 'boolean', option, 'must be a boolean');
   return value;
+}
+
+/** A whole number >= 1 (the kernel's check), `fallback` when not given. */
+function positiveInt(value: unknown, fallback: number, option: string): number {
+  return wholeNumber(value, fallback, option, 1);
 }

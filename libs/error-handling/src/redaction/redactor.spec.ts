@@ -584,7 +584,7 @@ describe('Redactor', () => {
 
       expect(error.option).toBe(`redaction.${option}`);
       expect(error.message).toContain(`redaction.${option}`);
-      expect(error.message).toContain('positive integer');
+      expect(error.message).toContain('must be a whole number >= 1');
     });
 
     it('rejects a censor that is not a string', () => {

@@ -1,4 +1,11 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { USER } from '../kernel/tokens';
 import { Signals } from '../kernel/signals';
@@ -14,15 +21,16 @@ import { initialisedSentry, initSentry, type SentrySdk, useSentryRedactor } from
  * handed to the log line and the alert of the same failure.
  */
 @Injectable()
-export class SentryReporter implements BeforeApplicationShutdown {
+export class SentryReporter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly sentry: SentrySdk | undefined;
+  private readonly detach: (() => void)[] = [];
 
   constructor(
     @Inject(SENTRY_RUNTIME) options: SentryOptions | false,
-    failures: FailureEvents,
+    private readonly failures: FailureEvents,
     redactor: Redactor,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
-    signals: Signals,
+    private readonly signals: Signals,
   ) {
     if (!options) return;
     // Initialised by the instrument entry already, or here (errors only needs no import order).
@@ -37,8 +45,15 @@ export class SentryReporter implements BeforeApplicationShutdown {
       );
     }
     useSentryRedactor(redactor);
-    failures.subscribe((f) => this.capture(f), { first: true });
-    signals.onFlush((timeoutMs) => this.flush(timeoutMs));
+  }
+
+  /** Hears failures first (the others report its event id) and registers its queue to flush. */
+  onModuleInit(): void {
+    if (!this.sentry || this.detach.length > 0) return;
+    this.detach.push(
+      this.failures.subscribe((f) => this.capture(f), { first: true }),
+      this.signals.onFlush((timeoutMs) => this.flush(timeoutMs)),
+    );
   }
 
   /** True when Sentry is on. */
@@ -48,6 +63,10 @@ export class SentryReporter implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush(2000);
+  }
+
+  onApplicationShutdown(): void {
+    for (const detach of this.detach.splice(0)) detach();
   }
 
   /**
