@@ -78,11 +78,13 @@ function testFixture(name, tarball, work, major) {
   const version = run('node', ['--version'], { ...opts, capture: true }).trim();
   log(`${name}: npm install on Node ${version}`);
   run('npm', ['install', '--no-audit', '--no-fund'], opts);
-  // npm picks the newest peer whose engines fit the running Node: on Node 20 that is
-  // nestjs-pino 4 (5 declares Node >= 22.12), which does not accept Nest 12. The README says to
-  // name nestjs-pino@5 there; on Node 22+ the plain command is enough.
-  const extra =
-    name === 'nest12-esm' && Number(version.slice(1).split('.')[0]) < 22 ? ['nestjs-pino@^5'] : [];
+  // As the README says: with nestjs-pino and pino, the optional peers logging runs on. npm picks
+  // the newest version whose engines fit the running Node: on Node 20 that is nestjs-pino 4 (5
+  // declares Node >= 22.12), which does not accept Nest 12, so the README names nestjs-pino@5
+  // there; on Node 22+ the plain command is enough.
+  const nestjsPino =
+    name === 'nest12-esm' && Number(version.slice(1).split('.')[0]) < 22 ? 'nestjs-pino@^5' : 'nestjs-pino';
+  const extra = [nestjsPino, 'pino'];
   log(`${name}: npm install ${[path.basename(tarball), ...extra].join(' ')} (no flags)`);
   run('npm', ['install', tarball, ...extra, '--no-audit', '--no-fund'], opts);
   log(`${name}: nest build`);

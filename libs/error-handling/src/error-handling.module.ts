@@ -6,15 +6,13 @@ import {
   Module,
   type NestModule,
   type OnModuleInit,
-  Optional,
   type PipeTransform,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { SentryModule } from './sentry/sentry.module';
-import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableErrorHandlingModule,
@@ -30,6 +28,7 @@ import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { escapeControl } from './kernel/escape-control';
+import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
 import { HealthModule } from './health/health.module';
@@ -48,6 +47,7 @@ import { Signals } from './kernel/signals';
 import { loggingMetrics } from './logging/logging-metrics';
 import { MetricsModule } from './metrics/metrics.module';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
+import { loadLoggingPeers } from './logging/logging-peers';
 import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './validation/validation.pipe';
 import { resolveOptions, type ResolvedOptions } from './resolve-options';
@@ -111,16 +111,25 @@ const KERNEL_PROVIDERS: Provider[] = [
   Signals,
   {
     provide: LOGGING_RUNTIME,
-    useFactory: (
+    // pino and nestjs-pino are loaded only when logging is on.
+    useFactory: async (
       o: ResolvedOptions,
       redactor: Redactor,
       modules: ModulesContainer,
       tap: RequestTap,
       metrics: MetricSources,
       signals: Signals,
-    ): LoggingRuntime | null => {
+    ): Promise<LoggingRuntime | null> => {
       const runtime = o.logging
-        ? createLoggingRuntime(o.logging, redactor, o.requestIdHeader, modules, tap, signals)
+        ? createLoggingRuntime(
+            o.logging,
+            redactor,
+            o.requestIdHeader,
+            modules,
+            tap,
+            signals,
+            await loadLoggingPeers(),
+          )
         : null;
       metrics.add(...loggingMetrics(runtime?.fatal, runtime?.output));
       return runtime;
@@ -194,7 +203,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly adapterHost: HttpAdapterHost,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null,
-    @Optional() private readonly pinoNestLogger?: PinoNestLogger,
+    private readonly moduleRef: ModuleRef,
   ) {
     super();
   }
@@ -223,8 +232,9 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   }
 
   onModuleInit(): void {
-    if (this.logging?.mode === 'own' && this.logging.options.useAsNestLogger && this.pinoNestLogger) {
-      Logger.overrideLogger(this.pinoNestLogger);
+    const logging = this.logging;
+    if (logging?.mode === 'own' && logging.options.useAsNestLogger) {
+      Logger.overrideLogger(this.moduleRef.get(logging.peers.nestjsPino.Logger, { strict: false }));
       Logger.flush();
     }
     if (this.logging?.mode === 'external') {
@@ -261,6 +271,31 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   }
 }
 
+/** What stands for nestjs-pino's LoggerModule where it is not loaded. */
+@Module({})
+class NoLoggerModule {}
+
+/**
+ * nestjs-pino's LoggerModule, configured from the logging runtime, once nestjs-pino is imported.
+ * When logging may yet be off (left unset, or options not known before `forRootAsync`'s factory
+ * runs) and nestjs-pino is not installed, nothing: logging, if it turns out to be on, stops
+ * start-up naming the package.
+ */
+function pinoLoggerModule(kernel: DynamicModule, mayBeOff: boolean): Promise<DynamicModule> {
+  return loadLoggingPeers().then(
+    ({ nestjsPino }) =>
+      nestjsPino.LoggerModule.forRootAsync({
+        imports: [kernel],
+        inject: [LOGGING_RUNTIME],
+        useFactory: loggerModuleParams,
+      }),
+    (error: unknown) => {
+      if (mayBeOff && error instanceof FaultlineConfigError) return { module: NoLoggerModule };
+      throw error;
+    },
+  );
+}
+
 /**
  * Builds the module tree: the kernel (the generated options provider and what every feature
  * shares), nestjs-pino's LoggerModule when logging is on, one module per feature that is on, and
@@ -277,16 +312,9 @@ function assemble(generated: DynamicModule, known: ErrorHandlingModuleOptions | 
     providers: [...(generated.providers ?? []), ...KERNEL_PROVIDERS],
     exports: KERNEL_PROVIDERS.map((p) => ('provide' in p ? p.provide : p)),
   };
-  const imports: DynamicModule[] = [kernel];
-  if (on('logging')) {
-    imports.push(
-      LoggerModule.forRootAsync({
-        imports: [kernel],
-        inject: [LOGGING_RUNTIME],
-        useFactory: loggerModuleParams,
-      }),
-    );
-  }
+  const imports: (DynamicModule | Promise<DynamicModule>)[] = [kernel];
+  // Left unset, logging is on only where its packages are installed.
+  if (on('logging')) imports.push(pinoLoggerModule(kernel, known?.logging === undefined));
   const features = (Object.keys(FEATURES) as (keyof typeof FEATURES)[])
     .filter(on)
     .map((feature) => FEATURES[feature].register(kernel));

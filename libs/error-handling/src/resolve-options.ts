@@ -10,7 +10,7 @@ import type { MessageCatalog } from './filter/message-catalog.interface';
 import { buildCatalogs } from './filter/message-catalogs';
 import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
-import { resolveLogging, type ResolvedLogging } from './logging/resolve-logging-options';
+import { resolveLoggingDefault, type ResolvedLogging } from './logging/resolve-logging-options';
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
 import { resolveHealth, type ResolvedHealth } from './health/resolve-health-options';
 import { resolveMetricsDefault, type ResolvedMetrics } from './metrics/resolve-metrics-options';
@@ -182,6 +182,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
   const user = o.user ?? defaultUserId;
   const validation = resolveValidation(o.validation);
   const metrics = resolveMetricsDefault(o.metrics);
+  const logging = resolveLoggingDefault(o.logging, production, user);
   for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
   const catalogs = buildCatalogs(o.catalogs ?? {});
   const defaultLanguage = (o.defaultLanguage ?? MODULE_DEFAULTS.defaultLanguage).toLowerCase();
@@ -205,11 +206,11 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     requestIdHeader: o.requestIdHeader ?? MODULE_DEFAULTS.requestIdHeader,
     retryAfterSeconds: o.retryAfterSeconds ?? MODULE_DEFAULTS.retryAfterSeconds,
     validation: validation.options,
-    notices: [validation.notice, metrics.notice, identityNotice(o)].filter(
+    notices: [validation.notice, metrics.notice, logging.notice, identityNotice(o)].filter(
       (n): n is string => n !== undefined,
     ),
     redaction: o.redaction ?? {},
-    logging: resolveLogging(o.logging, production, user),
+    logging: logging.options,
     audit,
     health: withAuditDatabase(resolveHealth(o.health), audit),
     metrics: metrics.options,

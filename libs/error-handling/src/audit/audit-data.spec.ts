@@ -1,3 +1,4 @@
+import { TEST_LOGGING_PEERS } from '../logging/logging-runtime.testing';
 import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import type { ModulesContainer } from '@nestjs/core';
@@ -63,6 +64,7 @@ function setup() {
     new Map() as unknown as ModulesContainer,
     new RequestTap(),
     new Signals(),
+    TEST_LOGGING_PEERS,
   );
   const audit = new AuditService(
     options,

@@ -24,6 +24,20 @@ export function loadPeer<T>(name: string, option: string, otherwise?: string): T
 }
 
 /**
+ * Imports the optional peer `name` that the option `option` needs, as the application's own
+ * `import` would (so an ES module application and Faultline share one copy of a dual package),
+ * or stops start-up as {@link loadPeer} does when it is not installed.
+ */
+export async function importPeer<T>(name: string, option: string, otherwise?: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (error) {
+    if (isMissing(error, name)) throw missingPeer(name, option, otherwise);
+    throw error;
+  }
+}
+
+/**
  * The entry file of the optional peer `name` that the option `option` needs, without loading it
  * (for a pino transport, which loads it in a worker thread); stops start-up as {@link loadPeer}
  * does when it is not installed.
@@ -56,13 +70,16 @@ export function hasPeer(name: string): boolean {
   }
 }
 
-/** True when `error` says `name` itself (not one of its dependencies) cannot be found. */
+/**
+ * True when `error` says `name` itself (not one of its dependencies) cannot be found: `require`'s
+ * `MODULE_NOT_FOUND` or `import`'s `ERR_MODULE_NOT_FOUND`.
+ */
 function isMissing(error: unknown, name: string): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
   return (
     e !== null &&
     typeof e === 'object' &&
-    e.code === 'MODULE_NOT_FOUND' &&
+    (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') &&
     typeof e.message === 'string' &&
     e.message.includes(`'${name}'`)
   );

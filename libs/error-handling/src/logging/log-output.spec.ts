@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,10 @@ const resolved = (input: Record<string, unknown>) => resolveLogging(input, true)
 
 describe('openLogOutput', () => {
   it("writes standard output through Faultline's destination, pretty lines too", () => {
-    const json = openLogOutput(resolved({}));
+    const json = openLogOutput(resolved({}), pino);
     expect(json.destination).toBeInstanceOf(LogDestination);
     expect(json.stream).toBe(json.destination);
-    const pretty = openLogOutput(resolved({ format: 'pretty' }));
+    const pretty = openLogOutput(resolved({ format: 'pretty' }), pino);
     expect(pretty.destination).toBeInstanceOf(LogDestination);
     expect(pretty.stream).toBeInstanceOf(PrettyDestination);
     for (const output of [json, pretty]) output.destination?.end();
@@ -22,7 +23,7 @@ describe('openLogOutput', () => {
 
   it("uses an application's stream as it is, with no destination of Faultline's", () => {
     const stream = { write: () => undefined };
-    const output = openLogOutput(resolved({ destination: stream }));
+    const output = openLogOutput(resolved({ destination: stream }), pino);
     expect(output).toEqual({ stream, destination: undefined });
   });
 
@@ -31,7 +32,7 @@ describe('openLogOutput', () => {
     try {
       // A folder that is a file: the destination's folder cannot be made.
       writeFileSync(join(dir, 'file'), '');
-      const open = () => openLogOutput(resolved({ destination: join(dir, 'file', 'app.log') }));
+      const open = () => openLogOutput(resolved({ destination: join(dir, 'file', 'app.log') }), pino);
       expect(open).toThrow(FaultlineConfigError);
       expect(open).toThrow(/^FAULTLINE_INVALID_OPTION: logging\.destination cannot be opened/);
     } finally {

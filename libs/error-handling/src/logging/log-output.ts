@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
-import pino, { type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
+import type { PinoFactory } from './logging-peers';
 import { resolvePeer } from '../kernel/peer-require';
 import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import { LogDestination } from './log-destination';
@@ -24,7 +25,7 @@ export interface LogOutput {
  * standard output (or the fd or path of `destination`), or the application's stream; formatted
  * by {@link PrettyDestination} in the pretty format; with the rotating file beside it.
  */
-export function openLogOutput(o: ResolvedLogging): LogOutput {
+export function openLogOutput(o: ResolvedLogging, pino: PinoFactory): LogOutput {
   const own = ownDestination(o);
   const target = own ?? (o.destination as DestinationStream);
   const fd = o.destination === undefined ? 1 : o.destination;

@@ -1,5 +1,6 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { LoggerModule, type Params, PinoLogger } from 'nestjs-pino';
+import type { Params } from 'nestjs-pino';
+import type { LoggingPeers } from './logging-peers';
 import type { Logger } from 'pino';
 import { type RequestScope, type RequestScopeCarrier, useRequestScopeCarrier } from '../kernel/request-scope';
 import type { Redactor } from '../redaction/redactor';
@@ -29,6 +30,8 @@ export interface LoggingRuntime {
   fatal: FatalLogListeners;
   /** The backlog of Faultline's log destination (for metrics); undefined for an application stream. */
   output: LogOutputStats | undefined;
+  /** pino and nestjs-pino, as loaded for this runtime. */
+  peers: LoggingPeers;
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -39,10 +42,12 @@ export function createLoggingRuntime(
   modules: ModulesContainer,
   tap: RequestTap,
   signals: Signals,
+  peers: LoggingPeers,
 ): LoggingRuntime {
+  const { LoggerModule, PinoLogger } = peers.nestjsPino;
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
   const fatal = new FatalLogListeners(signals.fatal);
-  const { logger: root, output } = createRootLogger(logging, redactor, fatal);
+  const { logger: root, output } = createRootLogger(logging, redactor, peers.pino, fatal);
   if (logging.prettyUnavailable) {
     root.info(
       { [ALREADY_REDACTED]: true, context: 'Faultline' },
@@ -55,7 +60,7 @@ export function createLoggingRuntime(
     performance: root.child({ channel: 'performance' }, { level: logging.channels.performance }),
   };
   const mode = loggerModules > 1 ? 'external' : 'own';
-  if (mode === 'own') useRequestScopeCarrier(nestjsPinoCarrier(root));
+  if (mode === 'own') useRequestScopeCarrier(nestjsPinoCarrier(root, PinoLogger));
   return {
     mode,
     options: logging,
@@ -64,6 +69,7 @@ export function createLoggingRuntime(
     lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance, tap),
     fatal,
     output,
+    peers,
   };
 }
 
@@ -112,7 +118,7 @@ const SCOPE = Symbol('faultline.requestScope');
  */
 export function nestjsPinoCarrier(
   root: Logger,
-  pinoLogger: PinoLoggerClass = PinoLogger,
+  pinoLogger: PinoLoggerClass,
 ): RequestScopeCarrier | undefined {
   const run = (pinoLogger.prototype as { runInContext?: unknown }).runInContext;
   if (typeof run !== 'function') return undefined;

@@ -1,3 +1,4 @@
+import { TEST_LOGGING_PEERS } from './logging-runtime.testing';
 import { Signals } from '../kernel/signals';
 import { ModulesContainer } from '@nestjs/core';
 import { FaultlineConfigError } from '../kernel/faultline-config.error';
@@ -43,6 +44,7 @@ describe('the default log format without pino-pretty', () => {
       new ModulesContainer(),
       new GuardedRequestTap(),
       new Signals(),
+      TEST_LOGGING_PEERS,
     );
     const parsed = lines.map((l) => JSON.parse(l) as { msg: string; context?: string });
     expect(parsed).toEqual([

@@ -205,3 +205,32 @@ function level(value: unknown, option: string): void {
     `must be one of ${LEVELS.join(', ')}`,
   );
 }
+
+/** The packages Faultline's logging runs on: optional peers, loaded only when logging is on. */
+export const LOGGING_PACKAGES = ['nestjs-pino', 'pino'] as const;
+
+/**
+ * `logging` resolved, with the default's one exception: left unset while nestjs-pino or pino
+ * (optional peers) is not installed, logging is off and `notice` says why, instead of stopping
+ * start-up; failures are then logged through Nest's Logger. Asked for explicitly, a missing
+ * package stops start-up naming `logging`.
+ */
+export function resolveLoggingDefault(
+  input: unknown,
+  production: boolean,
+  user: (req: unknown) => string | number | undefined = defaultUserId,
+  installed: (name: string) => boolean = hasPeer,
+): { options: ResolvedLogging | false; notice: string | undefined } {
+  const missing = LOGGING_PACKAGES.filter((name) => !installed(name));
+  if (input === undefined && missing.length > 0) {
+    return {
+      options: false,
+      notice:
+        `Faultline's logging is off: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed, ` +
+        "so failures are logged through Nest's Logger without request lines. Install " +
+        `${LOGGING_PACKAGES.join(' and ')} (npm install ${LOGGING_PACKAGES.join(' ')}) to turn it on, ` +
+        'or set logging: false to turn it off without this notice',
+    };
+  }
+  return { options: resolveLogging(input, production, user), notice: undefined };
+}

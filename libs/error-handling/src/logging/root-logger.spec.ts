@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { RequestScope, runInRequestScope } from '../kernel/request-scope';
 import { Redactor } from '../redaction/redactor';
 import { LOGGER_REQUEST } from '../kernel/request-context';
@@ -10,7 +11,7 @@ function rootWritingTo(lines: string[]) {
     true,
   );
   if (!o) throw new Error('logging is on');
-  return createRootLogger(o, new Redactor()).logger;
+  return createRootLogger(o, new Redactor(), pino).logger;
 }
 
 describe('request fields on lines of loggers that are not the request’s own', () => {

@@ -1,8 +1,9 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
 import { platformRequest } from '../kernel/http-exchange';
 import { currentRequestScope } from '../kernel/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import type { FatalLogListeners } from './fatal-log';
+import type { PinoFactory } from './logging-peers';
 import { openLogOutput } from './log-output';
 import type { LogOutputStats } from './log-destination';
 import { ALREADY_REDACTED, clientIp, LOGGER_REQUEST, type LoggedRequest } from '../kernel/request-context';
@@ -24,6 +25,7 @@ export interface RootLogger {
 export function createRootLogger(
   o: ResolvedLogging,
   redactor: Redactor,
+  pino: PinoFactory,
   fatal?: FatalLogListeners,
 ): RootLogger {
   const bare: { chindings?: unknown } = {};
@@ -40,6 +42,7 @@ export function createRootLogger(
       ...o.pino.hooks,
       logMethod: toRequestLogger(
         bare,
+        pino.symbols.chindingsSym,
         redactionHook(redactor, o.pino.hooks?.logMethod, o.pino.messageKey, fatal),
       ),
     },
@@ -50,7 +53,7 @@ export function createRootLogger(
       ((mergeObject, mixinObject) =>
         mixinObject === NO_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject)),
   };
-  const output = openLogOutput(o);
+  const output = openLogOutput(o, pino);
   const logger = pino(options, output.stream);
   bare.chindings = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
   const destination = output.destination;
@@ -99,10 +102,14 @@ export function redactionHook(
  * children this costs one property lookup a line; for a logger without bindings, a look at the
  * current request as well.
  */
-function toRequestLogger(bare: { chindings?: unknown }, next: LogMethodHook): LogMethodHook {
+function toRequestLogger(
+  bare: { chindings?: unknown },
+  chindingsSym: symbol,
+  next: LogMethodHook,
+): LogMethodHook {
   return function logMethod(this: Logger, args, method, level) {
     const self = this as unknown as Record<symbol, unknown>;
-    if (self[LOGGER_REQUEST] === undefined && self[pino.symbols.chindingsSym] === bare.chindings) {
+    if (self[LOGGER_REQUEST] === undefined && self[chindingsSym] === bare.chindings) {
       const target = currentRequestScope()?.logger;
       // Lines Faultline built itself say which request they are about (or that they are about
       // none) and which output they belong to.
