@@ -199,9 +199,12 @@ nodeTest.test('the published types import only required peers and Node built-ins
   const allowed = new Set([
     ...Object.keys(manifest.peerDependencies).filter((p) => !manifest.peerDependenciesMeta?.[p]?.optional),
     ...Object.keys(manifest.dependencies ?? {}),
-    // MetricsOptions.registry is typed as prom-client's Registry: an app without prom-client
-    // needs skipLibCheck (on in what `nest new` generates).
+    // Optional peers whose types the options use: MetricsOptions.registry is prom-client's
+    // Registry, LoggingOptions takes pino's options and streams. An app without them needs
+    // skipLibCheck (on in what `nest new` generates).
     'prom-client',
+    'pino',
+    'nestjs-pino',
   ]);
   const imported = new Map();
   const pattern = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;

@@ -1,6 +1,15 @@
 import { type MetricSource, singleMetric } from '../kernel/metric-sources';
 import type { AlertChannelStats } from './alert-dispatcher';
-import type { AlertStats } from './alert.service';
+
+/** Alert counters, for metrics. */
+export interface AlertStats {
+  /** Sent, suppressed, failed, dropped and pending alerts by channel name. */
+  channels: Record<string, AlertChannelStats>;
+  /** Alerts held back by throttling. */
+  suppressed: number;
+  /** True while a shared throttle store is unreachable and throttling is in-process. */
+  throttleStoreFallback: boolean;
+}
 
 /** Alert delivery by channel and the throttle's state, read when scraped. */
 export function alertMetrics(stats: () => AlertStats): MetricSource[] {

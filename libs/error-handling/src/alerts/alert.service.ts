@@ -1,5 +1,5 @@
 import { MetricSources } from '../kernel/metric-sources';
-import { alertMetrics } from './alert-metrics';
+import { alertMetrics, type AlertStats } from './alert-metrics';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -17,7 +17,7 @@ import type { RequestTap } from '../kernel/request-tap';
 import { clientIp, type LoggedRequest, pathOf, routeOf, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
-import { AlertDispatcher, type AlertChannelStats } from './alert-dispatcher';
+import { AlertDispatcher } from './alert-dispatcher';
 import { failureFingerprint, matchesRoute } from './alert-fingerprint';
 import { buildAlertMessage, type AlertMessageContext } from './alert-message';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
@@ -29,16 +29,6 @@ import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
 import type { ThrottleStore } from './throttle-store.interface';
-
-/** Alert counters, for metrics. */
-export interface AlertStats {
-  /** Sent, suppressed, failed, dropped and pending alerts by channel name. */
-  channels: Record<string, AlertChannelStats>;
-  /** Alerts held back by throttling. */
-  suppressed: number;
-  /** True while a shared throttle store is unreachable and throttling is in-process. */
-  throttleStoreFallback: boolean;
-}
 
 /**
  * Raises alerts and sends them to every channel, throttled by fingerprint. Watches unexpected

@@ -1,7 +1,8 @@
 export type { Alert, AlertContext, AlertKind, AlertMessage, AlertSeverity } from './alert.interface';
 export { AlertChannel } from './alert-channel.interface';
 export type { AlertChannelStats } from './alert-dispatcher';
-export { AlertService, type AlertStats } from './alert.service';
+export { AlertService } from './alert.service';
+export type { AlertStats } from './alert-metrics';
 export type { AlertsOptions, AlertRedisOptions, ErrorRateOptions } from './alerts.options';
 export { EmailChannel, type EmailChannelOptions, type MailTransport } from './email.channel';
 export { InMemoryThrottleStore } from './in-memory-throttle.store';

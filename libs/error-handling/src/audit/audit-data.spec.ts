@@ -13,7 +13,7 @@ import type { AuditEvent, AuditPage } from './audit-event.interface';
 import { batchJson, fromRow } from './audit-rows';
 import type { AuditStore } from './audit-store.interface';
 import { AuditService } from './audit.service';
-import type { AuditRequestContext } from './audit.guard';
+import type { AuditRequestContext } from './audit.internal-constants';
 import { resolveAudit, type ResolvedAudit } from './resolve-audit-options';
 
 /**

@@ -1,5 +1,8 @@
 import { type MetricSource, singleMetric } from '../kernel/metric-sources';
-import type { AuditStats } from './audit.service';
+import type { AuditWriterStats } from './audit-writer';
+
+/** The audit queue's counters, for metrics. */
+export type AuditStats = AuditWriterStats;
 
 /** The audit trail's metrics, read when scraped: nothing is counted on the request path. */
 export function auditMetrics(stats: () => AuditStats): MetricSource[] {

@@ -3,17 +3,9 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { onExchangeEnd } from '../kernel/http-exchange';
 import type { LoggedRequest } from '../kernel/request-context';
 import { AUDIT_METADATA } from './audit.constants';
-import { auditContexts } from './audit.internal-constants';
+import { auditContexts, type AuditRequestContext } from './audit.internal-constants';
 import { type AuditService, auditServiceOf } from './audit.service';
 import { type AuditMetadata, needsResult } from './audit-metadata';
-
-/** What the audit guard leaves on an audited request. */
-export interface AuditRequestContext {
-  metadata: AuditMetadata;
-  startedAt: number;
-  /** Set once the request's event is recorded, so it is recorded once. */
-  recorded: boolean;
-}
 
 interface Resolved {
   metadata: AuditMetadata;

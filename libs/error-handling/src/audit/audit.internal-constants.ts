@@ -1,4 +1,12 @@
-import type { AuditRequestContext } from './audit.guard';
+import type { AuditMetadata } from './audit-metadata';
+
+/** What the audit guard leaves on an audited request. */
+export interface AuditRequestContext {
+  metadata: AuditMetadata;
+  startedAt: number;
+  /** Set once the request's event is recorded, so it is recorded once. */
+  recorded: boolean;
+}
 
 /**
  * The audit context of each audited request, noted by the audit guard. A WeakMap, not a

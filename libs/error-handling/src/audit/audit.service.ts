@@ -17,12 +17,11 @@ import {
 import { platformRequest } from '../kernel/http-exchange';
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
-import type { AuditRequestContext } from './audit.guard';
 import { auditEventId } from './event-id';
-import { AUDIT_RUNTIME, auditContexts } from './audit.internal-constants';
+import { AUDIT_RUNTIME, auditContexts, type AuditRequestContext } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
-import { AuditWriter, type AuditWriterStats } from './audit-writer';
-import { auditMetrics } from './audit-metrics';
+import { AuditWriter } from './audit-writer';
+import { auditMetrics, type AuditStats } from './audit-metrics';
 import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import type { ResolvedAudit } from './resolve-audit-options';
@@ -45,9 +44,6 @@ export interface AuditRecord {
   /** The request this event belongs to; by default the one being handled, if any. */
   request?: unknown;
 }
-
-/** How the audit trail is doing, for metrics and health: its writer's counters. */
-export type AuditStats = AuditWriterStats;
 
 const SIX_HOURS = 6 * 60 * 60 * 1000;
 const MAX_USER_AGENT = 512;

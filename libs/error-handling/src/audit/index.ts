@@ -8,7 +8,8 @@ export {
 export { AUDIT_METADATA } from './audit.constants';
 export { AuditGuard } from './audit.guard';
 export { AuditInterceptor } from './audit.interceptor';
-export { AuditService, type AuditRecord, type AuditStats } from './audit.service';
+export { AuditService, type AuditRecord } from './audit.service';
+export type { AuditStats } from './audit-metrics';
 export type { AuditOptions, AuditSqlOptions, SecurityEventOptions } from './audit.options';
 export type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 export { AuditStore, type SqlExecutor } from './audit-store.interface';
