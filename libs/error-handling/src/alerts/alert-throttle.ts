@@ -48,11 +48,11 @@ export class AlertThrottle {
     this.windowMs = snoozeSeconds * 1000;
   }
 
-  /** True when an alert with `fingerprint` may be sent now. */
-  async allow(fingerprint: string, title: string): Promise<boolean> {
+  /** True when an alert with `fingerprint` may be sent now: at most `limit` a window. */
+  async allow(fingerprint: string, title: string, limit = this.repeatLimit): Promise<boolean> {
     const hit = await this.store.hit(fingerprint, this.windowMs);
-    if (hit.count <= this.repeatLimit) return true;
-    if (hit.count === this.repeatLimit + 1) this.watch(fingerprint, title, hit.windowId, hit.remainingMs);
+    if (hit.count <= limit) return true;
+    if (hit.count === limit + 1) this.watch(fingerprint, title, hit.windowId, hit.remainingMs);
     return false;
   }
 

@@ -156,12 +156,17 @@ export class AlertService
   }
 
   /** Asks the throttle first; the alert is assembled only when it may go out. */
-  private async admit(fingerprint: string, title: string, assemble: () => Alert): Promise<boolean> {
+  private async admit(
+    fingerprint: string,
+    title: string,
+    assemble: () => Alert,
+    limit?: number,
+  ): Promise<boolean> {
     if (!this.throttle || !this.dispatcher) return false;
     // Counted from the call on, so flush() also waits for alerts still asking the throttle.
     this.admitting++;
     try {
-      if (!(await this.throttle.allow(fingerprint, title))) {
+      if (!(await this.throttle.allow(fingerprint, title, limit))) {
         this.suppressedCount++;
         this.dispatcher.suppressed();
         return false;
@@ -254,28 +259,42 @@ export class AlertService
     const path = pathOf(req);
     if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
     const errorClass = describeType(f.exception);
-    const title = `${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`;
-    const fingerprint = failureFingerprint(req.method, route, path, errorClass);
+    // A dependency that cannot be reached fails every route that uses it: one alert for it.
+    const title =
+      f.dependency === undefined
+        ? `${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`
+        : `${f.dependency} unavailable: ${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`;
+    const fingerprint =
+      f.dependency === undefined
+        ? failureFingerprint(req.method, route, path, errorClass)
+        : `dependency-unavailable ${f.dependency}`;
     // In a storm most failures are held back: their alert (stack, request data, user) is never built.
-    void this.admit(fingerprint, title, () => ({
-      kind: 'server-error',
-      title,
+    void this.admit(
       fingerprint,
-      code: f.code,
-      errorClass,
-      message:
-        safeString(f.exception, 'message') ?? (typeof f.exception === 'string' ? f.exception : undefined),
-      method: req.method,
-      path: String(req.originalUrl ?? req.url ?? ''),
-      route,
-      status: f.status,
-      userId: this.userId(req),
-      ip: clientIp(req),
-      requestId: f.requestId,
-      request: { headers: req.headers, query: req.query, body: req.body },
-      stack: safeString(f.exception, 'stack'),
-      sentryEventId: f.eventId,
-    }));
+      title,
+      () => ({
+        kind: 'server-error',
+        title,
+        fingerprint,
+        code: f.code,
+        errorClass,
+        message:
+          safeString(f.exception, 'message') ?? (typeof f.exception === 'string' ? f.exception : undefined),
+        method: req.method,
+        path: String(req.originalUrl ?? req.url ?? ''),
+        route,
+        status: f.status,
+        userId: this.userId(req),
+        ip: clientIp(req),
+        requestId: f.requestId,
+        request: { headers: req.headers, query: req.query, body: req.body },
+        stack: safeString(f.exception, 'stack'),
+        sentryEventId: f.eventId,
+        details: f.dependency === undefined ? undefined : { dependency: f.dependency },
+      }),
+      // An outage is one event: one alert a window, then the summary of what was held back.
+      f.dependency === undefined ? undefined : 1,
+    );
   }
 
   private userId(req: LoggedRequest): string | number | undefined {

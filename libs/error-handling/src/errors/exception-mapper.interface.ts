@@ -22,6 +22,12 @@ export interface MappedError {
   retryAfterSeconds?: number;
   /** Extra client-facing members, shown only when the message is shown. */
   details?: Record<string, unknown>;
+  /**
+   * With `DEPENDENCY_UNAVAILABLE`: which dependency could not be reached (`postgres`, `redis`,
+   * `database`, `network`, or your own name). It labels the failure's metric, groups its alerts
+   * and is written on its log line; it is never shown to the client.
+   */
+  dependency?: string;
 }
 
 /** A constructor of an exception class; abstract classes are allowed. */

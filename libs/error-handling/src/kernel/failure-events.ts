@@ -13,6 +13,8 @@ export interface HandledFailure {
   /** False for unexpected failures (5xx not listed in `expectedErrors`). */
   expected: boolean;
   requestId: string;
+  /** With `DEPENDENCY_UNAVAILABLE`: the dependency that could not be reached (`postgres`, ...). */
+  dependency?: string;
   /**
    * The id of the event an error tracker (Sentry) recorded for this failure: set by the
    * tracker's subscriber, which is told first, for the log line and the alert.

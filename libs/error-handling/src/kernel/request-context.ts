@@ -19,6 +19,8 @@ export interface RequestFailure {
   level: FailureLevel;
   /** The error tracker's (Sentry's) event id for this failure. */
   eventId?: string;
+  /** With `DEPENDENCY_UNAVAILABLE`: the dependency that could not be reached. */
+  dependency?: string;
 }
 
 /** The request fields Faultline reads; Express and Fastify requests both have them. */

@@ -51,6 +51,7 @@ export class FailureLog {
       `${String(req.method)} ${capText(this.redactor.redactString(String(req.originalUrl ?? req.url)))} ${failure.status} ` +
         `${failure.code} requestId=${String(req.id)}` +
         (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
+        (failure.dependency ? ` dependency=${failure.dependency}` : '') +
         ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
     );
     if (failure.level === 'error') {

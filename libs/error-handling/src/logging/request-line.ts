@@ -162,6 +162,7 @@ export class RequestLineBuilder {
     line.code = failure.code;
     line.err = this.errorFields(failure.exception, failure.expected);
     if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
+    if (failure.dependency !== undefined) line.dependency = failure.dependency;
     const details = this.logging.requestDetails;
     if (details === 'all-errors' || (details === 'server-errors' && !failure.expected)) {
       // On Fastify the body and the parsed query are on Fastify's request, not on Node's.

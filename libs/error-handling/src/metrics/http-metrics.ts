@@ -113,13 +113,23 @@ export class FailureCounts {
     type: 'counter',
     read: () => this.unexpectedSamples(),
   };
+  /** `faultline_dependency_unavailable_total`. */
+  readonly dependencies: MetricSource = {
+    name: 'faultline_dependency_unavailable_total',
+    help: 'Failures answered 503 DEPENDENCY_UNAVAILABLE, by the dependency that could not be reached',
+    type: 'counter',
+    read: () => [...this.byDependency].map(([dependency, value]) => ({ labels: { dependency }, value })),
+  };
   private readonly byCode = new Map<string, { unexpected: number; byStatus: Map<number, number> }>();
+  private readonly byDependency = new Map<string, number>();
 
-  count(code: string, status: number, expected: boolean): void {
+  count(code: string, status: number, expected: boolean, dependency?: string): void {
     let entry = this.byCode.get(code);
     if (!entry) this.byCode.set(code, (entry = { unexpected: 0, byStatus: new Map() }));
     entry.byStatus.set(status, (entry.byStatus.get(status) ?? 0) + 1);
     if (!expected) entry.unexpected++;
+    if (dependency !== undefined)
+      this.byDependency.set(dependency, (this.byDependency.get(dependency) ?? 0) + 1);
   }
 
   /** Samples of `app_errors_total`. */

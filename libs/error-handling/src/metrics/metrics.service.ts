@@ -53,6 +53,7 @@ export class MetricsService implements OnModuleInit, OnApplicationBootstrap {
     registerIn(registry, http.duration);
     registerIn(registry, this.errors.errors);
     registerIn(registry, this.errors.unexpected);
+    registerIn(registry, this.errors.dependencies);
     registerIn(
       registry,
       singleMetric('faultline_http_requests_in_flight', 'HTTP requests being served', 'gauge', () =>
@@ -79,7 +80,9 @@ export class MetricsService implements OnModuleInit, OnApplicationBootstrap {
     if (!this.options || !http) return;
     this.tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
     const errors = this.errors;
-    this.failures.subscribe((failure) => errors.count(failure.code, failure.status, failure.expected));
+    this.failures.subscribe((failure) =>
+      errors.count(failure.code, failure.status, failure.expected, failure.dependency),
+    );
     const registry = this.registry;
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;

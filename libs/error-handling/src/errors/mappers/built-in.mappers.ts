@@ -4,11 +4,13 @@ import { mapBodyParserError } from './body-parser.mapper';
 import { mapFastifyError } from './fastify.mapper';
 import { httpExceptionMapper } from './http-exception.mapper';
 import { mapPrismaError, mapTypeOrmError } from './orm.mapper';
-import { mapNetworkError, mapSqlStateError } from './sql-state.mapper';
+import { mapDependencyError } from './dependency.mapper';
+import { mapSqlStateError } from './sql-state.mapper';
 
 /**
  * The catch-all for `Error`: libraries Faultline recognises without depending on them
- * (body-parser, Fastify's request errors, PostgreSQL, TypeORM, Prisma, Node network errors), by `name` / `code` / `type`.
+ * (body-parser, Fastify's request errors, a dependency that cannot be reached, PostgreSQL,
+ * TypeORM, Prisma), by `name` / `code` / `type`.
  * Anything else resolves to 500 `INTERNAL_ERROR` in the registry.
  */
 export const errorMapper: ExceptionMapper<Error> = {
@@ -16,10 +18,10 @@ export const errorMapper: ExceptionMapper<Error> = {
   map: (e): MappedError | undefined =>
     mapBodyParserError(e) ??
     mapFastifyError(e) ??
+    mapDependencyError(e) ??
     mapSqlStateError(e) ??
     mapTypeOrmError(e) ??
-    mapPrismaError(e) ??
-    mapNetworkError(e),
+    mapPrismaError(e),
 };
 
 /** Every built-in mapper, most specific first. */

@@ -153,6 +153,7 @@ describe('built-in mapping of Prisma errors', () => {
     expect(registry.resolve(new PrismaClientInitializationError("Can't reach database server"))).toEqual({
       status: 503,
       code: 'DEPENDENCY_UNAVAILABLE',
+      dependency: 'database',
     });
   });
 

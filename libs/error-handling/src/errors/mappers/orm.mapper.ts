@@ -25,8 +25,9 @@ const PRISMA_KNOWN: Readonly<Record<string, MappedError>> = {
 };
 
 /**
- * Prisma errors by `name` and `code`: `P2025` -> 404, `P2002` / `P2003` -> 409; an engine that
- * cannot reach its database -> 503. Prisma's messages quote the query, so they are not shown.
+ * Prisma errors by `name` and `code`: `P2025` -> 404, `P2002` / `P2003` -> 409 (a database it
+ * cannot reach is mapped before this one, by mapDependencyError). Prisma's messages quote the
+ * query, so they are not shown.
  */
 export function mapPrismaError(error: unknown): MappedError | undefined {
   const name = safeString(error, 'name');
@@ -34,6 +35,5 @@ export function mapPrismaError(error: unknown): MappedError | undefined {
     const code = safeString(error, 'code');
     return code && Object.hasOwn(PRISMA_KNOWN, code) ? PRISMA_KNOWN[code] : undefined;
   }
-  if (name === 'PrismaClientInitializationError') return { status: 503, code: 'DEPENDENCY_UNAVAILABLE' };
   return undefined;
 }

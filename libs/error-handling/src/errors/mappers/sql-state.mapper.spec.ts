@@ -1,6 +1,7 @@
 import { ExceptionRegistry } from '../exception-registry';
 import { BUILT_IN_MAPPERS } from './built-in.mappers';
-import { mapNetworkError, mapSqlStateError } from './sql-state.mapper';
+import { mapDependencyError } from './dependency.mapper';
+import { mapSqlStateError } from './sql-state.mapper';
 
 /** Shaped like `pg`'s DatabaseError: an Error with SQLSTATE `code`, `severity` and context. */
 class DatabaseError extends Error {
@@ -163,10 +164,11 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
     ['admin shutdown', '57P01'],
     ['crash shutdown', '57P02'],
     ['cannot connect now', '57P03'],
-  ])('maps a %s (%s) to 503 DEPENDENCY_UNAVAILABLE without a message', (_label, code) => {
+    ['too many connections', '53300'],
+  ])('maps a %s (%s) to 503 DEPENDENCY_UNAVAILABLE of postgres, without a message', (_label, code) => {
     expect(
       registry.resolve(new DatabaseError('terminating connection due to administrator command', { code })),
-    ).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+    ).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', dependency: 'postgres' });
   });
 
   it.each([
@@ -337,7 +339,7 @@ describe('built-in mapping of Node network errors', () => {
   it('maps ECONNREFUSED on connect to 503 DEPENDENCY_UNAVAILABLE without the address', () => {
     const mapped = registry.resolve(networkError('ECONNREFUSED'));
 
-    expect(mapped).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(mapped).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', dependency: 'postgres' });
     expect(JSON.stringify(mapped)).not.toContain('10.0.0.5');
   });
 
@@ -352,6 +354,7 @@ describe('built-in mapping of Node network errors', () => {
     expect(registry.resolve(networkError(code, syscall))).toEqual({
       status: 503,
       code: 'DEPENDENCY_UNAVAILABLE',
+      dependency: 'postgres',
     });
   });
 
@@ -360,13 +363,17 @@ describe('built-in mapping of Node network errors', () => {
       code: 'ECONNREFUSED',
     });
 
-    expect(registry.resolve(both)).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+    expect(registry.resolve(both)).toEqual({
+      status: 503,
+      code: 'DEPENDENCY_UNAVAILABLE',
+      dependency: 'network',
+    });
   });
 
   it('requires a syscall to treat a code as a network error', () => {
     const noSyscall = Object.assign(new Error('x'), { code: 'ECONNREFUSED' });
 
-    expect(mapNetworkError(noSyscall)).toBeUndefined();
+    expect(mapDependencyError(noSyscall)).toBeUndefined();
     expect(registry.resolve(noSyscall)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
   });
 

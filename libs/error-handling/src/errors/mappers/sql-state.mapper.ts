@@ -1,5 +1,5 @@
 import type { MappedError } from '../exception-mapper.interface';
-import { safeGet, safeString } from '../../kernel/safe-access';
+import { safeString } from '../../kernel/safe-access';
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
@@ -87,35 +87,10 @@ export function mapSqlStateError(error: unknown): MappedError | undefined {
       if (Object.hasOwn(INVALID_VALUE_STATES, code)) {
         return { status: 400, code: 'VALIDATION_ERROR', message: INVALID_VALUE_STATES[code] };
       }
-      if (code.startsWith('08') || /^57P0[1-5]$/.test(code)) {
-        return { status: 503, code: 'DEPENDENCY_UNAVAILABLE' };
-      }
+      // A server that cannot serve the connection (class 08, 53300, 57P0x) is mapped before this
+      // one, by mapDependencyError.
       return undefined;
   }
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-/**
- * Node's network errors (a database or service that cannot be reached): 503
- * `DEPENDENCY_UNAVAILABLE`. They are still unexpected, so logged at `error`.
- */
-export function mapNetworkError(error: unknown): MappedError | undefined {
-  const code = safeString(error, 'code');
-  // Node 20's happy-eyeballs connect failure is an AggregateError with `code` and no `syscall`.
-  const systemError =
-    typeof safeString(error, 'syscall') === 'string' || Array.isArray(safeGet(error, 'errors'));
-  return code && NETWORK_CODES.has(code) && systemError
-    ? { status: 503, code: 'DEPENDENCY_UNAVAILABLE' }
-    : undefined;
 }
 
 function identifier(name: string | undefined): string | undefined {
