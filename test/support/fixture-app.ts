@@ -17,11 +17,15 @@ export interface FixtureApp {
   close(): Promise<void>;
 }
 
-/** Builds and starts a fixture app; pass `module` to use forRootAsync or another import. */
+/**
+ * Builds and starts a fixture app; pass `module` to use forRootAsync or another import, and
+ * `providers` for services of the app's own.
+ */
 export async function startFixture(
   controllers: Type<unknown>[],
   options: ErrorHandlingModuleOptions | { module: DynamicModule } = {},
   platform?: TestAdapter,
+  providers: Type<unknown>[] = [],
 ): Promise<FixtureApp> {
   const pino = new LogCapture();
   const imports = [
@@ -29,7 +33,7 @@ export async function startFixture(
       ? options.module
       : ErrorHandlingModule.forRoot(withCapture(options as ErrorHandlingModuleOptions, pino)),
   ];
-  const moduleRef = await Test.createTestingModule({ imports, controllers }).compile();
+  const moduleRef = await Test.createTestingModule({ imports, controllers, providers }).compile();
   const logs = new CapturingLogger();
   // The suite's platform (Express, or Fastify with HTTP_ADAPTER=fastify) unless `platform` is given.
   const app = await initTestApplication(moduleRef, { logger: logs }, platform);

@@ -32,6 +32,7 @@ import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { HEALTH_RUNTIME } from './health/health.internal-constants';
 import { Readiness } from './health/readiness.service';
 import { LOGGING_RUNTIME, REQUEST_TAP } from './logging/logging.internal-constants';
@@ -318,6 +319,8 @@ function assemble(generated: DynamicModule, known: ErrorHandlingModuleOptions | 
   const features = (Object.keys(FEATURES) as (keyof typeof FEATURES)[])
     .filter(on)
     .map((feature) => FEATURES[feature].register(kernel));
+  // Jobs has no option: always there, so an application can run its work through it.
+  features.push(JobsModule.register(kernel));
   return {
     ...generated,
     imports: [...imports, ...features],

@@ -84,6 +84,7 @@ export {
   type Alert,
   type AlertMessage,
   type AlertsOptions,
+  type JobFailureRateOptions,
   type EmailChannelOptions,
   type SlackChannelOptions,
   type WebhookChannelOptions,
@@ -99,5 +100,6 @@ export {
   type HealthOptions,
 } from './health';
 export { MetricsService, type MetricsOptions } from './metrics';
+export { Jobs, type JobContext, type JobRunOptions } from './jobs';
 export { initSentry, type SentryOptions } from './sentry';
 export type { ProcessErrorsOptions } from './faults';

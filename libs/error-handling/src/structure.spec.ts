@@ -8,7 +8,7 @@ import ts from 'typescript';
  * (the module, its options and the package's entry points, which assemble the features):
  *
  *   (root)                     assembles everything; nothing imports it
- *   filter, validation, audit, alerts, metrics, health, sentry, faults
+ *   filter, validation, audit, alerts, metrics, health, sentry, faults, jobs
  *                              features: may use the layers below, never each other (they talk
  *                              through the kernel's failure bus and signals)
  *   logging                    the request line, the root logger, log channels
@@ -22,7 +22,7 @@ const ROOT = '(root)';
 /** Each layer may import only layers listed after it. */
 const LAYERS = [
   [ROOT],
-  ['filter', 'validation', 'audit', 'alerts', 'metrics', 'health', 'sentry', 'faults'],
+  ['filter', 'validation', 'audit', 'alerts', 'metrics', 'health', 'sentry', 'faults', 'jobs'],
   ['logging'],
   ['redaction'],
   ['errors'],

@@ -1,6 +1,13 @@
 /** Why an alert was raised. */
 export type AlertKind =
-  'server-error' | 'fatal-log' | 'suspicious-activity' | 'error-rate' | 'readiness' | 'summary' | 'custom';
+  | 'server-error'
+  | 'fatal-log'
+  | 'suspicious-activity'
+  | 'error-rate'
+  | 'job-failure-rate'
+  | 'readiness'
+  | 'summary'
+  | 'custom';
 
 /** How urgent an alert is; channels show it. */
 export type AlertSeverity = 'critical' | 'error' | 'warning';

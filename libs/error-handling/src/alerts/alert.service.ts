@@ -24,7 +24,10 @@ import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { fatalAlert } from './fatal-alert';
 import { CLOCK, USER } from '../kernel/tokens';
-import { ErrorRateMonitor, type ErrorRateBreach } from './error-rate.monitor';
+import { ErrorRateMonitor, type ErrorRateBreach, type ErrorRateSettings } from './error-rate.monitor';
+
+/** Jobs whose failure rate is watched; more job names than a program has. */
+const MAX_WATCHED_JOBS = 1000;
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
@@ -49,6 +52,7 @@ export class AlertService
   private readonly rate: ErrorRateMonitor | undefined;
   private readonly messageContext: AlertMessageContext;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly jobRates = new Map<string, ErrorRateMonitor>();
   private suppressedCount = 0;
   /** Alerts between raise() and the queue (asking the throttle store), and who waits for none. */
   private admitting = 0;
@@ -102,6 +106,8 @@ export class AlertService
     // drain hear from too: no listener of its own on each request or on the server.
     if (rate) this.unsubscribe.push(this.tap.onFinish(() => rate.request()));
     if (o.serverErrors || rate) this.unsubscribe.push(this.failures.subscribe((f) => this.onFailure(f)));
+    const jobRate = o.jobFailureRate;
+    if (jobRate) this.unsubscribe.push(signals.jobs.add((job, failed) => this.jobRun(jobRate, job, failed)));
     this.unsubscribe.push(signals.onFlush((timeoutMs) => this.flush(timeoutMs)));
     if (o.fatalLogs) {
       this.unsubscribe.push(signals.fatal.add((line) => void this.raise(fatalAlert(line))));
@@ -249,25 +255,60 @@ export class AlertService
   private stopWatching(): void {
     for (const off of this.unsubscribe.splice(0)) off();
     this.rate?.stop();
+    for (const monitor of this.jobRates.values()) monitor.stop();
+    this.jobRates.clear();
+  }
+
+  /** Counts a job run in its job's failure-rate window (one window per job, at most 1000 jobs). */
+  private jobRun(settings: ErrorRateSettings, job: string, failed: boolean): void {
+    let monitor = this.jobRates.get(job);
+    if (!monitor) {
+      if (this.jobRates.size >= MAX_WATCHED_JOBS) return;
+      monitor = new ErrorRateMonitor(settings, (b) => this.jobFailureRate(job, b), this.clock);
+      monitor.start();
+      this.jobRates.set(job, monitor);
+    }
+    monitor.request();
+    if (failed) monitor.error();
+  }
+
+  private jobFailureRate(job: string, b: ErrorRateBreach): void {
+    const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+    void this.raise({
+      kind: 'job-failure-rate',
+      title: `Job ${job} failing: ${pct(b.rate)} of ${b.requests} runs in the last ${b.windowSeconds} s`,
+      fingerprint: `job-failure-rate ${job}`,
+      details: {
+        job,
+        failed: b.errors,
+        runs: b.requests,
+        threshold: b.threshold,
+        windowSeconds: b.windowSeconds,
+      },
+    });
   }
 
   private onFailure(f: HandledFailure): void {
-    if (f.status >= 500) this.rate?.error();
+    // The request error rate counts requests; a job's failures count in its own window.
+    if (f.status >= 500 && f.job === undefined) this.rate?.error();
     if (f.expected || !this.options || !this.options.serverErrors) return;
     const req = (f.request ?? {}) as LoggedRequest;
     const route = routeOf(req);
     const path = pathOf(req);
     if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
     const errorClass = describeType(f.exception);
+    const where = f.job === undefined ? `on ${req.method ?? '-'} ${route ?? path}` : `in job ${f.job}`;
     // A dependency that cannot be reached fails every route that uses it: one alert for it.
     const title =
       f.dependency === undefined
-        ? `${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`
-        : `${f.dependency} unavailable: ${f.status} ${f.code} on ${req.method ?? '-'} ${route ?? path}`;
+        ? `${f.status} ${f.code} ${where}`
+        : `${f.dependency} unavailable: ${f.status} ${f.code} ${where}`;
     const fingerprint =
-      f.dependency === undefined
-        ? failureFingerprint(req.method, route, path, errorClass)
-        : `dependency-unavailable ${f.dependency}`;
+      f.dependency !== undefined
+        ? `dependency-unavailable ${f.dependency}`
+        : f.job !== undefined
+          ? `job ${f.job} ${errorClass}`
+          : failureFingerprint(req.method, route, path, errorClass);
     // In a storm most failures are held back: their alert (stack, request data, user) is never built.
     void this.admit(
       fingerprint,
@@ -290,7 +331,13 @@ export class AlertService
         request: { headers: req.headers, query: req.query, body: req.body },
         stack: safeString(f.exception, 'stack'),
         sentryEventId: f.eventId,
-        details: f.dependency === undefined ? undefined : { dependency: f.dependency },
+        details:
+          f.dependency === undefined && f.job === undefined
+            ? undefined
+            : {
+                ...(f.job === undefined ? {} : { job: f.job }),
+                ...(f.dependency === undefined ? {} : { dependency: f.dependency }),
+              },
       }),
       // An outage is one event: one alert a window, then the summary of what was held back.
       f.dependency === undefined ? undefined : 1,

@@ -21,6 +21,19 @@ export interface ErrorRateOptions {
   minRequests?: number;
 }
 
+/** The failure rate of each job (`Jobs.run`) that raises an alert. */
+export interface JobFailureRateOptions {
+  /**
+   * Alert when more than this fraction of a job's runs fail with a server error (5xx).
+   * @default 0.05 (5 %)
+   */
+  threshold?: number;
+  /** @default 3600 (an hour) */
+  windowSeconds?: number;
+  /** No alert while the window holds fewer runs of the job. @default 20 */
+  minRuns?: number;
+}
+
 /** Redis for the throttle store: one budget shared by every instance. */
 export interface AlertRedisOptions {
   /** A `redis://` URL; Faultline opens (and closes) an ioredis client. */
@@ -81,6 +94,8 @@ export interface AlertsOptions {
   readiness?: boolean;
   /** The error-rate alert, or `false`. @default { threshold: 0.01, windowSeconds: 300, minRequests: 100 } (1 % over 5 minutes, at least 100 requests) */
   errorRate?: false | ErrorRateOptions;
+  /** The failure-rate alert of each job, or `false`. @default { threshold: 0.05, windowSeconds: 3600, minRuns: 20 } (5 % over an hour, at least 20 runs) */
+  jobFailureRate?: false | JobFailureRateOptions;
   /** Stacks are cut to this many characters, keeping their end. @default 4000 */
   stackLimit?: number;
   /** Messages and request data are cut to this many characters. @default 2000 */

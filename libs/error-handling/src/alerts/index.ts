@@ -3,7 +3,12 @@ export { AlertChannel } from './alert-channel.interface';
 export type { AlertChannelStats } from './alert-dispatcher';
 export { AlertService } from './alert.service';
 export type { AlertStats } from './alert-metrics';
-export type { AlertsOptions, AlertRedisOptions, ErrorRateOptions } from './alerts.options';
+export type {
+  AlertsOptions,
+  AlertRedisOptions,
+  ErrorRateOptions,
+  JobFailureRateOptions,
+} from './alerts.options';
 export { EmailChannel, type EmailChannelOptions, type MailTransport } from './email.channel';
 export { InMemoryThrottleStore } from './in-memory-throttle.store';
 export { RedisThrottleStore, type RedisEvalClient } from './redis-throttle.store';

@@ -1,4 +1,11 @@
-import { check, featureOptions, httpUrl, isPlainObject, wholeNumber } from '../kernel/option-checks';
+import {
+  check,
+  featureOptions,
+  httpUrl,
+  isPlainObject,
+  knownKeys,
+  wholeNumber,
+} from '../kernel/option-checks';
 import type { AlertChannel } from './alert-channel.interface';
 import type { DispatchOptions } from './alert-dispatcher';
 import { compileRoutePatterns } from './alert-fingerprint';
@@ -25,6 +32,8 @@ export interface ResolvedAlerts {
   suspiciousActivity: boolean;
   readiness: boolean;
   errorRate: ErrorRateSettings | false;
+  /** Per job; `minRequests` is the least number of runs. */
+  jobFailureRate: ErrorRateSettings | false;
   stackLimit: number;
   textLimit: number;
   dispatch: DispatchOptions;
@@ -49,6 +58,7 @@ const KNOWN: readonly (keyof AlertsOptions)[] = [
   'suspiciousActivity',
   'readiness',
   'errorRate',
+  'jobFailureRate',
   'stackLimit',
   'textLimit',
   'maxQueue',
@@ -72,6 +82,7 @@ export const ALERTS_DEFAULTS = {
   suspiciousActivity: true,
   readiness: true,
   errorRate: { threshold: 0.01, windowSeconds: 300, minRequests: 100 },
+  jobFailureRate: { threshold: 0.05, windowSeconds: 3600, minRuns: 20 },
   stackLimit: 4000,
   textLimit: 2000,
   maxQueue: 100,
@@ -125,7 +136,13 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
     fatalLogs: o.fatalLogs ?? ALERTS_DEFAULTS.fatalLogs,
     suspiciousActivity: o.suspiciousActivity ?? ALERTS_DEFAULTS.suspiciousActivity,
     readiness: o.readiness ?? ALERTS_DEFAULTS.readiness,
-    errorRate: errorRate(o.errorRate),
+    errorRate: rate(o.errorRate, 'alerts.errorRate', ALERTS_DEFAULTS.errorRate, 'minRequests'),
+    jobFailureRate: rate(
+      o.jobFailureRate,
+      'alerts.jobFailureRate',
+      ALERTS_DEFAULTS.jobFailureRate,
+      'minRuns',
+    ),
     stackLimit: wholeNumber(o.stackLimit, ALERTS_DEFAULTS.stackLimit, 'alerts.stackLimit', 100),
     textLimit: wholeNumber(o.textLimit, ALERTS_DEFAULTS.textLimit, 'alerts.textLimit', 100),
     dispatch: {
@@ -214,30 +231,28 @@ function customChannels(list: unknown): AlertChannel[] {
   return list as AlertChannel[];
 }
 
-function errorRate(value: unknown): ErrorRateSettings | false {
+/** A rate alert (`errorRate`, `jobFailureRate`): `false`, or a threshold over a window with a least count. */
+function rate<M extends string>(
+  value: unknown,
+  option: string,
+  defaults: { threshold: number; windowSeconds: number } & Record<M, number>,
+  minKey: M,
+): ErrorRateSettings | false {
   if (value === false) return false;
   const o = (value ?? {}) as Record<string, unknown>;
-  check(isPlainObject(o), 'alerts.errorRate', 'must be false or an object');
-  const threshold = o.threshold ?? ALERTS_DEFAULTS.errorRate.threshold;
+  check(isPlainObject(o), option, 'must be false or an object');
+  knownKeys(o, ['threshold', 'windowSeconds', minKey], option);
+  const threshold = o.threshold ?? defaults.threshold;
   check(
     typeof threshold === 'number' && threshold > 0 && threshold < 1,
-    'alerts.errorRate.threshold',
+    `${option}.threshold`,
     'must be a fraction between 0 and 1',
-    'For example 0.01 for 1 %',
+    `For example ${defaults.threshold} for ${defaults.threshold * 100} %`,
   );
   return {
     threshold,
-    windowSeconds: positive(
-      o.windowSeconds,
-      ALERTS_DEFAULTS.errorRate.windowSeconds,
-      'alerts.errorRate.windowSeconds',
-    ),
-    minRequests: wholeNumber(
-      o.minRequests,
-      ALERTS_DEFAULTS.errorRate.minRequests,
-      'alerts.errorRate.minRequests',
-      1,
-    ),
+    windowSeconds: positive(o.windowSeconds, defaults.windowSeconds, `${option}.windowSeconds`),
+    minRequests: wholeNumber(o[minKey], defaults[minKey], `${option}.${minKey}`, 1),
   };
 }
 

@@ -83,6 +83,8 @@ export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     if (!this.options || this.unsubscribe) return;
     this.unsubscribe = this.failures.subscribe((failure) => {
+      // A job's failure answers no client: it is no sign of one probing.
+      if (failure.job !== undefined) return;
       const kind = FROM_STATUS[failure.status];
       // An application that recorded a security event for this request (LOGIN_FAILED for a
       // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.

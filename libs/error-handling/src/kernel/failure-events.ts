@@ -15,6 +15,8 @@ export interface HandledFailure {
   requestId: string;
   /** With `DEPENDENCY_UNAVAILABLE`: the dependency that could not be reached (`postgres`, ...). */
   dependency?: string;
+  /** For a failed job run (`Jobs.run`), the job's name; `request` is then undefined. */
+  job?: string;
   /**
    * The id of the event an error tracker (Sentry) recorded for this failure: set by the
    * tracker's subscriber, which is told first, for the log line and the alert.

@@ -37,6 +37,8 @@ export class Signals {
   readonly readiness = new Listeners<[ready: boolean, reason: string]>();
   /** Suspicious activity crossing its threshold. */
   readonly suspiciousActivity = new Listeners<[SuspiciousActivitySignal]>();
+  /** A job run finished (`failed` or not): the alerts feature watches each job's failure rate. */
+  readonly jobs = new Listeners<[job: string, failed: boolean]>();
   private readonly pending: Flush[] = [];
 
   /** Registers a queue to flush before the process exits; returns a function that removes it. */

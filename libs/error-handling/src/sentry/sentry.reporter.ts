@@ -86,7 +86,10 @@ export class SentryReporter implements OnModuleInit, BeforeApplicationShutdown, 
     if (f.expected || !this.sentry) return;
     const req = (f.request ?? {}) as LoggedRequest;
     const userId = this.userId(req);
-    const tags: Record<string, string> = { code: f.code, requestId: f.requestId };
+    const tags: Record<string, string> =
+      f.job === undefined
+        ? { code: f.code, requestId: f.requestId }
+        : { code: f.code, job: f.job, jobId: f.requestId };
     if (userId !== undefined) tags.userId = String(userId);
     f.eventId = this.sentry.captureException(f.exception, {
       tags,

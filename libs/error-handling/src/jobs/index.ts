@@ -1,0 +1,1 @@
+export { Jobs, type JobContext, type JobRunOptions } from './jobs.service';
