@@ -315,6 +315,31 @@ describe('sample app (PGlite, production error bodies)', () => {
       expect(notFound.every((l) => l.level < 50)).toBe(true);
     });
 
+    it('runs the purge job through Jobs: a failed run is logged once as the job, redacted, and counted', async () => {
+      const ok = await s.http().post('/demo/job').expect(200);
+      expect(ok.body).toEqual({ job: 'purge-read-notifications', outcome: 'succeeded' });
+      const failed = await s.http().post('/demo/job?fail=1').expect(200);
+      expect(failed.body).toEqual({ job: 'purge-read-notifications', outcome: 'failed' });
+      await s.logs.waitFor((lines) => lines.some((l) => l.msg === 'job failed'));
+      const jobLines = s.logs.lines.filter((l) => l.msg === 'job failed');
+      expect(jobLines).toEqual([
+        expect.objectContaining({
+          level: 50,
+          job: 'purge-read-notifications',
+          jobId: expect.any(String),
+          code: 'INTERNAL_ERROR',
+        }),
+      ]);
+      expect(JSON.stringify(s.logs.lines)).not.toContain('demo-job-secret-7c1e');
+      const metrics = await s.http().get('/metrics').expect(200);
+      expect(metrics.text).toContain(
+        'faultline_jobs_total{job="purge-read-notifications",outcome="failed"} 1',
+      );
+      expect(metrics.text).toContain(
+        'faultline_jobs_total{job="purge-read-notifications",outcome="succeeded"} 1',
+      );
+    });
+
     it.each(['string', 'null', 'object', 'circular', 'getter'])(
       'answers a thrown %s with a 500 problem body',
       async (kind) => {

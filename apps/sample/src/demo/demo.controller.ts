@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Logger, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Post, Query, Res } from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqlClient } from '../database/sql-client.interface';
+import { NotificationPurge } from '../notifications/notification-purge.job';
 
 const MAX_SLOW_MS = 30_000;
 
@@ -12,7 +13,24 @@ const MAX_SLOW_MS = 30_000;
 export class DemoController {
   private readonly logger = new Logger('Demo');
 
-  constructor(@Inject(SqlClient) private readonly sql: SqlClient) {}
+  constructor(
+    @Inject(SqlClient) private readonly sql: SqlClient,
+    private readonly purge: NotificationPurge,
+  ) {}
+
+  /**
+   * Runs the purge job now; with `fail=1` it fails as a bug would. The job's outcome is the
+   * answer: its failure is the job's (logged `job failed`, counted, alerted), not this request's.
+   */
+  @Post('job')
+  @HttpCode(200)
+  async job(@Query('fail') fail?: string): Promise<{ job: string; outcome: 'succeeded' | 'failed' }> {
+    const outcome = await this.purge.run(fail === '1').then(
+      () => 'succeeded' as const,
+      () => 'failed' as const,
+    );
+    return { job: NotificationPurge.JOB, outcome };
+  }
 
   /** An unexpected Error whose message holds internals that must not reach the client. */
   @Get('boom')

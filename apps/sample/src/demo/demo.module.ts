@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { DemoController } from './demo.controller';
 
-@Module({ controllers: [DemoController] })
+@Module({ imports: [NotificationsModule], controllers: [DemoController] })
 export class DemoModule {}

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { NotificationsController } from './notifications.controller';
+import { NotificationPurge } from './notification-purge.job';
 import { NotificationsService } from './notifications.service';
 
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService],
+  providers: [NotificationsService, NotificationPurge],
+  exports: [NotificationPurge],
 })
 export class NotificationsModule {}

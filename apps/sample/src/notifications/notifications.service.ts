@@ -39,6 +39,15 @@ export class NotificationsService {
     return toNotification(rows[0]);
   }
 
+  /** Deletes notifications read more than `days` days ago; resolves with how many. */
+  async purgeRead(days: number): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      `DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < now() - make_interval(days => $1)`,
+      [days],
+    );
+    return rowCount;
+  }
+
   /** Marks every unread notification of the caller read. */
   async markAllRead(userId: number): Promise<{ count: number }> {
     const { rowCount } = await this.sql.query(
