@@ -66,12 +66,12 @@ describe('Jobs: work no request owns', () => {
       expect(line).toMatchObject({ job: 'purge-read-notifications', jobId: 'run-ok-1' });
     expect(lines[2]).toMatchObject({ level: 30, durationMs: expect.any(Number) });
     const metrics = parseMetrics((await fixture.http().get('/metrics').expect(200)).text);
-    expect(samplesOf(metrics, 'faultline_jobs_total', { job: 'purge-read-notifications' })).toEqual([
+    expect(samplesOf(metrics, 'faultline_jobs_total', { job_name: 'purge-read-notifications' })).toEqual([
       expect.objectContaining({
-        labels: { job: 'purge-read-notifications', outcome: 'succeeded' },
+        labels: { job_name: 'purge-read-notifications', outcome: 'succeeded' },
         value: 1,
       }),
-      expect.objectContaining({ labels: { job: 'purge-read-notifications', outcome: 'failed' }, value: 0 }),
+      expect.objectContaining({ labels: { job_name: 'purge-read-notifications', outcome: 'failed' }, value: 0 }),
     ]);
   });
 

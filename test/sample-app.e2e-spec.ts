@@ -333,10 +333,10 @@ describe('sample app (PGlite, production error bodies)', () => {
       expect(JSON.stringify(s.logs.lines)).not.toContain('demo-job-secret-7c1e');
       const metrics = await s.http().get('/metrics').expect(200);
       expect(metrics.text).toContain(
-        'faultline_jobs_total{job="purge-read-notifications",outcome="failed"} 1',
+        'faultline_jobs_total{job_name="purge-read-notifications",outcome="failed"} 1',
       );
       expect(metrics.text).toContain(
-        'faultline_jobs_total{job="purge-read-notifications",outcome="succeeded"} 1',
+        'faultline_jobs_total{job_name="purge-read-notifications",outcome="succeeded"} 1',
       );
     });
 

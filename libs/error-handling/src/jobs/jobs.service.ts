@@ -158,9 +158,10 @@ export class Jobs implements OnModuleInit {
 
   private samples(): MetricSample[] {
     const out: MetricSample[] = [];
-    for (const [job, c] of this.counts) {
-      out.push({ labels: { job, outcome: 'succeeded' }, value: c.succeeded });
-      out.push({ labels: { job, outcome: 'failed' }, value: c.failed });
+    // Not `job`: Prometheus gives every series the `job` of its scrape target.
+    for (const [name, c] of this.counts) {
+      out.push({ labels: { job_name: name, outcome: 'succeeded' }, value: c.succeeded });
+      out.push({ labels: { job_name: name, outcome: 'failed' }, value: c.failed });
     }
     return out;
   }
