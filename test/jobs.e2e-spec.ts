@@ -71,7 +71,10 @@ describe('Jobs: work no request owns', () => {
         labels: { job_name: 'purge-read-notifications', outcome: 'succeeded' },
         value: 1,
       }),
-      expect.objectContaining({ labels: { job_name: 'purge-read-notifications', outcome: 'failed' }, value: 0 }),
+      expect.objectContaining({
+        labels: { job_name: 'purge-read-notifications', outcome: 'failed' },
+        value: 0,
+      }),
     ]);
   });
 
