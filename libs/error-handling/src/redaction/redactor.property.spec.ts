@@ -222,6 +222,9 @@ describe('Redactor (property): secrets inside strings', () => {
         surrounding,
         place,
         (s, before, d1, d2, after, at) => {
+          // Text that holds a piece of the secret by itself (a short password that is also a
+          // word around it) says nothing of what the redactor let through.
+          fc.pre(!leaks(at(`${before}${d1}${d2}${after}`), s.secret));
           const text = at(`${before}${d1}${s.text}${d2}${after}`);
           const out = redactor.redactString(text);
           expect(leaks(out, s.secret)).toBe(false);
@@ -239,7 +242,9 @@ describe('Redactor (property): secrets inside strings', () => {
         delimiter,
         fc.double({ min: 0, max: 1, noNaN: true }),
         (s, before, d, at) => {
-          const text = `${before}${d}${s.text}${d}and more text after the secret`;
+          const after = 'and more text after the secret';
+          fc.pre(!leaks(`${before}${d}${d}${after}`, s.secret));
+          const text = `${before}${d}${s.text}${d}${after}`;
           const start = text.indexOf(s.secret);
           const cut = Math.max(1, start + Math.floor(at * s.secret.length));
           const out = new Redactor({ maxStringLength: cut }).redactString(text);
