@@ -25,13 +25,16 @@ import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { fatalAlert } from './fatal-alert';
 import { CLOCK, USER } from '../kernel/tokens';
 import { ErrorRateMonitor, type ErrorRateBreach, type ErrorRateSettings } from './error-rate.monitor';
-
-/** Jobs whose failure rate is watched; more job names than a program has. */
-const MAX_WATCHED_JOBS = 1000;
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
 import type { ThrottleStore } from './throttle-store.interface';
+
+/** Jobs whose failure rate is watched; more job names than a program has. */
+const MAX_WATCHED_JOBS = 1000;
+
+/** A fraction as the rate alerts' titles show it: `21.43 %`. */
+const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
 
 /**
  * Raises alerts and sends them to every channel, throttled by fingerprint. Watches unexpected
@@ -273,10 +276,9 @@ export class AlertService
   }
 
   private jobFailureRate(job: string, b: ErrorRateBreach): void {
-    const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
     void this.raise({
       kind: 'job-failure-rate',
-      title: `Job ${job} failing: ${pct(b.rate)} of ${b.requests} runs in the last ${b.windowSeconds} s`,
+      title: `Job ${job} failing: ${percent(b.rate)} of ${b.requests} runs in the last ${b.windowSeconds} s`,
       fingerprint: `job-failure-rate ${job}`,
       details: {
         job,
@@ -349,10 +351,9 @@ export class AlertService
   }
 
   private errorRate(b: ErrorRateBreach): void {
-    const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
     void this.raise({
       kind: 'error-rate',
-      title: `Error rate ${pct(b.rate)} over ${pct(b.threshold)} in the last ${b.windowSeconds} s`,
+      title: `Error rate ${percent(b.rate)} over ${percent(b.threshold)} in the last ${b.windowSeconds} s`,
       fingerprint: 'error-rate',
       details: { errors: b.errors, requests: b.requests, windowSeconds: b.windowSeconds },
     });

@@ -97,12 +97,22 @@ export class ExceptionRegistry {
   }
 }
 
+/**
+ * A mapper's result as every consumer (the filter, jobs, metrics labels, log lines) may use it: an
+ * error status, an UPPER_SNAKE code, and a `dependency` that is a short name of letters, digits,
+ * `.`, `_` and `-` (anything else is `other`).
+ */
 function normalize(mapped: MappedError): MappedError {
   const status = isErrorStatus(mapped.status) ? mapped.status : 500;
   const code =
     typeof mapped.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(mapped.code)
       ? mapped.code
       : codeForStatus(status);
-  if (status === mapped.status && code === mapped.code) return mapped;
-  return { ...mapped, status, code };
+  const dependency =
+    mapped.dependency === undefined ||
+    (typeof mapped.dependency === 'string' && /^[A-Za-z0-9._-]{1,40}$/.test(mapped.dependency))
+      ? mapped.dependency
+      : 'other';
+  if (status === mapped.status && code === mapped.code && dependency === mapped.dependency) return mapped;
+  return dependency === undefined ? { ...mapped, status, code } : { ...mapped, status, code, dependency };
 }

@@ -130,8 +130,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       expected,
       requestId,
     };
-    const dependency = dependencyName(mapped.dependency);
-    if (dependency !== undefined) handled.dependency = dependency;
+    if (mapped.dependency !== undefined) handled.dependency = mapped.dependency;
     this.failureEvents.publish(handled);
     // On the Node request, where the request line of Faultline's middleware looks for it.
     this.failures.record(node as LoggedRequest, {
@@ -141,7 +140,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       expected,
       level,
       eventId: handled.eventId,
-      dependency,
+      dependency: mapped.dependency,
     });
 
     // Fastify's reply counts as sent once ended; a handler may have written its Node response.
@@ -288,15 +287,6 @@ function writeFailsafe(res: unknown, requestId: string | undefined, idHeader: st
 }
 
 /** Unexpected failures at `error`; expected 401 / 404 at `info`; other expected ones at `warn`. */
-/**
- * A mapper's `dependency`, as a metric label and log field may carry it: a short name of
- * letters, digits, `.`, `_` and `-`; anything else is `other`.
- */
-function dependencyName(name: string | undefined): string | undefined {
-  if (name === undefined) return undefined;
-  return typeof name === 'string' && /^[A-Za-z0-9._-]{1,40}$/.test(name) ? name : 'other';
-}
-
 function failureLevel(status: number, expected: boolean): FailureLevel {
   if (!expected) return 'error';
   return status === 401 || status === 404 ? 'info' : 'warn';

@@ -6,11 +6,11 @@
  * told does not change who is told this time; {@link current} is that array, for a hot path that
  * loops over it itself.
  */
-export class Listeners<A extends unknown[]> {
-  private list: readonly ((...args: A) => void)[] = [];
+export class Listeners<A extends unknown[], R = void> {
+  private list: readonly ((...args: A) => R)[] = [];
 
-  /** The listeners now, in the order they are told. */
-  get current(): readonly ((...args: A) => void)[] {
+  /** The listeners now, in the order they are told (what each returns is theirs to read). */
+  get current(): readonly ((...args: A) => R)[] {
     return this.list;
   }
 
@@ -18,7 +18,7 @@ export class Listeners<A extends unknown[]> {
    * Adds a listener, last (or first with `first`: an error tracker whose event id the others
    * report); returns a function that removes it.
    */
-  add(listener: (...args: A) => void, options: { first?: boolean } = {}): () => void {
+  add(listener: (...args: A) => R, options: { first?: boolean } = {}): () => void {
     this.list = options.first ? [listener, ...this.list] : [...this.list, listener];
     let removed = false;
     return () => {
@@ -33,7 +33,7 @@ export class Listeners<A extends unknown[]> {
    * Tells every listener. One that throws does not stop the others: what it threw goes to
    * `onError` (which must not throw), or is dropped when there is none.
    */
-  emit(args: A, onError?: (error: unknown, listener: (...args: A) => void) => void): void {
+  emit(args: A, onError?: (error: unknown, listener: (...args: A) => R) => void): void {
     for (const listener of this.list) {
       try {
         listener(...args);

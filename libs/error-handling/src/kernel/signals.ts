@@ -39,15 +39,11 @@ export class Signals {
   readonly suspiciousActivity = new Listeners<[SuspiciousActivitySignal]>();
   /** A job run finished (`failed` or not): the alerts feature watches each job's failure rate. */
   readonly jobs = new Listeners<[job: string, failed: boolean]>();
-  private readonly pending: Flush[] = [];
+  private readonly flushes = new Listeners<[timeoutMs: number], Promise<unknown>>();
 
   /** Registers a queue to flush before the process exits; returns a function that removes it. */
   onFlush(flush: Flush): () => void {
-    this.pending.push(flush);
-    return () => {
-      const i = this.pending.indexOf(flush);
-      if (i !== -1) this.pending.splice(i, 1);
-    };
+    return this.flushes.add(flush);
   }
 
   /**
@@ -56,7 +52,7 @@ export class Signals {
    */
   async flushAll(timeoutMs: number): Promise<void> {
     await Promise.all(
-      this.pending.map(async (flush) => {
+      this.flushes.current.map(async (flush) => {
         try {
           await flush(timeoutMs);
         } catch {

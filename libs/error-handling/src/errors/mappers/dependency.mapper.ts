@@ -1,5 +1,6 @@
 import type { MappedError } from '../exception-mapper.interface';
 import { MAX_CAUSES, safeGet, safeString } from '../../kernel/safe-access';
+import { sqlStateOf } from './sql-state.mapper';
 
 /**
  * A database, cache or service the application needs and cannot reach: the dependency's fault,
@@ -15,7 +16,7 @@ function unavailable(dependency: string): MappedError {
  * exception), 53300 (too many connections), 57P01-57P03 (admin, crash or cannot-connect-now
  * shutdown), 57P04-57P05 (database dropped, idle session timeout).
  */
-export function isPostgresUnavailableState(code: string): boolean {
+function isPostgresUnavailableState(code: string): boolean {
   return code.startsWith('08') || code === '53300' || /^57P0[1-5]$/.test(code);
 }
 
@@ -85,12 +86,11 @@ const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 
 /** One error, without its causes. */
 function mapOne(error: unknown): MappedError | undefined {
+  const state = sqlStateOf(error);
+  if (state !== undefined) return isPostgresUnavailableState(state) ? unavailable('postgres') : undefined;
   const name = safeString(error, 'name');
   const code = safeString(error, 'code');
   const message = safeString(error, 'message');
-  if (code !== undefined && safeString(error, 'severity') !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
-    return isPostgresUnavailableState(code) ? unavailable('postgres') : undefined;
-  }
   if (message !== undefined && PG_MESSAGES.has(message)) return unavailable('postgres');
   if (name !== undefined && REDIS_NAMES.has(name)) return unavailable('redis');
   if (message !== undefined && REDIS_MESSAGES.has(message)) return unavailable('redis');

@@ -41,8 +41,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$.-]{0,127}$/;
  * constraint or column name is shown: the driver's message and `detail` quote values and SQL.
  */
 export function mapSqlStateError(error: unknown): MappedError | undefined {
-  const code = safeString(error, 'code');
-  if (!code || !SQLSTATE.test(code) || safeString(error, 'severity') === undefined) return undefined;
+  const code = sqlStateOf(error);
+  if (code === undefined) return undefined;
   const constraint = identifier(safeString(error, 'constraint'));
   const column = identifier(safeString(error, 'column'));
   const details = constraint ? { constraint } : undefined;
@@ -91,6 +91,17 @@ export function mapSqlStateError(error: unknown): MappedError | undefined {
       // one, by mapDependencyError.
       return undefined;
   }
+}
+
+/**
+ * The SQLSTATE of a PostgreSQL error from `pg` or PGlite: a five-character `code` beside a
+ * `severity` (both drivers set it; PGlite's classes have minified names, so never by class name).
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  const code = safeString(error, 'code');
+  return code !== undefined && SQLSTATE.test(code) && safeString(error, 'severity') !== undefined
+    ? code
+    : undefined;
 }
 
 function identifier(name: string | undefined): string | undefined {
