@@ -26,6 +26,7 @@ import { CLOCK, EXTENSION_FAULTS, RESOLVED_OPTIONS, USER } from './kernel/tokens
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
+import { OperationFailures } from './filter/operation-failures';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { escapeControl } from './kernel/escape-control';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
@@ -168,6 +169,7 @@ const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
 const FILTER_PROVIDERS: Provider[] = [
   ProblemBuilder,
   ProblemDetailsFilter,
+  OperationFailures,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
 ];
 

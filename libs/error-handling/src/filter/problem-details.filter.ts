@@ -20,16 +20,19 @@ import { ExceptionRegistry } from '../errors/exception-registry';
 import { EXTENSION_FAULTS, RESOLVED_OPTIONS } from '../kernel/tokens';
 import type { ExceptionType } from '../errors/exception-mapper.interface';
 import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/extension-point';
-import { safeInstanceOf, safeString } from '../kernel/safe-access';
+import { safeString } from '../kernel/safe-access';
+import { isExpectedFailure } from '../errors/expected-failure';
 import type { FilterSettings } from './filter.settings';
 import { negotiateFormat, negotiateLanguage } from './content-negotiation';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
-import type { FailureLevel, LoggedRequest } from '../kernel/request-context';
+import type { LoggedRequest } from '../kernel/request-context';
 import type { HttpRequestLike } from './http-request.interface';
 import { ProblemBuilder } from './problem-builder';
 import { HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
 import { ensureRequestId } from '../kernel/request-id';
+import { failureLevel, OperationFailures } from './operation-failures';
+import { answerGraphql, answerRpc, answerWs } from './transport-answers';
 
 const CONTENT_TYPES = {
   json: 'application/problem+json; charset=utf-8',
@@ -72,6 +75,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     private readonly failures: FailureLog,
     private readonly failureEvents: FailureEvents,
     @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
+    private readonly operations: OperationFailures,
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {
@@ -79,11 +83,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     this.incomingIdHeader = options.requestIdHeader.toLowerCase();
   }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') {
-      // Other transports get writers of their own; until then Nest's handling applies.
-      throw exception;
-    }
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    const type = host.getType<string>();
+    if (type !== 'http') return this.answerOther(type, exception, host);
     const http = host.switchToHttp();
     const req = http.getRequest<HttpRequestLike>();
     const res = http.getResponse<unknown>();
@@ -101,10 +103,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
   }
 
-  /** A 5xx of a class listed in `expectedErrors`. */
-  private isExpected(exception: unknown): boolean {
-    for (const type of this.options.expectedErrors) if (safeInstanceOf(exception, type)) return true;
-    return false;
+  /** GraphQL, RPC and WebSocket failures: each answered in its transport's own shape. */
+  private answerOther(type: string, exception: unknown, host: ArgumentsHost): unknown {
+    if (type === 'graphql') return answerGraphql(this.operations, exception, host);
+    if (type === 'rpc') return answerRpc(this.operations, exception, host);
+    if (type === 'ws') return answerWs(this.operations, exception, host);
+    // A transport Faultline does not know: Nest's own handling applies.
+    throw exception;
   }
 
   private handle(
@@ -118,7 +123,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
       this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
     );
-    const expected = mapped.status < 500 || this.isExpected(exception);
+    const expected = isExpectedFailure(mapped.status, exception, this.options.expectedErrors);
     const adapter = this.adapterHost.httpAdapter;
     const level = failureLevel(mapped.status, expected);
     // Subscribers first: an error tracker's event id goes on the log line.
@@ -284,10 +289,4 @@ function writeFailsafe(res: unknown, requestId: string | undefined, idHeader: st
   } catch {
     raw.destroy();
   }
-}
-
-/** Unexpected failures at `error`; expected 401 / 404 at `info`; other expected ones at `warn`. */
-function failureLevel(status: number, expected: boolean): FailureLevel {
-  if (!expected) return 'error';
-  return status === 401 || status === 404 ? 'info' : 'warn';
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ExceptionRegistry } from '../errors/exception-registry';
+import type { ExceptionType } from '../errors/exception-mapper.interface';
+import { isExpectedFailure } from '../errors/expected-failure';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { escapeControl } from '../kernel/escape-control';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { MetricSources, type MetricSample } from '../kernel/metric-sources';
@@ -61,6 +64,7 @@ export class Jobs implements OnModuleInit {
     private readonly metrics: MetricSources,
     private readonly signals: Signals,
     @Inject(LOGGING_RUNTIME) private readonly logging: LoggingRuntime | null,
+    @Inject(RESOLVED_OPTIONS) private readonly options: { expectedErrors: readonly ExceptionType[] },
   ) {}
 
   onModuleInit(): void {
@@ -108,7 +112,7 @@ export class Jobs implements OnModuleInit {
 
   private failed(name: string, id: string, error: unknown, durationMs: number): void {
     const mapped = this.registry.resolve(error);
-    const expected = mapped.status < 500;
+    const expected = isExpectedFailure(mapped.status, error, this.options.expectedErrors);
     const failure: HandledFailure = {
       exception: error,
       request: undefined,

@@ -18,10 +18,28 @@ export interface HandledFailure {
   /** For a failed job run (`Jobs.run`), the job's name; `request` is then undefined. */
   job?: string;
   /**
+   * For a failure outside a plain HTTP route (a GraphQL resolver, an RPC or WebSocket message
+   * handler, an SSE stream): where it happened. `request` is the HTTP request it rode on, if any.
+   */
+  operation?: FailedOperation;
+  /**
    * The id of the event an error tracker (Sentry) recorded for this failure: set by the
    * tracker's subscriber, which is told first, for the log line and the alert.
    */
   eventId?: string;
+}
+
+/** Where a failure outside a plain HTTP route happened. */
+export interface FailedOperation {
+  /** The transport it came through. */
+  transport: 'graphql' | 'rpc' | 'ws' | 'sse';
+  /**
+   * What failed, named by the schema or the code, never by the client: a GraphQL field
+   * (`Query.notification`), a message pattern, a gateway event, an SSE route template.
+   */
+  name: string;
+  /** The one invocation that failed (GraphQL's resolve info): what `@Audit()` keys its event by. */
+  key?: object;
 }
 
 /** Something that wants to hear about each failure once. It must not throw, and must not block. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { platformRequest, routeTemplate } from './http-exchange';
 import { currentRequestScope } from './request-scope';
+import type { FailedOperation } from './failure-events';
 
 /** Set on a request by the exception filter: the failure its request line carries. */
 export const REQUEST_FAILURE = Symbol.for('faultline.requestFailure');
@@ -21,6 +22,15 @@ export interface RequestFailure {
   eventId?: string;
   /** With `DEPENDENCY_UNAVAILABLE`: the dependency that could not be reached. */
   dependency?: string;
+  /** For a failure outside a plain HTTP route (a GraphQL resolver, an SSE stream): where. */
+  operation?: FailedOperation;
+  /**
+   * The route the request's line names instead of its template: a GraphQL operation
+   * (`query GetNotification`), as the client named it.
+   */
+  route?: string;
+  /** How many failures the request had (a GraphQL operation may have several); the line shows the worst. */
+  count?: number;
 }
 
 /** The request fields Faultline reads; Express and Fastify requests both have them. */

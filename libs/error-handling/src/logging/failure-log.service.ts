@@ -15,6 +15,14 @@ import {
   type LoggedRequest,
   type RequestFailure,
 } from '../kernel/request-context';
+import type { FailedOperation } from '../kernel/failure-events';
+
+const LEVEL_RANK = { info: 0, warn: 1, error: 2 } as const;
+
+/** Which of two failures of one request its line shows: the higher level, then the higher status. */
+function severity(f: RequestFailure): number {
+  return LEVEL_RANK[f.level] * 1000 + f.status;
+}
 
 /**
  * Logs each failure exactly once. Where Faultline writes the request's line, the failure rides
@@ -38,6 +46,14 @@ export class FailureLog {
     const runtime = this.runtime;
     const node = nodeRequest(req);
     if (runtime && runtime.mode === 'own' && hasOwnRequestLine(node)) {
+      // A GraphQL operation can fail in several fields: its one line shows the worst failure.
+      const earlier = node[REQUEST_FAILURE];
+      if (earlier) {
+        const count = (earlier.count ?? 1) + 1;
+        if (severity(failure) > severity(earlier)) node[REQUEST_FAILURE] = { ...failure, count };
+        else earlier.count = count;
+        return;
+      }
       node[REQUEST_FAILURE] = failure;
       return;
     }
@@ -47,13 +63,40 @@ export class FailureLog {
       logger[failure.level](runtime.lines.failureLine(req, failure, bound === undefined), 'request failed');
       return;
     }
-    const line = escapeControl(
+    this.nestLine(
       `${String(req.method)} ${capText(this.redactor.redactString(String(req.originalUrl ?? req.url)))} ${failure.status} ` +
         `${failure.code} requestId=${String(req.id)}` +
         (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
         (failure.dependency ? ` dependency=${failure.dependency}` : '') +
         ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
+      failure,
     );
+  }
+
+  /**
+   * Logs a failure that no HTTP request carries (an RPC or WebSocket message): one line of its
+   * own, with the requestId, the transport and what failed.
+   */
+  operationFailed(failure: RequestFailure & { operation: FailedOperation }, requestId: string): void {
+    if (this.runtime) {
+      this.runtime.root[failure.level](
+        this.runtime.lines.operationLine(failure, requestId),
+        `${failure.operation.transport} failed`,
+      );
+      return;
+    }
+    this.nestLine(
+      `${failure.operation.transport} ${failure.operation.name} failed ${failure.status} ${failure.code} ` +
+        `requestId=${requestId}` +
+        (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
+        ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
+      failure,
+    );
+  }
+
+  /** A failure's line through Nest's logger, when Faultline's logging is off. */
+  private nestLine(text: string, failure: RequestFailure): void {
+    const line = escapeControl(text);
     if (failure.level === 'error') {
       this.nest.error(
         line,

@@ -20,6 +20,7 @@ import {
 import { capStrings, capText } from './request-line-caps';
 import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
+import type { FailedOperation } from '../kernel/failure-events';
 
 /** A log object Faultline built and redacted itself. */
 export type LogLine = Record<string, unknown> & { [ALREADY_REDACTED]: true };
@@ -142,6 +143,19 @@ export class RequestLineBuilder {
     return line;
   }
 
+  /** The line of a failure no HTTP request carries (an RPC or WebSocket message). */
+  operationLine(failure: RequestFailure & { operation: FailedOperation }, requestId: string): LogLine {
+    const line: LogLine = {
+      [ALREADY_REDACTED]: true,
+      requestId,
+      transport: failure.operation.transport,
+      operation: capText(failure.operation.name),
+      status: failure.status,
+    };
+    this.addFailure(line, undefined, failure);
+    return line;
+  }
+
   private base(req: LoggedRequest, status: number): LogLine {
     const line: LogLine = {
       [ALREADY_REDACTED]: true,
@@ -158,13 +172,22 @@ export class RequestLineBuilder {
     return line;
   }
 
-  private addFailure(line: LogLine, req: LoggedRequest, failure: RequestFailure): void {
+  private addFailure(line: LogLine, req: LoggedRequest | undefined, failure: RequestFailure): void {
     line.code = failure.code;
+    const operation = failure.operation;
+    if (operation && req) {
+      // The request's route is the transport's endpoint (`/graphql`): say what failed in it.
+      if (failure.route !== undefined) line.route = capText(failure.route);
+      line.transport = operation.transport;
+      line.operation = capText(operation.name);
+      if (failure.status !== line.status) line.failureStatus = failure.status;
+    }
+    if (failure.count !== undefined && failure.count > 1) line.failures = failure.count;
     line.err = this.errorFields(failure.exception, failure.expected);
     if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
     if (failure.dependency !== undefined) line.dependency = failure.dependency;
     const details = this.logging.requestDetails;
-    if (details === 'all-errors' || (details === 'server-errors' && !failure.expected)) {
+    if (req && (details === 'all-errors' || (details === 'server-errors' && !failure.expected))) {
       // On Fastify the body and the parsed query are on Fastify's request, not on Node's.
       req = platformRequest(req);
       line.request = {

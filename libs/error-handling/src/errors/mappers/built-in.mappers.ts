@@ -6,11 +6,13 @@ import { httpExceptionMapper } from './http-exception.mapper';
 import { mapPrismaError, mapTypeOrmError } from './orm.mapper';
 import { mapDependencyError } from './dependency.mapper';
 import { mapSqlStateError } from './sql-state.mapper';
+import { mapTransportException } from './transport-exception.mapper';
 
 /**
  * The catch-all for `Error`: libraries Faultline recognises without depending on them
  * (body-parser, Fastify's request errors, a dependency that cannot be reached, PostgreSQL,
- * TypeORM, Prisma), by `name` / `code` / `type`.
+ * TypeORM, Prisma, the transports' own RpcException, WsException and GraphQLError), by `name` /
+ * `code` / `type`.
  * Anything else resolves to 500 `INTERNAL_ERROR` in the registry.
  */
 export const errorMapper: ExceptionMapper<Error> = {
@@ -21,7 +23,8 @@ export const errorMapper: ExceptionMapper<Error> = {
     mapDependencyError(e) ??
     mapSqlStateError(e) ??
     mapTypeOrmError(e) ??
-    mapPrismaError(e),
+    mapPrismaError(e) ??
+    mapTransportException(e),
 };
 
 /** Every built-in mapper, most specific first. */

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ExceptionRegistry } from '../errors/exception-registry';
+import type { ExceptionType } from '../errors/exception-mapper.interface';
+import { isExpectedFailure } from '../errors/expected-failure';
+import type { FieldError } from '../errors/field-error.interface';
+import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/extension-point';
+import { type FailedOperation, FailureEvents, type HandledFailure } from '../kernel/failure-events';
+import type { FailureLevel, LoggedRequest } from '../kernel/request-context';
+import { safeString } from '../kernel/safe-access';
+import { EXTENSION_FAULTS, RESOLVED_OPTIONS } from '../kernel/tokens';
+import { FailureLog } from '../logging/failure-log.service';
+import type { FilterSettings } from './filter.settings';
+import type { HttpRequestLike } from './http-request.interface';
+import { negotiateLanguage } from './content-negotiation';
+import { ProblemBuilder } from './problem-builder';
+import type { ProblemDebugInfo } from './problem-details.interface';
+
+/** What a client of a non-HTTP transport is told about a failure: the problem body's facts. */
+export interface PublicFailure {
+  /** The status the failure maps to (as it would be answered over HTTP). */
+  status: number;
+  /** Stable error code. */
+  code: string;
+  /** Short summary of the status, in the negotiated language. */
+  title: string;
+  /** What went wrong: a fixed text for an unexpected failure. */
+  message: string;
+  requestId: string;
+  /** Field errors of a validation failure; never the rejected values. */
+  errors?: FieldError[];
+  /** Seconds to wait before retrying, for 429 and 503. */
+  retryAfterSeconds?: number;
+  /** Debug mode only. */
+  debug?: ProblemDebugInfo;
+}
+
+/** Where a failure outside an HTTP route happened, as its transport's filter knows it. */
+export interface OperationSite {
+  operation: FailedOperation;
+  requestId: string;
+  /**
+   * The HTTP request the operation rode on (GraphQL over HTTP, an SSE stream): the failure goes
+   * on its one request line. Without one, the failure gets a line of its own.
+   */
+  request?: HttpRequestLike;
+  /** The route the request line names (a GraphQL operation as the client named it). */
+  route?: string;
+}
+
+/**
+ * Handles a failure outside a plain HTTP route the way the filter handles a request's: mapped by
+ * the same registry, told once to the features (metrics, alerts, Sentry, audit), logged once,
+ * and turned into what the client may see, by the same policy as a problem body.
+ */
+@Injectable()
+export class OperationFailures {
+  private readonly languages: string[];
+
+  constructor(
+    private readonly registry: ExceptionRegistry,
+    private readonly builder: ProblemBuilder,
+    private readonly failures: FailureLog,
+    private readonly failureEvents: FailureEvents,
+    @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
+    @Inject(EXTENSION_FAULTS)
+    private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
+  ) {
+    this.languages = [...options.catalogs.keys()];
+  }
+
+  handle(exception: unknown, site: OperationSite): PublicFailure {
+    const { operation, requestId, request } = site;
+    const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
+      this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
+    );
+    const expected = isExpectedFailure(mapped.status, exception, this.options.expectedErrors);
+    const handled: HandledFailure = {
+      exception,
+      request,
+      status: mapped.status,
+      code: mapped.code,
+      expected,
+      requestId,
+      operation,
+    };
+    if (mapped.dependency !== undefined) handled.dependency = mapped.dependency;
+    // Subscribers first: an error tracker's event id goes on the log line.
+    this.failureEvents.publish(handled);
+    const failure = {
+      exception,
+      status: mapped.status,
+      code: mapped.code,
+      expected,
+      level: failureLevel(mapped.status, expected),
+      eventId: handled.eventId,
+      dependency: mapped.dependency,
+      operation,
+      route: site.route,
+    };
+    if (request) this.failures.record(request as LoggedRequest, failure);
+    else this.failures.operationFailed(failure, requestId);
+
+    const language = negotiateLanguage(
+      request?.headers?.['accept-language'],
+      this.languages,
+      this.options.defaultLanguage,
+    );
+    const problem = this.builder.build(
+      mapped,
+      exception,
+      request ?? { method: operation.transport, url: operation.name },
+      requestId,
+      language,
+    );
+    const answer: PublicFailure = {
+      status: problem.status,
+      code: problem.code,
+      title: problem.title,
+      message: problem.detail,
+      requestId,
+    };
+    if (problem.errors) answer.errors = problem.errors;
+    if (mapped.status === 429 || mapped.status === 503) {
+      answer.retryAfterSeconds = mapped.retryAfterSeconds ?? this.options.retryAfterSeconds;
+    }
+    if (problem.debug) answer.debug = problem.debug;
+    return answer;
+  }
+}
+
+/** Unexpected failures at `error`; expected 401 / 404 at `info`; other expected ones at `warn`. */
+export function failureLevel(status: number, expected: boolean): FailureLevel {
+  if (!expected) return 'error';
+  return status === 401 || status === 404 ? 'info' : 'warn';
+}
