@@ -27,6 +27,7 @@ import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { OperationFailures } from './filter/operation-failures';
+import { GatewayFilters } from './filter/gateway-filters';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { escapeControl } from './kernel/escape-control';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
@@ -170,6 +171,7 @@ const FILTER_PROVIDERS: Provider[] = [
   ProblemBuilder,
   ProblemDetailsFilter,
   OperationFailures,
+  GatewayFilters,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
 ];
 

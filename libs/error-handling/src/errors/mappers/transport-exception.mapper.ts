@@ -1,3 +1,4 @@
+import { codeForStatus } from '../error-codes';
 import type { MappedError } from '../exception-mapper.interface';
 import { safeGet } from '../../kernel/safe-access';
 
@@ -22,7 +23,10 @@ const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
  * (no dependency on @nestjs/microservices, @nestjs/websockets or graphql):
  * - `RpcException` and `WsException`: their `getError()` is meant for the client, as Nest's own
  *   filters send it: a string is the message of a 400 `BAD_REQUEST`; an object may give
- *   `message`, a 4xx/5xx `status` (or `statusCode`) and an UPPER_SNAKE `code`.
+ *   `message`, a 4xx/5xx `status` (or `statusCode`; else 400) and an UPPER_SNAKE `code` (else
+ *   the status's own code, as for an `HttpException`: 404 `NOT_FOUND`, 503
+ *   `SERVICE_UNAVAILABLE`). Nest's habit `{ status: 'error', message }` is a 400 with that
+ *   message. A 5xx's message is hidden from the client like any other.
  * - `GraphQLError` thrown by a resolver: its `extensions.code` keeps its meaning
  *   (`UNAUTHENTICATED` is 401, `FORBIDDEN` 403, `BAD_USER_INPUT` 400, an unknown code 400).
  */
@@ -42,8 +46,7 @@ export function mapTransportException(e: Error): MappedError | undefined {
     const message = safeGet(payload, 'message');
     return {
       status,
-      code:
-        typeof code === 'string' && CODE.test(code) ? code : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST',
+      code: typeof code === 'string' && CODE.test(code) ? code : codeForStatus(status),
       message: typeof message === 'string' ? message : undefined,
     };
   }
