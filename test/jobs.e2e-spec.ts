@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { Jobs, NotFoundError } from 'nestjs-faultline';
+import { AlertService, Jobs, NotFoundError } from 'nestjs-faultline';
 import { ManualClock } from '../libs/error-handling/src/kernel/manual-clock.testing';
 import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
@@ -132,6 +132,22 @@ describe('Jobs: work no request owns', () => {
       .catch(() => undefined);
     const [first] = await webhook.waitFor(1);
     expect(first.json).toMatchObject({ code: 'INTERNAL_ERROR' });
+  });
+
+  it('treats a 5xx listed in expectedErrors as expected, as a request does: a warning, no alert', async () => {
+    fixture = await startFixture([], { ...alerts(), expectedErrors: [TypeError] }, undefined, [Purger]);
+    await fixture.app
+      .get(Purger)
+      .purge('bug', 'run-expected-1')
+      .catch(() => undefined);
+    expect(fixture.pino.lines.filter((l) => l.msg === 'job failed')).toEqual([
+      expect.objectContaining({ level: 40, code: 'INTERNAL_ERROR', jobId: 'run-expected-1' }),
+    ]);
+    // An alert raised after it is the first and only one to arrive: the job's failure raised none.
+    await fixture.app.get(AlertService).raise({ title: 'marker', fingerprint: 'marker' });
+    const [first] = await webhook.waitFor(1);
+    expect(first.json).toMatchObject({ title: 'marker' });
+    expect(webhook.received).toHaveLength(1);
   });
 
   it("alerts when a job's failure rate passes the threshold with enough runs, once per job", async () => {

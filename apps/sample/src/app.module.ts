@@ -1,4 +1,6 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
 import type { DestinationStream } from 'pino';
 import { type AlertsOptions, ErrorHandlingModule } from 'nestjs-faultline';
 import { AuthModule } from './auth/auth.module';
@@ -41,6 +43,12 @@ export class AppModule {
             alerts: sampleAlerts(config),
             sentry: config.sentryDsn ? { dsn: config.sentryDsn } : {},
           }),
+        }),
+        // POST /graphql: code-first, the schema built in memory from the resolvers.
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
         }),
         AuthModule.forRoot(config),
         NotificationsModule,

@@ -28,6 +28,7 @@ import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { OperationFailures } from './filter/operation-failures';
 import { GatewayFilters } from './filter/gateway-filters';
+import { FaultlineApolloPlugin } from './filter/graphql-plugin';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
 import { escapeControl } from './kernel/escape-control';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
@@ -170,6 +171,7 @@ const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
 const FILTER_PROVIDERS: Provider[] = [
   ProblemBuilder,
   ProblemDetailsFilter,
+  FaultlineApolloPlugin,
   OperationFailures,
   GatewayFilters,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },

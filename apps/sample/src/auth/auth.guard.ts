@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { PermissionDeniedError, UnauthenticatedError } from 'nestjs-faultline';
 import type { AuthUser, Role, TokenClaims } from './auth.types';
-import { ROLES_KEY } from './roles.decorator';
+import { requestOf, ROLES_KEY } from './roles.decorator';
 
 /**
  * Requires `Authorization: Bearer <token>` (401 otherwise) and, where `@Roles()` says so,
@@ -17,9 +17,7 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
+    const req = requestOf<{ headers: Record<string, string | undefined>; user?: AuthUser }>(context);
     const header = req.headers.authorization;
     const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
     if (!match) throw new UnauthenticatedError('A bearer token is required');

@@ -8,6 +8,11 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /** The authenticated caller. */
 export const CurrentUser = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): AuthUser =>
-    ctx.switchToHttp().getRequest<{ user: AuthUser }>().user,
+  (_data: unknown, ctx: ExecutionContext): AuthUser => requestOf<{ user: AuthUser }>(ctx).user,
 );
+
+/** The HTTP request of a route, or of a GraphQL resolver (its context's `req`). */
+export function requestOf<T>(ctx: ExecutionContext): T {
+  if (ctx.getType<string>() === 'graphql') return ctx.getArgByIndex<{ req: T }>(2).req;
+  return ctx.switchToHttp().getRequest<T>();
+}

@@ -295,11 +295,18 @@ export class AlertService
     if (f.status >= 500 && f.job === undefined) this.rate?.error();
     if (f.expected || !this.options || !this.options.serverErrors) return;
     const req = (f.request ?? {}) as LoggedRequest;
-    const route = routeOf(req);
-    const path = pathOf(req);
+    const operation = f.operation;
+    // Outside a plain route, what failed is named by the schema or the code (`Query.notification`).
+    const route = operation ? operation.name : routeOf(req);
+    const path = operation ? operation.name : pathOf(req);
     if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
     const errorClass = describeType(f.exception);
-    const where = f.job === undefined ? `on ${req.method ?? '-'} ${route ?? path}` : `in job ${f.job}`;
+    const where =
+      f.job !== undefined
+        ? `in job ${f.job}`
+        : operation
+          ? `in ${operation.transport} ${operation.name}`
+          : `on ${req.method ?? '-'} ${route ?? path}`;
     // A dependency that cannot be reached fails every route that uses it: one alert for it.
     const title =
       f.dependency === undefined
@@ -310,7 +317,9 @@ export class AlertService
         ? `dependency-unavailable ${f.dependency}`
         : f.job !== undefined
           ? `job ${f.job} ${errorClass}`
-          : failureFingerprint(req.method, route, path, errorClass);
+          : operation
+            ? `${operation.transport} ${operation.name} ${errorClass}`
+            : failureFingerprint(req.method, route, path, errorClass);
     // In a storm most failures are held back: their alert (stack, request data, user) is never built.
     void this.admit(
       fingerprint,
@@ -334,10 +343,11 @@ export class AlertService
         stack: safeString(f.exception, 'stack'),
         sentryEventId: f.eventId,
         details:
-          f.dependency === undefined && f.job === undefined
+          f.dependency === undefined && f.job === undefined && operation === undefined
             ? undefined
             : {
                 ...(f.job === undefined ? {} : { job: f.job }),
+                ...(operation === undefined ? {} : { transport: operation.transport }),
                 ...(f.dependency === undefined ? {} : { dependency: f.dependency }),
               },
       }),

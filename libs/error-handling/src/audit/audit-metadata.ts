@@ -6,6 +6,8 @@ export interface AuditResourceContext {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
   body: unknown;
+  /** A GraphQL resolver's arguments (also given as `params` and `body`). */
+  args?: Record<string, unknown>;
   /** The handler's result (successes only). */
   result?: unknown;
 }
@@ -16,7 +18,7 @@ export interface AuditDecoratorOptions {
   resource?: string;
   /**
    * Where the resource id comes from: a dot path into `{ params, query, body, result }`
-   * (`'params.id'`, `'result.id'`) or a function.
+   * (`'params.id'`, `'result.id'`; for a GraphQL resolver also `'args.id'`) or a function.
    */
   resourceId?: string | ((context: AuditResourceContext) => string | number | undefined);
   /**

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
+import { graphqlField } from '../kernel/graphql-context';
 import { onExchangeEnd } from '../kernel/http-exchange';
 import type { LoggedRequest } from '../kernel/request-context';
 import { AUDIT_METADATA } from './audit.constants';
@@ -34,7 +35,10 @@ export class AuditGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const service = this.audit();
-    if (context.getType() !== 'http' || !service?.enabled) return true;
+    if (!service?.enabled) return true;
+    const type = context.getType<string>();
+    if (type === 'graphql') return this.resolver(context);
+    if (type !== 'http') return true;
     const resolved = this.resolve(context);
     if (!resolved) return true;
     const http = context.switchToHttp();
@@ -53,6 +57,28 @@ export class AuditGuard implements CanActivate {
         }),
       );
     }
+    return true;
+  }
+
+  /**
+   * A GraphQL resolver: its context is keyed by the resolver's info (one request may run several
+   * audited resolvers); the audit interceptor, which `@Audit()` puts on resolvers, records the
+   * success, and the filter's failure event the failure.
+   */
+  private resolver(context: ExecutionContext): boolean {
+    const resolved = this.resolve(context);
+    const info = context.getArgByIndex<unknown>(3);
+    if (!resolved || info === null || typeof info !== 'object') return true;
+    const args = context.getArgByIndex<unknown>(1);
+    auditContexts.set(info, {
+      metadata: resolved.metadata,
+      startedAt: performance.now(),
+      recorded: false,
+      graphql: {
+        args: args !== null && typeof args === 'object' ? (args as Record<string, unknown>) : {},
+        field: graphqlField(info),
+      },
+    });
     return true;
   }
 

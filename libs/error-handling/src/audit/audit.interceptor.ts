@@ -1,5 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { contextRequest } from '../kernel/graphql-context';
 import { nodeResponse } from '../kernel/http-exchange';
 import { type Observable, tap } from 'rxjs';
 import type { LoggedRequest } from '../kernel/request-context';
@@ -7,8 +8,9 @@ import { auditContexts } from './audit.internal-constants';
 import { type AuditService, auditServiceOf } from './audit.service';
 
 /**
- * Applied by `@Audit()` to the handlers it marks: records the success once the response is
- * finished (with its real status). Failures, wherever they are thrown, are recorded once by the
+ * Applied by `@Audit()` to the handlers whose result it needs, and to every audited GraphQL
+ * resolver: records the success once the response is finished (with its real status), or for a
+ * resolver once it resolved. Failures, wherever they are thrown, are recorded once by the
  * exception filter's failure event.
  */
 @Injectable()
@@ -21,7 +23,10 @@ export class AuditInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const service = this.audit();
-    if (context.getType() !== 'http' || !service) return next.handle();
+    if (!service) return next.handle();
+    const type = context.getType<string>();
+    if (type === 'graphql') return this.resolver(service, context, next);
+    if (type !== 'http') return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<LoggedRequest>();
     const audit = auditContexts.get(req);
@@ -48,6 +53,19 @@ export class AuditInterceptor implements NestInterceptor {
             res.once('close', done);
           }
         },
+      }),
+    );
+  }
+
+  /** A resolver's success: recorded when it resolves (its failure is the filter's event). */
+  private resolver(service: AuditService, context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const audit = auditContexts.get(context.getArgByIndex<object>(3));
+    const req = contextRequest(context.getArgByIndex<unknown>(2));
+    if (!audit || !req) return next.handle();
+    return next.handle().pipe(
+      tap({
+        next: (result) =>
+          service.recordRequest(req as LoggedRequest, audit, 'success', { status: 200, result }),
       }),
     );
   }

@@ -6,6 +6,12 @@ export interface AuditRequestContext {
   startedAt: number;
   /** Set once the request's event is recorded, so it is recorded once. */
   recorded: boolean;
+  /**
+   * For a GraphQL resolver: its arguments (what `params.*`, `body.*` and `args.*` paths read) and
+   * its field (`Mutation.markRead`, the event's route). The context is keyed by the resolver's
+   * info, as one request may run several audited resolvers.
+   */
+  graphql?: { args: Record<string, unknown>; field: string };
 }
 
 /**

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { featureModule } from '../kernel/feature-module';
 import { AuditGuard } from './audit.guard';
 import { AuditInterceptor } from './audit.interceptor';
+import { AuditResolvers } from './audit-resolvers';
 import { AUDIT_RUNTIME } from './audit.internal-constants';
 import { AuditService } from './audit.service';
 import { AuditStore } from './audit-store.interface';
@@ -22,6 +23,7 @@ export class AuditModule {
         SecurityEvents,
         AuditInterceptor,
         AuditGuard,
+        AuditResolvers,
         // The pluggable parts in use, injectable by their tokens (null without a store).
         {
           provide: AuditStore,

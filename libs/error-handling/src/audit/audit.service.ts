@@ -94,7 +94,9 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       this.signals.onFlush((timeoutMs) => this.flush(timeoutMs)),
       this.failures.subscribe((failure) => {
         const req = failure.request as LoggedRequest;
-        const context = req && typeof req === 'object' ? auditContexts.get(req) : undefined;
+        // A resolver's context is keyed by its info; a route's by its request.
+        const key = failure.operation?.key ?? req;
+        const context = key && typeof key === 'object' ? auditContexts.get(key) : undefined;
         if (context) {
           this.recordRequest(req, context, 'failure', { status: failure.status, errorCode: failure.code });
         }
@@ -180,6 +182,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       const metadata = context.metadata;
       const event = this.requestFields(req) as AuditEvent;
+      const graphql = context.graphql;
+      if (graphql) event.route = graphql.field;
       event.id = auditEventId();
       event.timestamp = new Date();
       event.kind = 'audit';
@@ -191,12 +195,15 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       if (metadata.resource !== undefined) event.resourceType = metadata.resource;
       // Express parses `req.query` on every read: only when something needs it.
       if (metadata.resourceId !== undefined || metadata.capture?.length) {
-        const resources: AuditResourceContext = {
-          params: (req.params ?? {}) as Record<string, unknown>,
-          query: (req.query ?? {}) as Record<string, unknown>,
-          body: req.body,
-          result: extra.result,
-        };
+        // A resolver's arguments are what its params and body are to a route.
+        const resources: AuditResourceContext = graphql
+          ? { params: graphql.args, query: {}, body: graphql.args, args: graphql.args, result: extra.result }
+          : {
+              params: (req.params ?? {}) as Record<string, unknown>,
+              query: (req.query ?? {}) as Record<string, unknown>,
+              body: req.body,
+              result: extra.result,
+            };
         const resourceId = resourceIdOf(metadata, resources, this.redactor);
         if (resourceId !== undefined) event.resourceId = resourceId;
         const data = this.captured(metadata, resources, outcome);

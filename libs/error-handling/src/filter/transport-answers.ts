@@ -7,6 +7,7 @@ import { currentRequestScope } from '../kernel/request-scope';
 import { safeGet } from '../kernel/safe-access';
 import type { HttpRequestLike } from './http-request.interface';
 import type { OperationFailures, PublicFailure } from './operation-failures';
+import { contextRequest, graphqlField } from '../kernel/graphql-context';
 
 /**
  * What the filter answers for a failure outside an HTTP route, by the transport's own rules:
@@ -26,32 +27,28 @@ export class GraphQLAnswer extends Error {
   constructor(failure: PublicFailure) {
     super(failure.message);
     this.name = 'GraphQLAnswer';
-    const extensions: Record<string, unknown> = {
-      code: failure.code,
-      status: failure.status,
-      requestId: failure.requestId,
-    };
-    if (failure.errors) extensions.errors = failure.errors;
-    if (failure.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = failure.retryAfterSeconds;
-    if (failure.debug) extensions.debug = failure.debug;
-    this.extensions = extensions;
+    this.extensions = answerExtensions(failure);
     // Apollo shows a stack trace outside production unless told otherwise: this one names no file.
     this.stack = `${failure.code}: ${failure.message}`;
   }
 }
 
-/** The GraphQL request of a resolver's arguments (root, args, context, info). */
-export function graphqlRequest(host: ArgumentsHost): HttpRequestLike | undefined {
-  const context = host.getArgByIndex<unknown>(2);
-  const req = safeGet(context, 'req') ?? safeGet(context, 'request');
-  return req !== null && typeof req === 'object' ? (req as HttpRequestLike) : undefined;
+/** What a GraphQL error's `extensions` carry of a failure. */
+export function answerExtensions(failure: PublicFailure): Record<string, unknown> {
+  const extensions: Record<string, unknown> = {
+    code: failure.code,
+    status: failure.status,
+    requestId: failure.requestId,
+  };
+  if (failure.errors) extensions.errors = failure.errors;
+  if (failure.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = failure.retryAfterSeconds;
+  if (failure.debug) extensions.debug = failure.debug;
+  return extensions;
 }
 
-/** `Type.field` of a resolver's info: a name the schema gives, never the client. */
-export function graphqlField(info: unknown): string {
-  const type = safeGet(safeGet(info, 'parentType'), 'name');
-  const field = safeGet(info, 'fieldName');
-  return `${typeof type === 'string' ? type : 'Unknown'}.${typeof field === 'string' ? field : 'unknown'}`;
+/** The GraphQL request of a resolver's arguments (root, args, context, info). */
+export function graphqlRequest(host: ArgumentsHost): HttpRequestLike | undefined {
+  return contextRequest(host.getArgByIndex<unknown>(2)) as HttpRequestLike | undefined;
 }
 
 /** `query GetNotification`: the operation, as the client named it (a GraphQL name, or `(anonymous)`). */
@@ -73,7 +70,7 @@ export function answerGraphql(
   const request = graphqlRequest(host);
   const failure = operations.handle(exception, {
     operation: { transport: 'graphql', name: graphqlField(info), key: info },
-    requestId: requestIdOf(request),
+    requestId: graphqlRequestId(request),
     request,
     route: graphqlOperation(info),
   });
@@ -143,7 +140,7 @@ export function answerWs(operations: OperationFailures, exception: unknown, host
 }
 
 /** The request id of a GraphQL request: the one its HTTP request has, else its scope's. */
-function requestIdOf(request: HttpRequestLike | undefined): string {
+export function graphqlRequestId(request: HttpRequestLike | undefined): string {
   const id = request ? nodeRequest(request).id : undefined;
   if (typeof id === 'string' && id !== '') return id;
   return currentRequestScope()?.requestId ?? randomUUID();

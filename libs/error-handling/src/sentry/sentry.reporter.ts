@@ -90,12 +90,16 @@ export class SentryReporter implements OnModuleInit, BeforeApplicationShutdown, 
       f.job === undefined
         ? { code: f.code, requestId: f.requestId }
         : { code: f.code, job: f.job, jobId: f.requestId };
+    if (f.operation) {
+      tags.transport = f.operation.transport;
+      tags.operation = f.operation.name;
+    }
     if (userId !== undefined) tags.userId = String(userId);
     f.eventId = this.sentry.captureException(f.exception, {
       tags,
       user: userId !== undefined ? { id: String(userId) } : undefined,
       contexts: {
-        request: { method: req.method, route: routeOf(req), status: f.status },
+        request: { method: req.method, route: f.operation?.name ?? routeOf(req), status: f.status },
       },
     });
   }

@@ -1,0 +1,120 @@
+'use strict';
+// GraphQL: a query that succeeds and one that fails with a 404-class error (Nest's
+// NotFoundException in a resolver), Faultline (everything on) against the same Apollo app with
+// nestjs-pino's request logging and Apollo's default error handling, in the same rounds.
+//   node bench/graphql/graphql.bench.js           (BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP as in bench/run.js)
+//   node bench/graphql/graphql.bench.js --json    prints the result as JSON
+const { createServer } = require('node:http');
+const { join } = require('node:path');
+const { build, median, ROOT } = require('../common');
+const { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP } = require('../run');
+
+const JSON_OUT = process.argv.includes('--json');
+const log = (text) => (JSON_OUT ? process.stderr : process.stdout).write(text);
+
+const query = (q) => JSON.stringify({ query: q });
+/** GraphQL answers both with 200: the failure is in the body's `errors[]`. */
+const SCENARIOS = [
+  { id: 'ok', label: 'query that succeeds', body: query('{ items { id name } }') },
+  { id: 'missing', label: 'query that fails with NOT_FOUND', body: query('{ item(id: 7) { id name } }') },
+].map((s) => ({ ...s, path: '/graphql', method: 'POST', status: 200 }));
+
+const APPS = [
+  { id: 'graphql-nest-pino', label: 'NestJS + nestjs-pino + Apollo defaults' },
+  { id: 'graphql-faultline', label: 'Faultline (everything on) + Apollo' },
+];
+const BASELINE = 'graphql-nest-pino';
+
+/** Where Faultline's alerts go: a local receiver that answers 200. */
+function receiver(port) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+/** Waits until the app answers a GraphQL query. */
+async function ready(app) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    if (app.child.exitCode !== null) throw new Error(`${app.id} exited: ${app.child.stderrText()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: SCENARIOS[0].body,
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${app.id} did not answer`);
+}
+
+async function main() {
+  build();
+  const alerts = await receiver(39400);
+  const apps = APPS.map((a, i) => {
+    const port = 39401 + i;
+    return {
+      ...a,
+      port,
+      child: startProcess(join(ROOT, `dist/bench/apps/${a.id}.js`), port, {
+        ALERT_WEBHOOK_URL: 'http://127.0.0.1:39400/alerts',
+      }),
+    };
+  });
+  try {
+    await Promise.all(apps.map(ready));
+    for (const app of apps) for (const s of SCENARIOS) await measure(app, s, WARMUP);
+    const result = { rounds: ROUNDS, durationSeconds: DURATION, scenarios: {} };
+    for (const s of SCENARIOS) {
+      const rounds = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const row = {};
+        // A B, B A, …: neither app always runs first.
+        for (const app of round % 2 ? apps : [...apps].reverse()) {
+          row[app.id] = await measure(app, s, DURATION);
+          log(
+            `${s.id.padEnd(8)} round ${round} ${app.id.padEnd(18)} ${Math.round(row[app.id].rps)} req/s ` +
+              `${row[app.id].cpuUsPerRequest.toFixed(0)} µs CPU/request\n`,
+          );
+        }
+        rounds.push(row);
+      }
+      const base = (r) => r[BASELINE];
+      const ours = (r) => r['graphql-faultline'];
+      result.scenarios[s.id] = {
+        label: s.label,
+        rps: Object.fromEntries(APPS.map((a) => [a.id, median(rounds.map((r) => r[a.id].rps))])),
+        cpuUsPerRequest: Object.fromEntries(
+          APPS.map((a) => [a.id, median(rounds.map((r) => r[a.id].cpuUsPerRequest))]),
+        ),
+        rpsRatio: median(rounds.map((r) => ours(r).rps / base(r).rps)),
+        cpuRatio: median(rounds.map((r) => ours(r).cpuUsPerRequest / base(r).cpuUsPerRequest)),
+      };
+    }
+    if (JSON_OUT) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      log('\nFaultline against NestJS + nestjs-pino + Apollo defaults (medians of per-round ratios):\n');
+      for (const [id, s] of Object.entries(result.scenarios)) {
+        log(
+          `  ${id.padEnd(8)} ${s.label.padEnd(32)} req/s ${s.rpsRatio.toFixed(2)}x, CPU per request ${s.cpuRatio.toFixed(2)}x\n`,
+        );
+      }
+    }
+  } finally {
+    stopLoadGenerators();
+    for (const app of apps) if (app.child.exitCode === null) app.child.kill();
+    alerts.closeAllConnections();
+    alerts.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});

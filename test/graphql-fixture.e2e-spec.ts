@@ -1,0 +1,248 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { INestApplication } from '@nestjs/common';
+import { Args, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLModule } from '@nestjs/graphql';
+import { Test } from '@nestjs/testing';
+import { IsEmail, IsInt, Max, Min } from 'class-validator';
+import request from 'supertest';
+import { ErrorHandlingModule, type ErrorHandlingModuleOptions, NotFoundError } from 'nestjs-faultline';
+import { startHttpPeer, type HttpPeer } from './support/alert-peers';
+import { withCapture } from './support/fixture-app';
+import { initTestApplication } from './support/http-adapter';
+import { LogCapture } from './support/log-capture';
+import { CapturingLogger } from './support/sample-app';
+import { waitUntil } from './support/wait';
+
+@ObjectType()
+class Account {
+  @Field()
+  name!: string;
+
+  /** A field graphql-js reads itself, outside Nest's resolvers: its getter fails as a bug would. */
+  @Field(() => String, { nullable: true })
+  get secret(): string {
+    throw new Error('vault read failed: password=hunter2 at /srv/app/vault.ts:7');
+  }
+}
+
+@InputType()
+class InviteInput {
+  @Field()
+  @IsEmail()
+  email!: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  seats!: number;
+}
+
+@Resolver()
+class FixtureResolver {
+  @Query(() => String)
+  ok(): string {
+    return 'fine';
+  }
+
+  @Query(() => String, { nullable: true })
+  missing(): string {
+    throw new NotFoundError('Widget', 7);
+  }
+
+  @Query(() => String, { nullable: true })
+  broken(): string {
+    throw new Error('connect failed: postgres://app:s3cret-pw@db/app');
+  }
+
+  @Query(() => Account)
+  account(): Account {
+    return Object.assign(new Account(), { name: 'acme' });
+  }
+
+  @Mutation(() => Boolean)
+  invite(@Args('input') input: InviteInput): boolean {
+    return input.seats > 0;
+  }
+}
+
+interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions: Record<string, unknown> }[];
+}
+
+async function startGraphqlFixture(
+  options: ErrorHandlingModuleOptions,
+  graphql: Partial<ApolloDriverConfig> = {},
+): Promise<{
+  app: INestApplication;
+  pino: LogCapture;
+  nest: CapturingLogger;
+  gql: (
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => Promise<{ body: GraphQLBody; requestId: string }>;
+}> {
+  const pino = new LogCapture();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ErrorHandlingModule.forRoot(withCapture(options, pino)),
+      GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true, ...graphql }),
+    ],
+    providers: [FixtureResolver],
+  }).compile();
+  const nest = new CapturingLogger();
+  const app = await initTestApplication(moduleRef, { logger: nest });
+  const server = app.getHttpServer();
+  return {
+    app,
+    pino,
+    nest,
+    gql: async (query, variables = {}) => {
+      const res = await request(server)
+        .post('/graphql')
+        .set('Content-Type', 'application/json')
+        .send({ query, variables });
+      return { body: res.body as GraphQLBody, requestId: String(res.headers['x-request-id']) };
+    },
+  };
+}
+
+describe('GraphQL resolvers (Apollo, code-first) with Faultline', () => {
+  let f: Awaited<ReturnType<typeof startGraphqlFixture>>;
+  let peer: HttpPeer;
+
+  beforeAll(async () => {
+    peer = await startHttpPeer();
+    f = await startGraphqlFixture(
+      {
+        debug: false,
+        audit: false,
+        health: false,
+        alerts: { webhook: { url: peer.url }, serverErrors: true, excludeEnvironments: [], errorRate: false },
+      },
+      // Apollo would add a stack trace to every error: Faultline strips it outside debug mode.
+      { includeStacktraceInErrorResponses: true },
+    );
+  });
+  afterAll(async () => {
+    await f.app.close();
+    await peer.close();
+  });
+
+  it('keeps partial data: a nullable field that fails is null beside the ones that resolved', async () => {
+    const { body, requestId } = await f.gql('query Partial { ok missing }');
+    expect(body.data).toEqual({ ok: 'fine', missing: null });
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'Widget not found: 7',
+        path: ['missing'],
+        extensions: { code: 'NOT_FOUND', status: 404, requestId },
+      }),
+    ]);
+  });
+
+  it('strips Apollo stack traces and never shows a server error message, whatever Apollo is told', async () => {
+    const { body, requestId } = await f.gql('query Two { ok broken missing }');
+    expect(body.data).toEqual({ ok: 'fine', broken: null, missing: null });
+    expect(body.errors?.map((e) => e.extensions)).toEqual([
+      { code: 'INTERNAL_ERROR', status: 500, requestId },
+      { code: 'NOT_FOUND', status: 404, requestId },
+    ]);
+    expect(JSON.stringify(body)).not.toMatch(/s3cret|postgres:|stacktrace|\.ts:\d+/);
+  });
+
+  it('logs an operation with two failed fields once: the worst failure, and how many there were', async () => {
+    const { requestId } = await f.gql('query Two { ok broken missing }');
+    const lines = (await f.pino.request(requestId)).filter((l) => l.channel === undefined);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toEqual(
+      expect.objectContaining({
+        level: 50,
+        route: 'query Two',
+        operation: 'Query.broken',
+        code: 'INTERNAL_ERROR',
+        failures: 2,
+      }),
+    );
+    // Redacted on the line; Nest's own "ExceptionsHandler" line is not written.
+    expect(JSON.stringify(lines)).not.toContain('s3cret-pw');
+    expect(f.nest.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('answers a validation failure of resolver arguments with VALIDATION_ERROR and field errors', async () => {
+    const { body, requestId } = await f.gql(
+      'mutation Invite($input: InviteInput!) { invite(input: $input) }',
+      { input: { email: 'not-an-email', seats: 99 } },
+    );
+    expect(body.errors).toHaveLength(1);
+    const [error] = body.errors ?? [];
+    expect(error.extensions).toEqual(
+      expect.objectContaining({ code: 'VALIDATION_ERROR', status: 400, requestId }),
+    );
+    const fields = error.extensions.errors as { pointer: string; code: string; detail: string }[];
+    expect(fields.map((e) => e.pointer).sort()).toEqual(['#/email', '#/seats']);
+    // Never the rejected values.
+    expect(JSON.stringify(error)).not.toContain('not-an-email');
+  });
+
+  it('handles a field graphql-js resolves itself (outside Nest) by the same policy', async () => {
+    const { body, requestId } = await f.gql('query Acc { account { name secret } }');
+    expect(body.data).toEqual({ account: { name: 'acme', secret: null } });
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'An unexpected error occurred.',
+        path: ['account', 'secret'],
+        extensions: { code: 'INTERNAL_ERROR', status: 500, requestId },
+      }),
+    ]);
+    const lines = (await f.pino.request(requestId)).filter((l) => l.channel === undefined);
+    expect(lines).toEqual([expect.objectContaining({ level: 50, code: 'INTERNAL_ERROR' })]);
+    expect(JSON.stringify(lines)).not.toContain('hunter2');
+  });
+
+  it('gives a variable of the wrong type BAD_USER_INPUT with the request id, at warn', async () => {
+    const { body, requestId } = await f.gql(
+      'mutation Invite($input: InviteInput!) { invite(input: $input) }',
+      { input: { email: 'a@example.com', seats: 'many' } },
+    );
+    expect(body.errors?.[0].extensions).toEqual(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', status: 400, requestId }),
+    );
+    const lines = (await f.pino.request(requestId)).filter((l) => l.channel === undefined);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, code: 'BAD_USER_INPUT' })]);
+  });
+
+  it('alerts on a resolver server error, naming the field, not the client-chosen operation', async () => {
+    await f.gql('query AnyNameAtAll { broken }');
+    await waitUntil(
+      () => peer.received.some((r) => r.raw.includes('Query.broken')),
+      10_000,
+      () => `no alert named Query.broken; got ${peer.received.map((r) => r.raw).join('\n')}`,
+    );
+    const alert = peer.received.find((r) => r.raw.includes('Query.broken'));
+    expect(alert?.raw).toContain('graphql Query.broken');
+    expect(alert?.raw).not.toContain('AnyNameAtAll');
+    expect(alert?.raw).not.toContain('s3cret-pw');
+  });
+});
+
+describe('GraphQL in debug mode', () => {
+  it('adds the redacted debug members to extensions', async () => {
+    const f = await startGraphqlFixture({ debug: true, audit: false, health: false, metrics: false });
+    try {
+      const { body } = await f.gql('query { broken }');
+      const debug = body.errors?.[0].extensions.debug as {
+        exception: string;
+        message: string;
+        stack: string[];
+      };
+      expect(debug.exception).toBe('Error');
+      expect(debug.message).toContain('connect failed');
+      expect(debug.message).not.toContain('s3cret-pw');
+      expect(debug.stack.join('\n')).toContain('FixtureResolver.broken');
+    } finally {
+      await f.app.close();
+    }
+  });
+});
