@@ -21,6 +21,18 @@ const ALL_SCENARIOS = [
     body: JSON.stringify({ name: '', quantity: 0 }),
   },
 ];
+/** The GraphQL scenarios (bench/graphql, `BENCH_SUITE=graphql` of bench/instructions.js): both answer 200. */
+const GRAPHQL_SCENARIOS = [
+  { id: 'ok', label: 'query that succeeds', query: '{ items { id name } }' },
+  { id: 'missing', label: 'query that fails with NOT_FOUND', query: '{ item(id: 7) { id name } }' },
+].map(({ query, ...s }) => ({
+  ...s,
+  path: '/graphql',
+  method: 'POST',
+  status: 200,
+  body: JSON.stringify({ query }),
+}));
+
 /** Apps that report to the local Sentry receiver. */
 const SENTRY_APPS = new Set(['nest-pino-sentry', 'faultline-sentry']);
 
@@ -28,7 +40,7 @@ const SENTRY_APPS = new Set(['nest-pino-sentry', 'faultline-sentry']);
 function appEnv(id, receiverPort) {
   const env = SENTRY_APPS.has(id) ? { SENTRY_DSN: `http://public@127.0.0.1:${receiverPort}/1` } : {};
   // Faultline's "everything on" includes alerts, sent to the same local receiver.
-  if (id.startsWith('faultline') && id !== 'faultline-minimal') {
+  if ((id.startsWith('faultline') && id !== 'faultline-minimal') || id === 'graphql-faultline') {
     env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${receiverPort}/alerts`;
   }
   return env;
@@ -75,4 +87,4 @@ const median = (xs) => {
 /** A comma-separated list from the environment (`BENCH_APPS=a,b`), or `fallback` when unset. */
 const envList = (name, fallback) => (process.env[name] ? process.env[name].split(',') : fallback);
 
-module.exports = { ALL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort };
+module.exports = { ALL_SCENARIOS, GRAPHQL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort };

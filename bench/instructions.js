@@ -5,7 +5,8 @@
 // Each app runs under callgrind and gets BENCH_WARMUP_REQUESTS requests first (the JIT settles);
 // then, BENCH_WINDOWS times, the counters are zeroed, BENCH_REQUESTS requests are sent (8 at a
 // time, keep-alive) and the count is dumped. The figure is the median window over its requests.
-// Two apps are measured at once, one a core. Env: BENCH_APPS (default nest-pino,faultline),
+// Two apps are measured at once, one a core. BENCH_SUITE=graphql counts the GraphQL apps
+// (graphql-nest-pino, graphql-faultline) on the GraphQL scenarios. Env: BENCH_APPS (default nest-pino,faultline),
 // BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000), BENCH_WINDOWS (3);
 // BENCH_OUT (bench/instructions.md) is where the table goes; BENCH_NO_BUILD=1 measures dist/ as
 // built; BENCH_PORT (39300) is the first of the three ports used (two runs at once need two).
@@ -28,14 +29,31 @@ const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
-const { ALL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort } = require('./common');
+const {
+  ALL_SCENARIOS,
+  GRAPHQL_SCENARIOS,
+  appEnv,
+  build,
+  envList,
+  median,
+  ROOT,
+  waitForPort,
+} = require('./common');
 
-const APPS = envList('BENCH_APPS', ['nest-pino', 'faultline']);
-const SCENARIOS = ALL_SCENARIOS.filter((s) => envList('BENCH_SCENARIOS', [s.id]).includes(s.id));
+/** BENCH_SUITE=graphql counts the GraphQL apps (bench/graphql) on their own scenarios. */
+const GRAPHQL = process.env.BENCH_SUITE === 'graphql';
+const APPS = envList(
+  'BENCH_APPS',
+  GRAPHQL ? ['graphql-nest-pino', 'graphql-faultline'] : ['nest-pino', 'faultline'],
+);
+const SUITE = GRAPHQL ? GRAPHQL_SCENARIOS : ALL_SCENARIOS;
+const SCENARIOS = SUITE.filter((s) => envList('BENCH_SCENARIOS', [s.id]).includes(s.id));
+/** What an app answers once it listens: a GraphQL app's GET /graphql without a query is a 400. */
+const READY = GRAPHQL ? { path: '/graphql', status: 400 } : { path: '/ok', status: 200 };
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const WARMUP = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
-const BASELINE = 'nest-pino';
+const BASELINE = GRAPHQL ? 'graphql-nest-pino' : 'nest-pino';
 const FASTIFY_BASELINE = 'nest-fastify-logger';
 const baselineOf = (app) => (app.includes('fastify') ? FASTIFY_BASELINE : BASELINE);
 const CONCURRENCY = 8;
@@ -84,7 +102,7 @@ async function send(port, scenario, count) {
 /**
  * Sends a command (`--zero`, `--dump`) to the callgrind of `pid`; callgrind_control waits for
  * callgrind to take it and says OK. Callgrind takes commands only while the process runs, so
- * when it did not, the app is woken by a request to `/ok` (one request in a window's
+ * when it did not, the app is woken by a request of the suite's first scenario (one request in a window's
  * thousands) and the command sent again.
  */
 async function control(pid, command, port) {
@@ -99,7 +117,7 @@ async function control(pid, command, port) {
     } catch (err) {
       said = String(err.stderr ?? err.message);
     }
-    await send(port, { path: '/ok', status: 200 }, 1);
+    await send(port, SUITE[0], 1);
   }
   throw new Error(`callgrind_control ${command} ${pid} did not succeed: ${said}`);
 }
@@ -156,7 +174,7 @@ async function count(app, scenario, port, receiverPort, dir) {
   child.stderrText = () => `${tail(join(dir, `${prefix}.out`))}\n${stderr}`;
   try {
     // Node starts far slower under callgrind.
-    await waitForPort(port, child, app, '/ok', 200, 300_000);
+    await waitForPort(port, child, app, READY.path, READY.status, 300_000);
     await send(port, scenario, WARMUP);
     const perRequest = [];
     for (let w = 0; w < WINDOWS; w++) {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ErrorHandlingModule } from 'nestjs-faultline';
 import { BenchRoutesModule, port } from './routes';
@@ -8,18 +8,17 @@ import { BenchRoutesModule, port } from './routes';
 // channels, its validation pipe, audit and security events (log channels), Prometheus metrics
 // (/metrics), the probes (/health, /ready), and alerts to the webhook in ALERT_WEBHOOK_URL (the
 // harness points it at a local receiver; unset, alerts are off).
-const webhook = process.env.ALERT_WEBHOOK_URL;
-@Module({
-  imports: [
-    ErrorHandlingModule.forRoot({
-      logging: { format: 'json', level: 'info' },
-      metrics: {},
-      health: { eventLoopLag: { maxMs: 1000 } },
-      alerts: webhook ? { webhook: { url: webhook } } : false,
-    }),
-    BenchRoutesModule,
-  ],
-})
+export function faultlineEverythingOn(): DynamicModule {
+  const webhook = process.env.ALERT_WEBHOOK_URL;
+  return ErrorHandlingModule.forRoot({
+    logging: { format: 'json', level: 'info' },
+    metrics: {},
+    health: { eventLoopLag: { maxMs: 1000 } },
+    alerts: webhook ? { webhook: { url: webhook } } : false,
+  });
+}
+
+@Module({ imports: [faultlineEverythingOn(), BenchRoutesModule] })
 export class FaultlineBenchModule {}
 
 async function main(): Promise<void> {

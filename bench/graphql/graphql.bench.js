@@ -6,18 +6,13 @@
 //   node bench/graphql/graphql.bench.js --json    prints the result as JSON
 const { createServer } = require('node:http');
 const { join } = require('node:path');
-const { build, median, ROOT } = require('../common');
+const { build, GRAPHQL_SCENARIOS, median, ROOT } = require('../common');
 const { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP } = require('../run');
 
 const JSON_OUT = process.argv.includes('--json');
 const log = (text) => (JSON_OUT ? process.stderr : process.stdout).write(text);
 
-const query = (q) => JSON.stringify({ query: q });
-/** GraphQL answers both with 200: the failure is in the body's `errors[]`. */
-const SCENARIOS = [
-  { id: 'ok', label: 'query that succeeds', body: query('{ items { id name } }') },
-  { id: 'missing', label: 'query that fails with NOT_FOUND', body: query('{ item(id: 7) { id name } }') },
-].map((s) => ({ ...s, path: '/graphql', method: 'POST', status: 200 }));
+const SCENARIOS = GRAPHQL_SCENARIOS;
 
 const APPS = [
   { id: 'graphql-nest-pino', label: 'NestJS + nestjs-pino + Apollo defaults' },
