@@ -27,6 +27,7 @@ import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
 import { OperationFailures } from './filter/operation-failures';
+import { SseStreams } from './filter/sse-streams';
 import { GatewayFilters } from './filter/gateway-filters';
 import { FaultlineApolloPlugin } from './filter/graphql-plugin';
 import { RequestIdMiddleware } from './filter/request-id.middleware';
@@ -173,6 +174,7 @@ const FILTER_PROVIDERS: Provider[] = [
   ProblemDetailsFilter,
   FaultlineApolloPlugin,
   OperationFailures,
+  SseStreams,
   GatewayFilters,
   { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
 ];

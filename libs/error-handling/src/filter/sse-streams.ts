@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Get,
+  Inject,
+  Injectable,
+  type MessageEvent,
+  type NestInterceptor,
+  type OnModuleInit,
+  Sse,
+} from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { Observable } from 'rxjs';
+import { classesOf, INTERCEPTORS_KEY, methodsOf, prependEnhancer } from '../kernel/enhancers';
+import { nodeRequest, nodeResponse, routeTemplate } from '../kernel/http-exchange';
+import { MetricSources, type MetricSample } from '../kernel/metric-sources';
+import { ensureRequestId } from '../kernel/request-id';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
+import { FailureLog } from '../logging/failure-log.service';
+import type { FilterSettings } from './filter.settings';
+import type { HttpRequestLike } from './http-request.interface';
+import { OperationFailures } from './operation-failures';
+import type { ProblemDebugInfo } from './problem-details.interface';
+import type { FieldError } from '../errors/field-error.interface';
+
+/**
+ * The metadata key `@Sse()` marks a handler with (`'__sse__'` in Nest 11), read off the public
+ * decorator rather than a deep import of `@nestjs/common/constants`: the one key `@Sse()` sets to
+ * `true` that `@Get()` does not set.
+ */
+export const SSE_KEY: unknown = (() => {
+  const sse = { value: (): void => undefined };
+  const get = { value: (): void => undefined };
+  Sse()({}, 'probe', sse);
+  Get()({}, 'probe', get);
+  const plain = new Set<unknown>(Reflect.getOwnMetadataKeys(get.value));
+  return Reflect.getOwnMetadataKeys(sse.value).find(
+    (key) => !plain.has(key) && Reflect.getOwnMetadata(key, sse.value) === true,
+  );
+})();
+
+/** How a stream ended, as `faultline_sse_streams_total` counts it. */
+export type SseOutcome = 'completed' | 'failed' | 'disconnected';
+
+const OUTCOMES: readonly SseOutcome[] = ['completed', 'failed', 'disconnected'];
+
+/**
+ * Routes with counts kept. The `route` label is a route template from the application's code,
+ * so there are a handful; the cap only keeps something unforeseen (routes made at start-up from
+ * data) from growing the series without bound. Further routes count as `other`.
+ */
+const MAX_ROUTES = 100;
+
+/** The data of the `error` event a failed stream ends with, as JSON. */
+export interface SseErrorData {
+  /** Stable error code (`INTERNAL_ERROR`, `DEPENDENCY_UNAVAILABLE`, ...). */
+  code: string;
+  /** The status the failure maps to, as it would be answered over HTTP. */
+  status: number;
+  /** Short summary of the status, in the negotiated language. */
+  title: string;
+  /** What went wrong: a fixed text for an unexpected failure. */
+  message: string;
+  requestId: string;
+  /** Field errors of a validation failure; never the rejected values. */
+  errors?: FieldError[];
+  /** Seconds to wait before reconnecting, for 429 and 503 (also sent as the event's `retry`). */
+  retryAfterSeconds?: number;
+  /** Debug mode only. */
+  debug?: ProblemDebugInfo;
+}
+
+/** What a stream ends with when handling its failure failed too. */
+const failsafe = (requestId: string): SseErrorData => ({
+  code: 'INTERNAL_ERROR',
+  status: 500,
+  title: 'Internal Server Error',
+  message: 'An unexpected error occurred.',
+  requestId,
+});
+
+/**
+ * Error handling for Server-Sent Events (`@Sse()` handlers): an interceptor Faultline puts on
+ * those handlers only, from its constructor (Nest creates providers before `app.init()` builds
+ * the route contexts that read the interceptor metadata), so no other route pays for it.
+ *
+ * Once the stream's headers are out no exception filter can answer, so a failure of the
+ * stream's observable is handled here, as the filter would handle a request's: mapped by the
+ * same registry, published once (metrics, alerts, Sentry), recorded on the request's one line,
+ * and sent to the client as one `error` event whose data is `{ code, status, title, message,
+ * requestId }`; then the stream completes and Nest ends the response. Nest's own handling (an
+ * `error` event with the bare message, and an ERROR line of its logger) never sees it.
+ *
+ * A failure before the headers are out (a handler that throws, an observable that fails before
+ * its first event) is passed on: the exception filter answers it as a problem body. A client
+ * that goes away unsubscribes the stream, which runs the producer's teardown; the request line
+ * says `request aborted` at `info`.
+ */
+@Injectable()
+export class SseStreams implements NestInterceptor, OnModuleInit {
+  private readonly counts = new Map<string, Record<SseOutcome, number>>();
+  private open = 0;
+  private readonly handlers: number;
+  private readonly idHeader: string;
+
+  constructor(
+    modules: ModulesContainer,
+    private readonly operations: OperationFailures,
+    private readonly failures: FailureLog,
+    private readonly metrics: MetricSources,
+    @Inject(RESOLVED_OPTIONS) options: Pick<FilterSettings, 'requestIdHeader'>,
+  ) {
+    this.idHeader = options.requestIdHeader.toLowerCase();
+    this.handlers = this.attach(modules);
+  }
+
+  onModuleInit(): void {
+    // An application without SSE routes gets no empty series.
+    if (this.handlers === 0) return;
+    this.metrics.add(
+      {
+        name: 'faultline_sse_streams_total',
+        help: 'SSE streams by route and how they ended (completed, failed, disconnected)',
+        type: 'counter',
+        read: () => this.samples(),
+      },
+      {
+        name: 'faultline_sse_streams_open',
+        help: 'SSE streams open now',
+        type: 'gauge',
+        read: () => [{ value: this.open }],
+      },
+    );
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const req = http.getRequest<HttpRequestLike>();
+    // Nest ends a HEAD request once its headers are out: no stream to handle or count.
+    if (req.method === 'HEAD') return next.handle();
+    const res = http.getResponse<unknown>();
+    const route = routeTemplate(req) ?? `${context.getClass().name}.${context.getHandler().name}`;
+    return new Observable<unknown>((subscriber) => {
+      const counts = this.countsOf(route);
+      this.open++;
+      let ended = false;
+      let lastId: string | undefined;
+      const end = (outcome: SseOutcome | undefined): void => {
+        ended = true;
+        this.open--;
+        if (outcome) counts[outcome]++;
+      };
+      const upstream = next.handle().subscribe({
+        next: (event: unknown) => {
+          if (!isCommentOnly(event)) lastId = explicitId(event);
+          subscriber.next(event);
+        },
+        error: (error: unknown) => {
+          // Nothing sent yet: the exception filter answers with a problem body, and the request
+          // counts as a failed request rather than a stream.
+          if (!nodeResponse(res)?.headersSent) {
+            end(undefined);
+            subscriber.error(error);
+            return;
+          }
+          end('failed');
+          subscriber.next(this.errorEvent(error, req, route, lastId));
+          subscriber.complete();
+        },
+        complete: () => {
+          end('completed');
+          subscriber.complete();
+        },
+      });
+      // Unsubscribed before the stream ended: the client went away (or Nest dropped a client
+      // that stopped reading). Unsubscribing upstream runs the producer's teardown; counted
+      // first, as a teardown that throws (Nest logs it) would skip what follows.
+      return () => {
+        if (!ended) end('disconnected');
+        upstream.unsubscribe();
+      };
+    });
+  }
+
+  /** Puts this interceptor first on every `@Sse()` handler of the application's controllers. */
+  private attach(modules: ModulesContainer): number {
+    let found = 0;
+    for (const type of classesOf(modules, 'controllers')) {
+      for (const handler of methodsOf(type).values()) {
+        if (SSE_KEY === undefined || Reflect.getMetadata(SSE_KEY, handler) !== true) continue;
+        // Metadata lives on the handler function, shared by every application of the process
+        // that uses the controller (tests start several): the one built last handles them.
+        const list = (Reflect.getMetadata(INTERCEPTORS_KEY, handler) as unknown[] | undefined) ?? [];
+        const others = list.filter((item) => !(item instanceof SseStreams) || item === this);
+        if (others.length !== list.length) Reflect.defineMetadata(INTERCEPTORS_KEY, others, handler);
+        prependEnhancer(INTERCEPTORS_KEY, this, handler);
+        found++;
+      }
+    }
+    return found;
+  }
+
+  /** The `error` event a failed stream ends with. */
+  private errorEvent(
+    error: unknown,
+    req: HttpRequestLike,
+    route: string,
+    lastId: string | undefined,
+  ): MessageEvent {
+    const node = nodeRequest(req);
+    // On Fastify the Node request may carry Fastify's own counter as `id`: only Faultline's counts.
+    let requestId = '';
+    let data: SseErrorData;
+    try {
+      requestId = ensureRequestId(node, this.idHeader, node === req);
+      const failure = this.operations.handle(error, {
+        operation: { transport: 'sse', name: route },
+        requestId,
+        request: req,
+      });
+      data = {
+        code: failure.code,
+        status: failure.status,
+        title: failure.title,
+        message: failure.message,
+        requestId: failure.requestId,
+      };
+      if (failure.errors) data.errors = failure.errors;
+      if (failure.retryAfterSeconds !== undefined) data.retryAfterSeconds = failure.retryAfterSeconds;
+      if (failure.debug) data.debug = failure.debug;
+    } catch (handlingError) {
+      requestId ||= randomUUID();
+      this.failures.filterFailed(error, handlingError, requestId);
+      data = failsafe(requestId);
+    }
+    const event: MessageEvent = { type: 'error', data: JSON.stringify(data) };
+    // Nest numbers an event without an id; with the id of the last event the client got
+    // instead, a reconnecting EventSource's Last-Event-ID still names the last real event.
+    if (lastId !== undefined) event.id = lastId;
+    if (data.retryAfterSeconds !== undefined) event.retry = data.retryAfterSeconds * 1000;
+    return event;
+  }
+
+  private countsOf(route: string): Record<SseOutcome, number> {
+    const key = this.counts.has(route) || this.counts.size < MAX_ROUTES ? route : 'other';
+    let counts = this.counts.get(key);
+    // Every outcome from the first stream on: a counter series that appears with its first
+    // increment is one `increase()` does not see.
+    if (!counts) this.counts.set(key, (counts = { completed: 0, failed: 0, disconnected: 0 }));
+    return counts;
+  }
+
+  private samples(): MetricSample[] {
+    const out: MetricSample[] = [];
+    for (const [route, counts] of this.counts) {
+      for (const outcome of OUTCOMES) out.push({ labels: { route, outcome }, value: counts[outcome] });
+    }
+    return out;
+  }
+}
+
+/** The id an event sets itself, if any (Nest numbers the others). */
+function explicitId(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const id = (event as MessageEvent).id;
+  return id === undefined || id === null ? undefined : String(id);
+}
+
+/** A comment alone (a heartbeat): an EventSource ignores it, and Nest gives it no id. */
+function isCommentOnly(event: unknown): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  const e = event as MessageEvent;
+  return (
+    e.comment !== undefined &&
+    e.comment !== null &&
+    e.data === undefined &&
+    e.type === undefined &&
+    e.retry === undefined
+  );
+}
