@@ -1,4 +1,5 @@
 import { startHttpPeer, type HttpPeer } from './support/alert-peers';
+import { ManualClock } from '../libs/error-handling/src/kernel/manual-clock.testing';
 import { startGraphqlFixture } from './support/graphql-fixture';
 import { waitUntil } from './support/wait';
 
@@ -80,6 +81,16 @@ describe('GraphQL resolvers (Apollo, code-first) with Faultline', () => {
     expect(JSON.stringify(error)).not.toContain('not-an-email');
   });
 
+  it("carries a shown error's details as extensions, never in place of Faultline's own members", async () => {
+    const { body, requestId } = await f.gql('query { taken }');
+    expect(body.errors?.[0]).toEqual(
+      expect.objectContaining({
+        message: 'That name is taken',
+        extensions: { constraint: 'accounts_name_key', code: 'CONFLICT', status: 409, requestId },
+      }),
+    );
+  });
+
   it('handles a field graphql-js resolves itself (outside Nest) by the same policy', async () => {
     const { body, requestId } = await f.gql('query Acc { account { name secret } }');
     expect(body.data).toEqual({ account: { name: 'acme', secret: null } });
@@ -137,6 +148,37 @@ describe('GraphQL in debug mode', () => {
       expect(debug.stack.join('\n')).toContain('FixtureResolver.broken');
     } finally {
       await f.app.close();
+    }
+  });
+});
+
+describe('GraphQL and the request error rate', () => {
+  it('counts a request once however many of its fields failed', async () => {
+    const peer = await startHttpPeer();
+    const clock = new ManualClock();
+    const f = await startGraphqlFixture({
+      audit: false,
+      health: false,
+      clock,
+      alerts: {
+        webhook: { url: peer.url },
+        excludeEnvironments: [],
+        serverErrors: false,
+        errorRate: { threshold: 0.4, windowSeconds: 300, minRequests: 4 },
+      },
+    });
+    try {
+      await f.gql('query { ok }');
+      await f.gql('query { ok }');
+      // Two server errors in each of these two requests (aliases of the same failing field).
+      await f.gql('query { a: broken b: broken }');
+      await f.gql('query { a: broken b: broken }');
+      await clock.advance(30_000);
+      const [hook] = await peer.waitFor(1);
+      expect(hook.json).toMatchObject({ kind: 'error-rate', details: { errors: 2, requests: 4 } });
+    } finally {
+      await f.app.close();
+      await peer.close();
     }
   });
 });

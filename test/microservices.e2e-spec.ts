@@ -110,7 +110,7 @@ class NotificationsRpc {
 
   @MessagePattern(P.conflict)
   conflict(): never {
-    throw new ConflictError('Notification already sent');
+    throw new ConflictError('Notification already sent', { details: { constraint: 'sent_once', code: 'X' } });
   }
 }
 
@@ -318,6 +318,18 @@ function transportSuite(start: () => Promise<Rpc>): void {
     expect(body).toMatchObject({ status: 'error', statusCode: 400, code: 'VALIDATION_ERROR' });
     expect(body.errors).toEqual([expect.objectContaining({ field: 'priority' })]);
     expect(typeof body.requestId).toBe('string');
+  });
+
+  it("carries a shown error's details beside Faultline's members, never in their place", async () => {
+    const requestId = `rpc-conflict-${RUN}`;
+    await expect(rpc.call(P.conflict, { requestId })).resolves.toEqual({
+      status: 'error',
+      statusCode: 409,
+      code: 'CONFLICT',
+      message: 'Notification already sent',
+      constraint: 'sent_once',
+      requestId,
+    });
   });
 
   it("answers an RpcException's string as a 400 BAD_REQUEST with that message", async () => {

@@ -5,7 +5,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { IsEmail, IsInt, Max, Min } from 'class-validator';
 import request from 'supertest';
-import { ErrorHandlingModule, type ErrorHandlingModuleOptions, NotFoundError } from 'nestjs-faultline';
+import {
+  ConflictError,
+  ErrorHandlingModule,
+  type ErrorHandlingModuleOptions,
+  NotFoundError,
+} from 'nestjs-faultline';
 import { withCapture } from './fixture-app';
 import { initTestApplication } from './http-adapter';
 import { LogCapture } from './log-capture';
@@ -56,6 +61,13 @@ export class FixtureResolver {
   @Query(() => String, { nullable: true })
   broken(): string {
     throw new Error('connect failed: postgres://app:s3cret-pw@db/app');
+  }
+
+  @Query(() => String, { nullable: true })
+  taken(): string {
+    throw new ConflictError('That name is taken', {
+      details: { constraint: 'accounts_name_key', code: 'X' },
+    });
   }
 
   @Query(() => Account)

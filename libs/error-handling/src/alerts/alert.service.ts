@@ -291,8 +291,10 @@ export class AlertService
   }
 
   private onFailure(f: HandledFailure): void {
-    // The request error rate counts requests; a job's failures count in its own window.
-    if (f.status >= 500 && f.job === undefined) this.rate?.error();
+    // The request error rate counts HTTP requests: a failure counts once for its request (a
+    // GraphQL operation may fail in several fields); a job's, a message's or an event's failure,
+    // which no request carries, is not one of them.
+    if (f.status >= 500 && f.job === undefined && this.rate && countsForRate(f.request)) this.rate.error();
     if (f.expected || !this.options || !this.options.serverErrors) return;
     const req = (f.request ?? {}) as LoggedRequest;
     const operation = f.operation;
@@ -384,4 +386,14 @@ export class AlertService
     message.heldBack = w.heldBack;
     this.dispatcher.enqueue(message);
   }
+}
+
+/** Requests whose failure the error rate has counted. */
+const rateCounted = new WeakSet<object>();
+
+/** True once for each HTTP request that failed; false for a failure without one. */
+function countsForRate(request: unknown): boolean {
+  if (request === null || typeof request !== 'object' || rateCounted.has(request)) return false;
+  rateCounted.add(request);
+  return true;
 }

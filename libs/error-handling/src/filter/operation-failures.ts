@@ -32,6 +32,35 @@ export interface PublicFailure {
   retryAfterSeconds?: number;
   /** Debug mode only. */
   debug?: ProblemDebugInfo;
+  /** A shown error's extension members (its `details`, as a problem body has them: `constraint`, ...). */
+  details?: Record<string, unknown>;
+}
+
+/** The members of a problem body that are not extension members. */
+const PROBLEM_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'requestId',
+  'errors',
+  'debug',
+]);
+
+/**
+ * What every transport's answer carries of a failure besides its status and message: the
+ * extension members first, so none can take the place of Faultline's own.
+ */
+export function failureMembers(failure: PublicFailure): Record<string, unknown> {
+  const members: Record<string, unknown> = { ...failure.details };
+  members.code = failure.code;
+  members.requestId = failure.requestId;
+  if (failure.errors) members.errors = failure.errors;
+  if (failure.retryAfterSeconds !== undefined) members.retryAfterSeconds = failure.retryAfterSeconds;
+  if (failure.debug) members.debug = failure.debug;
+  return members;
 }
 
 /** Where a failure outside an HTTP route happened, as its transport's filter knows it. */
@@ -68,7 +97,28 @@ export class OperationFailures {
     this.languages = [...options.catalogs.keys()];
   }
 
+  /**
+   * Maps, publishes and logs the failure; returns what its client may see. Never throws: when
+   * Faultline itself fails here, the failure of the filter is logged and the client gets a
+   * plain 500, so an RPC caller is answered rather than left to its timeout.
+   */
   handle(exception: unknown, site: OperationSite): PublicFailure {
+    try {
+      return this.handleOrThrow(exception, site);
+    } catch (filterError) {
+      this.failures.filterFailed(exception, filterError, site.requestId);
+      const catalog = this.builder.catalog(this.options.defaultLanguage);
+      return {
+        status: 500,
+        code: 'INTERNAL_ERROR',
+        title: catalog.titles[500],
+        message: catalog.details.INTERNAL_ERROR,
+        requestId: site.requestId,
+      };
+    }
+  }
+
+  private handleOrThrow(exception: unknown, site: OperationSite): PublicFailure {
     const { operation, requestId, request } = site;
     const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
       this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
@@ -124,6 +174,9 @@ export class OperationFailures {
       answer.retryAfterSeconds = mapped.retryAfterSeconds ?? this.options.retryAfterSeconds;
     }
     if (problem.debug) answer.debug = problem.debug;
+    for (const key of Object.keys(problem)) {
+      if (!PROBLEM_MEMBERS.has(key)) (answer.details ??= {})[key] = problem[key];
+    }
     return answer;
   }
 }

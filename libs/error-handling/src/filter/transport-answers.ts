@@ -6,7 +6,7 @@ import { REQUEST_ID_PATTERN } from '../kernel/request-id';
 import { currentRequestScope } from '../kernel/request-scope';
 import { safeGet } from '../kernel/safe-access';
 import type { HttpRequestLike } from './http-request.interface';
-import type { OperationFailures, PublicFailure } from './operation-failures';
+import { failureMembers, type OperationFailures, type PublicFailure } from './operation-failures';
 import { contextRequest, graphqlField } from '../kernel/graphql-context';
 
 /**
@@ -35,15 +35,7 @@ export class GraphQLAnswer extends Error {
 
 /** What a GraphQL error's `extensions` carry of a failure. */
 export function answerExtensions(failure: PublicFailure): Record<string, unknown> {
-  const extensions: Record<string, unknown> = {
-    code: failure.code,
-    status: failure.status,
-    requestId: failure.requestId,
-  };
-  if (failure.errors) extensions.errors = failure.errors;
-  if (failure.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = failure.retryAfterSeconds;
-  if (failure.debug) extensions.debug = failure.debug;
-  return extensions;
+  return { ...failureMembers(failure), status: failure.status };
 }
 
 /** The GraphQL request of a resolver's arguments (root, args, context, info). */
@@ -97,19 +89,14 @@ export function answerRpc(
   return throwError(() => body);
 }
 
-/** The error body an RPC client receives. */
+/** The error body an RPC client receives (a gateway's client too): Nest's `status` and `message`, and Faultline's members. */
 export function rpcBody(failure: PublicFailure): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+  return {
+    ...failureMembers(failure),
     status: 'error',
     statusCode: failure.status,
-    code: failure.code,
     message: failure.message,
-    requestId: failure.requestId,
   };
-  if (failure.errors) body.errors = failure.errors;
-  if (failure.retryAfterSeconds !== undefined) body.retryAfterSeconds = failure.retryAfterSeconds;
-  if (failure.debug) body.debug = failure.debug;
-  return body;
 }
 
 /**
