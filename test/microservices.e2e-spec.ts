@@ -342,13 +342,27 @@ function transportSuite(start: () => Promise<Rpc>): void {
   });
 
   it("answers an RpcException's object with its status, code and message, and a 429's retryAfterSeconds", async () => {
-    await expect(rpc.call(P.rejectObject, {})).resolves.toMatchObject({
+    const requestId = `rpc-quota-${RUN}`;
+    await expect(rpc.call(P.rejectObject, { requestId })).resolves.toMatchObject({
       status: 'error',
       statusCode: 429,
       code: 'QUOTA_EXCEEDED',
       message: 'Daily quota reached',
       retryAfterSeconds: 5,
+      requestId,
     });
+    // Recorded as a security event with the message's request id and pattern, as a route's 429 is.
+    const lines = await rpc.pino.waitFor((all) =>
+      all.some((l) => l.action === 'RATE_LIMIT_HIT' && l.requestId === requestId),
+    );
+    expect(lines.filter((l) => l.action === 'RATE_LIMIT_HIT' && l.requestId === requestId)).toEqual([
+      expect.objectContaining({
+        kind: 'security',
+        status: 429,
+        errorCode: 'QUOTA_EXCEEDED',
+        route: P.rejectObject,
+      }),
+    ]);
   });
 
   it("hides a 5xx RpcException's own message too, and tells the client when to retry", async () => {

@@ -88,9 +88,14 @@ export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
       const kind = FROM_STATUS[failure.status];
       // An application that recorded a security event for this request (LOGIN_FAILED for a
       // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.
-      const req = failure.request;
+      // A message or an event no HTTP request carries (RPC, WebSocket) still gets its request id
+      // and what failed (as the event's route).
+      const operation = failure.operation;
+      const req =
+        failure.request ??
+        (operation ? { id: failure.requestId, route: { path: operation.name } } : undefined);
       if (kind && !(req && typeof req === 'object' && securityRecorded.has(req))) {
-        this.record(kind, { request: failure.request, status: failure.status, errorCode: failure.code });
+        this.record(kind, { request: req, status: failure.status, errorCode: failure.code });
       }
     });
   }
