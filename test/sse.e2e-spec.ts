@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { type CanActivate, Controller, Get, type MessageEvent, Query, Sse, UseGuards } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { concat, interval, map, Observable, of, take, throwError } from 'rxjs';
-import { NotFoundError, ServiceUnavailableError, UnauthenticatedError } from 'nestjs-faultline';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+} from 'nestjs-faultline';
 import { INTERCEPTORS_KEY } from '../libs/error-handling/src/kernel/enhancers';
 import { SseStreams } from '../libs/error-handling/src/filter/sse-streams';
 import { NotificationsService } from '../apps/sample/src/notifications/notifications.service';
@@ -181,6 +186,20 @@ class FeedController {
     );
   }
 
+  /** One event, then a conflict with details of its own, one of which would take `code`'s place. */
+  @Sse('conflict')
+  conflict(): Observable<MessageEvent> {
+    return concat(
+      of({ data: 'first' }),
+      throwError(
+        () =>
+          new ConflictError('Already subscribed', {
+            details: { constraint: 'subscriptions_user_unique', code: 'NOT_MINE' },
+          }),
+      ),
+    );
+  }
+
   /** One event, then a 4xx-class failure. */
   @Sse('gone')
   gone(): Observable<MessageEvent> {
@@ -352,6 +371,19 @@ describe('SSE streams', () => {
       msg: 'request failed',
       code: 'NOT_FOUND',
       failureStatus: 404,
+    });
+  });
+
+  it("carries a shown error's details beside its own members, never in their place", async () => {
+    const client = await SseClient.open(base, '/feed/conflict');
+    const requestId = String(client.headers['x-request-id']);
+    expect(errorData(await client.waitForEnd())).toEqual({
+      code: 'CONFLICT',
+      status: 409,
+      title: 'Conflict',
+      message: 'Already subscribed',
+      requestId,
+      constraint: 'subscriptions_user_unique',
     });
   });
 

@@ -3,7 +3,6 @@ import { ModulesContainer } from '@nestjs/core';
 import { INTERCEPTORS_KEY } from '../kernel/enhancers';
 import { concat, lastValueFrom, type Observable, of, throwError, toArray } from 'rxjs';
 import { MetricSources } from '../kernel/metric-sources';
-import type { FailureLog } from '../logging/failure-log.service';
 import type { OperationFailures, PublicFailure } from './operation-failures';
 import { SSE_KEY, SseStreams } from './sse-streams';
 
@@ -55,15 +54,13 @@ function setup(
   controllers: (new () => unknown)[] = [],
 ) {
   const metrics = new MetricSources();
-  const filterFailed = jest.fn();
   const streams = new SseStreams(
     modulesWith(controllers),
     { handle } as unknown as OperationFailures,
-    { filterFailed } as unknown as FailureLog,
     metrics,
     { requestIdHeader: 'X-Request-Id' },
   );
-  return { streams, metrics, filterFailed };
+  return { streams, metrics };
 }
 
 /** A request whose stream is under way (its headers are out) unless `headersSent` is false. */
@@ -96,31 +93,6 @@ describe('SseStreams', () => {
     const out = streams.intercept(contextOf(req, res), handlerOf(throwError(() => error)));
     await expect(lastValueFrom(out)).rejects.toBe(error);
     expect(handle).not.toHaveBeenCalled();
-  });
-
-  it('ends the stream with a fixed error event when handling the failure fails too', async () => {
-    const handlingError = new Error('mapper exploded');
-    const { streams, filterFailed } = setup(() => {
-      throw handlingError;
-    });
-    const { req, res } = exchange();
-    const error = new Error('stream broke');
-    const events = await lastValueFrom(
-      streams.intercept(contextOf(req, res), handlerOf(throwError(() => error))).pipe(toArray()),
-    );
-    expect(events).toEqual([
-      {
-        type: 'error',
-        data: JSON.stringify({
-          code: 'INTERNAL_ERROR',
-          status: 500,
-          title: 'Internal Server Error',
-          message: 'An unexpected error occurred.',
-          requestId: 'req-1',
-        }),
-      },
-    ]);
-    expect(filterFailed).toHaveBeenCalledWith(error, handlingError, 'req-1');
   });
 
   it('gives the error event the id of the last event that had one, skipping comments', async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -17,10 +16,9 @@ import { nodeRequest, nodeResponse, routeTemplate } from '../kernel/http-exchang
 import { MetricSources, type MetricSample } from '../kernel/metric-sources';
 import { ensureRequestId } from '../kernel/request-id';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
-import { FailureLog } from '../logging/failure-log.service';
 import type { FilterSettings } from './filter.settings';
 import type { HttpRequestLike } from './http-request.interface';
-import { OperationFailures } from './operation-failures';
+import { failureMembers, OperationFailures } from './operation-failures';
 import type { ProblemDebugInfo } from './problem-details.interface';
 import type { FieldError } from '../errors/field-error.interface';
 
@@ -69,16 +67,9 @@ export interface SseErrorData {
   retryAfterSeconds?: number;
   /** Debug mode only. */
   debug?: ProblemDebugInfo;
+  /** A shown error's extension members (its `details`: `constraint`, ...), as a problem body has them. */
+  [member: string]: unknown;
 }
-
-/** What a stream ends with when handling its failure failed too. */
-const failsafe = (requestId: string): SseErrorData => ({
-  code: 'INTERNAL_ERROR',
-  status: 500,
-  title: 'Internal Server Error',
-  message: 'An unexpected error occurred.',
-  requestId,
-});
 
 /**
  * Error handling for Server-Sent Events (`@Sse()` handlers): an interceptor Faultline puts on
@@ -107,7 +98,6 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
   constructor(
     modules: ModulesContainer,
     private readonly operations: OperationFailures,
-    private readonly failures: FailureLog,
     private readonly metrics: MetricSources,
     @Inject(RESOLVED_OPTIONS) options: Pick<FilterSettings, 'requestIdHeader'>,
   ) {
@@ -211,35 +201,27 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
   ): MessageEvent {
     const node = nodeRequest(req);
     // On Fastify the Node request may carry Fastify's own counter as `id`: only Faultline's counts.
-    let requestId = '';
-    let data: SseErrorData;
-    try {
-      requestId = ensureRequestId(node, this.idHeader, node === req);
-      const failure = this.operations.handle(error, {
-        operation: { transport: 'sse', name: route },
-        requestId,
-        request: req,
-      });
-      data = {
-        code: failure.code,
-        status: failure.status,
-        title: failure.title,
-        message: failure.message,
-        requestId: failure.requestId,
-      };
-      if (failure.errors) data.errors = failure.errors;
-      if (failure.retryAfterSeconds !== undefined) data.retryAfterSeconds = failure.retryAfterSeconds;
-      if (failure.debug) data.debug = failure.debug;
-    } catch (handlingError) {
-      requestId ||= randomUUID();
-      this.failures.filterFailed(error, handlingError, requestId);
-      data = failsafe(requestId);
-    }
+    const requestId = ensureRequestId(node, this.idHeader, node === req);
+    const failure = this.operations.handle(error, {
+      operation: { transport: 'sse', name: route },
+      requestId,
+      request: req,
+    });
+    const data: SseErrorData = {
+      code: failure.code,
+      status: failure.status,
+      title: failure.title,
+      message: failure.message,
+      requestId: failure.requestId,
+    };
+    // Then what the other transports carry beside them (field errors, retry delay, debug, a shown
+    // error's extension members), none in place of these.
+    for (const [key, value] of Object.entries(failureMembers(failure))) if (!(key in data)) data[key] = value;
     const event: MessageEvent = { type: 'error', data: JSON.stringify(data) };
     // Nest numbers an event without an id; with the id of the last event the client got
     // instead, a reconnecting EventSource's Last-Event-ID still names the last real event.
     if (lastId !== undefined) event.id = lastId;
-    if (data.retryAfterSeconds !== undefined) event.retry = data.retryAfterSeconds * 1000;
+    if (failure.retryAfterSeconds !== undefined) event.retry = failure.retryAfterSeconds * 1000;
     return event;
   }
 
