@@ -260,8 +260,8 @@ async function listen(app: INestApplication): Promise<string> {
 }
 
 /**
- * Lines at `warn` and above, but for the `performance` channel's `slow request`: a stream open
- * longer than `logging.slowRequestMs` gets one, like any request (on a busy machine, a test's too).
+ * Lines at `warn` and above, but for the `performance` channel's `slow request`: a stream never
+ * gets one, but a request answered before its stream starts may (on a busy machine).
  */
 function problems(lines: LogRecord[]): LogRecord[] {
   return lines.filter((l) => l.level >= LEVEL.warn && l.channel !== 'performance');
@@ -544,6 +544,32 @@ describe('SSE streams', () => {
     );
     expect(problems(fixture.pino.lines)).toHaveLength(PER_KIND);
     expect(nestErrors()).toEqual([]);
+  });
+});
+
+describe('SSE streams and the slow-request line', () => {
+  it('never calls a stream slow, however long it was open; a plain request past the threshold is', async () => {
+    // Every request past 1 ms is slow.
+    const fixture = await startFixture([FeedController], { debug: false, logging: { slowRequestMs: 1 } });
+    try {
+      const base = await listen(fixture.app);
+      const client = await SseClient.open(base, '/feed/finite');
+      const streamId = String(client.headers['x-request-id']);
+      await client.waitForEnd();
+      await fixture.pino.request(streamId);
+      // A request that is answered with a problem body before any stream: an ordinary request.
+      const refused = await SseClient.open(base, '/feed/refused');
+      const refusedId = String(refused.headers['x-request-id']);
+      await fixture.pino.request(refusedId);
+      await fixture.pino.waitFor((lines) =>
+        lines.some((l) => l.msg === 'slow request' && l.requestId === refusedId),
+      );
+      expect(fixture.pino.lines.filter((l) => l.msg === 'slow request' && l.requestId === streamId)).toEqual(
+        [],
+      );
+    } finally {
+      await fixture.close();
+    }
   });
 });
 

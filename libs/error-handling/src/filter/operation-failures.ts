@@ -12,7 +12,7 @@ import { FailureLog } from '../logging/failure-log.service';
 import type { FilterSettings } from './filter.settings';
 import type { HttpRequestLike } from './http-request.interface';
 import { negotiateLanguage } from './content-negotiation';
-import { ProblemBuilder } from './problem-builder';
+import { PROBLEM_MEMBERS, ProblemBuilder } from './problem-builder';
 import type { ProblemDebugInfo } from './problem-details.interface';
 
 /** What a client of a non-HTTP transport is told about a failure: the problem body's facts. */
@@ -35,19 +35,6 @@ export interface PublicFailure {
   /** A shown error's extension members (its `details`, as a problem body has them: `constraint`, ...). */
   details?: Record<string, unknown>;
 }
-
-/** The members of a problem body that are not extension members. */
-const PROBLEM_MEMBERS = new Set([
-  'type',
-  'title',
-  'status',
-  'detail',
-  'instance',
-  'code',
-  'requestId',
-  'errors',
-  'debug',
-]);
 
 /**
  * What every transport's answer carries of a failure besides its status and message: the

@@ -9,7 +9,8 @@ import { pathOf } from '../kernel/request-context';
 import type { MessageCatalog } from './message-catalog.interface';
 import type { ProblemDetails } from './problem-details.interface';
 
-const RESERVED = new Set([
+/** The members of a problem body that are not extension members. */
+export const PROBLEM_MEMBERS: ReadonlySet<string> = new Set([
   'type',
   'title',
   'status',
@@ -67,7 +68,7 @@ export class ProblemBuilder {
     };
     if (exposed && mapped.details) {
       const details = this.redactor.redact(mapped.details);
-      for (const [k, v] of Object.entries(details)) if (!RESERVED.has(k)) problem[k] = v;
+      for (const [k, v] of Object.entries(details)) if (!PROBLEM_MEMBERS.has(k)) problem[k] = v;
     }
     if (mapped.fieldErrors?.length) {
       problem.errors = mapped.fieldErrors.map((e) => ({

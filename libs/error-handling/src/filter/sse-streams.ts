@@ -18,9 +18,7 @@ import { ensureRequestId } from '../kernel/request-id';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import type { FilterSettings } from './filter.settings';
 import type { HttpRequestLike } from './http-request.interface';
-import { failureMembers, OperationFailures } from './operation-failures';
-import type { ProblemDebugInfo } from './problem-details.interface';
-import type { FieldError } from '../errors/field-error.interface';
+import { failureMembers, OperationFailures, type PublicFailure } from './operation-failures';
 
 /**
  * The metadata key `@Sse()` marks a handler with (`'__sse__'` in Nest 11), read off the public
@@ -50,26 +48,12 @@ const OUTCOMES: readonly SseOutcome[] = ['completed', 'failed', 'disconnected'];
  */
 const MAX_ROUTES = 100;
 
-/** The data of the `error` event a failed stream ends with, as JSON. */
-export interface SseErrorData {
-  /** Stable error code (`INTERNAL_ERROR`, `DEPENDENCY_UNAVAILABLE`, ...). */
-  code: string;
-  /** The status the failure maps to, as it would be answered over HTTP. */
-  status: number;
-  /** Short summary of the status, in the negotiated language. */
-  title: string;
-  /** What went wrong: a fixed text for an unexpected failure. */
-  message: string;
-  requestId: string;
-  /** Field errors of a validation failure; never the rejected values. */
-  errors?: FieldError[];
-  /** Seconds to wait before reconnecting, for 429 and 503 (also sent as the event's `retry`). */
-  retryAfterSeconds?: number;
-  /** Debug mode only. */
-  debug?: ProblemDebugInfo;
-  /** A shown error's extension members (its `details`: `constraint`, ...), as a problem body has them. */
-  [member: string]: unknown;
-}
+/**
+ * The data of the `error` event a failed stream ends with, as JSON: what every transport's answer
+ * carries (`code`, `status`, `title`, `message`, `requestId`, field `errors`, `retryAfterSeconds`,
+ * `debug`), and a shown error's extension members (its `details`: `constraint`, ...) beside them.
+ */
+export type SseErrorData = Omit<PublicFailure, 'details'> & { [member: string]: unknown };
 
 /**
  * Error handling for Server-Sent Events (`@Sse()` handlers): an interceptor Faultline puts on

@@ -115,7 +115,8 @@ export class RequestLineBuilder {
     const failure = req[REQUEST_FAILURE];
     if (failure) this.addFailure(line, req, failure);
     else if (err !== undefined) line.err = this.errorFields(err, false);
-    if (durationMs !== undefined && durationMs >= this.logging.slowRequestMs) {
+    // A stream (Server-Sent Events) is open as long as its client listens: long is not slow.
+    if (durationMs !== undefined && durationMs >= this.logging.slowRequestMs && !isEventStream(res)) {
       this.performance.warn(
         {
           [ALREADY_REDACTED]: true,
@@ -233,6 +234,12 @@ function messageOf(req: LoggedRequest, res: ServerResponse, err: unknown): strin
   return req[REQUEST_FAILURE] || err !== undefined || res.statusCode >= 500
     ? 'request failed'
     : 'request completed';
+}
+
+/** True for a `text/event-stream` response (read only for a request past the slow threshold). */
+function isEventStream(res: ServerResponse): boolean {
+  const type = res.getHeader('content-type');
+  return typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream');
 }
 
 function safeText(value: unknown): string {
