@@ -13,6 +13,7 @@ import { INTERCEPTORS_KEY } from '../libs/error-handling/src/kernel/enhancers';
 import { SseStreams } from '../libs/error-handling/src/filter/sse-streams';
 import { NotificationsService } from '../apps/sample/src/notifications/notifications.service';
 import { startHttpPeer } from './support/alert-peers';
+import { ManualClock } from '../libs/error-handling/src/kernel/manual-clock.testing';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import { startSample, type SampleHarness } from './support/sample-app';
 import { LEVEL, type LogRecord } from './support/log-capture';
@@ -597,6 +598,67 @@ describe('SSE streams and alerts', () => {
       });
       expect(alert.raw).not.toContain(SECRET);
       // The alert of the failure came; nothing came for the dropped stream before it.
+      expect(webhook.received).toHaveLength(1);
+    } finally {
+      await fixture.close();
+      await webhook.close();
+    }
+  });
+
+  it("raises the sse-error-rate alert when a route's failed streams pass the threshold, with enough of them", async () => {
+    const webhook = await startHttpPeer();
+    const clock = new ManualClock();
+    const fixture = await startFixture([FeedController], {
+      debug: false,
+      clock,
+      alerts: {
+        webhook: { url: webhook.url },
+        excludeEnvironments: [],
+        errorRate: false,
+        serverErrors: false,
+        sseErrorRate: { threshold: 0.2, windowSeconds: 300, minStreams: 5 },
+      },
+    });
+    try {
+      const base = await listen(fixture.app);
+      const ended = async (outcome: string): Promise<number> => {
+        const text = (await fixture.http().get('/metrics').expect(200)).text;
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith(`faultline_sse_streams_total{route="/feed/ticks",outcome="${outcome}"}`));
+        return Number(line?.split(' ').pop() ?? 0);
+      };
+      const fail = async (): Promise<void> => {
+        await (await SseClient.open(base, '/feed/ticks?fail=1')).waitForEnd();
+      };
+      const drop = async (): Promise<void> => {
+        const before = await ended('disconnected');
+        const client = await SseClient.open(base, '/feed/ticks');
+        await client.waitFor(1);
+        client.close();
+        await waitUntil(
+          async () => (await ended('disconnected')) > before,
+          10_000,
+          () => 'never counted',
+        );
+      };
+      // One failed of four streams (25 %), but four are under minStreams.
+      await fail();
+      for (let i = 0; i < 3; i++) await drop();
+      await clock.advance(30_000);
+      // Five streams, one failed: 20 % is not over 20 %.
+      await drop();
+      await clock.advance(30_000);
+      expect(webhook.received).toEqual([]);
+      // Two failed of six (33 %).
+      await fail();
+      await clock.advance(30_000);
+      const [alert] = await webhook.waitFor(1);
+      expect(alert.json).toMatchObject({
+        kind: 'sse-error-rate',
+        fingerprint: 'sse-error-rate /feed/ticks',
+        details: { route: '/feed/ticks', failed: 2, streams: 6, threshold: 0.2, windowSeconds: 300 },
+      });
       expect(webhook.received).toHaveLength(1);
     } finally {
       await fixture.close();

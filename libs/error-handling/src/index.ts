@@ -36,7 +36,13 @@ export {
   fieldError,
   type FieldError,
 } from './errors';
-export type { MessageCatalogInput, ProblemContext, ProblemDetails, ResponseFormatter } from './filter';
+export type {
+  MessageCatalogInput,
+  ProblemContext,
+  ProblemDetails,
+  ResponseFormatter,
+  SseErrorData,
+} from './filter';
 
 // Services an application injects, in every module.
 export { Redactor, type ValueDetector } from './redaction';
@@ -85,6 +91,7 @@ export {
   type AlertMessage,
   type AlertsOptions,
   type JobFailureRateOptions,
+  type SseErrorRateOptions,
   type EmailChannelOptions,
   type SlackChannelOptions,
   type WebhookChannelOptions,

@@ -48,6 +48,8 @@ const PUBLIC_NAMES = [
   'HealthOptions',
   'InMemorySecurityCounterStore',
   'JobFailureRateOptions',
+  'SseErrorRateOptions',
+  'SseErrorData',
   'JobRunOptions',
   'JobContext',
   'Jobs',

@@ -5,6 +5,7 @@ export type AlertKind =
   | 'suspicious-activity'
   | 'error-rate'
   | 'job-failure-rate'
+  | 'sse-error-rate'
   | 'readiness'
   | 'summary'
   | 'custom';

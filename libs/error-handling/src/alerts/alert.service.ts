@@ -30,8 +30,8 @@ import { createThrottleStore } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
 import type { ThrottleStore } from './throttle-store.interface';
 
-/** Jobs whose failure rate is watched; more job names than a program has. */
-const MAX_WATCHED_JOBS = 1000;
+/** Jobs (and SSE routes) whose failure rate is watched: more than a program has. */
+const MAX_WATCHED_KEYS = 1000;
 
 /** A fraction as the rate alerts' titles show it: `21.43 %`. */
 const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
@@ -55,7 +55,11 @@ export class AlertService
   private readonly rate: ErrorRateMonitor | undefined;
   private readonly messageContext: AlertMessageContext;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly jobRates = new Map<string, ErrorRateMonitor>();
+  /** The failure-rate windows of each job and of each SSE route. */
+  private readonly keyedRates = {
+    job: new Map<string, ErrorRateMonitor>(),
+    sse: new Map<string, ErrorRateMonitor>(),
+  };
   private suppressedCount = 0;
   /** Alerts between raise() and the queue (asking the throttle store), and who waits for none. */
   private admitting = 0;
@@ -110,7 +114,21 @@ export class AlertService
     if (rate) this.unsubscribe.push(this.tap.onFinish(() => rate.request()));
     if (o.serverErrors || rate) this.unsubscribe.push(this.failures.subscribe((f) => this.onFailure(f)));
     const jobRate = o.jobFailureRate;
-    if (jobRate) this.unsubscribe.push(signals.jobs.add((job, failed) => this.jobRun(jobRate, job, failed)));
+    if (jobRate) {
+      this.unsubscribe.push(
+        signals.jobs.add((job, failed) =>
+          this.countRate('job', jobRate, job, failed, (b) => this.jobFailureRate(job, b)),
+        ),
+      );
+    }
+    const sseRate = o.sseErrorRate;
+    if (sseRate) {
+      this.unsubscribe.push(
+        signals.streams.add((route, outcome) =>
+          this.countRate('sse', sseRate, route, outcome === 'failed', (b) => this.sseErrorRate(route, b)),
+        ),
+      );
+    }
     this.unsubscribe.push(signals.onFlush((timeoutMs) => this.flush(timeoutMs)));
     if (o.fatalLogs) {
       this.unsubscribe.push(signals.fatal.add((line) => void this.raise(fatalAlert(line))));
@@ -258,18 +276,30 @@ export class AlertService
   private stopWatching(): void {
     for (const off of this.unsubscribe.splice(0)) off();
     this.rate?.stop();
-    for (const monitor of this.jobRates.values()) monitor.stop();
-    this.jobRates.clear();
+    for (const rates of Object.values(this.keyedRates)) {
+      for (const monitor of rates.values()) monitor.stop();
+      rates.clear();
+    }
   }
 
-  /** Counts a job run in its job's failure-rate window (one window per job, at most 1000 jobs). */
-  private jobRun(settings: ErrorRateSettings, job: string, failed: boolean): void {
-    let monitor = this.jobRates.get(job);
+  /**
+   * Counts one run (a job's) or one ended stream (an SSE route's) in its own failure-rate window:
+   * one window per job or route, at most 1000 of each.
+   */
+  private countRate(
+    kind: 'job' | 'sse',
+    settings: ErrorRateSettings,
+    key: string,
+    failed: boolean,
+    breach: (b: ErrorRateBreach) => void,
+  ): void {
+    const rates = this.keyedRates[kind];
+    let monitor = rates.get(key);
     if (!monitor) {
-      if (this.jobRates.size >= MAX_WATCHED_JOBS) return;
-      monitor = new ErrorRateMonitor(settings, (b) => this.jobFailureRate(job, b), this.clock);
+      if (rates.size >= MAX_WATCHED_KEYS) return;
+      monitor = new ErrorRateMonitor(settings, breach, this.clock);
       monitor.start();
-      this.jobRates.set(job, monitor);
+      rates.set(key, monitor);
     }
     monitor.request();
     if (failed) monitor.error();
@@ -284,6 +314,22 @@ export class AlertService
         job,
         failed: b.errors,
         runs: b.requests,
+        threshold: b.threshold,
+        windowSeconds: b.windowSeconds,
+      },
+    });
+  }
+
+  private sseErrorRate(route: string, b: ErrorRateBreach): void {
+    void this.raise({
+      kind: 'sse-error-rate',
+      title: `SSE ${route} failing: ${percent(b.rate)} of ${b.requests} streams in the last ${b.windowSeconds} s`,
+      fingerprint: `sse-error-rate ${route}`,
+      route,
+      details: {
+        route,
+        failed: b.errors,
+        streams: b.requests,
         threshold: b.threshold,
         windowSeconds: b.windowSeconds,
       },

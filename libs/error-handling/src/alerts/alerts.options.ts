@@ -34,6 +34,20 @@ export interface JobFailureRateOptions {
   minRuns?: number;
 }
 
+/** The failure rate of each SSE route's streams that raises an alert. */
+export interface SseErrorRateOptions {
+  /**
+   * Alert when more than this fraction of a route's streams that ended in the window ended with
+   * an `error` event.
+   * @default 0.1 (10 %)
+   */
+  threshold?: number;
+  /** @default 300 (5 minutes) */
+  windowSeconds?: number;
+  /** No alert while fewer of the route's streams ended in the window. @default 20 */
+  minStreams?: number;
+}
+
 /** Redis for the throttle store: one budget shared by every instance. */
 export interface AlertRedisOptions {
   /** A `redis://` URL; Faultline opens (and closes) an ioredis client. */
@@ -96,6 +110,8 @@ export interface AlertsOptions {
   errorRate?: false | ErrorRateOptions;
   /** The failure-rate alert of each job, or `false`. @default { threshold: 0.05, windowSeconds: 3600, minRuns: 20 } (5 % over an hour, at least 20 runs) */
   jobFailureRate?: false | JobFailureRateOptions;
+  /** The failure-rate alert of each SSE route's streams, or `false`. @default { threshold: 0.1, windowSeconds: 300, minStreams: 20 } (10 % over 5 minutes, at least 20 streams) */
+  sseErrorRate?: false | SseErrorRateOptions;
   /** Stacks are cut to this many characters, keeping their end. @default 4000 */
   stackLimit?: number;
   /** Messages and request data are cut to this many characters. @default 2000 */

@@ -8,6 +8,7 @@ export type {
   AlertRedisOptions,
   ErrorRateOptions,
   JobFailureRateOptions,
+  SseErrorRateOptions,
 } from './alerts.options';
 export { EmailChannel, type EmailChannelOptions, type MailTransport } from './email.channel';
 export { InMemoryThrottleStore } from './in-memory-throttle.store';

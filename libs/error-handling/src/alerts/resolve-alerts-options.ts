@@ -34,6 +34,7 @@ export interface ResolvedAlerts {
   errorRate: ErrorRateSettings | false;
   /** Per job; `minRequests` is the least number of runs. */
   jobFailureRate: ErrorRateSettings | false;
+  sseErrorRate: ErrorRateSettings | false;
   stackLimit: number;
   textLimit: number;
   dispatch: DispatchOptions;
@@ -59,6 +60,7 @@ const KNOWN: readonly (keyof AlertsOptions)[] = [
   'readiness',
   'errorRate',
   'jobFailureRate',
+  'sseErrorRate',
   'stackLimit',
   'textLimit',
   'maxQueue',
@@ -83,6 +85,7 @@ export const ALERTS_DEFAULTS = {
   readiness: true,
   errorRate: { threshold: 0.01, windowSeconds: 300, minRequests: 100 },
   jobFailureRate: { threshold: 0.05, windowSeconds: 3600, minRuns: 20 },
+  sseErrorRate: { threshold: 0.1, windowSeconds: 300, minStreams: 20 },
   stackLimit: 4000,
   textLimit: 2000,
   maxQueue: 100,
@@ -143,6 +146,7 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
       ALERTS_DEFAULTS.jobFailureRate,
       'minRuns',
     ),
+    sseErrorRate: rate(o.sseErrorRate, 'alerts.sseErrorRate', ALERTS_DEFAULTS.sseErrorRate, 'minStreams'),
     stackLimit: wholeNumber(o.stackLimit, ALERTS_DEFAULTS.stackLimit, 'alerts.stackLimit', 100),
     textLimit: wholeNumber(o.textLimit, ALERTS_DEFAULTS.textLimit, 'alerts.textLimit', 100),
     dispatch: {
@@ -231,7 +235,7 @@ function customChannels(list: unknown): AlertChannel[] {
   return list as AlertChannel[];
 }
 
-/** A rate alert (`errorRate`, `jobFailureRate`): `false`, or a threshold over a window with a least count. */
+/** A rate alert (`errorRate`, `jobFailureRate`, `sseErrorRate`): `false`, or a threshold over a window with a least count. */
 function rate<M extends string>(
   value: unknown,
   option: string,

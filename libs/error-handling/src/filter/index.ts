@@ -10,3 +10,4 @@ export type {
 } from './problem-details.interface';
 export { REQUEST_ID_PATTERN, ensureRequestId } from '../kernel/request-id';
 export { negotiateFormat, negotiateLanguage, type ProblemFormat } from './content-negotiation';
+export type { SseErrorData } from './sse-streams';

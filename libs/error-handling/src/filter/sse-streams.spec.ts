@@ -2,6 +2,7 @@ import { type CallHandler, type ExecutionContext, Get, type MessageEvent, Sse } 
 import { ModulesContainer } from '@nestjs/core';
 import { INTERCEPTORS_KEY } from '../kernel/enhancers';
 import { concat, lastValueFrom, type Observable, of, throwError, toArray } from 'rxjs';
+import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
 import type { OperationFailures, PublicFailure } from './operation-failures';
 import { SSE_KEY, SseStreams } from './sse-streams';
@@ -59,6 +60,7 @@ function setup(
     { handle } as unknown as OperationFailures,
     metrics,
     { requestIdHeader: 'X-Request-Id' },
+    new Signals(),
   );
   return { streams, metrics };
 }

@@ -13,6 +13,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { classesOf, INTERCEPTORS_KEY, methodsOf, prependEnhancer } from '../kernel/enhancers';
 import { nodeRequest, nodeResponse, routeTemplate } from '../kernel/http-exchange';
+import { Signals } from '../kernel/signals';
 import { MetricSources, type MetricSample } from '../kernel/metric-sources';
 import { ensureRequestId } from '../kernel/request-id';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
@@ -84,6 +85,7 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
     private readonly operations: OperationFailures,
     private readonly metrics: MetricSources,
     @Inject(RESOLVED_OPTIONS) options: Pick<FilterSettings, 'requestIdHeader'>,
+    private readonly signals: Signals,
   ) {
     this.idHeader = options.requestIdHeader.toLowerCase();
     this.handlers = this.attach(modules);
@@ -117,14 +119,17 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
     const res = http.getResponse<unknown>();
     const route = routeTemplate(req) ?? `${context.getClass().name}.${context.getHandler().name}`;
     return new Observable<unknown>((subscriber) => {
-      const counts = this.countsOf(route);
+      const { key, counts } = this.countsOf(route);
       this.open++;
       let ended = false;
       let lastId: string | undefined;
       const end = (outcome: SseOutcome | undefined): void => {
         ended = true;
         this.open--;
-        if (outcome) counts[outcome]++;
+        if (!outcome) return;
+        counts[outcome]++;
+        // The alerts feature watches each route's failure rate (`alerts.sseErrorRate`).
+        this.signals.streams.emit([key, outcome]);
       };
       const upstream = next.handle().subscribe({
         next: (event: unknown) => {
@@ -209,13 +214,14 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
     return event;
   }
 
-  private countsOf(route: string): Record<SseOutcome, number> {
+  /** The counts of a route, and the route they are kept under (`other` past the cap). */
+  private countsOf(route: string): { key: string; counts: Record<SseOutcome, number> } {
     const key = this.counts.has(route) || this.counts.size < MAX_ROUTES ? route : 'other';
     let counts = this.counts.get(key);
     // Every outcome from the first stream on: a counter series that appears with its first
     // increment is one `increase()` does not see.
     if (!counts) this.counts.set(key, (counts = { completed: 0, failed: 0, disconnected: 0 }));
-    return counts;
+    return { key, counts };
   }
 
   private samples(): MetricSample[] {

@@ -39,6 +39,11 @@ export class Signals {
   readonly suspiciousActivity = new Listeners<[SuspiciousActivitySignal]>();
   /** A job run finished (`failed` or not): the alerts feature watches each job's failure rate. */
   readonly jobs = new Listeners<[job: string, failed: boolean]>();
+  /**
+   * An SSE stream ended: `completed`, `failed` (an error event ended it) or `disconnected` (its
+   * client left); the alerts feature watches each route's failure rate.
+   */
+  readonly streams = new Listeners<[route: string, outcome: 'completed' | 'failed' | 'disconnected']>();
   private readonly flushes = new Listeners<[timeoutMs: number], Promise<unknown>>();
 
   /** Registers a queue to flush before the process exits; returns a function that removes it. */
