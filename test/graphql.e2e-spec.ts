@@ -1,3 +1,4 @@
+import { AuditService } from 'nestjs-faultline';
 import { startSample, type SampleHarness } from './support/sample-app';
 import { parseMetrics, samplesOf } from './support/metrics-text';
 
@@ -159,9 +160,6 @@ describe('GraphQL on the sample app (POST /graphql)', () => {
     const ok = await gql('mutation Read($id: Int!) { markRead(id: $id) { id readAt } }', { id: target });
     const missing = await gql('mutation Read($id: Int!) { markRead(id: $id) { id } }', { id: 555555 });
     expect(missing.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
-    const rows = await s.app.get((await import('nestjs-faultline')).AuditService).query({
-      action: 'NOTIFICATION_MARK_READ',
-    });
     await s.logs.waitFor((lines) =>
       [ok.requestId, missing.requestId].every((id) =>
         lines.some((l) => l.channel === 'audit' && l.requestId === id),
@@ -177,7 +175,31 @@ describe('GraphQL on the sample app (POST /graphql)', () => {
     expect(audit.find((l) => l.requestId === missing.requestId)).toEqual(
       expect.objectContaining({ outcome: 'failure', errorCode: 'NOT_FOUND', resourceId: '555555' }),
     );
-    expect(rows).toBeDefined();
+    // And the rows the audit store keeps, once the queue is written out.
+    const service = s.app.get(AuditService);
+    expect(await service.flush()).toBe(true);
+    const page = await service.query({ action: 'NOTIFICATION_MARK_READ', limit: 500 });
+    const rows = page.items.filter((e) => e.requestId === ok.requestId || e.requestId === missing.requestId);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((e) => e.requestId === ok.requestId)).toEqual(
+      expect.objectContaining({
+        kind: 'audit',
+        outcome: 'success',
+        route: 'Mutation.markRead',
+        method: 'POST',
+        resourceType: 'notification',
+        resourceId: String(target),
+        actorId: expect.any(String),
+      }),
+    );
+    expect(rows.find((e) => e.requestId === missing.requestId)).toEqual(
+      expect.objectContaining({
+        outcome: 'failure',
+        errorCode: 'NOT_FOUND',
+        status: 404,
+        resourceId: '555555',
+      }),
+    );
   });
 
   it('adds the request id to errors no resolver threw (a query that does not validate) and logs them', async () => {
