@@ -26,6 +26,8 @@ export const PROBLEM_MEMBERS: ReadonlySet<string> = new Set([
 @Injectable()
 export class ProblemBuilder {
   private readonly fallbackCatalog: MessageCatalog;
+  /** The language all of a built body's texts are in, when they are all in one. */
+  private readonly served = new WeakMap<ProblemDetails, string>();
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
@@ -37,6 +39,15 @@ export class ProblemBuilder {
   /** The catalog of a language, or the default language's. */
   catalog(language: string): MessageCatalog {
     return this.options.catalogs.get(language) ?? this.fallbackCatalog;
+  }
+
+  /**
+   * The language every text of `problem` (title, detail, field details) is served in, for the
+   * `Content-Language` header; undefined when they are not all in one language (the error's own
+   * message, which is in whatever language the application wrote it, beside a translated title).
+   */
+  servedLanguage(problem: ProblemDetails): string | undefined {
+    return this.served.get(problem);
   }
 
   /**
@@ -77,6 +88,10 @@ export class ProblemBuilder {
       }));
     }
     if (this.options.debug) problem.debug = buildDebugInfo(exception, req, this.redactor);
+    // Only texts of a catalog are known to be in its language: the catalog's title and fixed
+    // detail, with no message of the application's beside them.
+    const ownTexts = (exposed && typeof mapped.message === 'string' && mapped.message !== '') || problem.errors;
+    if (!ownTexts && this.options.catalogs.has(language)) this.served.set(problem, language);
     return problem;
   }
 
