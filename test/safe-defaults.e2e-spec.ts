@@ -85,8 +85,9 @@ class FilesController {
   }
 }
 
+/** The page's style and the debug page's style and script (the same policy on every HTML page), by hash. */
 const CSP_HTML =
-  /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/;
+  /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*' 'sha256-[A-Za-z0-9+/]+=*'; script-src 'sha256-[A-Za-z0-9+/]+=*'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/;
 const CSP_TEXT = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Runs `fn` with NODE_ENV set to `value` (undefined: unset) while the module starts. */
@@ -165,7 +166,7 @@ describe('security headers on error answers', () => {
     expect(res.headers).not.toHaveProperty('content-security-policy');
   });
 
-  it('HTML page: nosniff, and a policy that allows its one inline style by hash and nothing else', async () => {
+  it("HTML page: nosniff, and a policy that allows its inline style (and the debug page's) by hash and nothing else", async () => {
     const res = await f.http().get('/missing').set('Accept', 'text/html').expect(404);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -1,6 +1,7 @@
 import { EN_CATALOG, KO_CATALOG } from './message-catalogs';
 import type { ProblemDetails } from './problem-details.interface';
 import { createHash } from 'node:crypto';
+import { DEBUG_SCRIPT } from './debug-page-assets';
 import { escapeHtml, HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
 
 function problem(overrides: Partial<ProblemDetails> = {}): ProblemDetails {
@@ -67,7 +68,8 @@ describe('renderHtmlPage', () => {
       '"><script>',
     );
 
-    expect(html).not.toMatch(/<script/i);
+    // The debug page's own script, allowed by its hash, is the only one.
+    expect(html.replace(`<script>${DEBUG_SCRIPT}</script>`, '')).not.toMatch(/<script/i);
     expect(html).toContain('lang="&quot;&gt;&lt;script&gt;"');
   });
 
@@ -101,15 +103,21 @@ describe('renderHtmlPage', () => {
     expect(html).not.toContain('class="debug"');
   });
 
-  it('shows the debug section with stack, causes and the request in debug mode', () => {
+  it('shows the debug section with the exception, its frames, causes and the request in debug mode', () => {
     const html = renderHtmlPage(
       problem({
         debug: {
           exception: 'TypeError',
           message: 'boom',
-          stack: ['at a (a.ts:1:1)', 'at b (b.ts:2:2)'],
-          causes: [{ exception: 'Error', message: 'root cause', stack: ['at c (c.ts:3:3)'] }],
-          request: { method: 'GET', url: '/x', headers: {}, query: {}, body: null },
+          stack: ['TypeError: boom', '    at a (/srv/a.ts:1:1)', '    at b (/srv/node_modules/b/b.js:2:2)'],
+          causes: [
+            {
+              exception: 'Error',
+              message: 'root cause',
+              stack: ['Error: root cause', '    at c (/srv/c.ts:3:3)'],
+            },
+          ],
+          request: { method: 'GET', url: '/x', headers: { accept: 'text/html' }, query: {}, body: null },
         },
       }),
       EN_CATALOG,
@@ -118,10 +126,16 @@ describe('renderHtmlPage', () => {
 
     expect(html).toContain('<section class="debug">');
     expect(html).toContain(EN_CATALOG.labels.debug);
-    expect(html).toContain('<h3>TypeError: boom</h3>');
-    expect(html).toContain('at a (a.ts:1:1)\nat b (b.ts:2:2)');
-    expect(html).toContain('cause: Error: root cause');
-    expect(html).toContain('&quot;method&quot;: &quot;GET&quot;');
+    expect(html).toContain('<h3><span class="type">TypeError</span>: <span class="msg">boom</span></h3>');
+    expect(html).toContain(
+      '<span class="file" title="/srv/a.ts">/srv/a.ts</span>:1:1 <span class="fn">in a</span>',
+    );
+    expect(html).toContain(
+      '<summary>1 library frame</summary><ol><li>at b (/srv/node_modules/b/b.js:2:2)</li>',
+    );
+    expect(html).toContain('Caused by: <span class="type">Error</span>: <span class="msg">root cause</span>');
+    expect(html).toContain('<p><code>GET /x</code></p>');
+    expect(html).toContain('<tr><th>accept</th><td>text/html</td></tr>');
   });
 
   it('uses the labels of the catalog it is given', () => {
@@ -174,8 +188,9 @@ describe('renderTextPage', () => {
 });
 
 describe("the pages' Content-Security-Policy", () => {
-  it('allows the HTML page its one inline style by hash, and nothing else', () => {
-    const debugPage = renderHtmlPage(
+  const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const debugPage = () =>
+    renderHtmlPage(
       problem({
         debug: {
           exception: 'Error',
@@ -188,17 +203,34 @@ describe("the pages' Content-Security-Policy", () => {
       EN_CATALOG,
       'en',
     );
-    for (const html of [renderHtmlPage(problem(), EN_CATALOG, 'en'), debugPage]) {
-      const styles = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]);
-      expect(styles).toHaveLength(1);
-      const hash = createHash('sha256').update(styles[0]).digest('base64');
-      expect(HTML_PAGE_CSP).toContain(`style-src 'sha256-${hash}'`);
-      // Nothing the policy would have to allow besides that style element.
-      expect(html).not.toMatch(/<script|<link|<img|<iframe|<form|\sstyle=|\son\w+=/i);
-    }
+
+  it('allows the HTML page its one inline style by hash, and nothing else', () => {
+    const html = renderHtmlPage(problem(), EN_CATALOG, 'en');
+    const styles = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]);
+    expect(styles).toHaveLength(1);
+    expect(HTML_PAGE_CSP).toContain(`style-src ${hashOf(styles[0])} `);
+    // Nothing the policy would have to allow besides that style element.
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|<form|\sstyle=|\son\w+=/i);
+  });
+
+  it('allows the debug page its second style and its one script by hash, and nothing else', () => {
+    const html = debugPage();
+    const styles = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]);
+    const scripts = [...html.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]);
+    expect(styles).toHaveLength(2);
+    expect(scripts).toHaveLength(1);
+    expect(HTML_PAGE_CSP).toContain(`style-src ${hashOf(styles[0])} ${hashOf(styles[1])};`);
+    expect(HTML_PAGE_CSP).toContain(`script-src ${hashOf(scripts[0])};`);
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    expect(html).not.toMatch(/<link|<img|<iframe|<form|\sstyle=|\son\w+=/i);
+  });
+
+  it('lets the HTML page load nothing, submit nothing and be framed by nothing', () => {
+    const hash = "'sha256-[A-Za-z0-9+/]+=*'";
     expect(HTML_PAGE_CSP.split('; ')).toEqual([
       "default-src 'none'",
-      expect.stringMatching(/^style-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+      expect.stringMatching(new RegExp(`^style-src ${hash} ${hash}$`)),
+      expect.stringMatching(new RegExp(`^script-src ${hash}$`)),
       "base-uri 'none'",
       "form-action 'none'",
       "frame-ancestors 'none'",

@@ -1,19 +1,10 @@
-import { createHash } from 'node:crypto';
+import { cspHash, DEBUG_SCRIPT, DEBUG_STYLE } from './debug-page-assets';
+import { renderDebugSection } from './debug-page';
+import { escapeHtml } from './html-escape';
 import type { MessageCatalog } from './message-catalog.interface';
-import type { ProblemDebugInfo, ProblemDetails } from './problem-details.interface';
+import type { ProblemDetails } from './problem-details.interface';
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
+export { escapeHtml };
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;margin:3rem auto;max-width:46rem;padding:0 1rem;color:#1d1d1f}' +
@@ -23,20 +14,22 @@ const STYLE =
   'section.debug{border-top:2px solid #d70015;margin-top:2rem}';
 
 /**
- * The Content-Security-Policy of the HTML page: nothing may load or run; the one inline
- * `<style>` element is allowed by its hash (not `'unsafe-inline'`), so even markup that slipped
- * through escaping could neither run script nor style the page, submit a form, set a base URL
- * or be framed.
+ * The Content-Security-Policy of the HTML page: nothing may load; the page's inline `<style>`
+ * element, and on the debug page its second style and its one script ("copy as text"), are
+ * allowed by their hashes (never `'unsafe-inline'`), so even markup that slipped through
+ * escaping could neither run script of its own nor style the page, submit a form, set a base
+ * URL or be framed. The debug page's hashes are in every HTML page's policy (the filter sends
+ * one policy); on a page without the debug section they match nothing.
  */
 export const HTML_PAGE_CSP =
-  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; ` +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  `default-src 'none'; style-src ${cspHash(STYLE)} ${cspHash(DEBUG_STYLE)}; ` +
+  `script-src ${cspHash(DEBUG_SCRIPT)}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 /** The Content-Security-Policy of the text page: it needs nothing at all. */
 export const TEXT_PAGE_CSP =
   "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** A small self-contained HTML page for a problem; with debug info, the debug page. */
+/** A small self-contained HTML page for a problem; with debug info, the debug page (debug-page.ts). */
 export function renderHtmlPage(problem: ProblemDetails, catalog: MessageCatalog, language: string): string {
   const l = catalog.labels;
   const fieldErrors = problem.errors?.length
@@ -47,29 +40,19 @@ export function renderHtmlPage(problem: ProblemDetails, catalog: MessageCatalog,
   return (
     `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${problem.status} ${escapeHtml(problem.title)}</title><style>${STYLE}</style></head><body>` +
+    `<title>${problem.status} ${escapeHtml(problem.title)}</title><style>${STYLE}</style>` +
+    (problem.debug ? `<style>${DEBUG_STYLE}</style>` : '') +
+    `</head><body>` +
     `<h1>${escapeHtml(problem.title)} <span class="status">${problem.status}</span></h1>` +
     `<p>${escapeHtml(problem.detail)}</p>` +
     `<dl><dt>${escapeHtml(l.code)}</dt><dd><code>${escapeHtml(problem.code)}</code></dd>` +
     `<dt>${escapeHtml(l.requestId)}</dt><dd><code>${escapeHtml(problem.requestId)}</code></dd></dl>` +
     fieldErrors +
-    (problem.debug ? renderDebugSection(problem.debug, l.debug) : '') +
+    (problem.debug
+      ? renderDebugSection({ ...problem, debug: problem.debug }, catalog, language) +
+        `<script>${DEBUG_SCRIPT}</script>`
+      : '') +
     `</body></html>`
-  );
-}
-
-function renderDebugSection(debug: ProblemDebugInfo, heading: string): string {
-  const causes = debug.causes
-    .map(
-      (c) =>
-        `<h3>cause: ${escapeHtml(c.exception)}: ${escapeHtml(c.message)}</h3><pre>${escapeHtml(c.stack.join('\n'))}</pre>`,
-    )
-    .join('');
-  return (
-    `<section class="debug"><h2>${escapeHtml(heading)}</h2>` +
-    `<h3>${escapeHtml(debug.exception)}: ${escapeHtml(debug.message)}</h3>` +
-    `<pre>${escapeHtml(debug.stack.join('\n'))}</pre>${causes}` +
-    `<h3>request</h3><pre>${escapeHtml(JSON.stringify(debug.request, null, 2))}</pre></section>`
   );
 }
 
