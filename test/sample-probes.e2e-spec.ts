@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { ManagementServer } from 'nestjs-faultline';
 import { startSample, type SampleHarness } from './support/sample-app';
 import { parseMetrics, samplesOf } from './support/metrics-text';
 import { describeWith, TEST_REDIS_URL } from './support/services';
@@ -34,6 +36,31 @@ describe('sample app probes and metrics (PGlite)', () => {
     expect(res.text).not.toMatch(/\/notifications\/(123|456)/);
     // The audit trail is on: its queue is served.
     expect(samplesOf(samples, 'faultline_audit_queue_depth')).toHaveLength(1);
+  });
+});
+
+describe('sample app with MANAGEMENT_PORT and METRICS_TOKEN (PGlite)', () => {
+  const token = 'c2FtcGxlLW1ldHJpY3MtdG9rZW4';
+  let s: SampleHarness;
+  let management: () => ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    s = await startSample({ debug: false, redisUrl: undefined, managementPort: 0, metricsToken: token });
+    // Ready once the application's server listens.
+    await s.app.listen(0, '127.0.0.1');
+    management = () => request(`http://127.0.0.1:${s.app.get(ManagementServer).address()!.port}`);
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  it('serves the probes and the token-guarded metrics on the management port, not on PORT', async () => {
+    await management().get('/health').expect(200, { status: 'ok' });
+    const ready = await management().get('/ready').expect(200);
+    expect(ready.body.info).toEqual({ database: { status: 'up' } });
+    await management().get('/metrics').expect(401);
+    const metrics = await management().get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(samplesOf(parseMetrics(metrics.text), 'faultline_ready')[0]?.value).toBe(1);
+    for (const path of ['/health', '/ready', '/metrics']) await s.http().get(path).expect(404);
+    expect(s.logs.raw.join('\n')).not.toContain(token);
   });
 });
 

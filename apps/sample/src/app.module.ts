@@ -40,6 +40,10 @@ export class AppModule {
               redis: config.redisUrl ? { url: config.redisUrl } : undefined,
               shutdownGraceMs: config.shutdownGraceMs,
             },
+            // METRICS_TOKEN: scrapes send it as a bearer token.
+            metrics: config.metricsToken ? { bearerToken: config.metricsToken } : undefined,
+            // MANAGEMENT_PORT: the probes and the metrics move off PORT, onto a port of their own.
+            management: config.managementPort === undefined ? undefined : { port: config.managementPort },
             alerts: sampleAlerts(config),
             sentry: config.sentryDsn ? { dsn: config.sentryDsn } : {},
           }),

@@ -29,6 +29,13 @@ export interface SampleConfig {
   audit: boolean;
   /** REDIS_URL: when set, `/ready` checks Redis and alerts share one throttle budget through it. */
   redisUrl: string | undefined;
+  /**
+   * MANAGEMENT_PORT: when set, /health, /ready and /metrics are served on this port (a management
+   * server of Faultline's) instead of PORT. Unset: on PORT.
+   */
+  managementPort: number | undefined;
+  /** METRICS_TOKEN: when set, /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   /** SHUTDOWN_GRACE_MS: how long in-flight requests may take to finish after SIGTERM (default 10000). */
   shutdownGraceMs: number;
   /**
@@ -61,6 +68,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  }
+  const managementPort = env.MANAGEMENT_PORT ? Number(env.MANAGEMENT_PORT) : undefined;
+  if (
+    managementPort !== undefined &&
+    (!Number.isInteger(managementPort) || managementPort < 0 || managementPort > 65535)
+  ) {
+    throw new Error(`MANAGEMENT_PORT must be a port number, got ${JSON.stringify(env.MANAGEMENT_PORT)}`);
   }
   const shutdownGraceMs = Number(env.SHUTDOWN_GRACE_MS || 10_000);
   if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
@@ -108,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     ),
     audit: env.AUDIT !== '0' && env.AUDIT !== 'false',
     redisUrl: env.REDIS_URL || undefined,
+    managementPort,
+    metricsToken: env.METRICS_TOKEN || undefined,
     shutdownGraceMs,
     keepAliveTimeoutMs,
     logRequestDetails: oneOf(

@@ -49,6 +49,8 @@ import type { RequestTap } from './kernel/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { MetricSources } from './kernel/metric-sources';
 import { Signals } from './kernel/signals';
+import { ManagementServer } from './kernel/management-server';
+import { OpsEndpoints } from './kernel/ops-endpoints';
 import { loggingMetrics } from './logging/logging-metrics';
 import { MetricsModule } from './metrics/metrics.module';
 import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from './logging/logging-runtime';
@@ -91,6 +93,7 @@ const PUBLIC_KERNEL = [
   FailureEvents,
   LogChannels,
   Readiness,
+  ManagementServer,
 ];
 /** The internal name under which the kernel hands each of them to ErrorHandlingModule. */
 const kernelAlias = (token: (typeof PUBLIC_KERNEL)[number]): string =>
@@ -162,6 +165,9 @@ const KERNEL_PROVIDERS: Provider[] = [
   // Readiness runs the shutdown drain with the probes off too.
   { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
   Readiness,
+  // The probes and the metrics, on the application's port or the management server.
+  ManagementServer,
+  OpsEndpoints,
   ...PUBLIC_KERNEL.map((token) => ({ provide: kernelAlias(token), useExisting: token })),
 ];
 

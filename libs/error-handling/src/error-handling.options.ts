@@ -7,6 +7,7 @@ import type { LoggingOptions } from './logging/logging.options';
 import type { AuditOptions } from './audit/audit.options';
 import type { HealthOptions } from './health/health.options';
 import type { MetricsOptions } from './metrics/metrics.options';
+import type { ManagementOptions } from './kernel/management.options';
 import type { AlertsOptions } from './alerts/alerts.options';
 import type { SentryOptions } from './sentry/sentry.options';
 import type { ProcessErrorsOptions } from './faults/process-errors.options';
@@ -105,6 +106,14 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (on, in a registry of Faultline's own)
    */
   metrics?: false | MetricsOptions;
+  /**
+   * A separate HTTP server for the probes and the metrics (Spring Boot's
+   * `management.server.port`), started when the application bootstraps and closed at shutdown
+   * after the drain; what it serves is no longer served on the application's port.
+   * @default none (the probes and the metrics are served on the application's port)
+   * @example { port: 9090 }
+   */
+  management?: false | ManagementOptions;
   /**
    * Alerts to Slack, e-mail, webhooks or channels of your own, throttled by fingerprint. On
    * when a channel is configured (and NODE_ENV is not excluded); `false` turns them off.

@@ -107,6 +107,9 @@ export {
   type HealthOptions,
 } from './health';
 export { MetricsService, type MetricsOptions } from './metrics';
+export { ManagementServer } from './kernel/management-server';
+export type { ManagementEndpoint, ManagementOptions } from './kernel/management.options';
+export type { EndpointGuard } from './kernel/ops-endpoint';
 export { Jobs, type JobContext, type JobRunOptions } from './jobs';
 export { initSentry, type SentryOptions } from './sentry';
 export type { ProcessErrorsOptions } from './faults';

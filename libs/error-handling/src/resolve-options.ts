@@ -14,6 +14,7 @@ import { resolveLoggingDefault, type ResolvedLogging } from './logging/resolve-l
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
 import { resolveHealth, type ResolvedHealth } from './health/resolve-health-options';
 import { resolveMetricsDefault, type ResolvedMetrics } from './metrics/resolve-metrics-options';
+import { resolveManagement, type ResolvedManagement } from './kernel/resolve-management-options';
 import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
 import { resolveSentry } from './sentry/resolve-sentry-options';
 import type { SentryOptions } from './sentry/sentry.options';
@@ -54,6 +55,8 @@ export interface ResolvedOptions extends FilterSettings, HealthProbeSettings {
   health: ResolvedHealth | false;
   /** False when `metrics: false`. */
   metrics: ResolvedMetrics | false;
+  /** False without `management` (the default): no management server. */
+  management: ResolvedManagement | false;
   /** False when `alerts: false`. */
   alerts: ResolvedAlerts | false;
   /** False when `sentry: false`. */
@@ -81,6 +84,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'audit',
   'health',
   'metrics',
+  'management',
   'alerts',
   'sentry',
   'processErrors',
@@ -214,6 +218,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     audit,
     health: withAuditDatabase(resolveHealth(o.health), audit),
     metrics: metrics.options,
+    management: resolveManagement(o.management),
     alerts: resolveAlerts(o.alerts, env),
     sentry: resolveSentry(o.sentry),
     processErrors: resolveProcessErrors(o.processErrors),

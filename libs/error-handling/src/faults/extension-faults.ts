@@ -26,6 +26,7 @@ const MESSAGES: Readonly<Record<ExtensionPoint, string>> = {
   'readiness-listener': 'readiness listener threw',
   'suspicious-activity-listener': 'suspicious-activity listener threw',
   'request-finish-listener': 'request finish listener threw',
+  'endpoint-guard': 'endpoint guard threw',
 };
 
 /**

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
-import { nodeRequest } from '../kernel/http-exchange';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
-import { type LoggedRequest, REQUEST_FAILURE } from '../kernel/request-context';
+import type { OpsAnswer } from '../kernel/ops-endpoint';
+import { OpsEndpoints } from '../kernel/ops-endpoints';
 import { Redactor } from '../redaction/redactor';
 import type { Clock } from '../kernel/clock';
 import type { RedisPingable, SqlPingable } from './health.options';
@@ -19,14 +19,10 @@ import { findTypeOrmDataSource } from './typeorm-data-source';
  * A 503 from `/ready` is an answer, not a failure: its request line is a `warn` with the reason
  * (the same way the filter marks an expected failure), not an `error` for a 5xx.
  */
-function notReady(req: LoggedRequest, reason: string): void {
-  // On the Node request (Fastify's `request.raw`), where the request line looks for it.
-  nodeRequest(req)[REQUEST_FAILURE] = {
-    exception: new NotReady(`not ready: ${reason}`),
-    status: 503,
-    code: 'SERVICE_UNAVAILABLE',
-    expected: true,
-    level: 'warn',
+function notReady(answer: ProbeResult, reason: string): OpsAnswer {
+  return {
+    ...answer,
+    failure: { error: new NotReady(`not ready: ${reason}`), code: 'SERVICE_UNAVAILABLE' },
   };
 }
 
@@ -38,6 +34,8 @@ interface ProbeResult {
   body: Record<string, unknown>;
 }
 
+const LIVE: ProbeResult = { status: 200, body: { status: 'ok' } };
+
 /** What the probes read of the module's resolved options. */
 export interface HealthProbeSettings {
   clock: Clock;
@@ -45,9 +43,9 @@ export interface HealthProbeSettings {
 }
 
 /**
- * Serves `GET /health` and `GET /ready` straight on the HTTP adapter: no guard, interceptor or
+ * Serves `GET /health` and `GET /ready`: straight on the HTTP adapter (no guard, interceptor or
  * pipe of the application stands between a probe and its answer, and the probes work on
- * Express and Fastify alike.
+ * Express and Fastify alike), or on the management server.
  */
 @Injectable()
 export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
@@ -59,20 +57,38 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
     @Inject(RESOLVED_OPTIONS) private readonly options: HealthProbeSettings,
     private readonly readiness: Readiness,
     private readonly redactor: Redactor,
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly endpoints: OpsEndpoints,
     private readonly moduleRef: ModuleRef,
     private readonly modules: ModulesContainer,
   ) {}
 
   onModuleInit(): void {
     const health = this.health;
-    const adapter = this.adapterHost.httpAdapter;
-    if (!health || !adapter) return;
+    if (!health || !this.endpoints.canServe('health')) return;
     // Looked up first: a missing data source stops start-up before a Redis client is opened.
     const typeorm =
       health.database && health.database.typeorm
         ? findTypeOrmDataSource(this.modules, this.moduleRef)
         : undefined;
+    // Served before the checks exist (no request comes before start-up ends), so that a path or
+    // option the routes refuse also stops start-up before a Redis client is opened.
+    const probe = {
+      feature: 'health',
+      useGlobalPrefix: health.useGlobalPrefix,
+      guard: health.guard,
+    } as const;
+    this.endpoints.serve({
+      ...probe,
+      option: 'health.livenessPath',
+      path: health.livenessPath,
+      answer: () => LIVE,
+    });
+    this.endpoints.serve({
+      ...probe,
+      option: 'health.readinessPath',
+      path: health.readinessPath,
+      answer: () => this.readyAnswer(),
+    });
     const database: SqlPingable | undefined = health.database ? health.database.executor : undefined;
     let redis: RedisPingable | undefined = health.redis?.client;
     if (health.redis?.url) {
@@ -90,25 +106,6 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
       database,
       redis,
       clock: this.options.clock,
-    });
-    const reply = (res: unknown, result: ProbeResult) => {
-      adapter.setHeader(res, 'Cache-Control', 'no-store');
-      adapter.reply(res, result.body, result.status);
-    };
-    adapter.get(health.livenessPath, (_req: unknown, res: unknown) =>
-      reply(res, { status: 200, body: { status: 'ok' } }),
-    );
-    adapter.get(health.readinessPath, (req: LoggedRequest, res: unknown) => {
-      this.ready().then(
-        (result) => {
-          if (result.status !== 200) notReady(req, this.readiness.notReadyReason());
-          reply(res, result);
-        },
-        () => {
-          notReady(req, 'the checks failed to run');
-          reply(res, { status: 503, body: { status: 'error' } });
-        },
-      );
     });
   }
 
@@ -128,5 +125,15 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
     // Checks that pass do not make an instance ready that is starting or stopping.
     if (failing.length === 0) body.status = this.readiness.shuttingDown ? 'shutting_down' : 'starting';
     return { status: 503, body };
+  }
+
+  /** `/ready`'s answer, a 503 carrying its reason to the request line. */
+  private async readyAnswer(): Promise<OpsAnswer> {
+    try {
+      const result = await this.ready();
+      return result.status === 200 ? result : notReady(result, this.readiness.notReadyReason());
+    } catch {
+      return notReady({ status: 503, body: { status: 'error' } }, 'the checks failed to run');
+    }
   }
 }

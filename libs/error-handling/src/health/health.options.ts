@@ -1,3 +1,4 @@
+import type { EndpointGuard } from '../kernel/ops-endpoint';
 import type { HealthIndicatorFunction } from './health-check.types';
 
 /** Anything that runs `SELECT 1`: a `pg` `Pool` or `Client`, or a PGlite instance. */
@@ -54,6 +55,21 @@ export interface HealthOptions {
   livenessPath?: string;
   /** @default '/ready' */
   readinessPath?: string;
+  /**
+   * Serves the probes under the application's global prefix (`app.setGlobalPrefix('api')`:
+   * `/api/health`, `/api/ready`), unless `setGlobalPrefix`'s `exclude` names their path. Not
+   * with the probes on the management server, which has no prefix.
+   * @default false
+   */
+  useGlobalPrefix?: boolean;
+  /**
+   * Runs before both probes; anything but `true` answers 403. It gets Node's request. Keep it
+   * cheap (a header, an address): the liveness probe runs it too, and a slow or failing
+   * liveness probe restarts the pod. Kubernetes probes can send headers (`httpGet.httpHeaders`).
+   * @default none (every request is answered)
+   * @example (req) => req.headers['x-probe-key'] === process.env.PROBE_KEY
+   */
+  guard?: EndpointGuard;
   /**
    * A database check. By default the audit SQL store is checked when `audit.sql` is set;
    * `false` turns that off.

@@ -6,6 +6,8 @@ describe('resolveHealth', () => {
     expect(resolveHealth(undefined)).toEqual({
       livenessPath: '/health',
       readinessPath: '/ready',
+      useGlobalPrefix: false,
+      guard: undefined,
       database: undefined,
       redis: undefined,
       memoryHeap: undefined,
@@ -44,6 +46,8 @@ describe('resolveHealth', () => {
     [{ indicators: ['x'] }, 'health.indicators[0]'],
     [{ livenessPath: '/a b' }, 'health.livenessPath'],
     [{ timeoutMs: 1.5 }, 'health.timeoutMs'],
+    [{ useGlobalPrefix: 'yes' }, 'health.useGlobalPrefix'],
+    [{ guard: 'x-probe-key' }, 'health.guard'],
     ['yes', 'health'],
   ])('rejects %j naming %s', (input, option) => {
     expect(configErrorOf(() => resolveHealth(input)).option).toBe(option);

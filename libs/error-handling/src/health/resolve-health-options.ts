@@ -1,4 +1,5 @@
 import type { HealthIndicatorFunction } from './health-check.types';
+import type { EndpointGuard } from '../kernel/ops-endpoint';
 import {
   check,
   featureOptions,
@@ -13,6 +14,8 @@ import type { HealthOptions, RedisPingable, SqlPingable } from './health.options
 export interface ResolvedHealth {
   livenessPath: string;
   readinessPath: string;
+  useGlobalPrefix: boolean;
+  guard: EndpointGuard | undefined;
   /** `undefined`: none set (the module then checks the audit store's database, if it can be pinged); `false`: no database check. */
   database: false | { executor?: SqlPingable; typeorm: boolean; timeoutMs: number } | undefined;
   redis: { client?: RedisPingable; url?: string; timeoutMs: number } | undefined;
@@ -27,6 +30,8 @@ export interface ResolvedHealth {
 const KNOWN: readonly (keyof HealthOptions)[] = [
   'livenessPath',
   'readinessPath',
+  'useGlobalPrefix',
+  'guard',
   'database',
   'redis',
   'memoryHeap',
@@ -44,6 +49,7 @@ const KNOWN: readonly (keyof HealthOptions)[] = [
 export const HEALTH_DEFAULTS = {
   livenessPath: '/health',
   readinessPath: '/ready',
+  useGlobalPrefix: false,
   indicators: [] as HealthIndicatorFunction[],
   timeoutMs: 1000,
   shutdownGraceMs: 10_000,
@@ -57,9 +63,21 @@ export function resolveHealth(input: unknown): ResolvedHealth | false {
   const livenessPath = routePath(o.livenessPath, HEALTH_DEFAULTS.livenessPath, 'health.livenessPath');
   const readinessPath = routePath(o.readinessPath, HEALTH_DEFAULTS.readinessPath, 'health.readinessPath');
   check(livenessPath !== readinessPath, 'health.readinessPath', 'must differ from health.livenessPath');
+  check(
+    o.useGlobalPrefix === undefined || typeof o.useGlobalPrefix === 'boolean',
+    'health.useGlobalPrefix',
+    'must be a boolean',
+  );
+  check(
+    o.guard === undefined || typeof o.guard === 'function',
+    'health.guard',
+    'must be a function (req) => boolean | Promise<boolean>',
+  );
   return {
     livenessPath,
     readinessPath,
+    useGlobalPrefix: o.useGlobalPrefix ?? HEALTH_DEFAULTS.useGlobalPrefix,
+    guard: o.guard,
     database: database(o.database, timeoutMs),
     redis: redis(o.redis, timeoutMs),
     memoryHeap: o.memoryHeap === undefined ? undefined : memoryHeap(o.memoryHeap),

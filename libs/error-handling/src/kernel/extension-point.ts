@@ -6,14 +6,16 @@
  * - `readiness-listener`: a `Readiness.onChange()` listener;
  * - `suspicious-activity-listener`: a `SecurityEvents.onSuspiciousActivity()` listener;
  * - `request-finish-listener`: a listener told when a request finishes (metrics, the shutdown
- *   drain, the error-rate alert).
+ *   drain, the error-rate alert);
+ * - `endpoint-guard`: the `guard` of the probes or the metrics (a throw refuses the request).
  */
 export type ExtensionPoint =
   | 'mapper'
   | 'failure-subscriber'
   | 'readiness-listener'
   | 'suspicious-activity-listener'
-  | 'request-finish-listener';
+  | 'request-finish-listener'
+  | 'endpoint-guard';
 
 /** One throw caught at an extension point. */
 export interface ExtensionFault {

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { loadPeer } from '../kernel/peer-require';
 import { FailureEvents } from '../kernel/failure-events';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import { MetricSources, singleMetric } from '../kernel/metric-sources';
 import type { RequestTap } from '../kernel/request-tap';
+import { OpsEndpoints } from '../kernel/ops-endpoints';
+import { bearerTokenAdmission } from './bearer-token';
 import { registerIn } from './collected-metric';
 import { FailureCounts, HttpMetrics } from './http-metrics';
 import { METRICS_RUNTIME } from './metrics.internal-constants';
@@ -40,7 +41,7 @@ export class MetricsService implements OnModuleInit, OnApplicationBootstrap {
     @Inject(METRICS_RUNTIME) private readonly options: ResolvedMetrics | false,
     @Inject(REQUEST_TAP) private readonly tap: RequestTap,
     private readonly failures: FailureEvents,
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly endpoints: OpsEndpoints,
     private readonly sources: MetricSources,
   ) {
     if (!options) return;
@@ -77,24 +78,26 @@ export class MetricsService implements OnModuleInit, OnApplicationBootstrap {
   /** Counts requests and failures, and serves the metrics path. */
   onModuleInit(): void {
     const http = this.http;
-    if (!this.options || !http) return;
+    const options = this.options;
+    if (!options || !http) return;
     this.tap.onFinish((req, status, durationMs) => http.observe(req, status, durationMs));
     const errors = this.errors;
     this.failures.subscribe((failure) =>
       errors.count(failure.code, failure.status, failure.expected, failure.dependency),
     );
     const registry = this.registry;
-    const adapter = this.adapterHost.httpAdapter;
-    if (!adapter) return;
-    adapter.get(this.options.path, (_req: unknown, res: unknown) => {
-      registry.metrics().then(
-        (text) => {
-          adapter.setHeader(res, 'Content-Type', registry.contentType);
-          adapter.setHeader(res, 'Cache-Control', 'no-store');
-          adapter.reply(res, text, 200);
-        },
-        () => adapter.reply(res, { status: 'error' }, 500),
-      );
+    this.endpoints.serve({
+      feature: 'metrics',
+      option: 'metrics.path',
+      path: options.path,
+      useGlobalPrefix: options.useGlobalPrefix,
+      admit: options.bearerTokens.length > 0 ? bearerTokenAdmission(options.bearerTokens) : undefined,
+      guard: options.guard,
+      answer: () =>
+        registry.metrics().then(
+          (text) => ({ status: 200, body: text, headers: { 'Content-Type': registry.contentType } }),
+          () => ({ status: 500, body: { status: 'error' } }),
+        ),
     });
   }
 

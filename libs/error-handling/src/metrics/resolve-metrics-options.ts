@@ -1,11 +1,17 @@
 import type { Registry } from 'prom-client';
 import { hasPeer } from '../kernel/peer-require';
 import { check, featureOptions, routePath } from '../kernel/option-checks';
+import type { EndpointGuard } from '../kernel/ops-endpoint';
+import { bearerTokens } from './bearer-token';
 import type { MetricsOptions } from './metrics.options';
 
 /** Metrics options after defaults and validation. */
 export interface ResolvedMetrics {
   path: string;
+  useGlobalPrefix: boolean;
+  /** `metrics.bearerToken` as a list; empty when none is asked for. */
+  bearerTokens: string[];
+  guard: EndpointGuard | undefined;
   registry: Registry | undefined;
   defaultMetrics: boolean;
   durationBuckets: number[];
@@ -17,11 +23,20 @@ export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 /** The defaults of `metrics`, as docs/metrics.md's option table shows them. */
 export const METRICS_DEFAULTS = {
   path: '/metrics',
+  useGlobalPrefix: false,
   defaultMetrics: true,
   durationBuckets: DEFAULT_DURATION_BUCKETS,
 } as const;
 
-const KNOWN: readonly (keyof MetricsOptions)[] = ['path', 'registry', 'defaultMetrics', 'durationBuckets'];
+const KNOWN: readonly (keyof MetricsOptions)[] = [
+  'path',
+  'useGlobalPrefix',
+  'bearerToken',
+  'guard',
+  'registry',
+  'defaultMetrics',
+  'durationBuckets',
+];
 
 /** Applies defaults and validates `metrics`; `false` turns metrics off. */
 export function resolveMetrics(input: unknown): ResolvedMetrics | false {
@@ -43,6 +58,16 @@ export function resolveMetrics(input: unknown): ResolvedMetrics | false {
     'metrics.defaultMetrics',
     'must be a boolean',
   );
+  check(
+    o.useGlobalPrefix === undefined || typeof o.useGlobalPrefix === 'boolean',
+    'metrics.useGlobalPrefix',
+    'must be a boolean',
+  );
+  check(
+    o.guard === undefined || typeof o.guard === 'function',
+    'metrics.guard',
+    'must be a function (req) => boolean | Promise<boolean>',
+  );
   const buckets = o.durationBuckets ?? METRICS_DEFAULTS.durationBuckets;
   check(
     Array.isArray(buckets) &&
@@ -56,6 +81,9 @@ export function resolveMetrics(input: unknown): ResolvedMetrics | false {
   );
   return {
     path: routePath(o.path, METRICS_DEFAULTS.path, 'metrics.path'),
+    useGlobalPrefix: o.useGlobalPrefix ?? METRICS_DEFAULTS.useGlobalPrefix,
+    bearerTokens: bearerTokens(o.bearerToken),
+    guard: o.guard,
     registry: o.registry,
     defaultMetrics: o.defaultMetrics ?? METRICS_DEFAULTS.defaultMetrics,
     durationBuckets: [...buckets],
