@@ -37,10 +37,15 @@ export interface ErrorHandlingModuleOptions {
   /** Replaces the JSON body shape. @default undefined (RFC 9457 problem body) */
   responseFormatter?: ResponseFormatter;
   /**
-   * Message catalogs to add or override, by language tag. `en` and `ko` ship.
+   * Message catalogs to add or override, by language tag. `en` and `ko` ship. A catalog is an
+   * object (any subset: the rest comes from the shipped catalog of that language, then English)
+   * or the path of a JSON file of the same shape, read once at start-up, which must have every
+   * text English has (a relative path is resolved from the working directory).
+   * @default none beyond the shipped `en` and `ko`
    * @example { ja: { titles: { 404: '見つかりません' } } }
+   * @example { ja: join(__dirname, 'i18n', 'faultline.ja.json') }
    */
-  catalogs?: Record<string, MessageCatalogInput>;
+  catalogs?: Record<string, MessageCatalogInput | string>;
   /**
    * Language used when `Accept-Language` names none of the catalogs.
    * @default 'en'

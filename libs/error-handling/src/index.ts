@@ -36,6 +36,7 @@ export {
   fieldError,
   type FieldError,
 } from './errors';
+export { missingCatalogKeys } from './filter';
 export type {
   MessageCatalogInput,
   ProblemContext,

@@ -101,6 +101,7 @@ const PUBLIC_NAMES = [
   'enableGracefulShutdown',
   'fieldError',
   'initSentry',
+  'missingCatalogKeys',
   'parseAuditQueryParams',
 ];
 

@@ -7,7 +7,7 @@ import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.i
 import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { defaultUserId } from './kernel/request-context';
 import type { MessageCatalog } from './filter/message-catalog.interface';
-import { buildCatalogs } from './filter/message-catalogs';
+import { resolveCatalogs } from './filter/catalog-input';
 import type { ResponseFormatter } from './filter/problem-details.interface';
 import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLoggingDefault, type ResolvedLogging } from './logging/resolve-logging-options';
@@ -187,8 +187,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
   const validation = resolveValidation(o.validation);
   const metrics = resolveMetricsDefault(o.metrics);
   const logging = resolveLoggingDefault(o.logging, production, user);
-  for (const [lang, catalog] of Object.entries(o.catalogs ?? {})) checkCatalog(lang, catalog);
-  const catalogs = buildCatalogs(o.catalogs ?? {});
+  const catalogs = resolveCatalogs(o.catalogs);
   const defaultLanguage = (o.defaultLanguage ?? MODULE_DEFAULTS.defaultLanguage).toLowerCase();
   check(
     catalogs.has(defaultLanguage),
@@ -268,25 +267,6 @@ function problemTypeBase(value: unknown): string | undefined {
     'For example "https://errors.example.com"',
   );
   return (value as string).replace(/\/+$/, '');
-}
-
-function checkCatalog(lang: string, catalog: unknown): void {
-  const option = `catalogs.${lang}`;
-  check(
-    /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang),
-    option,
-    'is not a language tag',
-    'Use tags like "ja" or "pt-BR"',
-  );
-  check(isPlainObject(catalog), option, 'must be an object with titles, details and/or labels');
-  for (const part of ['titles', 'details', 'labels'] as const) {
-    const entries = catalog[part];
-    if (entries === undefined) continue;
-    check(isPlainObject(entries), `${option}.${part}`, 'must be an object of strings');
-    for (const [key, text] of Object.entries(entries)) {
-      check(typeof text === 'string', `${option}.${part}.${key}`, 'must be a string');
-    }
-  }
 }
 
 function arrayOf(value: unknown, option: string, valid: (v: unknown) => boolean, problem: string): void {

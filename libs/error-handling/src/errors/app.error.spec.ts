@@ -83,4 +83,45 @@ describe('AppError and its subclasses', () => {
   it('gives ValidationError an empty list of field errors by default', () => {
     expect(new ValidationError('bad').fieldErrors).toEqual([]);
   });
+
+  it('gives the default messages their catalog keys, and a message of the application none', () => {
+    expect(new NotFoundError('Notification', 42)).toMatchObject({
+      messageKey: 'notFound.id',
+      messageParams: { resource: 'Notification', id: 42 },
+    });
+    expect(new NotFoundError('Notification')).toMatchObject({
+      messageKey: 'notFound',
+      messageParams: { resource: 'Notification' },
+    });
+    expect(new PermissionDeniedError().messageKey).toBe('permissionDenied');
+    expect(new UnauthenticatedError().messageKey).toBe('unauthenticated');
+    expect(new ConflictError().messageKey).toBe('conflict');
+    expect(new RateLimitedError(30).messageKey).toBe('rateLimited');
+    expect(new ServiceUnavailableError().messageKey).toBe('serviceUnavailable');
+    expect(new PermissionDeniedError('Only owners may do this').messageKey).toBeUndefined();
+    expect(new UnauthenticatedError('A bearer token is required').messageKey).toBeUndefined();
+    expect(new RateLimitedError(5, 'Slow down').messageKey).toBeUndefined();
+    expect(new ValidationError('bad').messageKey).toBeUndefined();
+  });
+
+  it('keeps the default messages as they were', () => {
+    expect(new PermissionDeniedError().message).toBe('You do not have permission to do this');
+    expect(new UnauthenticatedError().message).toBe('Authentication is required');
+    expect(new ConflictError().message).toBe('The request conflicts with the current state');
+    expect(new RateLimitedError(30).message).toBe('Too many requests');
+    expect(new ServiceUnavailableError().message).toBe('The service is temporarily unavailable');
+  });
+
+  it('takes a message key and its values from the options', () => {
+    const error = new AppError('Coupon SUMMER has expired', 'COUPON_EXPIRED', {
+      status: 410,
+      messageKey: 'coupon.expired',
+      messageParams: { coupon: 'SUMMER' },
+    });
+
+    expect(error).toMatchObject({ messageKey: 'coupon.expired', messageParams: { coupon: 'SUMMER' } });
+    expect(new NotFoundError('Coupon', 'SUMMER', { messageKey: 'coupon.missing' }).messageKey).toBe(
+      'coupon.missing',
+    );
+  });
 });

@@ -1,4 +1,6 @@
+import { englishMessage } from './error-messages';
 import type { FieldError } from './field-error.interface';
+import type { MessageParams } from './message-template';
 
 /** Options of {@link AppError}. */
 export interface AppErrorOptions {
@@ -20,6 +22,21 @@ export interface AppErrorOptions {
   fieldErrors?: FieldError[];
   /** Seconds for a `Retry-After` header. */
   retryAfterSeconds?: number;
+  /**
+   * The key of a catalog text (`catalogs.<language>.messages`) that says the message in other
+   * languages. When the message is shown and the negotiated language's catalog has the key, the
+   * client gets that text with `messageParams` filled in; otherwise `message` as it is. The
+   * default messages of the error classes have keys of their own (`notFound.id`,
+   * `permissionDenied`, ...); a message you write has none unless you give one.
+   * @default undefined (the message is shown as written)
+   * @example 'coupon.expired'
+   */
+  messageKey?: string;
+  /**
+   * The values of the catalog text's placeholders: `{ coupon: 'SUMMER' }` fills `{coupon}`.
+   * Redacted like the message when rendered.
+   */
+  messageParams?: MessageParams;
 }
 
 /**
@@ -28,6 +45,14 @@ export interface AppErrorOptions {
  *
  * @example
  * throw new AppError('Invalid username or password', 'INVALID_CREDENTIALS', { status: 401 });
+ * @example
+ * // Shown in the client's language when its catalog has `messages['coupon.expired']`
+ * // (for example '쿠폰 {coupon}의 사용 기간이 지났습니다.'), else in English.
+ * throw new AppError('Coupon SUMMER has expired', 'COUPON_EXPIRED', {
+ *   status: 410,
+ *   messageKey: 'coupon.expired',
+ *   messageParams: { coupon: 'SUMMER' },
+ * });
  */
 export class AppError extends Error {
   /** Stable UPPER_SNAKE code clients branch on. */
@@ -42,6 +67,10 @@ export class AppError extends Error {
   readonly fieldErrors: FieldError[] | undefined;
   /** Seconds for a `Retry-After` header. */
   readonly retryAfterSeconds: number | undefined;
+  /** The catalog key of the message, for other languages; undefined for a message of the application's. */
+  readonly messageKey: string | undefined;
+  /** The values of the catalog text's placeholders. */
+  readonly messageParams: MessageParams | undefined;
 
   constructor(message: string, code: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -52,30 +81,48 @@ export class AppError extends Error {
     this.expose = options.expose;
     this.fieldErrors = options.fieldErrors;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.messageKey = options.messageKey;
+    this.messageParams = options.messageParams;
   }
 }
 
-/** 404 `NOT_FOUND`: `new NotFoundError('Notification', 42)` -> "Notification not found: 42". */
+/**
+ * 404 `NOT_FOUND`: `new NotFoundError('Notification', 42)` -> "Notification not found: 42"
+ * (message key `notFound.id`, or `notFound` without an id; Korean "Notification 리소스를 찾을 수
+ * 없습니다: 42").
+ */
 export class NotFoundError extends AppError {
   constructor(resource: string, id?: string | number, options: AppErrorOptions = {}) {
-    super(id === undefined ? `${resource} not found` : `${resource} not found: ${id}`, 'NOT_FOUND', {
+    const key = id === undefined ? 'notFound' : 'notFound.id';
+    const params: MessageParams = id === undefined ? { resource } : { resource, id };
+    super(englishMessage(key, params), 'NOT_FOUND', {
       status: 404,
+      messageKey: key,
+      messageParams: params,
       ...options,
     });
   }
 }
 
-/** 403 `PERMISSION_DENIED`. */
+/** 403 `PERMISSION_DENIED`; the default message has the key `permissionDenied`. */
 export class PermissionDeniedError extends AppError {
-  constructor(message = 'You do not have permission to do this', options: AppErrorOptions = {}) {
-    super(message, 'PERMISSION_DENIED', { status: 403, ...options });
+  constructor(message?: string, options: AppErrorOptions = {}) {
+    super(message ?? englishMessage('permissionDenied'), 'PERMISSION_DENIED', {
+      status: 403,
+      ...(message === undefined ? { messageKey: 'permissionDenied' } : {}),
+      ...options,
+    });
   }
 }
 
-/** 401 `UNAUTHENTICATED`. */
+/** 401 `UNAUTHENTICATED`; the default message has the key `unauthenticated`. */
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'Authentication is required', options: AppErrorOptions = {}) {
-    super(message, 'UNAUTHENTICATED', { status: 401, ...options });
+  constructor(message?: string, options: AppErrorOptions = {}) {
+    super(message ?? englishMessage('unauthenticated'), 'UNAUTHENTICATED', {
+      status: 401,
+      ...(message === undefined ? { messageKey: 'unauthenticated' } : {}),
+      ...options,
+    });
   }
 }
 
@@ -86,27 +133,40 @@ export class ValidationError extends AppError {
   }
 }
 
-/** 409 `CONFLICT`. */
+/** 409 `CONFLICT`; the default message has the key `conflict`. */
 export class ConflictError extends AppError {
-  constructor(message = 'The request conflicts with the current state', options: AppErrorOptions = {}) {
-    super(message, 'CONFLICT', { status: 409, ...options });
+  constructor(message?: string, options: AppErrorOptions = {}) {
+    super(message ?? englishMessage('conflict'), 'CONFLICT', {
+      status: 409,
+      ...(message === undefined ? { messageKey: 'conflict' } : {}),
+      ...options,
+    });
   }
 }
 
-/** 429 `RATE_LIMITED` with a `Retry-After` header. */
+/** 429 `RATE_LIMITED` with a `Retry-After` header; the default message has the key `rateLimited`. */
 export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number, message = 'Too many requests', options: AppErrorOptions = {}) {
-    super(message, 'RATE_LIMITED', { status: 429, retryAfterSeconds, ...options });
+  constructor(retryAfterSeconds: number, message?: string, options: AppErrorOptions = {}) {
+    super(message ?? englishMessage('rateLimited'), 'RATE_LIMITED', {
+      status: 429,
+      retryAfterSeconds,
+      ...(message === undefined ? { messageKey: 'rateLimited' } : {}),
+      ...options,
+    });
   }
 }
 
-/** 503 `SERVICE_UNAVAILABLE`, with a `Retry-After` header when `retryAfterSeconds` is given. */
+/**
+ * 503 `SERVICE_UNAVAILABLE`, with a `Retry-After` header when `retryAfterSeconds` is given; the
+ * default message (shown only with `expose: true`) has the key `serviceUnavailable`.
+ */
 export class ServiceUnavailableError extends AppError {
-  constructor(
-    retryAfterSeconds?: number,
-    message = 'The service is temporarily unavailable',
-    options: AppErrorOptions = {},
-  ) {
-    super(message, 'SERVICE_UNAVAILABLE', { status: 503, retryAfterSeconds, ...options });
+  constructor(retryAfterSeconds?: number, message?: string, options: AppErrorOptions = {}) {
+    super(message ?? englishMessage('serviceUnavailable'), 'SERVICE_UNAVAILABLE', {
+      status: 503,
+      retryAfterSeconds,
+      ...(message === undefined ? { messageKey: 'serviceUnavailable' } : {}),
+      ...options,
+    });
   }
 }

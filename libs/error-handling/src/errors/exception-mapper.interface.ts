@@ -1,4 +1,5 @@
 import type { FieldError } from './field-error.interface';
+import type { MessageParams } from './message-template';
 
 /** What a mapper makes of an exception: the status, code and client-safe message. */
 export interface MappedError {
@@ -11,6 +12,14 @@ export interface MappedError {
    * above a fixed message from the catalog is shown instead, unless `expose` is true.
    */
   message?: string;
+  /**
+   * The key of a catalog text (`messages`) that says `message` in other languages; the builder
+   * shows that text, in the negotiated language, instead of `message` when the catalog has it.
+   * @default undefined (`message` is shown as it is)
+   */
+  messageKey?: string;
+  /** The values of that text's placeholders. Redacted with the text. */
+  messageParams?: MessageParams;
   /**
    * Whether `message` may be shown.
    * @default status < 500

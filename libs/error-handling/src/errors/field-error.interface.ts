@@ -1,3 +1,5 @@
+import type { MessageParams } from './message-template';
+
 /**
  * One problem with one field of the request, following RFC 9457's multiple-problems
  * convention. It never carries the rejected value.
@@ -11,6 +13,18 @@ export interface FieldError {
   code: string;
   /** A human-readable explanation, without the rejected value. */
   detail: string;
+  /**
+   * The key of the catalogs' `fields` text that says `detail` in other languages, for example
+   * `isNotEmpty`; without one (or when the negotiated catalog has no such text), `detail` is
+   * shown as it is. Not sent to clients.
+   */
+  messageKey?: string;
+  /**
+   * The values of that text's placeholders besides `{field}`'s own: `{ field: 'title' }`,
+   * `{ field: 'qty', min: '1' }`, and `each: 1` when the rule applies to each value of an array.
+   * Never the rejected value. Not sent to clients.
+   */
+  messageParams?: MessageParams;
 }
 
 /** Escapes one path segment for a JSON Pointer (RFC 6901: `~` -> `~0`, `/` -> `~1`). */
@@ -18,12 +32,28 @@ export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Builds a {@link FieldError} from a field path given as segments. */
-export function fieldError(path: readonly string[], code: string, detail: string): FieldError {
-  return {
+/**
+ * Builds a {@link FieldError} from a field path given as segments; `message` names the catalog
+ * text that translates `detail`.
+ *
+ * @example
+ * fieldError(['qty'], 'min', 'qty must not be less than 1', { key: 'min', params: { field: 'qty', min: 1 } })
+ */
+export function fieldError(
+  path: readonly string[],
+  code: string,
+  detail: string,
+  message?: { key: string; params?: MessageParams },
+): FieldError {
+  const error: FieldError = {
     pointer: path.length === 0 ? '#' : `#/${path.map(escapePointerSegment).join('/')}`,
     field: path.join('.'),
     code,
     detail,
   };
+  if (message !== undefined) {
+    error.messageKey = message.key;
+    if (message.params !== undefined) error.messageParams = message.params;
+  }
+  return error;
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app.error';
+import { keyedMessage } from '../errors/error-messages';
 import { isBodyParserError, mapDecompressionError } from '../errors/mappers/body-parser.mapper';
 
 type Next = (err?: unknown) => void;
@@ -16,7 +17,8 @@ type Next = (err?: unknown) => void;
  */
 export function bodyParserErrorMiddleware(err: unknown, _req: unknown, _res: unknown, next: Next): void {
   if (err instanceof SyntaxError && isBodyParserError(err)) {
-    next(new AppError('The request body is not valid JSON', 'MALFORMED_BODY', { status: 400, cause: err }));
+    const { message, messageKey } = keyedMessage('body.notJson');
+    next(new AppError(message, 'MALFORMED_BODY', { status: 400, cause: err, messageKey }));
     return;
   }
   const decompression = mapDecompressionError(err);
@@ -28,6 +30,8 @@ export function bodyParserErrorMiddleware(err: unknown, _req: unknown, _res: unk
         {
           status: decompression.status,
           cause: err,
+          messageKey: decompression.messageKey,
+          messageParams: decompression.messageParams,
         },
       ),
     );

@@ -1,6 +1,6 @@
 export { ProblemDetailsFilter } from './problem-details.filter';
 export { ProblemBuilder } from './problem-builder';
-export { EN_CATALOG, KO_CATALOG, BUILT_IN_CATALOGS } from './message-catalogs';
+export { EN_CATALOG, KO_CATALOG, BUILT_IN_CATALOGS, missingCatalogKeys } from './message-catalogs';
 export type { MessageCatalog, MessageCatalogInput } from './message-catalog.interface';
 export type {
   ProblemContext,

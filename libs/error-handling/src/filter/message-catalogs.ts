@@ -1,178 +1,88 @@
+import { EN_CATALOG } from './message-catalog.en';
+import { KO_CATALOG } from './message-catalog.ko';
 import type { MessageCatalog, MessageCatalogInput } from './message-catalog.interface';
 
-/** English, the fallback for every missing entry. */
-export const EN_CATALOG: MessageCatalog = {
-  titles: {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    402: 'Payment Required',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    406: 'Not Acceptable',
-    407: 'Proxy Authentication Required',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    410: 'Gone',
-    411: 'Length Required',
-    412: 'Precondition Failed',
-    413: 'Content Too Large',
-    414: 'URI Too Long',
-    415: 'Unsupported Media Type',
-    416: 'Range Not Satisfiable',
-    417: 'Expectation Failed',
-    418: "I'm a Teapot",
-    421: 'Misdirected Request',
-    422: 'Unprocessable Content',
-    423: 'Locked',
-    424: 'Failed Dependency',
-    425: 'Too Early',
-    426: 'Upgrade Required',
-    428: 'Precondition Required',
-    429: 'Too Many Requests',
-    431: 'Request Header Fields Too Large',
-    451: 'Unavailable For Legal Reasons',
-    500: 'Internal Server Error',
-    501: 'Not Implemented',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-    505: 'HTTP Version Not Supported',
-    506: 'Variant Also Negotiates',
-    507: 'Insufficient Storage',
-    508: 'Loop Detected',
-    511: 'Network Authentication Required',
-  },
-  details: {
-    BAD_REQUEST: 'The request is not valid.',
-    VALIDATION_ERROR: 'The request has invalid fields.',
-    MALFORMED_BODY: 'The request body could not be parsed.',
-    UNAUTHENTICATED: 'Authentication is required.',
-    PERMISSION_DENIED: 'You do not have permission to do this.',
-    NOT_FOUND: 'The requested resource was not found.',
-    METHOD_NOT_ALLOWED: 'This method is not allowed for the resource.',
-    NOT_ACCEPTABLE: 'No acceptable representation of the resource is available.',
-    REQUEST_TIMEOUT: 'The request took too long.',
-    GONE: 'The resource is no longer available.',
-    PRECONDITION_FAILED: 'A precondition of the request failed.',
-    UNPROCESSABLE_ENTITY: 'The request could not be processed.',
-    CONFLICT: 'The request conflicts with the current state of the resource.',
-    PAYLOAD_TOO_LARGE: 'The request body is too large.',
-    UNSUPPORTED_MEDIA_TYPE: 'The request media type is not supported.',
-    RATE_LIMITED: 'Too many requests. Try again later.',
-    CLIENT_ERROR: 'The request could not be processed.',
-    INTERNAL_ERROR: 'An unexpected error occurred.',
-    NOT_IMPLEMENTED: 'This operation is not implemented.',
-    BAD_GATEWAY: 'An upstream service returned an invalid response.',
-    SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again later.',
-    RETRYABLE: 'A temporary conflict occurred. Retry the request.',
-    DEPENDENCY_UNAVAILABLE: 'A service this request depends on is unavailable. Try again later.',
-    GATEWAY_TIMEOUT: 'An upstream service did not answer in time.',
-  },
-  labels: {
-    code: 'Code',
-    requestId: 'Request ID',
-    status: 'Status',
-    fieldErrors: 'Field errors',
-    debug: 'Debug information (shown because debug mode is on)',
-  },
-};
-
-/** Korean. */
-export const KO_CATALOG: MessageCatalog = {
-  titles: {
-    400: '잘못된 요청',
-    401: '인증 필요',
-    402: '결제 필요',
-    403: '접근 거부',
-    404: '찾을 수 없음',
-    405: '허용되지 않는 메서드',
-    406: '허용되지 않는 형식',
-    407: '프록시 인증 필요',
-    408: '요청 시간 초과',
-    409: '충돌',
-    410: '더 이상 존재하지 않음',
-    411: '길이 필요',
-    412: '전제 조건 실패',
-    413: '요청 본문이 너무 큼',
-    414: 'URI가 너무 김',
-    415: '지원하지 않는 미디어 타입',
-    416: '범위를 만족할 수 없음',
-    417: '기대 실패',
-    418: '나는 찻주전자',
-    421: '잘못 전달된 요청',
-    422: '처리할 수 없는 요청',
-    423: '잠김',
-    424: '의존 실패',
-    425: '너무 이른 요청',
-    426: '업그레이드 필요',
-    428: '전제 조건 필요',
-    429: '요청이 너무 많음',
-    431: '요청 헤더가 너무 큼',
-    451: '법적 사유로 이용 불가',
-    500: '내부 서버 오류',
-    501: '구현되지 않음',
-    502: '잘못된 게이트웨이',
-    503: '서비스를 사용할 수 없음',
-    504: '게이트웨이 시간 초과',
-    505: '지원하지 않는 HTTP 버전',
-    506: '가변 협상 오류',
-    507: '저장 공간 부족',
-    508: '루프 감지',
-    511: '네트워크 인증 필요',
-  },
-  details: {
-    BAD_REQUEST: '요청이 올바르지 않습니다.',
-    VALIDATION_ERROR: '요청에 올바르지 않은 필드가 있습니다.',
-    MALFORMED_BODY: '요청 본문을 해석할 수 없습니다.',
-    UNAUTHENTICATED: '인증이 필요합니다.',
-    PERMISSION_DENIED: '이 작업을 수행할 권한이 없습니다.',
-    NOT_FOUND: '요청한 리소스를 찾을 수 없습니다.',
-    METHOD_NOT_ALLOWED: '이 리소스에는 허용되지 않는 메서드입니다.',
-    NOT_ACCEPTABLE: '허용 가능한 형식의 응답이 없습니다.',
-    REQUEST_TIMEOUT: '요청 시간이 초과되었습니다.',
-    GONE: '리소스를 더 이상 사용할 수 없습니다.',
-    PRECONDITION_FAILED: '요청의 전제 조건이 충족되지 않았습니다.',
-    UNPROCESSABLE_ENTITY: '요청을 처리할 수 없습니다.',
-    CONFLICT: '요청이 리소스의 현재 상태와 충돌합니다.',
-    PAYLOAD_TOO_LARGE: '요청 본문이 너무 큽니다.',
-    UNSUPPORTED_MEDIA_TYPE: '지원하지 않는 미디어 타입입니다.',
-    RATE_LIMITED: '요청이 너무 많습니다. 잠시 후 다시 시도하세요.',
-    CLIENT_ERROR: '요청을 처리할 수 없습니다.',
-    INTERNAL_ERROR: '예기치 않은 오류가 발생했습니다.',
-    NOT_IMPLEMENTED: '구현되지 않은 작업입니다.',
-    BAD_GATEWAY: '상위 서비스가 올바르지 않은 응답을 보냈습니다.',
-    SERVICE_UNAVAILABLE: '서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도하세요.',
-    RETRYABLE: '일시적인 충돌이 발생했습니다. 요청을 다시 시도하세요.',
-    DEPENDENCY_UNAVAILABLE: '이 요청에 필요한 서비스를 사용할 수 없습니다. 잠시 후 다시 시도하세요.',
-    GATEWAY_TIMEOUT: '상위 서비스가 제시간에 응답하지 않았습니다.',
-  },
-  labels: {
-    code: '코드',
-    requestId: '요청 ID',
-    status: '상태',
-    fieldErrors: '필드 오류',
-    debug: '디버그 정보 (디버그 모드가 켜져 있어 표시됨)',
-  },
-};
+export { EN_CATALOG } from './message-catalog.en';
+export { KO_CATALOG } from './message-catalog.ko';
 
 /** The catalogs that ship: `en` and `ko`. */
 export const BUILT_IN_CATALOGS: Readonly<Record<string, MessageCatalog>> = { en: EN_CATALOG, ko: KO_CATALOG };
 
+/** The parts of a catalog, in the order they are listed. */
+export const CATALOG_PARTS = ['titles', 'details', 'labels', 'fields', 'messages'] as const;
+
+/** A part of a catalog. */
+export type CatalogPart = (typeof CATALOG_PARTS)[number];
+
+/**
+ * The entries a merged catalog took from English because its own language's input lacked them,
+ * by part (titles by status). A text from one of these is not in the catalog's language.
+ */
+export type BorrowedEntries = Readonly<Record<CatalogPart, ReadonlySet<string>>>;
+
+const BORROWED = new WeakMap<MessageCatalog, BorrowedEntries>();
+
+/** What `catalog` (made by {@link buildCatalogs}) took from English; undefined when nothing. */
+export function borrowedEntries(catalog: MessageCatalog): BorrowedEntries | undefined {
+  return BORROWED.get(catalog);
+}
+
 /**
  * Merges built-in and user catalogs. A user catalog for a shipped language overrides its
- * entries; a new language falls back to English entry by entry.
+ * entries; a new language falls back to English entry by entry (and remembers which entries it
+ * took, so that a body is not said to be in a language it is partly not in).
  */
 export function buildCatalogs(user: Record<string, MessageCatalogInput> = {}): Map<string, MessageCatalog> {
   const out = new Map<string, MessageCatalog>();
   for (const [lang, catalog] of Object.entries(BUILT_IN_CATALOGS)) out.set(lang, catalog);
   for (const [lang, input] of Object.entries(user)) {
-    const base = out.get(lang.toLowerCase()) ?? EN_CATALOG;
-    out.set(lang.toLowerCase(), {
+    const tag = lang.toLowerCase();
+    const shipped = out.get(tag);
+    const base = shipped ?? EN_CATALOG;
+    const merged: MessageCatalog = {
       titles: { ...EN_CATALOG.titles, ...base.titles, ...input.titles },
       details: { ...EN_CATALOG.details, ...base.details, ...input.details },
       labels: { ...EN_CATALOG.labels, ...base.labels, ...input.labels },
-    });
+      fields: { ...EN_CATALOG.fields, ...base.fields, ...input.fields },
+      messages: { ...EN_CATALOG.messages, ...base.messages, ...input.messages },
+    };
+    // A shipped catalog has every text; a new language has only what its input gives.
+    if (shipped === undefined) BORROWED.set(merged, borrowedFrom(input));
+    out.set(tag, merged);
   }
   return out;
+}
+
+function borrowedFrom(input: MessageCatalogInput): BorrowedEntries {
+  const part = (name: CatalogPart): ReadonlySet<string> => {
+    const own = (input[name] ?? {}) as Record<string, unknown>;
+    return new Set(Object.keys(EN_CATALOG[name]).filter((key) => !Object.hasOwn(own, key)));
+  };
+  return {
+    titles: part('titles'),
+    details: part('details'),
+    labels: part('labels'),
+    fields: part('fields'),
+    messages: part('messages'),
+  };
+}
+
+/**
+ * The texts English has that `catalog` does not, as `part.key` (`titles.418`, `fields.isEmail`,
+ * `messages.notFound.id`): empty when the catalog is complete. Use it in a test of your own
+ * catalog, as Faultline's tests do for Korean.
+ *
+ * @example
+ * expect(missingCatalogKeys(JSON.parse(readFileSync('i18n/faultline.ja.json', 'utf8')))).toEqual([]);
+ */
+export function missingCatalogKeys(catalog: MessageCatalogInput): string[] {
+  const missing: string[] = [];
+  for (const part of CATALOG_PARTS) {
+    const own = (catalog[part] ?? {}) as Record<string, unknown>;
+    for (const key of Object.keys(EN_CATALOG[part])) {
+      const text = Object.hasOwn(own, key) ? own[key] : undefined;
+      if (typeof text !== 'string' || text === '') missing.push(`${part}.${key}`);
+    }
+  }
+  return missing;
 }

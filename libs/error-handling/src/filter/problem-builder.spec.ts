@@ -1,5 +1,9 @@
 import type { ErrorHandlingModuleOptions } from '../error-handling.options';
+import { AppError, NotFoundError, ValidationError } from '../errors/app.error';
 import type { MappedError } from '../errors/exception-mapper.interface';
+import { ExceptionRegistry } from '../errors/exception-registry';
+import { fieldError } from '../errors/field-error.interface';
+import { BUILT_IN_MAPPERS } from '../errors/mappers/built-in.mappers';
 import { Redactor } from '../redaction/redactor';
 import { resolveOptions } from '../resolve-options';
 import type { HttpRequestLike } from './http-request.interface';
@@ -299,6 +303,155 @@ describe('ProblemBuilder', () => {
         },
       });
       expect(JSON.stringify(p)).not.toMatch(/eyJ|abcdefgh/);
+    });
+  });
+
+  describe('texts in the negotiated language', () => {
+    const registry = new ExceptionRegistry(BUILT_IN_MAPPERS);
+    const answer = (b: ProblemBuilder, exception: unknown, language: string) => {
+      const p = b.build(registry.resolve(exception), exception, req(), 'r1', language);
+      return { p, served: b.servedLanguage(p) };
+    };
+
+    it("say an error's keyed message from the catalog, with its values", () => {
+      const b = builder();
+      const ko = answer(b, new NotFoundError('Notification', 42), 'ko');
+      const en = answer(b, new NotFoundError('Notification', 42), 'en');
+
+      expect(ko.p.detail).toBe('Notification 리소스를 찾을 수 없습니다: 42');
+      expect(ko.served).toBe('ko');
+      expect(en.p.detail).toBe('Notification not found: 42');
+      expect(en.served).toBe('en');
+    });
+
+    it("show the application's own message as written, in no catalog's language", () => {
+      const b = builder();
+      const error = new AppError('Coupon SUMMER has expired', 'COUPON_EXPIRED', { status: 410 });
+
+      expect(answer(b, error, 'ko')).toMatchObject({
+        p: { detail: 'Coupon SUMMER has expired' },
+        served: undefined,
+      });
+      expect(answer(b, error, 'en').served).toBeUndefined();
+    });
+
+    it("say the application's keyed message from its own catalog texts, else as written", () => {
+      const b = builder({
+        catalogs: { ko: { messages: { 'coupon.expired': '쿠폰 {coupon}의 사용 기간이 지났습니다.' } } },
+      });
+      const error = new AppError('Coupon SUMMER has expired', 'COUPON_EXPIRED', {
+        status: 410,
+        messageKey: 'coupon.expired',
+        messageParams: { coupon: 'SUMMER' },
+      });
+
+      expect(answer(b, error, 'ko')).toMatchObject({
+        p: { detail: '쿠폰 SUMMER의 사용 기간이 지났습니다.' },
+        served: 'ko',
+      });
+      expect(answer(b, error, 'en')).toMatchObject({
+        p: { detail: 'Coupon SUMMER has expired' },
+        served: undefined,
+      });
+    });
+
+    it('redact the values of a keyed message', () => {
+      const p = answer(builder(), new NotFoundError('Session', JWT), 'ko').p;
+
+      expect(p.detail).toBe(`Session 리소스를 찾을 수 없습니다: ${R}`);
+    });
+
+    it('never render the message of a hidden 5xx, keyed or not', () => {
+      const mapped: MappedError = {
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The service is temporarily unavailable',
+        messageKey: 'serviceUnavailable',
+      };
+      const b = builder();
+      const p = b.build(mapped, undefined, req(), 'r1', 'ko');
+
+      expect(p.detail).toBe('서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도하세요.');
+      expect(b.servedLanguage(p)).toBe('ko');
+    });
+
+    it('say field errors with message keys in the language, and keep the others as written', () => {
+      const b = builder();
+      const keyed = fieldError(['qty'], 'min', 'qty must not be less than 1', {
+        key: 'min',
+        params: { field: 'qty', min: 1 },
+      });
+      const own = fieldError(['coupon'], 'isCoupon', 'coupon is not one of ours');
+      const ko = answer(
+        b,
+        new ValidationError('x', [keyed], { messageKey: 'validation.invalidFields' }),
+        'ko',
+      );
+      const mixed = answer(
+        b,
+        new ValidationError('x', [keyed, own], { messageKey: 'validation.invalidFields' }),
+        'ko',
+      );
+
+      expect(ko.p.detail).toBe('요청에 올바르지 않은 필드가 있습니다.');
+      expect(ko.p.errors).toEqual([
+        { pointer: '#/qty', field: 'qty', code: 'min', detail: 'qty 필드는 1보다 작을 수 없습니다.' },
+      ]);
+      expect(ko.served).toBe('ko');
+      expect(mixed.p.errors?.[1]).toEqual({
+        pointer: '#/coupon',
+        field: 'coupon',
+        code: 'isCoupon',
+        detail: 'coupon is not one of ours',
+      });
+      expect(mixed.served).toBeUndefined();
+    });
+
+    it("say a field rule that applies to each value with the catalog's each phrase", () => {
+      const each = fieldError(['tags'], 'isString', 'each value in tags must be a string', {
+        key: 'isString',
+        params: { field: 'tags', each: 1 },
+      });
+      const b = builder();
+      const error = new ValidationError('x', [each], { messageKey: 'validation.invalidFields' });
+
+      expect(answer(b, error, 'ko').p.errors?.[0].detail).toBe('tags 필드의 각 요소는 문자열이어야 합니다.');
+      expect(answer(b, error, 'en').p.errors?.[0].detail).toBe('each value in tags must be a string');
+    });
+
+    it('say a fixed detail in the language, and the body in that language', () => {
+      const b = builder();
+      const ko = b.build({ status: 500, code: 'INTERNAL_ERROR' }, undefined, req(), 'r1', 'ko');
+
+      expect(b.servedLanguage(ko)).toBe('ko');
+    });
+
+    it('are in no language when one of them was taken from English or the default language', () => {
+      const b = builder({
+        catalogs: {
+          ja: { titles: { 404: '見つかりません' }, details: { NOT_FOUND: 'リソースが見つかりません。' } },
+        },
+      });
+      const allJapanese = b.build({ status: 404, code: 'NOT_FOUND' }, undefined, req(), 'r1', 'ja');
+      const englishTitle = b.build({ status: 409, code: 'CONFLICT' }, undefined, req(), 'r1', 'ja');
+      const englishMessage = answer(b, new NotFoundError('Order', 7), 'ja');
+
+      expect(b.servedLanguage(allJapanese)).toBe('ja');
+      expect(englishTitle.title).toBe('Conflict');
+      expect(b.servedLanguage(englishTitle)).toBeUndefined();
+      expect(englishMessage.p.detail).toBe('Order not found: 7');
+      expect(englishMessage.served).toBeUndefined();
+      const koTitleFromEnglish = builder({ catalogs: { en: { titles: { 460: 'Quota Exhausted' } } } });
+      const p = koTitleFromEnglish.build({ status: 460, code: 'QUOTA' }, undefined, req(), 'r1', 'ko');
+      expect(koTitleFromEnglish.servedLanguage(p)).toBeUndefined();
+    });
+
+    it('are in no language for a language without a catalog (the default language answers)', () => {
+      const b = builder();
+      const p = b.build({ status: 500, code: 'INTERNAL_ERROR' }, undefined, req(), 'r1', 'fr');
+
+      expect(p.title).toBe('Internal Server Error');
+      expect(b.servedLanguage(p)).toBeUndefined();
     });
   });
 });

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MappedError } from '../errors/exception-mapper.interface';
+import type { FieldError } from '../errors/field-error.interface';
+import { type MessageParams, renderTemplate } from '../errors/message-template';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { Redactor } from '../redaction/redactor';
 import type { FilterSettings } from './filter.settings';
 import { buildDebugInfo } from './debug-info';
 import type { HttpRequestLike } from './http-request.interface';
 import { pathOf } from '../kernel/request-context';
+import { CompiledCatalog } from './compiled-catalog';
 import type { MessageCatalog } from './message-catalog.interface';
 import type { ProblemDetails } from './problem-details.interface';
 
@@ -22,10 +25,20 @@ export const PROBLEM_MEMBERS: ReadonlySet<string> = new Set([
   'debug',
 ]);
 
-/** Builds RFC 9457 problem bodies from a mapped error; the policy of what a client may see. */
+/**
+ * Builds RFC 9457 problem bodies from a mapped error; the policy of what a client may see.
+ *
+ * Texts come from the negotiated language's catalog: the title by status, a fixed detail by code,
+ * and, for a shown message or a field error that carries a message key, the catalog's text for
+ * that key with its values filled in. A message without a key (the application's own words), or
+ * one whose key the catalog lacks, is shown as written.
+ */
 @Injectable()
 export class ProblemBuilder {
   private readonly fallbackCatalog: MessageCatalog;
+  private readonly fallbackTexts: CompiledCatalog;
+  /** Each language's catalog, its templates compiled once. */
+  private readonly texts = new Map<string, CompiledCatalog>();
   /** The language all of a built body's texts are in, when they are all in one. */
   private readonly served = new WeakMap<ProblemDetails, string>();
 
@@ -33,7 +46,10 @@ export class ProblemBuilder {
     @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
     private readonly redactor: Redactor,
   ) {
-    this.fallbackCatalog = options.catalogs.get(options.defaultLanguage) as MessageCatalog;
+    for (const [language, catalog] of options.catalogs)
+      this.texts.set(language, new CompiledCatalog(catalog));
+    this.fallbackTexts = this.texts.get(options.defaultLanguage) as CompiledCatalog;
+    this.fallbackCatalog = this.fallbackTexts.catalog;
   }
 
   /** The catalog of a language, or the default language's. */
@@ -43,8 +59,9 @@ export class ProblemBuilder {
 
   /**
    * The language every text of `problem` (title, detail, field details) is served in, for the
-   * `Content-Language` header; undefined when they are not all in one language (the error's own
-   * message, which is in whatever language the application wrote it, beside a translated title).
+   * `Content-Language` header; undefined when they are not all in one language: the error's own
+   * message or field text (in whatever language the application wrote it) beside a translated
+   * title, or a text a catalog took from English.
    */
   servedLanguage(problem: ProblemDetails): string | undefined {
     return this.served.get(problem);
@@ -52,7 +69,8 @@ export class ProblemBuilder {
 
   /**
    * The body for one failure. The error's own message is shown only when it is exposed
-   * (below 500, or `expose: true`); otherwise the catalog's fixed detail for the code is.
+   * (below 500, or `expose: true`), in the catalog's words when it has a message key the catalog
+   * knows; otherwise the catalog's fixed detail for the code is.
    */
   build(
     mapped: MappedError,
@@ -61,18 +79,52 @@ export class ProblemBuilder {
     requestId: string,
     language: string,
   ): ProblemDetails {
-    const catalog = this.catalog(language);
+    const texts = this.texts.get(language) ?? this.fallbackTexts;
+    const catalog = texts.catalog;
     const exposed = mapped.expose ?? mapped.status < 500;
+    // Only texts of the language's own catalog are known to be in its language.
+    let inLanguage = this.texts.has(language);
+    let title = catalog.titles[mapped.status];
+    if (title !== undefined) {
+      inLanguage &&= texts.owns('titles', mapped.status);
+    } else if (this.fallbackCatalog.titles[mapped.status] !== undefined) {
+      title = this.fallbackCatalog.titles[mapped.status];
+      inLanguage &&= this.fallbackTexts === texts;
+    } else {
+      const byClass = mapped.status >= 500 ? 500 : 400;
+      title = catalog.titles[byClass];
+      inLanguage &&= texts.owns('titles', byClass);
+    }
+    const template =
+      exposed && mapped.messageKey !== undefined ? texts.messages.get(mapped.messageKey) : undefined;
+    let detail: string;
+    if (template !== undefined) {
+      detail = this.redactor.redactString(renderTemplate(template, mapped.messageParams));
+      inLanguage &&= texts.owns('messages', mapped.messageKey as string);
+    } else if (exposed && typeof mapped.message === 'string' && mapped.message !== '') {
+      detail = this.redactor.redactString(mapped.message);
+      inLanguage = false;
+    } else {
+      const code = mapped.code;
+      if (catalog.details[code] !== undefined) {
+        detail = catalog.details[code];
+        inLanguage &&= texts.owns('details', code);
+      } else if (this.fallbackCatalog.details[code] !== undefined) {
+        detail = this.fallbackCatalog.details[code];
+        inLanguage &&= this.fallbackTexts === texts;
+      } else {
+        const byClass = mapped.status >= 500 ? 'INTERNAL_ERROR' : 'CLIENT_ERROR';
+        detail = catalog.details[byClass];
+        inLanguage &&= texts.owns('details', byClass);
+      }
+    }
     const problem: ProblemDetails = {
       type: this.options.problemTypeBaseUrl
         ? `${this.options.problemTypeBaseUrl}/${kebab(mapped.code)}`
         : 'about:blank',
-      title:
-        catalog.titles[mapped.status] ??
-        this.fallbackCatalog.titles[mapped.status] ??
-        titleForClass(mapped.status, catalog),
+      title,
       status: mapped.status,
-      detail: this.detail(mapped, exposed, catalog),
+      detail,
       instance: this.redactor.redactString(pathOf(req)),
       code: mapped.code,
       requestId,
@@ -82,28 +134,26 @@ export class ProblemBuilder {
       for (const [k, v] of Object.entries(details)) if (!PROBLEM_MEMBERS.has(k)) problem[k] = v;
     }
     if (mapped.fieldErrors?.length) {
-      problem.errors = mapped.fieldErrors.map((e) => ({
-        ...e,
-        detail: this.redactor.redactString(e.detail),
-      }));
+      const errors: FieldError[] = [];
+      for (const fieldError of mapped.fieldErrors) {
+        const { messageKey, messageParams, ...shown } = fieldError;
+        const text = messageKey !== undefined ? texts.fields.get(messageKey) : undefined;
+        if (text !== undefined) {
+          const each = appliesToEach(messageParams);
+          shown.detail = renderTemplate(text, messageParams, each ? texts.each.yes : texts.each.no);
+          inLanguage &&=
+            texts.owns('fields', messageKey as string) && (!each || texts.owns('labels', 'each'));
+        } else {
+          inLanguage = false;
+        }
+        shown.detail = this.redactor.redactString(shown.detail);
+        errors.push(shown);
+      }
+      problem.errors = errors;
     }
     if (this.options.debug) problem.debug = buildDebugInfo(exception, req, this.redactor);
-    // Only texts of a catalog are known to be in its language: the catalog's title and fixed
-    // detail, with no message of the application's beside them.
-    const ownTexts = (exposed && typeof mapped.message === 'string' && mapped.message !== '') || problem.errors;
-    if (!ownTexts && this.options.catalogs.has(language)) this.served.set(problem, language);
+    if (inLanguage) this.served.set(problem, language);
     return problem;
-  }
-
-  private detail(mapped: MappedError, exposed: boolean, catalog: MessageCatalog): string {
-    if (exposed && typeof mapped.message === 'string' && mapped.message !== '') {
-      return this.redactor.redactString(mapped.message);
-    }
-    return (
-      catalog.details[mapped.code] ??
-      this.fallbackCatalog.details[mapped.code] ??
-      (mapped.status >= 500 ? catalog.details.INTERNAL_ERROR : catalog.details.CLIENT_ERROR)
-    );
   }
 }
 
@@ -111,6 +161,7 @@ function kebab(code: string): string {
   return code.toLowerCase().replace(/_/g, '-');
 }
 
-function titleForClass(status: number, catalog: MessageCatalog): string {
-  return status >= 500 ? catalog.titles[500] : catalog.titles[400];
+/** Whether a field error's values say its rule applies to each value of an array (`each: 1`). */
+function appliesToEach(params: MessageParams | undefined): boolean {
+  return typeof params === 'object' && params !== null && Object.hasOwn(params, 'each') && !!params.each;
 }

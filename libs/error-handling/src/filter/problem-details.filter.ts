@@ -234,6 +234,8 @@ function fromPlatformError(exception: unknown, node: object): unknown {
   return new AppError(mapped.message ?? exception.message, mapped.code, {
     status: mapped.status,
     cause: original,
+    messageKey: mapped.messageKey,
+    messageParams: mapped.messageParams,
   });
 }
 

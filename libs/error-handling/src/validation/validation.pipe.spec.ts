@@ -226,9 +226,24 @@ describe('FaultlineValidationPipe', () => {
     expect(error.status).toBe(400);
     expect(error.code).toBe('VALIDATION_ERROR');
     expect(error.message).toBe('The request has invalid fields');
+    expect(error.messageKey).toBe('validation.invalidFields');
     expect(error.fieldErrors).toEqual([
-      { pointer: '#/title', field: 'title', code: 'isNotEmpty', detail: 'title should not be empty' },
-      { pointer: '#/items/0/name', field: 'items.0.name', code: 'isString', detail: 'name must be a string' },
+      {
+        pointer: '#/title',
+        field: 'title',
+        code: 'isNotEmpty',
+        detail: 'title should not be empty',
+        messageKey: 'isNotEmpty',
+        messageParams: { field: 'title' },
+      },
+      {
+        pointer: '#/items/0/name',
+        field: 'items.0.name',
+        code: 'isString',
+        detail: 'name must be a string',
+        messageKey: 'isString',
+        messageParams: { field: 'name' },
+      },
     ]);
   });
 
@@ -241,6 +256,8 @@ describe('FaultlineValidationPipe', () => {
         field: 'isAdmin',
         code: 'whitelistValidation',
         detail: 'property isAdmin should not exist',
+        messageKey: 'whitelistValidation',
+        messageParams: { field: 'isAdmin' },
       },
     ]);
   });
@@ -250,6 +267,8 @@ describe('FaultlineValidationPipe', () => {
 
     const contact = error.fieldErrors?.find((e) => e.field === 'contact');
     expect(contact?.detail).toBe('contact must be an email, got [value]');
+    // The application's own text: no catalog text stands in for it.
+    expect(contact?.messageKey).toBeUndefined();
     expect(JSON.stringify(error.fieldErrors)).not.toContain('hunter2-secret');
   });
 });
@@ -309,6 +328,8 @@ describe('FaultlineValidationPipe shape limits', () => {
         field: 'items.0.tags',
         code: 'maxDepth',
         detail: 'Objects and arrays are nested more than 3 levels deep here',
+        messageKey: 'maxDepth',
+        messageParams: { max: 3 },
       },
     ]);
   });
@@ -333,6 +354,8 @@ describe('FaultlineValidationPipe shape limits', () => {
         field: `items.${DEFAULT_VALIDATION_MAX_NODES - 3}`,
         code: 'maxNodes',
         detail: `The request has more than ${DEFAULT_VALIDATION_MAX_NODES} values`,
+        messageKey: 'maxNodes',
+        messageParams: { max: DEFAULT_VALIDATION_MAX_NODES },
       },
     ]);
   });

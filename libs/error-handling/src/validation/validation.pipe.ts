@@ -7,8 +7,11 @@ import {
 } from '@nestjs/common';
 import { hasPeer, loadPeer } from '../kernel/peer-require';
 import { ValidationError } from '../errors/app.error';
+import { type ErrorMessageKey, keyedMessage } from '../errors/error-messages';
 import { fieldError, type FieldError } from '../errors/field-error.interface';
+import { englishFieldMessage } from '../errors/field-messages';
 import { check } from '../kernel/option-checks';
+import { ConstraintMessages } from './constraint-messages';
 import type { ValidationOptions } from './validation.options';
 
 /** The validation pipe's defaults. */
@@ -109,20 +112,24 @@ export class FaultlineValidationPipe extends ValidationPipe {
 
   constructor(options: ValidationOptions = {}) {
     const { maxDepth, maxNodes, ...pipeOptions } = options;
+    // Loaded here rather than by Nest, whose loader ends the process when one is missing:
+    // this way a missing package is a FaultlineConfigError naming it.
+    const validatorPackage =
+      pipeOptions.validatorPackage ??
+      loadPeer<NonNullable<ValidationPipeOptions['validatorPackage']>>('class-validator', 'validation');
+    // Which catalog text says each failed constraint, in the client's language.
+    const messages = ConstraintMessages.of(validatorPackage);
     super({
       ...pipeOptions,
-      // Loaded here rather than by Nest, whose loader ends the process when one is missing:
-      // this way a missing package is a FaultlineConfigError naming it.
-      validatorPackage:
-        pipeOptions.validatorPackage ??
-        loadPeer<NonNullable<ValidationPipeOptions['validatorPackage']>>('class-validator', 'validation'),
+      validatorPackage,
       transformerPackage:
         pipeOptions.transformerPackage ??
         loadPeer<NonNullable<ValidationPipeOptions['transformerPackage']>>('class-transformer', 'validation'),
-      // `value` stays on so a `$value` interpolated into a message can be cut out again.
-      validationError: { target: false, value: true },
-      exceptionFactory: (errors) =>
-        new ValidationError('The request has invalid fields', toFieldErrors(errors)),
+      // `value` stays on so a `$value` interpolated into a message can be cut out again; `target`
+      // so that the decorators' values (`@Min(1)`'s 1) are found for the catalogs' texts. Neither
+      // leaves the pipe: a field error carries neither.
+      validationError: { target: true, value: true },
+      exceptionFactory: (errors) => invalid('validation.invalidFields', toFieldErrors(errors, [], messages)),
     });
     this.limits = shapeLimits(maxDepth, maxNodes);
   }
@@ -191,21 +198,11 @@ export function checkShape(value: unknown, limits: ShapeLimits, root: readonly s
     const item = stack.pop() as Pending;
     nodes += 1;
     if (nodes > limits.maxNodes) {
-      throw shapeError(
-        'The request has too many values',
-        pathOf(item, root),
-        'maxNodes',
-        `The request has more than ${limits.maxNodes} values`,
-      );
+      throw shapeError('validation.tooManyValues', pathOf(item, root), 'maxNodes', limits.maxNodes);
     }
     if (!isContainer(item.value)) continue;
     if (item.depth > limits.maxDepth) {
-      throw shapeError(
-        'The request is nested too deeply',
-        pathOf(item, root),
-        'maxDepth',
-        `Objects and arrays are nested more than ${limits.maxDepth} levels deep here`,
-      );
+      throw shapeError('validation.nestedTooDeeply', pathOf(item, root), 'maxDepth', limits.maxDepth);
     }
     // Every value from here on counts, so one more child than the budget already decides
     // (and names the value over the limit, in document order); the rest need no listing.
@@ -250,22 +247,62 @@ function pathOf(item: Pending, root: readonly string[]): string[] {
   return [...root, ...path.reverse()];
 }
 
-function shapeError(message: string, path: string[], code: string, detail: string): ValidationError {
-  return new ValidationError(message, [fieldError(path, code, detail)]);
+/** The failure of a shape limit: its message, and one field error (`maxNodes` or `maxDepth`) at `path`. */
+function shapeError(
+  message: ErrorMessageKey,
+  path: string[],
+  limit: 'maxNodes' | 'maxDepth',
+  max: number,
+): ValidationError {
+  const params = { max };
+  return invalid(message, [
+    fieldError(path, limit, englishFieldMessage(limit, params), { key: limit, params }),
+  ]);
 }
 
-/** Flattens class-validator's error tree into field errors with JSON pointers. */
+/** A validation failure whose message is `key`'s, with its field errors. */
+function invalid(key: ErrorMessageKey, fieldErrors: FieldError[]): ValidationError {
+  const { message, messageKey } = keyedMessage(key);
+  return new ValidationError(message, fieldErrors, { messageKey });
+}
+
+/**
+ * Flattens class-validator's error tree into field errors with JSON pointers; with `messages`,
+ * each names the catalog text that says it in other languages, when there is one.
+ */
 export function toFieldErrors(
   errors: readonly ClassValidatorError[],
   parent: readonly string[] = [],
+  messages?: ConstraintMessages,
+  parentError?: ClassValidatorError,
 ): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) {
     const path = [...parent, String(error.property)];
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
-      out.push(fieldError(path, rule, withoutValue(message, error.value)));
+      const text = messages?.describe(rule, message, error, parentError);
+      out.push(
+        fieldError(
+          path,
+          rule,
+          withoutValue(message, error.value),
+          text && { key: text.key, params: valuesWithoutValue(text.params, error.value) },
+        ),
+      );
     }
-    if (error.children?.length) out.push(...toFieldErrors(error.children, path));
+    if (error.children?.length) out.push(...toFieldErrors(error.children, path, messages, error));
+  }
+  return out;
+}
+
+/** A text's values with the rejected value cut out as from the message: the two say the same. */
+function valuesWithoutValue(
+  params: Record<string, string | number>,
+  value: unknown,
+): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, text] of Object.entries(params)) {
+    out[name] = typeof text === 'string' ? withoutValue(text, value) : text;
   }
   return out;
 }

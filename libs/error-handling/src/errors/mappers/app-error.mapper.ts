@@ -9,6 +9,8 @@ export const appErrorMapper: ExceptionMapper<AppError> = {
     status: e.status ?? (ERROR_CODES as Record<string, { status: number }>)[e.code]?.status ?? 500,
     code: e.code,
     message: e.message,
+    messageKey: e.messageKey,
+    messageParams: e.messageParams,
     expose: e.expose,
     fieldErrors: e.fieldErrors,
     retryAfterSeconds: e.retryAfterSeconds,

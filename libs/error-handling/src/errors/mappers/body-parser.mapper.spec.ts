@@ -64,6 +64,7 @@ describe('built-in mapping of body-parser errors', () => {
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',
       message: 'The request body is too large',
+      messageKey: 'body.tooLarge',
     });
   });
 
@@ -76,6 +77,7 @@ describe('built-in mapping of body-parser errors', () => {
       status: 415,
       code: 'UNSUPPORTED_MEDIA_TYPE',
       message: 'The request charset is not supported',
+      messageKey: 'body.charsetUnsupported',
     });
   });
 
@@ -167,12 +169,14 @@ describe('built-in mapping of body-parser errors', () => {
         status: 400,
         code: 'MALFORMED_BODY',
         message: 'The request body is not valid for its Content-Encoding',
+        messageKey: 'body.encodingInvalid',
       });
       expect(isBodyParserError(error)).toBe(true);
       expect(registry.resolve(zlibError('Z_DATA_ERROR', error.message, -3))).toEqual({
         status: 400,
         code: 'MALFORMED_BODY',
         message: 'The request body is not valid for its Content-Encoding',
+        messageKey: 'body.encodingInvalid',
       });
     });
 
@@ -185,6 +189,7 @@ describe('built-in mapping of body-parser errors', () => {
         status: 400,
         code: 'MALFORMED_BODY',
         message: 'The compressed request body is truncated',
+        messageKey: 'body.truncated',
       });
     });
 

@@ -1,43 +1,45 @@
+import { keyedMessage } from '../error-messages';
 import type { MappedError } from '../exception-mapper.interface';
 import { safeGet } from '../../kernel/safe-access';
 
 /**
  * Errors of body-parser / raw-body, recognised by their `type` (no dependency on either), and
  * the decompression errors of a `Content-Encoding` body it passes on, by their `code`.
- * Their messages are safe but echo parser internals, so fixed messages are used.
+ * Their messages are safe but echo parser internals, so fixed messages are used (with message
+ * keys, so that a catalog says them in the client's language).
  */
 const BODY_PARSER_TYPES: Readonly<Record<string, MappedError>> = {
   'entity.parse.failed': {
     status: 400,
     code: 'MALFORMED_BODY',
-    message: 'The request body is not valid JSON',
+    ...keyedMessage('body.notJson'),
   },
   'entity.verify.failed': {
     status: 403,
     code: 'PERMISSION_DENIED',
-    message: 'The request body failed verification',
+    ...keyedMessage('body.verifyFailed'),
   },
-  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', ...keyedMessage('body.tooLarge') },
   'request.size.invalid': {
     status: 400,
     code: 'MALFORMED_BODY',
-    message: 'The request body length does not match Content-Length',
+    ...keyedMessage('body.lengthMismatch'),
   },
-  'request.aborted': { status: 400, code: 'MALFORMED_BODY', message: 'The request was aborted' },
+  'request.aborted': { status: 400, code: 'MALFORMED_BODY', ...keyedMessage('body.aborted') },
   'charset.unsupported': {
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'The request charset is not supported',
+    ...keyedMessage('body.charsetUnsupported'),
   },
   'encoding.unsupported': {
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'The request content encoding is not supported',
+    ...keyedMessage('body.encodingUnsupported'),
   },
   'parameters.too.many': {
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
-    message: 'The request has too many parameters',
+    ...keyedMessage('body.tooManyParameters'),
   },
   'stream.encoding.set': { status: 500, code: 'INTERNAL_ERROR' },
   'stream.not.readable': { status: 500, code: 'INTERNAL_ERROR' },
@@ -46,17 +48,17 @@ const BODY_PARSER_TYPES: Readonly<Record<string, MappedError>> = {
 const TRUNCATED: MappedError = {
   status: 400,
   code: 'MALFORMED_BODY',
-  message: 'The compressed request body is truncated',
+  ...keyedMessage('body.truncated'),
 };
 const CORRUPT: MappedError = {
   status: 400,
   code: 'MALFORMED_BODY',
-  message: 'The request body is not valid for its Content-Encoding',
+  ...keyedMessage('body.encodingInvalid'),
 };
 const NEEDS_DICTIONARY: MappedError = {
   status: 415,
   code: 'UNSUPPORTED_MEDIA_TYPE',
-  message: 'The request body needs a compression dictionary, which is not supported',
+  ...keyedMessage('body.needsDictionary'),
 };
 
 /**
@@ -78,7 +80,7 @@ const DECOMPRESSION_CODES: Readonly<Record<string, MappedError>> = {
   ZSTD_error_frameParameter_windowTooLarge: {
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
-    message: 'The compressed request body needs a larger window than allowed',
+    ...keyedMessage('body.windowTooLarge'),
   },
   ZSTD_error_corruption_detected: CORRUPT,
   ZSTD_error_checksum_wrong: CORRUPT,

@@ -16,6 +16,7 @@ describe('mapFastifyError', () => {
       status,
       code: mapped,
       message: expect.not.stringContaining('fastify says'),
+      messageKey: expect.any(String),
     });
   });
 

@@ -1,3 +1,4 @@
+import { keyedMessage } from '../error-messages';
 import type { MappedError } from '../exception-mapper.interface';
 import { safeGet } from '../../kernel/safe-access';
 
@@ -11,37 +12,37 @@ const FASTIFY_CODES: Readonly<Record<string, MappedError & { fastifyStatus: numb
     fastifyStatus: 400,
     status: 400,
     code: 'MALFORMED_BODY',
-    message: 'The request body is not valid JSON',
+    ...keyedMessage('body.notJson'),
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     fastifyStatus: 400,
     status: 400,
     code: 'MALFORMED_BODY',
-    message: 'The request body is empty, but its content type is JSON',
+    ...keyedMessage('body.emptyJson'),
   },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     fastifyStatus: 400,
     status: 400,
     code: 'MALFORMED_BODY',
-    message: 'The request body length does not match Content-Length',
+    ...keyedMessage('body.lengthMismatch'),
   },
   FST_ERR_CTP_BODY_TOO_LARGE: {
     fastifyStatus: 413,
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
-    message: 'The request body is too large',
+    ...keyedMessage('body.tooLarge'),
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     fastifyStatus: 415,
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'The request content type is not supported',
+    ...keyedMessage('body.mediaTypeUnsupported'),
   },
   FST_ERR_BAD_URL: {
     fastifyStatus: 400,
     status: 400,
     code: 'BAD_REQUEST',
-    message: 'The request URL is not valid',
+    ...keyedMessage('request.urlInvalid'),
   },
 };
 

@@ -15,6 +15,8 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
   UnprocessableEntityException,
+  ParseIntPipe,
+  ParseUUIDPipe,
   ValidationPipe,
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
@@ -249,6 +251,8 @@ describe("field errors from Nest ValidationPipe's forbidNonWhitelisted messages"
         field: 'extra',
         code: 'whitelistValidation',
         detail: 'property extra should not exist',
+        messageKey: 'whitelistValidation',
+        messageParams: { field: 'extra' },
       },
     ]);
   });
@@ -263,5 +267,64 @@ describe("field errors from Nest ValidationPipe's forbidNonWhitelisted messages"
     expect(registry.resolve(exception).fieldErrors).toEqual([
       expect.objectContaining({ pointer: '#/items/0/colour', field: 'items.0.colour' }),
     ]);
+  });
+});
+
+describe("message keys of Nest's own texts", () => {
+  const registry = new ExceptionRegistry(BUILT_IN_MAPPERS);
+
+  it.each([
+    [new NotFoundException(), 'http.404', 'Not Found'],
+    [new BadRequestException(), 'http.400', 'Bad Request'],
+    [new ForbiddenException(), 'http.403', 'Forbidden'],
+    [new ConflictException(), 'http.409', 'Conflict'],
+    [new PayloadTooLargeException(), 'http.413', 'Payload Too Large'],
+    [new ImATeapotException(), 'http.418', "I'm a teapot"],
+    [new HttpException('Not Found', 404), 'http.404', 'Not Found'],
+  ])('gives the default message of %p its key', (exception, messageKey, message) => {
+    expect(registry.resolve(exception)).toMatchObject({ message, messageKey });
+  });
+
+  it('gives a message of the application no key, even one that reads like another status', () => {
+    expect(registry.resolve(new NotFoundException('Notification 42 is gone')).messageKey).toBeUndefined();
+    expect(registry.resolve(new BadRequestException('Not Found')).messageKey).toBeUndefined();
+    expect(registry.resolve(new HttpException('Conflict', 400)).messageKey).toBeUndefined();
+  });
+
+  it("gives the messages of Nest's built-in pipes their keys, with the UUID version as a value", async () => {
+    const failure = (run: () => Promise<unknown>) =>
+      run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const int = await failure(() => new ParseIntPipe().transform('abc', { type: 'param' }));
+    const uuid = await failure(() => new ParseUUIDPipe({ version: '4' }).transform('abc', { type: 'param' }));
+
+    expect(registry.resolve(int)).toMatchObject({
+      status: 400,
+      message: 'Validation failed (numeric string is expected)',
+      messageKey: 'pipe.numericString',
+    });
+    expect(registry.resolve(uuid)).toMatchObject({
+      message: 'Validation failed (uuid v 4 is expected)',
+      messageKey: 'pipe.uuidVersion',
+      messageParams: { version: '4' },
+    });
+  });
+
+  it('gives "Cannot GET /path" the key route.notFound, the method and the path without its query', () => {
+    const exception = new NotFoundException({
+      message: 'Cannot GET /notes/7?token=hunter2',
+      error: 'Not Found',
+      statusCode: 404,
+    });
+
+    expect(registry.resolve(exception)).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Cannot GET /notes/7',
+      messageKey: 'route.notFound',
+      messageParams: { method: 'GET', path: '/notes/7' },
+    });
   });
 });

@@ -45,6 +45,7 @@ describe('built-in mapping of TypeORM errors', () => {
       status: 404,
       code: 'NOT_FOUND',
       message: 'The requested resource was not found',
+      messageKey: 'db.notFound',
     });
     expect(JSON.stringify(mapped)).not.toContain('ann@x.io');
   });
@@ -82,7 +83,12 @@ describe('built-in mapping of TypeORM errors', () => {
     const error = new QueryFailedError('SELECT * FROM "n" WHERE "id" = $1', [99999999999], driverError);
     const mapped = registry.resolve(error);
 
-    expect(mapped).toEqual({ status: 400, code: 'VALIDATION_ERROR', message: 'A number is out of range' });
+    expect(mapped).toEqual({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      message: 'A number is out of range',
+      messageKey: 'db.numberOutOfRange',
+    });
     expect(JSON.stringify(mapped)).not.toMatch(/SELECT|99999999999/);
   });
 
@@ -118,6 +124,7 @@ describe('built-in mapping of Prisma errors', () => {
       status: 404,
       code: 'NOT_FOUND',
       message: 'The requested resource was not found',
+      messageKey: 'db.notFound',
     });
   });
 

@@ -1,3 +1,4 @@
+import { keyedMessage } from '../error-messages';
 import type { MappedError } from '../exception-mapper.interface';
 import { safeGet, safeString } from '../../kernel/safe-access';
 import { mapSqlStateError } from './sql-state.mapper';
@@ -10,7 +11,7 @@ import { mapSqlStateError } from './sql-state.mapper';
 export function mapTypeOrmError(error: unknown): MappedError | undefined {
   switch (safeString(error, 'name')) {
     case 'EntityNotFoundError':
-      return { status: 404, code: 'NOT_FOUND', message: 'The requested resource was not found' };
+      return { status: 404, code: 'NOT_FOUND', ...keyedMessage('db.notFound') };
     case 'QueryFailedError':
       return mapSqlStateError(safeGet(error, 'driverError'));
     default:
@@ -19,9 +20,9 @@ export function mapTypeOrmError(error: unknown): MappedError | undefined {
 }
 
 const PRISMA_KNOWN: Readonly<Record<string, MappedError>> = {
-  P2025: { status: 404, code: 'NOT_FOUND', message: 'The requested resource was not found' },
-  P2002: { status: 409, code: 'CONFLICT', message: 'A record with the same unique value already exists' },
-  P2003: { status: 409, code: 'CONFLICT', message: 'A referenced record does not exist' },
+  P2025: { status: 404, code: 'NOT_FOUND', ...keyedMessage('db.notFound') },
+  P2002: { status: 409, code: 'CONFLICT', ...keyedMessage('db.duplicate') },
+  P2003: { status: 409, code: 'CONFLICT', ...keyedMessage('db.referenceMissing') },
 };
 
 /**

@@ -40,6 +40,8 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 409,
       code: 'CONFLICT',
       message: 'Unique constraint violated: users_email_key',
+      messageKey: 'db.uniqueViolated',
+      messageParams: { constraint: 'users_email_key' },
       details: { constraint: 'users_email_key' },
     });
   });
@@ -58,6 +60,7 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 409,
       code: 'CONFLICT',
       message: 'A record with the same unique value already exists',
+      messageKey: 'db.duplicate',
       details: undefined,
     });
   });
@@ -74,6 +77,8 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 409,
       code: 'CONFLICT',
       message: 'Foreign key constraint violated: orders_user_id_fkey',
+      messageKey: 'db.foreignKeyViolated',
+      messageParams: { constraint: 'orders_user_id_fkey' },
       details: { constraint: 'orders_user_id_fkey' },
     });
     expect(JSON.stringify(mapped)).not.toContain('999');
@@ -107,6 +112,8 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 400,
       code: 'VALIDATION_ERROR',
       message: 'A required value is missing: title',
+      messageKey: 'db.columnMissing',
+      messageParams: { column: 'title' },
     });
     expect(JSON.stringify(mapped)).not.toContain('secret-value');
   });
@@ -126,6 +133,7 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 400,
       code: 'VALIDATION_ERROR',
       message: 'A value has the wrong format',
+      messageKey: 'db.wrongFormat',
     });
   });
 
@@ -139,6 +147,8 @@ describe('built-in mapping of PostgreSQL errors (SQLSTATE)', () => {
       status: 400,
       code: 'VALIDATION_ERROR',
       message: 'Check constraint violated: orders_quantity_check',
+      messageKey: 'db.checkViolated',
+      messageParams: { constraint: 'orders_quantity_check' },
       details: { constraint: 'orders_quantity_check' },
     });
     expect(registry.resolve(new DatabaseError('x', { code: '23514' })).message).toBe(
@@ -276,7 +286,12 @@ describe('built-in mapping of SQLSTATE class 22 (data exceptions)', () => {
       const error = new DatabaseError(message, { code, detail: 'Key (id)=(99999999999)', column: 'id' });
       const mapped = registry.resolve(error);
 
-      expect(mapped).toEqual({ status: 400, code: 'VALIDATION_ERROR', message: detail });
+      expect(mapped).toEqual({
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        message: detail,
+        messageKey: expect.stringMatching(/^db\./),
+      });
       expect(JSON.stringify(mapped)).not.toMatch(/99999999999|2024|junk|character varying|0x00|UTF8/);
     },
   );
@@ -315,6 +330,7 @@ describe('built-in mapping of SQLSTATE class 22 (data exceptions)', () => {
       status: 400,
       code: 'VALIDATION_ERROR',
       message: 'A number is out of range',
+      messageKey: 'db.numberOutOfRange',
     });
   });
 

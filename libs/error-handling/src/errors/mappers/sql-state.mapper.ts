@@ -1,3 +1,4 @@
+import { type ErrorMessageKey, keyedMessage } from '../error-messages';
 import type { MappedError } from '../exception-mapper.interface';
 import { safeString } from '../../kernel/safe-access';
 
@@ -17,21 +18,21 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
  * generic 22000, ...): a bug to fix or an input the application should have checked, so it
  * stays 500, logged at `error` and alerted.
  */
-const INVALID_VALUE_STATES: Readonly<Record<string, string>> = {
-  '22001': 'A value is too long',
-  '22003': 'A number is out of range',
-  '22007': 'A date or time has the wrong format',
-  '22008': 'A date or time is out of range',
-  '22009': 'A time zone offset is out of range',
-  '22015': 'A time interval is out of range',
-  '22018': 'A value cannot be converted to its type',
-  '22021': 'A text value has bytes that are not valid in its encoding',
-  '22026': 'A value has the wrong length',
-  '22P02': 'A value has the wrong format',
-  '22P03': 'A binary value has the wrong format',
-  '22P05': 'A text value has a character the database cannot store',
-  '2200M': 'An XML value is not a valid document',
-  '2200N': 'An XML value is not valid XML content',
+const INVALID_VALUE_STATES: Readonly<Record<string, ErrorMessageKey>> = {
+  '22001': 'db.valueTooLong',
+  '22003': 'db.numberOutOfRange',
+  '22007': 'db.dateTimeFormat',
+  '22008': 'db.dateTimeOutOfRange',
+  '22009': 'db.timeZoneOutOfRange',
+  '22015': 'db.intervalOutOfRange',
+  '22018': 'db.notConvertible',
+  '22021': 'db.encodingInvalid',
+  '22026': 'db.wrongLength',
+  '22P02': 'db.wrongFormat',
+  '22P03': 'db.binaryFormat',
+  '22P05': 'db.characterNotStorable',
+  '2200M': 'db.xmlDocument',
+  '2200N': 'db.xmlContent',
 };
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$.-]{0,127}$/;
 
@@ -51,33 +52,29 @@ export function mapSqlStateError(error: unknown): MappedError | undefined {
       return {
         status: 409,
         code: 'CONFLICT',
-        message: constraint
-          ? `Unique constraint violated: ${constraint}`
-          : 'A record with the same unique value already exists',
+        ...(constraint ? keyedMessage('db.uniqueViolated', { constraint }) : keyedMessage('db.duplicate')),
         details,
       };
     case '23503':
       return {
         status: 409,
         code: 'CONFLICT',
-        message: constraint
-          ? `Foreign key constraint violated: ${constraint}`
-          : 'A referenced record does not exist',
+        ...(constraint
+          ? keyedMessage('db.foreignKeyViolated', { constraint })
+          : keyedMessage('db.referenceMissing')),
         details,
       };
     case '23502':
       return {
         status: 400,
         code: 'VALIDATION_ERROR',
-        message: column ? `A required value is missing: ${column}` : 'A required value is missing',
+        ...(column ? keyedMessage('db.columnMissing', { column }) : keyedMessage('db.valueMissing')),
       };
     case '23514':
       return {
         status: 400,
         code: 'VALIDATION_ERROR',
-        message: constraint
-          ? `Check constraint violated: ${constraint}`
-          : 'A value breaks a check constraint',
+        ...(constraint ? keyedMessage('db.checkViolated', { constraint }) : keyedMessage('db.checkFailed')),
         details,
       };
     case '40001':
@@ -85,7 +82,7 @@ export function mapSqlStateError(error: unknown): MappedError | undefined {
       return { status: 503, code: 'RETRYABLE', retryAfterSeconds: 1 };
     default:
       if (Object.hasOwn(INVALID_VALUE_STATES, code)) {
-        return { status: 400, code: 'VALIDATION_ERROR', message: INVALID_VALUE_STATES[code] };
+        return { status: 400, code: 'VALIDATION_ERROR', ...keyedMessage(INVALID_VALUE_STATES[code]) };
       }
       // A server that cannot serve the connection (class 08, 53300, 57P0x) is mapped before this
       // one, by mapDependencyError.
