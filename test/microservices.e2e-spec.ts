@@ -120,7 +120,20 @@ function appModule(pino: LogCapture, options: ErrorHandlingModuleOptions = {}): 
   class AppModule {}
   return {
     module: AppModule,
-    imports: [ErrorHandlingModule.forRoot(withCapture({ alerts: false, debug: false, ...options }, pino))],
+    imports: [
+      ErrorHandlingModule.forRoot(
+        withCapture(
+          {
+            alerts: false,
+            debug: false,
+            // The service's own rate limit is a security event too (by code, not by status).
+            audit: { security: { codes: { QUOTA_EXCEEDED: 'RATE_LIMIT_HIT' } } },
+            ...options,
+          },
+          pino,
+        ),
+      ),
+    ],
     controllers: [NotificationsRpc],
   };
 }

@@ -18,14 +18,16 @@ export interface FixtureApp {
 }
 
 /**
- * Builds and starts a fixture app; pass `module` to use forRootAsync or another import, and
- * `providers` for services of the app's own.
+ * Builds and starts a fixture app; pass `module` to use forRootAsync or another import,
+ * `providers` for services of the app's own, and `setup` for what its main.ts does before
+ * `init()` (global pipes, CORS).
  */
 export async function startFixture(
   controllers: Type<unknown>[],
   options: ErrorHandlingModuleOptions | { module: DynamicModule } = {},
   platform?: TestAdapter,
   providers: Type<unknown>[] = [],
+  setup?: (app: INestApplication) => void,
 ): Promise<FixtureApp> {
   const pino = new LogCapture();
   const imports = [
@@ -36,7 +38,7 @@ export async function startFixture(
   const moduleRef = await Test.createTestingModule({ imports, controllers, providers }).compile();
   const logs = new CapturingLogger();
   // The suite's platform (Express, or Fastify with HTTP_ADAPTER=fastify) unless `platform` is given.
-  const app = await initTestApplication(moduleRef, { logger: logs }, platform);
+  const app = await initTestApplication(moduleRef, { logger: logs }, platform, setup);
   const server = app.getHttpServer();
   return { app, logs, pino, http: () => request(server), close: () => app.close() };
 }

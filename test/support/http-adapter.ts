@@ -36,17 +36,20 @@ export async function readyForRequests(app: INestApplication): Promise<void> {
 
 /**
  * `moduleRef.createNestApplication(options)` on the suite's platform (or `platform`), then
- * `app.init()` and, on Fastify, its `ready()`.
+ * `setup` (what a main.ts does before listening: global pipes, a prefix, CORS), `app.init()` and,
+ * on Fastify, its `ready()`.
  */
 export async function initTestApplication<T extends INestApplication = INestApplication>(
   moduleRef: TestingModule,
   options: NestApplicationOptions = {},
   platform: TestAdapter = TEST_ADAPTER,
+  setup?: (app: T) => void,
 ): Promise<T> {
   const adapter = testHttpAdapter(platform);
   const app = adapter
     ? moduleRef.createNestApplication<T>(adapter, options)
     : moduleRef.createNestApplication<T>(options);
+  setup?.(app);
   await app.init();
   await readyForRequests(app);
   return app;

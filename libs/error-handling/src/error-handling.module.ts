@@ -6,10 +6,16 @@ import {
   Module,
   type NestModule,
   type OnModuleInit,
-  type PipeTransform,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
+import {
+  APP_FILTER,
+  APP_PIPE,
+  ApplicationConfig,
+  HttpAdapterHost,
+  ModuleRef,
+  ModulesContainer,
+} from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { SentryModule } from './sentry/sentry.module';
@@ -57,6 +63,7 @@ import { createLoggingRuntime, loggerModuleParams, type LoggingRuntime } from '.
 import { loadLoggingPeers } from './logging/logging-peers';
 import { Redactor } from './redaction/redactor';
 import { FaultlineValidationPipe } from './validation/validation.pipe';
+import { GlobalValidationPipe } from './validation/global-validation.pipe';
 import { resolveOptions, type ResolvedOptions } from './resolve-options';
 import type { ErrorHandlingModuleOptions } from './error-handling.options';
 
@@ -171,9 +178,6 @@ const KERNEL_PROVIDERS: Provider[] = [
   ...PUBLIC_KERNEL.map((token) => ({ provide: kernelAlias(token), useExisting: token })),
 ];
 
-/** The global pipe when validation is off but the module cannot know it yet (`forRootAsync`). */
-const passThroughPipe: PipeTransform = { transform: (value: unknown) => value };
-
 /** The global exception filter. */
 const FILTER_PROVIDERS: Provider[] = [
   ProblemBuilder,
@@ -187,9 +191,13 @@ const FILTER_PROVIDERS: Provider[] = [
 
 const VALIDATION_PIPE: Provider = {
   provide: APP_PIPE,
-  useFactory: (o: ResolvedOptions) =>
-    o.validation === false ? passThroughPipe : new FaultlineValidationPipe(o.validation),
-  inject: [RESOLVED_OPTIONS],
+  useFactory: (o: ResolvedOptions, config: ApplicationConfig) =>
+    new GlobalValidationPipe(
+      o.validation === false ? undefined : new FaultlineValidationPipe(o.validation),
+      config,
+      o.validationExplicit,
+    ),
+  inject: [RESOLVED_OPTIONS, ApplicationConfig],
 };
 
 /** The feature modules, each loaded unless its option is `false`. */

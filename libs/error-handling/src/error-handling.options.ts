@@ -1,7 +1,8 @@
 import type { Clock } from './kernel/clock';
 import type { ExceptionMapper, ExceptionType } from './errors/exception-mapper.interface';
 import type { MessageCatalogInput } from './filter/message-catalog.interface';
-import type { ResponseFormatter } from './filter/problem-details.interface';
+import type { CompatMode, HtmlRenderer, ResponseFormatter } from './filter/problem-details.interface';
+import type { ProblemFormat } from './filter/content-negotiation';
 import type { RedactionOptions } from './redaction/redaction.options';
 import type { LoggingOptions } from './logging/logging.options';
 import type { AuditOptions } from './audit/audit.options';
@@ -36,6 +37,36 @@ export interface ErrorHandlingModuleOptions {
   problemTypeBaseUrl?: string;
   /** Replaces the JSON body shape. @default undefined (RFC 9457 problem body) */
   responseFormatter?: ResponseFormatter;
+  /**
+   * Keeps an existing error contract: `'nest'` answers in Nest's own shape (`statusCode`,
+   * `message`, `error`; an `HttpException`'s own response body as Nest sends it), and
+   * `'http-exception-body'` sends an `HttpException`'s own response body and a problem body for
+   * everything else. Either way the request id header, the logging, audit, metrics and alerts
+   * stay, and a server error still shows nothing of itself. Not with `responseFormatter`.
+   * @default undefined (RFC 9457 problem bodies)
+   * @example 'nest'
+   */
+  compat?: CompatMode;
+  /**
+   * Which answers the filter may negotiate by `Accept`: the JSON body always, an HTML page for
+   * browsers, a plain-text page for text clients.
+   * @default ['json', 'html', 'text'], or ['json'] with `responseFormatter` or `compat`
+   * @example ['json']
+   */
+  formats?: ProblemFormat[];
+  /**
+   * Renders the HTML page instead of Faultline's (when `formats` has `html`): given the problem
+   * (with its `debug` member in debug mode) and its context; returns the whole document.
+   * Faultline still sets the status, the request id header and its security headers.
+   * @default undefined (Faultline's page)
+   */
+  htmlRenderer?: HtmlRenderer;
+  /**
+   * The `Cache-Control` of an error answer, or `false` to leave the header as the application
+   * set it (or unset).
+   * @default 'no-store'
+   */
+  cacheControl?: string | false;
   /**
    * Message catalogs to add or override, by language tag. `en` and `ko` ship. A catalog is an
    * object (any subset: the rest comes from the shipped catalog of that language, then English)

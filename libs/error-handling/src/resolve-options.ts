@@ -8,7 +8,8 @@ import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { defaultUserId } from './kernel/request-context';
 import type { MessageCatalog } from './filter/message-catalog.interface';
 import { resolveCatalogs } from './filter/catalog-input';
-import type { ResponseFormatter } from './filter/problem-details.interface';
+import type { CompatMode, HtmlRenderer, ResponseFormatter } from './filter/problem-details.interface';
+import type { ProblemFormat } from './filter/content-negotiation';
 import type { RedactionOptions } from './redaction/redaction.options';
 import { resolveLoggingDefault, type ResolvedLogging } from './logging/resolve-logging-options';
 import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options';
@@ -33,6 +34,10 @@ export interface ResolvedOptions extends FilterSettings, HealthProbeSettings {
   nodeEnv: string | undefined;
   problemTypeBaseUrl: string | undefined;
   responseFormatter: ResponseFormatter | undefined;
+  compat: CompatMode | undefined;
+  formats: ReadonlySet<ProblemFormat>;
+  htmlRenderer: HtmlRenderer | undefined;
+  cacheControl: string | false;
   catalogs: Map<string, MessageCatalog>;
   defaultLanguage: string;
   expectedErrors: ExceptionType[];
@@ -41,6 +46,8 @@ export interface ResolvedOptions extends FilterSettings, HealthProbeSettings {
   requestIdHeader: string;
   retryAfterSeconds: number;
   validation: false | ValidationOptions;
+  /** True when `validation` was set (not left to its default): Faultline's pipe then never steps aside. */
+  validationExplicit: boolean;
   /**
    * Features left at their default that are off because an optional package is missing (the
    * validation pipe without class-validator, metrics without prom-client): one line each at start-up.
@@ -72,6 +79,10 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'debug',
   'problemTypeBaseUrl',
   'responseFormatter',
+  'compat',
+  'formats',
+  'htmlRenderer',
+  'cacheControl',
   'catalogs',
   'defaultLanguage',
   'expectedErrors',
@@ -108,6 +119,8 @@ export const MODULE_DEFAULTS = {
   mappers: [] as ExceptionMapper[],
   requestIdHeader: 'X-Request-Id',
   retryAfterSeconds: 5,
+  formats: ['json', 'html', 'text'] as ProblemFormat[],
+  cacheControl: 'no-store',
 } as const;
 
 /**
@@ -136,11 +149,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
   const production = env.NODE_ENV === 'production';
   const debugByDefault = DEBUG_ENVIRONMENTS.includes(env.NODE_ENV ?? '');
   check(o.debug === undefined || typeof o.debug === 'boolean', 'debug', 'must be a boolean');
-  check(
-    o.responseFormatter === undefined || typeof o.responseFormatter === 'function',
-    'responseFormatter',
-    'must be a function (problem, context) => body',
-  );
+  optionalFunction(o.responseFormatter, 'responseFormatter', '(problem, context) => body');
   check(
     o.requestIdHeader === undefined ||
       (typeof o.requestIdHeader === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(o.requestIdHeader)),
@@ -157,6 +166,12 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     o.validation === undefined || typeof o.validation === 'boolean' || isPlainObject(o.validation),
     'validation',
     'must be a boolean or an object of ValidationPipe options',
+  );
+  const errorStatus = isPlainObject(o.validation) ? o.validation.errorStatus : undefined;
+  check(
+    errorStatus === undefined || errorStatus === 400 || errorStatus === 422,
+    'validation.errorStatus',
+    'must be 400 or 422',
   );
   check(o.redaction === undefined || isPlainObject(o.redaction), 'redaction', 'must be an object');
   check(
@@ -181,7 +196,33 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     'clock',
     'must have now(), setTimeout(callback, ms) and clearTimeout(timer)',
   );
-  check(o.user === undefined || typeof o.user === 'function', 'user', 'must be a function (req) => id');
+  optionalFunction(o.user, 'user', '(req) => id');
+  check(
+    o.compat === undefined || o.compat === 'nest' || o.compat === 'http-exception-body',
+    'compat',
+    "must be 'nest' or 'http-exception-body'",
+  );
+  check(
+    o.compat === undefined || o.responseFormatter === undefined,
+    'compat',
+    'cannot be used with responseFormatter',
+    'Choose one: compat keeps an existing shape, responseFormatter makes a new one',
+  );
+  arrayOf(
+    o.formats,
+    'formats',
+    (v) => v === 'json' || v === 'html' || v === 'text',
+    "must be 'json', 'html' or 'text'",
+  );
+  optionalFunction(o.htmlRenderer, 'htmlRenderer', '(problem, context) => html');
+  check(
+    o.cacheControl === undefined ||
+      o.cacheControl === false ||
+      (typeof o.cacheControl === 'string' && /^[\x21-\x7e][\x20-\x7e]{0,255}$/.test(o.cacheControl)),
+    'cacheControl',
+    'must be false or a header value of printable characters',
+    "For example 'no-store' or 'no-cache, private'",
+  );
   const clock = o.clock ?? systemClock;
   const user = o.user ?? defaultUserId;
   const validation = resolveValidation(o.validation);
@@ -202,6 +243,13 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     nodeEnv: env.NODE_ENV,
     problemTypeBaseUrl: problemTypeBase(o.problemTypeBaseUrl),
     responseFormatter: o.responseFormatter,
+    compat: o.compat,
+    formats: new Set<ProblemFormat>([
+      'json',
+      ...(o.formats ?? (o.responseFormatter || o.compat ? (['json'] as const) : MODULE_DEFAULTS.formats)),
+    ]),
+    htmlRenderer: o.htmlRenderer,
+    cacheControl: o.cacheControl ?? MODULE_DEFAULTS.cacheControl,
     catalogs,
     defaultLanguage,
     expectedErrors: o.expectedErrors ?? MODULE_DEFAULTS.expectedErrors,
@@ -209,6 +257,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     requestIdHeader: o.requestIdHeader ?? MODULE_DEFAULTS.requestIdHeader,
     retryAfterSeconds: o.retryAfterSeconds ?? MODULE_DEFAULTS.retryAfterSeconds,
     validation: validation.options,
+    validationExplicit: o.validation !== undefined,
     notices: [validation.notice, metrics.notice, logging.notice, identityNotice(o)].filter(
       (n): n is string => n !== undefined,
     ),
@@ -267,6 +316,10 @@ function problemTypeBase(value: unknown): string | undefined {
     'For example "https://errors.example.com"',
   );
   return (value as string).replace(/\/+$/, '');
+}
+
+function optionalFunction(value: unknown, option: string, signature: string): void {
+  check(value === undefined || typeof value === 'function', option, `must be a function ${signature}`);
 }
 
 function arrayOf(value: unknown, option: string, valid: (v: unknown) => boolean, problem: string): void {

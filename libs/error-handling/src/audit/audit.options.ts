@@ -1,6 +1,7 @@
 import type { AuditStore, SqlExecutor } from './audit-store.interface';
 import type { AuditWriterOptions } from './audit-writer';
 import type { SecurityCounterStore } from './security-counter.store';
+import type { SecurityEventKind } from './security-event-kind';
 
 /** The SQL store: PostgreSQL by connection string or an existing `pg.Pool`, or a PGlite instance. */
 export interface AuditSqlOptions {
@@ -38,6 +39,16 @@ export interface SecurityEventOptions {
   windowMs?: number;
   /** Where the counters live. @default in-process */
   counterStore?: SecurityCounterStore;
+  /**
+   * Which error codes are security events, and of which kind, besides the built-in ones
+   * (`UNAUTHENTICATED` is `AUTH_REQUIRED`, `PERMISSION_DENIED` is `PERMISSION_DENIED`,
+   * `RATE_LIMITED` is `RATE_LIMIT_HIT`). A failure is classified by its code, not its status: a
+   * business 403 such as `QUOTA_EXCEEDED` is no security event unless listed here; `null`
+   * takes a built-in code off the list.
+   * @default {}
+   * @example { TOKEN_REVOKED: 'AUTH_REQUIRED', ACCOUNT_LOCKED: 'LOGIN_FAILED', RATE_LIMITED: null }
+   */
+  codes?: Record<string, SecurityEventKind | `${SecurityEventKind}` | null>;
 }
 
 /**

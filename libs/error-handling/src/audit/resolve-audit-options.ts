@@ -11,6 +11,14 @@ import {
 } from './audit-writer';
 import { InMemorySecurityCounterStore, type SecurityCounterStore } from './security-counter.store';
 import { SqlAuditStore } from './sql-audit.store';
+import { SecurityEventKind } from './security-event-kind';
+
+/** The error codes that are security events by default, and their kinds. */
+export const SECURITY_CODES: Readonly<Record<string, SecurityEventKind>> = {
+  UNAUTHENTICATED: SecurityEventKind.AUTH_REQUIRED,
+  PERMISSION_DENIED: SecurityEventKind.PERMISSION_DENIED,
+  RATE_LIMITED: SecurityEventKind.RATE_LIMIT_HIT,
+};
 
 /** The defaults of `audit`, as docs/audit.md's option table shows them. */
 export const AUDIT_DEFAULTS = {
@@ -27,7 +35,13 @@ export interface ResolvedAudit {
   retentionDays: number;
   writer: AuditWriterSettings;
   shutdownTimeoutMs: number;
-  security: { threshold: number; windowMs: number; counterStore: SecurityCounterStore };
+  security: {
+    threshold: number;
+    windowMs: number;
+    counterStore: SecurityCounterStore;
+    /** The security event kind of each error code that is one. */
+    codes: ReadonlyMap<string, SecurityEventKind>;
+  };
 }
 
 const KNOWN: readonly (keyof AuditOptions)[] = [
@@ -94,6 +108,25 @@ export function resolveAudit(
     'audit.security.counterStore',
     'must have increment(key, windowMs)',
   );
+  check(
+    security.codes === undefined || isPlainObject(security.codes),
+    'audit.security.codes',
+    'must be an object of error codes to security event kinds',
+  );
+  const codes = new Map<string, SecurityEventKind>(Object.entries(SECURITY_CODES));
+  for (const [code, kind] of Object.entries(security.codes ?? {})) {
+    if (kind === null) {
+      codes.delete(code);
+      continue;
+    }
+    check(
+      typeof kind === 'string' && (Object.values(SecurityEventKind) as string[]).includes(kind),
+      `audit.security.codes.${code}`,
+      'must be a security event kind or null',
+      `One of ${Object.values(SecurityEventKind).join(', ')}`,
+    );
+    codes.set(code, kind as SecurityEventKind);
+  }
   return {
     store,
     actor: o.actor ?? user,
@@ -121,6 +154,7 @@ export function resolveAudit(
       counterStore:
         (security.counterStore as SecurityCounterStore | undefined) ??
         new InMemorySecurityCounterStore(undefined, clock),
+      codes,
     },
   };
 }

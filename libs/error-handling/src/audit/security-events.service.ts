@@ -43,18 +43,13 @@ export interface SuspiciousActivity {
 /** Something that acts on suspicious activity (the alerts feature); must not throw. */
 export type SuspiciousActivityListener = (activity: SuspiciousActivity) => void;
 
-const FROM_STATUS: Readonly<Record<number, SecurityEventKind>> = {
-  401: SecurityEventKind.AUTH_REQUIRED,
-  403: SecurityEventKind.PERMISSION_DENIED,
-  429: SecurityEventKind.RATE_LIMIT_HIT,
-};
-
 /**
  * Records security events (stored with `kind: 'security'`, written to the `security` channel)
  * and watches for bursts: more than `threshold` events of one kind from one ip within
  * `windowMs` logs a `security` warning and notifies the suspicious-activity listeners.
- * 401, 403 and 429 answers become AUTH_REQUIRED, PERMISSION_DENIED and RATE_LIMIT_HIT by
- * themselves.
+ * Failures become security events by their code: UNAUTHENTICATED, PERMISSION_DENIED and
+ * RATE_LIMITED are AUTH_REQUIRED, PERMISSION_DENIED and RATE_LIMIT_HIT, and
+ * `audit.security.codes` adds the application's own (or takes one off).
  *
  * @example
  * this.security.record(SecurityEventKind.LOGIN_FAILED, { data: { username } });
@@ -82,10 +77,12 @@ export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
   /** Hears 401, 403 and 429 answers. */
   onModuleInit(): void {
     if (!this.options || this.unsubscribe) return;
+    const codes = this.options.security.codes;
     this.unsubscribe = this.failures.subscribe((failure) => {
       // A job's failure answers no client: it is no sign of one probing.
       if (failure.job !== undefined) return;
-      const kind = FROM_STATUS[failure.status];
+      // By the code, not the status: a business 403 (QUOTA_EXCEEDED) is no security event.
+      const kind = codes.get(failure.code);
       // An application that recorded a security event for this request (LOGIN_FAILED for a
       // wrong password) has said what the 401 was; it is not also an AUTH_REQUIRED.
       // A message or an event no HTTP request carries (RPC, WebSocket) still gets its request id

@@ -1,6 +1,7 @@
 import type { ExceptionType } from '../errors/exception-mapper.interface';
 import type { MessageCatalog } from './message-catalog.interface';
-import type { ResponseFormatter } from './problem-details.interface';
+import type { CompatMode, HtmlRenderer, ResponseFormatter } from './problem-details.interface';
+import type { ProblemFormat } from './content-negotiation';
 
 /**
  * What the exception filter, its problem builder and the request id middleware read of the
@@ -17,4 +18,9 @@ export interface FilterSettings {
   /** As given, for writing; compare lower-cased. */
   requestIdHeader: string;
   retryAfterSeconds: number;
+  compat: CompatMode | undefined;
+  /** The formats the filter may answer with; `json` is always one of them. */
+  formats: ReadonlySet<ProblemFormat>;
+  htmlRenderer: HtmlRenderer | undefined;
+  cacheControl: string | false;
 }

@@ -23,10 +23,11 @@ import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/
 import { safeString } from '../kernel/safe-access';
 import { isExpectedFailure } from '../errors/expected-failure';
 import type { FilterSettings } from './filter.settings';
-import { negotiateFormat, negotiateLanguage } from './content-negotiation';
+import { negotiateFormat, negotiateLanguage, type ProblemFormat } from './content-negotiation';
+import { compatBody } from './compat-body';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
-import type { LoggedRequest } from '../kernel/request-context';
+import type { LoggedRequest, RequestFailure } from '../kernel/request-context';
 import type { HttpRequestLike } from './http-request.interface';
 import { ProblemBuilder } from './problem-builder';
 import { HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
@@ -62,6 +63,8 @@ const FAILSAFE_BODY = (requestId: string | undefined): string =>
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly languages: string[];
   private readonly incomingIdHeader: string;
+  /** The request headers an answer varies by, for `Vary`. */
+  private readonly vary: readonly string[] | undefined;
   /** The adapter's platform, read at the first failure (the adapter is set by then, and stays). */
   private platformType: HttpPlatform | undefined;
   private get platform(): HttpPlatform {
@@ -81,6 +84,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   ) {
     this.languages = [...options.catalogs.keys()];
     this.incomingIdHeader = options.requestIdHeader.toLowerCase();
+    // What the answer depends on: `Accept` when there is more than one format to choose from,
+    // `Accept-Language` when there is more than one language.
+    const vary = [
+      ...(options.formats.size > 1 ? ['Accept'] : []),
+      ...(this.languages.length > 1 ? ['Accept-Language'] : []),
+    ];
+    this.vary = vary.length > 0 ? vary : undefined;
   }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
@@ -125,7 +135,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     );
     const expected = isExpectedFailure(mapped.status, exception, this.options.expectedErrors);
     const adapter = this.adapterHost.httpAdapter;
-    const level = failureLevel(mapped.status, expected);
     // Subscribers first: an error tracker's event id goes on the log line.
     const handled: HandledFailure = {
       exception,
@@ -137,45 +146,62 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     if (mapped.dependency !== undefined) handled.dependency = mapped.dependency;
     this.failureEvents.publish(handled);
-    // On the Node request, where the request line of Faultline's middleware looks for it.
-    this.failures.record(node as LoggedRequest, {
+    const failure: RequestFailure = {
       exception,
       status: mapped.status,
       code: mapped.code,
       expected,
-      level,
+      level: failureLevel(mapped.status, expected),
       eventId: handled.eventId,
       dependency: mapped.dependency,
-    });
+    };
 
     // Fastify's reply counts as sent once ended; a handler may have written its Node response.
     if (adapter.isHeadersSent(res) || nodeResponse(res)?.headersSent === true) {
+      // On the Node request, where the request line of Faultline's middleware looks for it.
+      this.failures.record(node as LoggedRequest, failure);
       // The status line is gone: the only honest signal left is to cut the response short.
       abort(res);
       return;
     }
     const headers = req.headers ?? {};
-    const format = negotiateFormat(headers.accept);
+    const formats = this.options.formats;
+    const format = formats.size === 1 ? 'json' : allowedFormat(negotiateFormat(headers.accept), formats);
     const language = negotiateLanguage(
       headers['accept-language'],
       this.languages,
       this.options.defaultLanguage,
     );
     const problem = this.builder.build(mapped, exception, req, requestId, language);
+    // An expected failure's line says what the client was told (redacted already).
+    if (expected) {
+      failure.detail = problem.detail;
+      if (problem.errors) failure.fieldErrors = problem.errors;
+    }
+    this.failures.record(node as LoggedRequest, failure);
 
     let body: string;
     let contentType: string = CONTENT_TYPES[format];
+    // The language of the answer, when every text of it is known to be in one.
+    let servedLanguage: string | undefined;
+    const context = { exception, request: req, expected, language };
     if (format === 'html') {
-      body = renderHtmlPage(problem, this.builder.catalog(language), language);
+      body = this.options.htmlRenderer
+        ? this.options.htmlRenderer(problem, context)
+        : renderHtmlPage(problem, this.builder.catalog(language), language);
+      servedLanguage = this.builder.servedLanguage(problem);
     } else if (format === 'text') {
       body = renderTextPage(problem, this.builder.catalog(language));
+      servedLanguage = this.builder.servedLanguage(problem);
+    } else if (this.options.compat) {
+      body = JSON.stringify(compatBody(this.options.compat, exception, mapped, problem));
+      contentType = 'application/json; charset=utf-8';
     } else if (this.options.responseFormatter) {
-      body = JSON.stringify(
-        this.options.responseFormatter(problem, { exception, request: req, expected, language }),
-      );
+      body = JSON.stringify(this.options.responseFormatter(problem, context));
       contentType = 'application/json; charset=utf-8';
     } else {
       body = JSON.stringify(problem);
+      servedLanguage = this.builder.servedLanguage(problem);
     }
 
     // Express's response is Node's own, and so is the response Nest hands the filter on Fastify
@@ -189,18 +215,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     set(this.options.requestIdHeader, requestId);
     set('Content-Type', contentType);
-    set('Content-Language', language);
-    set('Cache-Control', 'no-store');
-    set('Vary', 'Accept, Accept-Language');
+    // Only what is true: a body with the application's own message in it is in no known language.
+    if (servedLanguage !== undefined) set('Content-Language', servedLanguage);
+    if (this.options.cacheControl !== false) set('Cache-Control', this.options.cacheControl);
+    // Added to what the application varies by (CORS's Origin), never in its place.
+    if (this.vary !== undefined) {
+      const vary = mergeVary(headerOf(res, 'vary'), this.vary);
+      if (vary !== undefined) set('Vary', vary);
+    }
     // Browsers must not sniff an error body into something else, and a page may load and run
     // nothing. Headers the application set (helmet's, its own policy) are kept as they are.
-    if (!hasHeader(res, 'x-content-type-options')) {
+    if (headerOf(res, 'x-content-type-options') === undefined) {
       set('X-Content-Type-Options', 'nosniff');
     }
-    if (format !== 'json' && !hasHeader(res, 'content-security-policy')) {
+    if (format !== 'json' && headerOf(res, 'content-security-policy') === undefined) {
       set('Content-Security-Policy', format === 'html' ? HTML_PAGE_CSP : TEXT_PAGE_CSP);
     }
-    if ((mapped.status === 429 || mapped.status === 503) && !hasHeader(res, 'retry-after')) {
+    if ((mapped.status === 429 || mapped.status === 503) && headerOf(res, 'retry-after') === undefined) {
       set('Retry-After', String(mapped.retryAfterSeconds ?? this.options.retryAfterSeconds));
     }
     if (out) {
@@ -250,21 +281,46 @@ function syncRequestId(req: HttpRequestLike, requestId: string): void {
 }
 
 /**
- * True when the response already has the header: on the platform response (Fastify's reply keeps
- * headers set through `reply.header()`, as @fastify/helmet does, until it sends), else the raw one.
+ * The response's value of a header, if it has one: on the platform response (Fastify's reply
+ * keeps headers set through `reply.header()`, as @fastify/helmet does, until it sends), else the
+ * raw one.
  */
-function hasHeader(res: unknown, name: string): boolean {
+function headerOf(res: unknown, name: string): unknown {
   const platform = res as { getHeader?: (name: string) => unknown };
   if (typeof platform.getHeader === 'function') {
     try {
       // Fastify's reply looks at the Node response too; on Express the two are one.
-      return platform.getHeader(name) !== undefined;
+      return platform.getHeader(name);
     } catch {
       // Not a getter this code understands: the raw response decides.
     }
   }
-  const raw = nodeResponse(res);
-  return raw !== undefined && raw.getHeader(name) !== undefined;
+  return nodeResponse(res)?.getHeader(name);
+}
+
+/**
+ * `Vary` with `tokens` added to what the response varies by already (case-insensitively, each
+ * once); undefined when nothing is to change. `*` varies by everything: it stays as it is.
+ */
+export function mergeVary(existing: unknown, tokens: readonly string[]): string | undefined {
+  const current =
+    typeof existing === 'string'
+      ? existing
+      : Array.isArray(existing)
+        ? existing.join(', ')
+        : existing === undefined || existing === null
+          ? ''
+          : String(existing);
+  if (current.trim() === '') return tokens.join(', ');
+  const have = new Set(current.split(',').map((t) => t.trim().toLowerCase()));
+  if (have.has('*')) return undefined;
+  const missing = tokens.filter((t) => !have.has(t.toLowerCase()));
+  return missing.length === 0 ? undefined : `${current}, ${missing.join(', ')}`;
+}
+
+/** The negotiated format when the options allow it, else JSON. */
+function allowedFormat(format: ProblemFormat, formats: ReadonlySet<ProblemFormat>): ProblemFormat {
+  return formats.has(format) ? format : 'json';
 }
 
 function abort(res: unknown): void {

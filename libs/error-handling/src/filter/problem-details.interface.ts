@@ -65,3 +65,18 @@ export interface ProblemContext {
  * responseFormatter: (p) => ({ message: p.detail, code: p.code, errors: p.errors ?? [] })
  */
 export type ResponseFormatter = (problem: ProblemDetails, context: ProblemContext) => unknown;
+
+/**
+ * An existing error contract the filter keeps (the `compat` option): `'nest'` is Nest's own
+ * shape, `'http-exception-body'` an `HttpException`'s own response body.
+ */
+export type CompatMode = 'nest' | 'http-exception-body';
+
+/**
+ * Renders the HTML page of a failure (the `htmlRenderer` option): the whole document. What it
+ * writes is sent as it is: escape what you take from the problem, which holds client input.
+ *
+ * @example
+ * htmlRenderer: (p) => `<!doctype html><title>${escapeHtml(p.title)}</title><h1>${escapeHtml(p.title)}</h1>`
+ */
+export type HtmlRenderer = (problem: ProblemDetails, context: ProblemContext) => string;

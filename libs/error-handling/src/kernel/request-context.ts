@@ -31,6 +31,10 @@ export interface RequestFailure {
   route?: string;
   /** How many failures the request had (a GraphQL operation may have several); the line shows the worst. */
   count?: number;
+  /** An expected failure's detail as the client was told it (redacted). */
+  detail?: string;
+  /** An expected failure's field errors as the client was told them (redacted). */
+  fieldErrors?: readonly { pointer: string; field: string; code: string; detail: string }[];
 }
 
 /** The request fields Faultline reads; Express and Fastify requests both have them. */

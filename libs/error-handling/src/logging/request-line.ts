@@ -22,6 +22,9 @@ import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 import type { FailedOperation } from '../kernel/failure-events';
 
+/** Field errors a failure line carries at most (a body may hold hundreds). */
+const MAX_FIELD_ERRORS = 20;
+
 /** A log object Faultline built and redacted itself. */
 export type LogLine = Record<string, unknown> & { [ALREADY_REDACTED]: true };
 
@@ -184,7 +187,15 @@ export class RequestLineBuilder {
       if (failure.status !== line.status) line.failureStatus = failure.status;
     }
     if (failure.count !== undefined && failure.count > 1) line.failures = failure.count;
-    line.err = this.errorFields(failure.exception, failure.expected);
+    const err = this.errorFields(failure.exception, failure.expected);
+    // What the client was told of its mistake, so the line explains the 4xx on its own; not
+    // again when it is the error's own message, which the line has already.
+    if (failure.detail !== undefined) {
+      const detail = capText(failure.detail);
+      if (detail !== err.message) line.detail = detail;
+    }
+    if (failure.fieldErrors !== undefined) line.errors = failure.fieldErrors.slice(0, MAX_FIELD_ERRORS);
+    line.err = err;
     if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
     if (failure.dependency !== undefined) line.dependency = failure.dependency;
     const details = this.logging.requestDetails;
@@ -211,6 +222,9 @@ export class RequestLineBuilder {
       const err: Record<string, unknown> = { type: describeType(exception) };
       if (message !== undefined) err.message = capText(this.redactor.redactString(message));
       if (typeof code === 'string' || typeof code === 'number') err.code = code;
+      // An HttpException's own response object (an application's `{ status, errors }`), redacted.
+      const response = ownResponse(exception);
+      if (response !== undefined) err.response = capStrings(this.redactor.redact(response));
       return err;
     }
     return this.redactor.redactError(exception);
@@ -234,6 +248,24 @@ function messageOf(req: LoggedRequest, res: ServerResponse, err: unknown): strin
   return req[REQUEST_FAILURE] || err !== undefined || res.statusCode >= 500
     ? 'request failed'
     : 'request completed';
+}
+
+/** The members of the body Nest makes for an `HttpException` of a message. */
+const NEST_MEMBERS = new Set(['message', 'error', 'statusCode']);
+
+/** The response object of an `HttpException` (`getResponse()`), when it is one and not a string. */
+function ownResponse(exception: object): object | undefined {
+  const getResponse = safeGet(exception, 'getResponse');
+  if (typeof getResponse !== 'function') return undefined;
+  try {
+    const response: unknown = (getResponse as () => unknown).call(exception);
+    if (response === null || typeof response !== 'object') return undefined;
+    // Nest's own shape says no more than the line's message and status already do.
+    for (const key of Object.keys(response)) if (!NEST_MEMBERS.has(key)) return response;
+    return undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True for a `text/event-stream` response (read only for a request past the slow threshold). */

@@ -18,4 +18,10 @@ export interface ValidationOptions extends Omit<ValidationPipeOptions, 'exceptio
    * @default 10000
    */
   maxNodes?: number;
+  /**
+   * The status of a validation failure: 400, or 422 (`Unprocessable Entity`) for a contract
+   * that answers invalid fields so. The code stays `VALIDATION_ERROR`.
+   * @default 400
+   */
+  errorStatus?: 400 | 422;
 }

@@ -109,9 +109,11 @@ const MAX_DEPTH_LIMIT = 1000;
 @Injectable()
 export class FaultlineValidationPipe extends ValidationPipe {
   private readonly limits: ShapeLimits;
+  /** The status of a validation failure: 400, or 422 with `errorStatus: 422`. */
+  private readonly errorStatus: 400 | 422;
 
   constructor(options: ValidationOptions = {}) {
-    const { maxDepth, maxNodes, ...pipeOptions } = options;
+    const { maxDepth, maxNodes, errorStatus = 400, ...pipeOptions } = options;
     // Loaded here rather than by Nest, whose loader ends the process when one is missing:
     // this way a missing package is a FaultlineConfigError naming it.
     const validatorPackage =
@@ -129,16 +131,18 @@ export class FaultlineValidationPipe extends ValidationPipe {
       // so that the decorators' values (`@Min(1)`'s 1) are found for the catalogs' texts. Neither
       // leaves the pipe: a field error carries neither.
       validationError: { target: true, value: true },
-      exceptionFactory: (errors) => invalid('validation.invalidFields', toFieldErrors(errors, [], messages)),
+      exceptionFactory: (errors) =>
+        invalid('validation.invalidFields', toFieldErrors(errors, [], messages), errorStatus),
     });
     this.limits = shapeLimits(maxDepth, maxNodes);
+    this.errorStatus = errorStatus;
   }
 
   /** Checks the shape limits, then validates and transforms as Nest's `ValidationPipe` does. */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (typeof value === 'object' && value !== null && this.checksShapeOf(metadata)) {
       const root = typeof metadata.data === 'string' && metadata.data !== '' ? [metadata.data] : [];
-      checkShape(value, this.limits, root);
+      checkShape(value, this.limits, root, this.errorStatus);
     }
     return super.transform(value, metadata);
   }
@@ -191,18 +195,23 @@ interface Pending {
  * @throws ValidationError with one field error (`maxDepth` or `maxNodes`) whose pointer is the
  * value where the limit was hit.
  */
-export function checkShape(value: unknown, limits: ShapeLimits, root: readonly string[] = []): void {
+export function checkShape(
+  value: unknown,
+  limits: ShapeLimits,
+  root: readonly string[] = [],
+  status: 400 | 422 = 400,
+): void {
   const stack: Pending[] = [{ value, depth: 1, parent: undefined, key: '' }];
   let nodes = 0;
   while (stack.length > 0) {
     const item = stack.pop() as Pending;
     nodes += 1;
     if (nodes > limits.maxNodes) {
-      throw shapeError('validation.tooManyValues', pathOf(item, root), 'maxNodes', limits.maxNodes);
+      throw shapeError('validation.tooManyValues', pathOf(item, root), 'maxNodes', limits.maxNodes, status);
     }
     if (!isContainer(item.value)) continue;
     if (item.depth > limits.maxDepth) {
-      throw shapeError('validation.nestedTooDeeply', pathOf(item, root), 'maxDepth', limits.maxDepth);
+      throw shapeError('validation.nestedTooDeeply', pathOf(item, root), 'maxDepth', limits.maxDepth, status);
     }
     // Every value from here on counts, so one more child than the budget already decides
     // (and names the value over the limit, in document order); the rest need no listing.
@@ -253,17 +262,20 @@ function shapeError(
   path: string[],
   limit: 'maxNodes' | 'maxDepth',
   max: number,
+  status: 400 | 422,
 ): ValidationError {
   const params = { max };
-  return invalid(message, [
-    fieldError(path, limit, englishFieldMessage(limit, params), { key: limit, params }),
-  ]);
+  return invalid(
+    message,
+    [fieldError(path, limit, englishFieldMessage(limit, params), { key: limit, params })],
+    status,
+  );
 }
 
 /** A validation failure whose message is `key`'s, with its field errors. */
-function invalid(key: ErrorMessageKey, fieldErrors: FieldError[]): ValidationError {
+function invalid(key: ErrorMessageKey, fieldErrors: FieldError[], status: 400 | 422): ValidationError {
   const { message, messageKey } = keyedMessage(key);
-  return new ValidationError(message, fieldErrors, { messageKey });
+  return new ValidationError(message, fieldErrors, { status, messageKey });
 }
 
 /**
