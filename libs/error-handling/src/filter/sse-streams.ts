@@ -16,6 +16,7 @@ import { nodeRequest, nodeResponse, routeTemplate } from '../kernel/http-exchang
 import { Signals } from '../kernel/signals';
 import { MetricSources, type MetricSample } from '../kernel/metric-sources';
 import { ensureRequestId } from '../kernel/request-id';
+import { markEventStream, unmarkEventStream } from '../kernel/request-context';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import type { FilterSettings } from './filter.settings';
 import type { HttpRequestLike } from './http-request.interface';
@@ -117,6 +118,10 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
     // Nest ends a HEAD request once its headers are out: no stream to handle or count.
     if (req.method === 'HEAD') return next.handle();
     const res = http.getResponse<unknown>();
+    // Its request line must not call it slow: Nest writes its headers with writeHead, where the
+    // line cannot read them back.
+    const raw = nodeResponse(res);
+    if (raw) markEventStream(raw);
     const route = routeTemplate(req) ?? `${context.getClass().name}.${context.getHandler().name}`;
     return new Observable<unknown>((subscriber) => {
       const { key, counts } = this.countsOf(route);
@@ -140,6 +145,7 @@ export class SseStreams implements NestInterceptor, OnModuleInit {
           // Nothing sent yet: the exception filter answers with a problem body, and the request
           // counts as a failed request rather than a stream.
           if (!nodeResponse(res)?.headersSent) {
+            if (raw) unmarkEventStream(raw);
             end(undefined);
             subscriber.error(error);
             return;

@@ -128,3 +128,26 @@ export function pathOf(req: { originalUrl?: string; url?: string }): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
 }
+
+/** Responses that are event streams (`@Sse()`), marked by the SSE interceptor. */
+const EVENT_STREAMS = new WeakSet<object>();
+
+/** Marks a Node response as an event stream: open as long as its client listens, never slow. */
+export function markEventStream(res: object): void {
+  EVENT_STREAMS.add(res);
+}
+
+/** Takes the mark off: the stream was refused before it opened, and answered as a request. */
+export function unmarkEventStream(res: object): void {
+  EVENT_STREAMS.delete(res);
+}
+
+/**
+ * True for an event stream: one the SSE interceptor marked, or a `text/event-stream` response
+ * the application wrote itself (its header set with `setHeader`).
+ */
+export function isEventStream(res: { getHeader(name: string): unknown }): boolean {
+  if (EVENT_STREAMS.has(res)) return true;
+  const type = res.getHeader('content-type');
+  return typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream');
+}

@@ -8,6 +8,7 @@ import type { Redactor } from '../redaction/redactor';
 import {
   ALREADY_REDACTED,
   clientIp,
+  isEventStream,
   LOGGER_REQUEST,
   pathOf,
   REQUEST_FAILURE,
@@ -266,12 +267,6 @@ function ownResponse(exception: object): object | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True for a `text/event-stream` response (read only for a request past the slow threshold). */
-function isEventStream(res: ServerResponse): boolean {
-  const type = res.getHeader('content-type');
-  return typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream');
 }
 
 function safeText(value: unknown): string {
