@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ExceptionRegistry } from '../errors/exception-registry';
-import type { ExceptionType } from '../errors/exception-mapper.interface';
+import type { ExceptionType, MappedError } from '../errors/exception-mapper.interface';
 import { isExpectedFailure } from '../errors/expected-failure';
 import type { FieldError } from '../errors/field-error.interface';
 import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/extension-point';
 import { type FailedOperation, FailureEvents, type HandledFailure } from '../kernel/failure-events';
-import type { FailureLevel, LoggedRequest } from '../kernel/request-context';
+import type { FailureLevel, LoggedRequest, RequestFailure } from '../kernel/request-context';
 import { safeString } from '../kernel/safe-access';
 import { EXTENSION_FAULTS, RESOLVED_OPTIONS } from '../kernel/tokens';
 import { FailureLog } from '../logging/failure-log.service';
@@ -105,8 +105,18 @@ export class OperationFailures {
     }
   }
 
-  private handleOrThrow(exception: unknown, site: OperationSite): PublicFailure {
-    const { operation, requestId, request } = site;
+  /**
+   * Maps a failure and tells the features of it once (an error tracker first, whose event id
+   * goes on the failure); returns the mapping and what its log line says. The filter's HTTP path
+   * and every other transport's share it.
+   */
+  publish(
+    exception: unknown,
+    requestId: string,
+    request: unknown,
+    operation?: FailedOperation,
+  ): { mapped: MappedError; failure: RequestFailure } {
+    // A mapper that throws is skipped (the next one decides, at worst 500) and logged.
     const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
       this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
     );
@@ -118,12 +128,12 @@ export class OperationFailures {
       code: mapped.code,
       expected,
       requestId,
-      operation,
     };
+    if (operation) handled.operation = operation;
     if (mapped.dependency !== undefined) handled.dependency = mapped.dependency;
     // Subscribers first: an error tracker's event id goes on the log line.
     this.failureEvents.publish(handled);
-    const failure = {
+    const failure: RequestFailure = {
       exception,
       status: mapped.status,
       code: mapped.code,
@@ -131,9 +141,14 @@ export class OperationFailures {
       level: failureLevel(mapped.status, expected),
       eventId: handled.eventId,
       dependency: mapped.dependency,
-      operation,
-      route: site.route,
     };
+    return { mapped, failure };
+  }
+
+  private handleOrThrow(exception: unknown, site: OperationSite): PublicFailure {
+    const { operation, requestId, request } = site;
+    const { mapped, failure: base } = this.publish(exception, requestId, request, operation);
+    const failure = { ...base, operation, route: site.route };
     if (request) this.failures.record(request as LoggedRequest, failure);
     else this.failures.operationFailed(failure, requestId);
 

@@ -18,21 +18,19 @@ import { AppError } from '../errors/app.error';
 import { mapFastifyError } from '../errors/mappers/fastify.mapper';
 import { ExceptionRegistry } from '../errors/exception-registry';
 import { EXTENSION_FAULTS, RESOLVED_OPTIONS } from '../kernel/tokens';
-import type { ExceptionType } from '../errors/exception-mapper.interface';
 import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/extension-point';
 import { safeString } from '../kernel/safe-access';
-import { isExpectedFailure } from '../errors/expected-failure';
 import type { FilterSettings } from './filter.settings';
 import { negotiateFormat, negotiateLanguage, type ProblemFormat } from './content-negotiation';
 import { compatBody } from './compat-body';
-import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
+import { FailureEvents } from '../kernel/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
-import type { LoggedRequest, RequestFailure } from '../kernel/request-context';
+import type { LoggedRequest } from '../kernel/request-context';
 import type { HttpRequestLike } from './http-request.interface';
 import { ProblemBuilder } from './problem-builder';
 import { HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
 import { ensureRequestId } from '../kernel/request-id';
-import { failureLevel, OperationFailures } from './operation-failures';
+import { OperationFailures } from './operation-failures';
 import { answerGraphql, answerRpc, answerWs } from './transport-answers';
 
 const CONTENT_TYPES = {
@@ -129,32 +127,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     res: unknown,
     requestId: string,
   ): void {
-    // A mapper that throws is skipped (the next one decides, at worst 500) and logged.
-    const mapped = this.registry.resolve(exception, (error: unknown, type: ExceptionType) =>
-      this.faults.report({ point: 'mapper', error, requestId, name: safeString(type, 'name') }),
-    );
-    const expected = isExpectedFailure(mapped.status, exception, this.options.expectedErrors);
+    const { mapped, failure } = this.operations.publish(exception, requestId, req);
+    const expected = failure.expected;
     const adapter = this.adapterHost.httpAdapter;
-    // Subscribers first: an error tracker's event id goes on the log line.
-    const handled: HandledFailure = {
-      exception,
-      request: req,
-      status: mapped.status,
-      code: mapped.code,
-      expected,
-      requestId,
-    };
-    if (mapped.dependency !== undefined) handled.dependency = mapped.dependency;
-    this.failureEvents.publish(handled);
-    const failure: RequestFailure = {
-      exception,
-      status: mapped.status,
-      code: mapped.code,
-      expected,
-      level: failureLevel(mapped.status, expected),
-      eventId: handled.eventId,
-      dependency: mapped.dependency,
-    };
 
     // Fastify's reply counts as sent once ended; a handler may have written its Node response.
     if (adapter.isHeadersSent(res) || nodeResponse(res)?.headersSent === true) {
