@@ -1,7 +1,7 @@
 import { Redactor } from '../redaction/redactor';
 import type { AlertMessage } from './alert.interface';
 import { mailHtml, mailSubject, mailText, slackText } from './alert-format';
-import { failureFingerprint, normalisePath } from './alert-fingerprint';
+import { failureFingerprint, normalisePath } from '../kernel/failure-fingerprint';
 import { buildAlertMessage, cutStack } from './alert-message';
 
 const ctx = {

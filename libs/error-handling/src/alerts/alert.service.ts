@@ -10,15 +10,16 @@ import {
 } from '@nestjs/common';
 import { type Clock, sleepOn } from '../kernel/clock';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
-import { describeType, safeString } from '../kernel/safe-access';
+import { safeString } from '../kernel/safe-access';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import { Signals } from '../kernel/signals';
 import type { RequestTap } from '../kernel/request-tap';
-import { clientIp, type LoggedRequest, pathOf, routeOf, safeUserId } from '../kernel/request-context';
+import { clientIp, type LoggedRequest, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
 import { AlertDispatcher } from './alert-dispatcher';
-import { failureFingerprint, matchesRoute } from './alert-fingerprint';
+import { matchesRoute } from './alert-fingerprint';
+import { failureSite } from '../kernel/failure-fingerprint';
 import { buildAlertMessage, type AlertMessageContext } from './alert-message';
 import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
@@ -344,30 +345,14 @@ export class AlertService
     if (f.expected || !this.options || !this.options.serverErrors) return;
     const req = (f.request ?? {}) as LoggedRequest;
     const operation = f.operation;
-    // Outside a plain route, what failed is named by the schema or the code (`Query.notification`).
-    const route = operation ? operation.name : routeOf(req);
-    const path = operation ? operation.name : pathOf(req);
-    if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path] : [route, path])) return;
-    const errorClass = describeType(f.exception);
-    const where =
-      f.job !== undefined
-        ? `in job ${f.job}`
-        : operation
-          ? `in ${operation.transport} ${operation.name}`
-          : `on ${req.method ?? '-'} ${route ?? path}`;
+    const { where, route, path, errorClass, fingerprint } = failureSite(f);
+    if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path ?? '-'] : [route, path ?? '-']))
+      return;
     // A dependency that cannot be reached fails every route that uses it: one alert for it.
     const title =
       f.dependency === undefined
         ? `${f.status} ${f.code} ${where}`
         : `${f.dependency} unavailable: ${f.status} ${f.code} ${where}`;
-    const fingerprint =
-      f.dependency !== undefined
-        ? `dependency-unavailable ${f.dependency}`
-        : f.job !== undefined
-          ? `job ${f.job} ${errorClass}`
-          : operation
-            ? `${operation.transport} ${operation.name} ${errorClass}`
-            : failureFingerprint(req.method, route, path, errorClass);
     // In a storm most failures are held back: their alert (stack, request data, user) is never built.
     void this.admit(
       fingerprint,
