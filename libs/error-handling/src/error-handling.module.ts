@@ -32,6 +32,7 @@ import { CLOCK, EXTENSION_FAULTS, RESOLVED_OPTIONS, USER } from './kernel/tokens
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
+import { answerUnknownRoutes } from './filter/unknown-routes';
 import { OperationFailures } from './filter/operation-failures';
 import { SseStreams } from './filter/sse-streams';
 import { GatewayFilters } from './filter/gateway-filters';
@@ -277,6 +278,12 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     const platform = httpPlatform(adapter?.getType());
     // Routes are registered by now and Nest adds its own error handler after this hook.
     if (platform === 'express') adapter.use(bodyParserErrorMiddleware);
+    // Nest registers its handler of unknown routes after this hook.
+    const filter = this.moduleRef.get(ProblemDetailsFilter, { strict: false });
+    answerUnknownRoutes(adapter, filter, () => {
+      const filters = this.moduleRef.get(ApplicationConfig, { strict: false }).getGlobalFilters();
+      return filters.length > 0 && filters.every((f) => f === filter);
+    });
     // Fastify's request and reply wrap Node's: Faultline's hook links the two for every request,
     // and runs Faultline's request middleware when its logging writes the request lines.
     if (platform === 'fastify') {
