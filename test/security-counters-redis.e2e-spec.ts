@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import {
   AlertService,
   AuditService,
+  RedisSecurityCounterStore,
   SecurityEventKind,
   SecurityEvents,
   UnauthenticatedError,
@@ -282,6 +283,24 @@ describe('suspicious-activity counters shared through the redis option', () => {
     expect(instance.fixture.app.get(AlertService).stats().throttleStoreFallback).toBe(false);
     expect(await redis.keys(`${prefix}alerts:suspicious-activity LOGIN_FAILED *`)).toHaveLength(1);
   });
+
+  redisIt(
+    'counts atomically: concurrent increments each get their own count, and the key expires with its window',
+    async () => {
+      const key = `faultline-test:${randomUUID()}:security:LOGIN_FAILED:203.0.113.9`;
+      const store = new RedisSecurityCounterStore(redis);
+      const counts = await Promise.all(Array.from({ length: 200 }, () => store.increment(key, 60_000)));
+      expect([...counts].sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      // A key some other writer left without an expiry gets one: nothing stays for ever.
+      await redis.set(`${key}:other`, '5');
+      expect(await store.increment(`${key}:other`, 60_000)).toBe(6);
+      expect(await redis.pttl(`${key}:other`)).toBeGreaterThan(0);
+      await redis.del(key, `${key}:other`);
+    },
+  );
 
   it('stops start-up naming a wrong redis option', async () => {
     await expect(
