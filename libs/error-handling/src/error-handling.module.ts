@@ -56,6 +56,7 @@ import type { RequestTap } from './kernel/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { MetricSources } from './kernel/metric-sources';
 import { Signals } from './kernel/signals';
+import { SHARED_REDIS, SharedRedis } from './kernel/shared-redis';
 import { ManagementServer } from './kernel/management-server';
 import { OpsEndpoints } from './kernel/ops-endpoints';
 import { loggingMetrics } from './logging/logging-metrics';
@@ -173,6 +174,12 @@ const KERNEL_PROVIDERS: Provider[] = [
   // Readiness runs the shutdown drain with the probes off too.
   { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
   Readiness,
+  // The `redis` option's one client, for every part that shares counts (null without it).
+  {
+    provide: SHARED_REDIS,
+    useFactory: (o: ResolvedOptions) => (o.redis ? new SharedRedis(o.redis) : null),
+    inject: [RESOLVED_OPTIONS],
+  },
   // The probes and the metrics, on the application's port or the management server.
   ManagementServer,
   OpsEndpoints,

@@ -5,6 +5,7 @@ import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
+  Optional,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -25,6 +26,7 @@ import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { fatalAlert } from './fatal-alert';
 import { CLOCK, USER } from '../kernel/tokens';
+import { SHARED_REDIS, type SharedRedis } from '../kernel/shared-redis';
 import { ErrorRateMonitor, type ErrorRateBreach, type ErrorRateSettings } from './error-rate.monitor';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { createThrottleStore } from './create-throttle-store';
@@ -75,6 +77,7 @@ export class AlertService
     private readonly metrics: MetricSources,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
     private readonly signals: Signals,
+    @Optional() @Inject(SHARED_REDIS) redis: SharedRedis | null = null,
   ) {
     const o = options || undefined;
     this.messageContext = {
@@ -89,7 +92,7 @@ export class AlertService
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock, (text) =>
       redactor.redactString(text),
     );
-    this.store = createThrottleStore(o.store, clock);
+    this.store = createThrottleStore(o.store, clock, redis);
     this.throttle = new AlertThrottle(
       this.store,
       o.repeatLimit,

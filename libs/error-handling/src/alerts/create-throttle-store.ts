@@ -1,5 +1,7 @@
 import type { Clock } from '../kernel/clock';
-import { check, isPlainObject } from '../kernel/option-checks';
+import { check } from '../kernel/option-checks';
+import { redisConnection } from '../kernel/resolve-redis-options';
+import type { SharedRedis } from '../kernel/shared-redis';
 import type { AlertsOptions } from './alerts.options';
 import { FallbackThrottleStore } from './fallback-throttle.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
@@ -24,39 +26,30 @@ export function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
   );
   if (o.throttleStore) return { kind: 'custom', store: o.throttleStore };
   if (o.redis === undefined) return { kind: 'memory' };
-  const r = o.redis;
-  check(isPlainObject(o.redis), 'alerts.redis', 'must be an object with url or client');
-  check(
-    (r.url === undefined) !== (r.client === undefined),
-    'alerts.redis',
-    'needs exactly one of url and client',
-  );
-  check(
-    r.url === undefined || (typeof r.url === 'string' && /^rediss?:\/\/[^/]/.test(r.url)),
-    'alerts.redis.url',
-    'must be a redis:// or rediss:// URL',
-  );
-  check(
-    r.client === undefined || typeof (r.client as { eval?: unknown }).eval === 'function',
-    'alerts.redis.client',
-    'must have eval(script, numKeys, ...args), like an ioredis client',
-  );
-  check(
-    r.keyPrefix === undefined || typeof r.keyPrefix === 'string',
-    'alerts.redis.keyPrefix',
-    'must be a string',
-  );
-  return { kind: 'redis', url: r.url, client: r.client, keyPrefix: r.keyPrefix };
+  return { kind: 'redis', ...redisConnection(o.redis, 'alerts.redis') };
 }
 
 /**
- * Builds the throttle store (opening a Redis client, where one is configured). A shared store
- * sits in front of an in-process one it falls back to.
+ * Builds the throttle store (opening a Redis client, where `alerts.redis` has a URL). A shared
+ * store sits in front of an in-process one it falls back to. Without `alerts.redis` and
+ * `alerts.throttleStore`, the top-level `redis` option's client (`redis`) is shared, if it is set.
  */
-export function createThrottleStore(setting: ThrottleStoreSetting, clock: Clock): ThrottleStore {
-  if (setting.kind === 'memory') return new InMemoryThrottleStore(undefined, clock);
+export function createThrottleStore(
+  setting: ThrottleStoreSetting,
+  clock: Clock,
+  redis: SharedRedis | null = null,
+): ThrottleStore {
   const fallback = (shared: ThrottleStore, closeShared: boolean) =>
     new FallbackThrottleStore(shared, closeShared, undefined, clock);
+  if (setting.kind === 'memory') {
+    if (!redis) return new InMemoryThrottleStore(undefined, clock);
+    // The client is the kernel's to close.
+    const keyPrefix = `${redis.keyPrefix}alerts:`;
+    return fallback(
+      new RedisThrottleStore(redis.client, { keyPrefix, onInit: () => redis.ready(), clock }),
+      false,
+    );
+  }
   if (setting.kind === 'custom') return fallback(setting.store, false);
   if (setting.client) {
     return fallback(new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix, clock }), true);

@@ -1,15 +1,8 @@
 import { type Clock, systemClock } from '../kernel/clock';
-import { closeRedis, openRedis, redisReady } from '../kernel/redis';
-import { settleWithin } from '../kernel/settle-within';
+import { closeRedis, evalWithin, openRedis, type RedisEvalClient, redisReady } from '../kernel/redis';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
-/**
- * What {@link RedisThrottleStore} needs of a Redis client: `eval`. An ioredis `Redis` (or
- * `Cluster`) instance has it.
- */
-export interface RedisEvalClient {
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
+export type { RedisEvalClient } from '../kernel/redis';
 
 /**
  * Counts one hit, atomically: opens a window at the first hit (Redis's clock, so every instance
@@ -100,14 +93,7 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   private run(script: string, key: string, arg: number): Promise<unknown> {
-    return settleWithin(
-      () => this.client.eval(script, 1, this.keyPrefix + key, arg),
-      this.timeoutMs,
-      `Redis did not answer within ${this.timeoutMs} ms`,
-      { clock: this.clock },
-    ).catch((err: unknown) => {
-      throw err instanceof Error ? err : new Error(String(err));
-    });
+    return evalWithin(this.client, script, this.keyPrefix + key, arg, this.timeoutMs, this.clock);
   }
 }
 

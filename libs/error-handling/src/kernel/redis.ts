@@ -1,10 +1,19 @@
+import { type Clock, systemClock } from './clock';
 import { loadPeer } from './peer-require';
+import { settleWithin } from './settle-within';
+
+/**
+ * What Faultline's shared counters (the alert throttle, the security counters) need of a Redis
+ * client: `eval`. An ioredis `Redis` (or `Cluster`) instance has it.
+ */
+export interface RedisEvalClient {
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
 
 /** What Faultline uses of an ioredis client it opened itself. */
-export interface OwnRedis {
+export interface OwnRedis extends RedisEvalClient {
   readonly status: string;
   ping(): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -17,7 +26,7 @@ type RedisClass = new (url: string, options: Record<string, unknown>) => OwnRedi
 /**
  * Opens an ioredis client for a `redis://` URL of Faultline's options (`option` names it in the
  * error when ioredis is not installed, `otherwise` says what to do instead). The one way
- * Faultline connects to Redis, for the alert throttle and the readiness check alike: no offline
+ * Faultline connects to Redis, for the shared counters and the readiness check alike: no offline
  * queue and no retried commands, so a command fails at once while Redis is away (the throttle
  * falls back, the check reports it) instead of waiting; reconnects go on (every 100 ms, backing
  * off to every second), so both recover as soon as Redis is back. Connection errors are the
@@ -56,4 +65,26 @@ export function redisReady(client: OwnRedis): Promise<void> {
 export async function closeRedis(client: OwnRedis): Promise<void> {
   if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
   else client.disconnect();
+}
+
+/**
+ * Runs one script on one key of `client`, failing (with an Error) when Redis errs or has not
+ * answered within `timeoutMs` on `clock`: the caller then counts in-process.
+ */
+export function evalWithin(
+  client: RedisEvalClient,
+  script: string,
+  key: string,
+  arg: number,
+  timeoutMs: number,
+  clock: Clock = systemClock,
+): Promise<unknown> {
+  return settleWithin(
+    () => client.eval(script, 1, key, arg),
+    timeoutMs,
+    `Redis did not answer within ${timeoutMs} ms`,
+    { clock },
+  ).catch((err: unknown) => {
+    throw err instanceof Error ? err : new Error(String(err));
+  });
 }
