@@ -17,14 +17,11 @@ import {
 } from '../kernel/http-exchange';
 import { AppError } from '../errors/app.error';
 import { mapFastifyError } from '../errors/mappers/fastify.mapper';
-import { ExceptionRegistry } from '../errors/exception-registry';
-import { EXTENSION_FAULTS, RESOLVED_OPTIONS } from '../kernel/tokens';
-import { type ExtensionFaultReporter, IGNORE_EXTENSION_FAULTS } from '../kernel/extension-point';
+import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { safeString } from '../kernel/safe-access';
 import type { FilterSettings } from './filter.settings';
 import { negotiateFormat, negotiateLanguage, type ProblemFormat } from './content-negotiation';
 import { compatBody } from './compat-body';
-import { FailureEvents } from '../kernel/failure-events';
 import { FailureLog } from '../logging/failure-log.service';
 import type { LoggedRequest } from '../kernel/request-context';
 import type { HttpRequestLike } from './http-request.interface';
@@ -72,14 +69,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly registry: ExceptionRegistry,
     private readonly builder: ProblemBuilder,
     private readonly failures: FailureLog,
-    private readonly failureEvents: FailureEvents,
     @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
     private readonly operations: OperationFailures,
-    @Inject(EXTENSION_FAULTS)
-    private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
   ) {
     this.languages = [...options.catalogs.keys()];
     this.incomingIdHeader = options.requestIdHeader.toLowerCase();
