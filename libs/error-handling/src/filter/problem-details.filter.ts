@@ -28,6 +28,7 @@ import type { HttpRequestLike } from './http-request.interface';
 import { ProblemBuilder } from './problem-builder';
 import { HTML_PAGE_CSP, renderHtmlPage, renderTextPage, TEXT_PAGE_CSP } from './problem-page';
 import { ensureRequestId } from '../kernel/request-id';
+import { withoutStack } from '../kernel/without-stack';
 import { OperationFailures } from './operation-failures';
 import { answerGraphql, answerRpc, answerWs } from './transport-answers';
 
@@ -103,14 +104,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   answerUnknownRoute(req: HttpRequestLike, res: unknown): void {
     const adapter = this.adapterHost.httpAdapter;
     const message = `Cannot ${String(adapter.getRequestMethod(req))} ${String(adapter.getRequestUrl(req))}`;
-    const limit = Error.stackTraceLimit;
-    let exception: NotFoundException;
-    try {
-      Error.stackTraceLimit = 0;
-      exception = new NotFoundException(message);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    const exception = withoutStack(() => new NotFoundException(message));
     this.answerHttp(exception, req, res);
   }
 

@@ -13,6 +13,7 @@ import { englishFieldMessage } from '../errors/field-messages';
 import { check } from '../kernel/option-checks';
 import { ConstraintMessages } from './constraint-messages';
 import type { ValidationOptions } from './validation.options';
+import { withoutStack } from '../kernel/without-stack';
 
 /** The validation pipe's defaults. */
 export const DEFAULT_VALIDATION: ValidationOptions = {
@@ -275,7 +276,8 @@ function shapeError(
 /** A validation failure whose message is `key`'s, with its field errors. */
 function invalid(key: ErrorMessageKey, fieldErrors: FieldError[], status: 400 | 422): ValidationError {
   const { message, messageKey } = keyedMessage(key);
-  return new ValidationError(message, fieldErrors, { status, messageKey });
+  // The client's mistake, not the code's: no stack into Nest's pipes (kernel/without-stack).
+  return withoutStack(() => new ValidationError(message, fieldErrors, { status, messageKey }));
 }
 
 /**
