@@ -1,7 +1,11 @@
 import type { Clock } from '../kernel/clock';
 import { check, isPlainObject } from '../kernel/option-checks';
 import type { AlertsOptions } from './alerts.options';
-import { FallbackThrottleStore } from './fallback-throttle.store';
+import type { BudgetStore } from './budget-store.interface';
+import { FallbackBudgetStore } from './fallback-budget.store';
+import { alertStoreFallback, FallbackThrottleStore } from './fallback-throttle.store';
+import { InMemoryBudgetStore } from './in-memory-budget.store';
+import { RedisBudgetStore } from './redis-budget.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import { openRedisClient, type RedisEvalClient, RedisThrottleStore } from './redis-throttle.store';
 import type { ThrottleStore } from './throttle-store.interface';
@@ -49,26 +53,47 @@ export function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
   return { kind: 'redis', url: r.url, client: r.client, keyPrefix: r.keyPrefix };
 }
 
+/** The alerts' stores: the per-fingerprint throttle and the per-channel budget, on one Redis client. */
+export interface AlertStores {
+  throttle: ThrottleStore;
+  budget: BudgetStore;
+  /** True while Redis is unreachable and both count in-process. */
+  fallenBack(): boolean;
+}
+
 /**
- * Builds the throttle store (opening a Redis client, where one is configured). A shared store
- * sits in front of an in-process one it falls back to.
+ * Builds the throttle and budget stores (opening a Redis client, where one is configured). Shared
+ * stores sit in front of in-process ones they fall back to, together. With a throttle store of
+ * the application's, the budget is counted in-process.
  */
-export function createThrottleStore(setting: ThrottleStoreSetting, clock: Clock): ThrottleStore {
-  if (setting.kind === 'memory') return new InMemoryThrottleStore(undefined, clock);
-  const fallback = (shared: ThrottleStore, closeShared: boolean) =>
-    new FallbackThrottleStore(shared, closeShared, undefined, clock);
-  if (setting.kind === 'custom') return fallback(setting.store, false);
-  if (setting.client) {
-    return fallback(new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix, clock }), true);
+export function createAlertStores(setting: ThrottleStoreSetting, clock: Clock): AlertStores {
+  const local = (throttle: ThrottleStore): AlertStores => ({
+    throttle,
+    budget: new InMemoryBudgetStore(clock),
+    fallenBack: () => throttle instanceof FallbackThrottleStore && throttle.fallenBack,
+  });
+  if (setting.kind === 'memory') return local(new InMemoryThrottleStore(undefined, clock));
+  const fallback = alertStoreFallback(clock);
+  if (setting.kind === 'custom')
+    return local(new FallbackThrottleStore(setting.store, false, fallback, clock));
+  let client: RedisEvalClient;
+  let connection = {};
+  if (setting.client) client = setting.client;
+  else {
+    const own = openRedisClient(setting.url as string);
+    client = own;
+    // The throttle store connects and closes the client; the budget store uses it.
+    connection = { onInit: own.ready, onClose: own.quit };
   }
-  const client = openRedisClient(setting.url as string);
-  return fallback(
-    new RedisThrottleStore(client, {
-      keyPrefix: setting.keyPrefix,
-      onInit: client.ready,
-      onClose: client.quit,
+  const options = { keyPrefix: setting.keyPrefix, clock };
+  return {
+    throttle: new FallbackThrottleStore(
+      new RedisThrottleStore(client, { ...options, ...connection }),
+      true,
+      fallback,
       clock,
-    }),
-    true,
-  );
+    ),
+    budget: new FallbackBudgetStore(new RedisBudgetStore(client, options), fallback, clock),
+    fallenBack: () => fallback.fallenBack,
+  };
 }

@@ -1,5 +1,5 @@
 import { ManualClock } from '../kernel/manual-clock.testing';
-import { FallbackThrottleStore } from './fallback-throttle.store';
+import { alertStoreFallback, FallbackThrottleStore } from './fallback-throttle.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 import { spyOnNestLogger } from '../logging/nest-logger.testing';
@@ -26,7 +26,7 @@ describe('FallbackThrottleStore', () => {
   it('falls back while the shared store is down, says so once, and returns to it', async () => {
     const clock = new ManualClock();
     const shared = new SwitchableStore();
-    const store = new FallbackThrottleStore(shared, true, 5000, clock);
+    const store = new FallbackThrottleStore(shared, true, alertStoreFallback(clock), clock);
 
     expect((await store.hit('k', 60_000)).count).toBe(1);
     shared.down = true;

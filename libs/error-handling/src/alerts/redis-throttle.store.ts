@@ -1,15 +1,6 @@
-import { type Clock, systemClock } from '../kernel/clock';
 import { closeRedis, openRedis, redisReady } from '../kernel/redis';
-import { settleWithin } from '../kernel/settle-within';
+import { type RedisEvalClient, RedisScriptStore } from './redis-script.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
-
-/**
- * What {@link RedisThrottleStore} needs of a Redis client: `eval`. An ioredis `Redis` (or
- * `Cluster`) instance has it.
- */
-export interface RedisEvalClient {
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
 
 /**
  * Counts one hit, atomically: opens a window at the first hit (Redis's clock, so every instance
@@ -49,65 +40,17 @@ return -1
  * @example
  * new RedisThrottleStore(new Redis(process.env.REDIS_URL), { keyPrefix: 'myapp:alerts:' })
  */
-export class RedisThrottleStore implements ThrottleStore {
-  private readonly keyPrefix: string;
-  private readonly timeoutMs: number;
-
-  constructor(
-    private readonly client: RedisEvalClient,
-    options: {
-      /** @default 'faultline:alerts:' */
-      keyPrefix?: string;
-      /** @default 500 */
-      timeoutMs?: number;
-      /** Called by `init()`: resolves once the client is connected. */
-      onInit?: () => Promise<void>;
-      /** Called by `close()`: set when the store opened the client itself. */
-      onClose?: () => Promise<void>;
-      /** The clock `timeoutMs` runs on (windows run on Redis's own clock). @default systemClock */
-      clock?: Clock;
-    } = {},
-  ) {
-    this.clock = options.clock ?? systemClock;
-    this.keyPrefix = options.keyPrefix ?? 'faultline:alerts:';
-    this.timeoutMs = options.timeoutMs ?? 500;
-    this.onInit = options.onInit;
-    this.onClose = options.onClose;
-  }
-
-  private readonly clock: Clock;
-  private readonly onInit: (() => Promise<void>) | undefined;
-  private readonly onClose: (() => Promise<void>) | undefined;
-
-  async init(): Promise<void> {
-    await this.onInit?.();
-  }
-
+export class RedisThrottleStore extends RedisScriptStore implements ThrottleStore {
   async hit(key: string, windowMs: number): Promise<ThrottleHit> {
-    const reply = await this.run(HIT_SCRIPT, key, windowMs);
+    const reply = await this.run(HIT_SCRIPT, [key], windowMs);
     if (!Array.isArray(reply) || reply.length !== 3) throw new Error('unexpected reply from Redis');
     const [count, windowId, remainingMs] = reply.map(Number);
     return { count, windowId, remainingMs };
   }
 
   async countOf(key: string, windowId: number): Promise<number | undefined> {
-    const count = Number(await this.run(COUNT_SCRIPT, key, windowId));
+    const count = Number(await this.run(COUNT_SCRIPT, [key], windowId));
     return count >= 0 ? count : undefined;
-  }
-
-  async close(): Promise<void> {
-    await this.onClose?.();
-  }
-
-  private run(script: string, key: string, arg: number): Promise<unknown> {
-    return settleWithin(
-      () => this.client.eval(script, 1, this.keyPrefix + key, arg),
-      this.timeoutMs,
-      `Redis did not answer within ${this.timeoutMs} ms`,
-      { clock: this.clock },
-    ).catch((err: unknown) => {
-      throw err instanceof Error ? err : new Error(String(err));
-    });
   }
 }
 
@@ -126,3 +69,5 @@ export function openRedisClient(url: string): RedisEvalClient & {
     quit: () => closeRedis(client),
   };
 }
+
+export type { RedisEvalClient };
