@@ -4,10 +4,12 @@ import {
   httpUrl,
   isPlainObject,
   knownKeys,
+  positiveSeconds,
   wholeNumber,
 } from '../kernel/option-checks';
 import type { AlertChannel } from './alert-channel.interface';
 import type { BudgetSettings } from './alert-budget';
+import { resolveBudget } from './resolve-alert-budget';
 import type { DispatchOptions } from './alert-dispatcher';
 import { compileRoutePatterns } from './alert-fingerprint';
 import type { AlertsOptions } from './alerts.options';
@@ -138,8 +140,8 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
     active: channels.length > 0 && !excludeEnvironments.includes(env.NODE_ENV ?? ''),
     store: storeSetting(o),
     repeatLimit: wholeNumber(o.repeatLimit, ALERTS_DEFAULTS.repeatLimit, 'alerts.repeatLimit', 1),
-    snoozeSeconds: positive(o.snoozeSeconds, ALERTS_DEFAULTS.snoozeSeconds, 'alerts.snoozeSeconds'),
-    budget: resolveBudget(o.budget, channels),
+    snoozeSeconds: positiveSeconds(o.snoozeSeconds, ALERTS_DEFAULTS.snoozeSeconds, 'alerts.snoozeSeconds'),
+    budget: resolveBudget(o.budget, channels, ALERTS_DEFAULTS.budget),
     excludeRoutes: compileRoutePatterns(excludeRoutes),
     serverErrors: o.serverErrors ?? ALERTS_DEFAULTS.serverErrors,
     fatalLogs: o.fatalLogs ?? ALERTS_DEFAULTS.fatalLogs,
@@ -261,67 +263,9 @@ function rate<M extends string>(
   );
   return {
     threshold,
-    windowSeconds: positive(o.windowSeconds, defaults.windowSeconds, `${option}.windowSeconds`),
+    windowSeconds: positiveSeconds(o.windowSeconds, defaults.windowSeconds, `${option}.windowSeconds`),
     minRequests: wholeNumber(o[minKey], defaults[minKey], `${option}.${minKey}`, 1),
   };
-}
-
-/** `alerts.budget`: the budget of each configured channel that has one. */
-function resolveBudget(value: unknown, channels: readonly AlertChannel[]): Map<string, BudgetSettings> {
-  const budgets = new Map<string, BudgetSettings>();
-  if (value === false) return budgets;
-  const o = (value ?? {}) as Record<string, unknown>;
-  check(isPlainObject(o), 'alerts.budget', 'must be false or an object');
-  knownKeys(o, ['max', 'windowSeconds', 'urgentReserve', 'channels'], 'alerts.budget');
-  const base = budgetSettings(o, ALERTS_DEFAULTS.budget, 'alerts.budget');
-  const own = (o.channels ?? {}) as Record<string, unknown>;
-  check(isPlainObject(own), 'alerts.budget.channels', 'must be an object keyed by channel name');
-  const names = channels.map((c) => c.name);
-  for (const [name, settings] of Object.entries(own)) {
-    const option = `alerts.budget.channels.${name}`;
-    check(
-      names.includes(name),
-      option,
-      'names no configured channel',
-      `Configured: ${names.join(', ') || 'none'}`,
-    );
-    check(settings === false || isPlainObject(settings), option, 'must be false or an object');
-  }
-  for (const name of names) {
-    const settings = own[name];
-    if (settings === false) continue;
-    const option = `alerts.budget.channels.${name}`;
-    if (settings !== undefined)
-      knownKeys(settings as object, ['max', 'windowSeconds', 'urgentReserve'], option);
-    budgets.set(
-      name,
-      settings === undefined ? base : budgetSettings(settings as Record<string, unknown>, base, option),
-    );
-  }
-  return budgets;
-}
-
-function budgetSettings(
-  o: Record<string, unknown>,
-  defaults: BudgetSettings,
-  option: string,
-): BudgetSettings {
-  return {
-    max: wholeNumber(o.max, defaults.max, `${option}.max`, 1),
-    windowSeconds: positive(o.windowSeconds, defaults.windowSeconds, `${option}.windowSeconds`),
-    urgentReserve: wholeNumber(o.urgentReserve, defaults.urgentReserve, `${option}.urgentReserve`, 0),
-  };
-}
-
-function positive(value: unknown, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  check(
-    typeof value === 'number' && Number.isFinite(value) && value > 0,
-    option,
-    'must be a number of seconds > 0',
-    `Got ${String(value)}`,
-  );
-  return value;
 }
 
 function checkHttpUrl(value: unknown, option: string): void {
