@@ -93,7 +93,7 @@ async function main() {
         row[v.id].storm = await storm;
         log(
           `round ${round} ${v.id.padEnd(10)} /ok ${Math.round(row[v.id].rps)} req/s p99 ${row[v.id].p99} ms` +
-            ` | /boom ${Math.round(row[v.id].storm.rps)} req/s\n`,
+            ` | ${STORM_PATH} ${Math.round(row[v.id].storm.rps)} req/s\n`,
         );
       }
       rounds.push(row);

@@ -179,9 +179,11 @@ export class AlertService
   }
 
   /**
-   * Raises an alert: it goes to every channel unless its fingerprint has used up its budget
-   * (`repeatLimit` per `snoozeSeconds`). Never throws and never waits for delivery; resolves
-   * with true when the alert was queued, false when it was held back or alerts are inactive.
+   * Raises an alert: it goes to every channel unless its fingerprint has used up its throttle
+   * (`repeatLimit` per `snoozeSeconds`), and to each channel whose budget (`budget.max` per
+   * `budget.windowSeconds`; more for a `critical` alert) it fits. Never throws and never waits for
+   * delivery; resolves with true when the alert was queued for a channel, false when it was held
+   * back or alerts are inactive.
    */
   async raise(alert: Alert): Promise<boolean> {
     return this.admit(
@@ -287,10 +289,11 @@ export class AlertService
   }
 
   /**
-   * Queues now the summary of every throttling window that has held alerts back, instead of
-   * waiting for the window to end (which shutdown does by itself). What a window holds back
-   * afterwards is summarised when it ends. Resolves once the summaries are queued; `flush()`
-   * then waits for their delivery.
+   * Queues now the summary of every throttling window that has held alerts back, then of every
+   * channel's budget window that has (the throttle's summaries take from the budgets), instead
+   * of waiting for the windows to end (which shutdown does by itself). What a window holds back
+   * afterwards is summarised when it ends. Resolves once the summaries are queued (waiting at most
+   * `timeoutMs` for the throttle's to pass the budgets); `flush()` then waits for their delivery.
    *
    * @example
    * await alerts.sendSummaries();
