@@ -48,7 +48,12 @@ export interface SseErrorRateOptions {
   minStreams?: number;
 }
 
-/** One channel's alert budget, where it differs from `alerts.budget`. */
+/**
+ * One channel's alert budget, where it differs from `alerts.budget`.
+ *
+ * @example
+ * budget: { channels: { email: { max: 5, windowSeconds: 3600 } } }
+ */
 export interface AlertChannelBudgetOptions {
   /** Alerts per window on this channel. @default alerts.budget.max */
   max?: number;
@@ -122,6 +127,7 @@ export interface AlertsOptions {
   /**
    * At most `max` alerts per channel per window across fingerprints, then one summary; or `false`.
    * @default { max: 20, windowSeconds: 600, urgentReserve: 5 }
+   * @example { max: 20, windowSeconds: 600, channels: { email: { max: 5 }, webhook: false } }
    */
   budget?: false | AlertBudgetOptions;
   /** Shares the throttling budget between instances through Redis. */
