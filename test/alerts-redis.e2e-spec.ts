@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { Controller, Get, Param } from '@nestjs/common';
 import { AlertService, type AlertsOptions } from 'nestjs-faultline';
 import { startHttpPeer, type HttpPeer } from './support/alert-peers';
@@ -33,21 +34,25 @@ class StormController {
  * One instance of the service. Its timers run on a clock of the test's that does not move: a Redis
  * call on a busy machine cannot time out (and fall back to in-process throttling) while the test
  * runs, and the windows (an hour) cannot end; summaries are asked for with sendSummaries().
+ * Redis is `alerts.redis`, or with `via: 'redis'` the module's top-level `redis` option.
  */
 async function startInstance(
   webhook: HttpPeer,
   redisUrl: string,
   keyPrefix: string,
   options: AlertsOptions = {},
+  via: 'alerts.redis' | 'redis' = 'alerts.redis',
 ): Promise<FixtureApp> {
+  const redis = { url: redisUrl, keyPrefix };
   const f = await startFixture([StormController], {
+    ...(via === 'redis' ? { redis } : {}),
     alerts: {
       webhook: { url: webhook.url },
       excludeEnvironments: [],
       errorRate: false,
       repeatLimit: 3,
       snoozeSeconds: 3600,
-      redis: { url: redisUrl, keyPrefix },
+      ...(via === 'alerts.redis' ? { redis } : {}),
       ...options,
     },
     clock: new ManualClock(),
@@ -125,31 +130,46 @@ describe('alert throttling shared through Redis', () => {
     expect(stats.every((s) => !s.throttleStoreFallback)).toBe(true);
   });
 
-  redisIt(
-    'gives two instances one budget per channel: at most max alerts and one summary for a storm over 200 fingerprints',
-    async () => {
-      const prefix = `faultline-test:${randomUUID()}:`;
-      const budget = { budget: { max: 20, windowSeconds: 3600 } };
-      apps.push(
-        await startInstance(webhook, TEST_REDIS_URL, prefix, budget),
-        await startInstance(webhook, TEST_REDIS_URL, prefix, budget),
-      );
-      await storm(apps, 200, 'storm/:i');
-      await settle(apps, 180, 'budget');
-      const kinds = webhook.received.map((r) => r.json.kind);
-      expect(kinds.filter((k) => k === 'server-error')).toHaveLength(20);
-      expect(kinds.slice(20)).toEqual(['summary']);
-      expect(webhook.received[20].json).toMatchObject({
-        fingerprint: 'alert-budget webhook',
-        heldBack: 180,
-        details: { fingerprints: 'more than 100' },
-      });
-      const stats = apps.map((a) => a.app.get(AlertService).stats());
-      // Both instances held alerts back: the budget was not per instance.
-      expect(stats.every((s) => s.channels.webhook.heldBackByBudget > 0)).toBe(true);
-      expect(stats.every((s) => !s.throttleStoreFallback)).toBe(true);
-    },
-  );
+  describe.each([
+    ['alerts.redis', '{budget:webhook}'],
+    ['redis', 'alerts:{budget:webhook}'],
+  ] as const)('with the budget shared through %s', (via, budgetKey) => {
+    redisIt(
+      'gives two instances one budget per channel: at most max alerts and one summary for a storm over 200 fingerprints',
+      async () => {
+        const prefix = `faultline-test:${randomUUID()}:`;
+        const budget = { budget: { max: 20, windowSeconds: 3600 } };
+        apps.push(
+          await startInstance(webhook, TEST_REDIS_URL, prefix, budget, via),
+          await startInstance(webhook, TEST_REDIS_URL, prefix, budget, via),
+        );
+        await storm(apps, 200, 'storm/:i');
+        await settle(apps, 180, 'budget');
+        const kinds = webhook.received.map((r) => r.json.kind);
+        // Budget + 1 in total across both instances: 20 alerts, then the one summary.
+        expect(kinds).toHaveLength(21);
+        expect(kinds.filter((k) => k === 'server-error')).toHaveLength(20);
+        expect(kinds.slice(20)).toEqual(['summary']);
+        expect(webhook.received[20].json).toMatchObject({
+          fingerprint: 'alert-budget webhook',
+          heldBack: 180,
+          details: { fingerprints: 'more than 100' },
+        });
+        const stats = apps.map((a) => a.app.get(AlertService).stats());
+        // Both instances held alerts back: the budget was not per instance.
+        expect(stats.every((s) => s.channels.webhook.heldBackByBudget > 0)).toBe(true);
+        expect(stats.every((s) => !s.throttleStoreFallback)).toBe(true);
+        // The budget's keys sit under the option's prefix, beside the throttle's.
+        const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+        try {
+          await redis.connect();
+          expect(await redis.exists(`${prefix}${budgetKey}`)).toBe(1);
+        } finally {
+          redis.disconnect();
+        }
+      },
+    );
+  });
 
   it('falls back to an in-process budget when Redis is down: still at most max alerts and one summary', async () => {
     apps.push(

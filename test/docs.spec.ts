@@ -6,6 +6,7 @@ import { AUDIT_DEFAULTS } from '../libs/error-handling/src/audit/resolve-audit-o
 import { PROCESS_ERRORS_DEFAULTS } from '../libs/error-handling/src/faults/resolve-process-errors-options';
 import { HEALTH_DEFAULTS } from '../libs/error-handling/src/health/resolve-health-options';
 import { MANAGEMENT_DEFAULTS } from '../libs/error-handling/src/kernel/resolve-management-options';
+import { REDIS_DEFAULTS } from '../libs/error-handling/src/kernel/resolve-redis-options';
 import { LOGGING_DEFAULTS } from '../libs/error-handling/src/logging/resolve-logging-options';
 import { METRICS_DEFAULTS } from '../libs/error-handling/src/metrics/resolve-metrics-options';
 import { REDACTION_DEFAULTS } from '../libs/error-handling/src/redaction/compile-redaction';
@@ -52,6 +53,7 @@ describe('docs', () => {
     ['health/health.options.ts', 'HealthOptions', 'health.md'],
     ['metrics/metrics.options.ts', 'MetricsOptions', 'metrics.md'],
     ['kernel/management.options.ts', 'ManagementOptions', 'options.md'],
+    ['kernel/redis.options.ts', 'RedisOptions', 'options.md'],
     ['alerts/alerts.options.ts', 'AlertsOptions', 'alerts.md'],
     ['sentry/sentry.options.ts', 'SentryOptions', 'sentry.md'],
     ['faults/process-errors.options.ts', 'ProcessErrorsOptions', 'process-errors.md'],
@@ -87,6 +89,7 @@ describe('docs', () => {
     ['HealthOptions', 'health.md', 'health/health.options.ts', HEALTH_DEFAULTS],
     ['MetricsOptions', 'metrics.md', 'metrics/metrics.options.ts', METRICS_DEFAULTS],
     ['ManagementOptions', 'options.md', 'kernel/management.options.ts', MANAGEMENT_DEFAULTS],
+    ['RedisOptions', 'options.md', 'kernel/redis.options.ts', REDIS_DEFAULTS],
     ['AlertsOptions', 'alerts.md', 'alerts/alerts.options.ts', ALERTS_DEFAULTS],
     ['SentryOptions', 'sentry.md', 'sentry/sentry.options.ts', SENTRY_DEFAULTS],
     [

@@ -45,6 +45,9 @@ export class AppModule {
             // MANAGEMENT_PORT: the probes and the metrics move off PORT, onto a port of their own.
             management: config.managementPort === undefined ? undefined : { port: config.managementPort },
             alerts: sampleAlerts(config),
+            // One Redis client for the counts every instance shares: the alert throttle and the
+            // suspicious-activity counters.
+            redis: config.redisUrl ? { url: config.redisUrl } : undefined,
             sentry: config.sentryDsn ? { dsn: config.sentryDsn } : {},
           }),
         }),
@@ -76,6 +79,5 @@ function sampleAlerts(config: SampleConfig): AlertsOptions {
         ? { smtpUrl: a.smtpUrl, to: a.emailTo.split(',').map((s) => s.trim()), from: a.emailFrom }
         : undefined,
     webhook: a.webhookUrl ? { url: a.webhookUrl, secret: a.webhookSecret } : undefined,
-    redis: config.redisUrl ? { url: config.redisUrl } : undefined,
   };
 }

@@ -27,7 +27,10 @@ export interface SampleConfig {
   logRequestDetails: 'none' | 'server-errors' | 'all-errors';
   /** AUDIT=0 turns the audit trail and security events off (on by default). */
   audit: boolean;
-  /** REDIS_URL: when set, `/ready` checks Redis and alerts share one throttle budget through it. */
+  /**
+   * REDIS_URL: when set, `/ready` checks Redis, and the alert throttle and the suspicious-activity
+   * counters are shared by every instance through it.
+   */
   redisUrl: string | undefined;
   /**
    * MANAGEMENT_PORT: when set, /health, /ready and /metrics are served on this port (a management

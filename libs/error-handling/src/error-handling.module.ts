@@ -32,6 +32,7 @@ import { CLOCK, EXTENSION_FAULTS, RESOLVED_OPTIONS, USER } from './kernel/tokens
 import { bodyParserErrorMiddleware } from './filter/body-parser-error.middleware';
 import { ProblemBuilder } from './filter/problem-builder';
 import { ProblemDetailsFilter } from './filter/problem-details.filter';
+import { answerUnknownRoutes } from './filter/unknown-routes';
 import { OperationFailures } from './filter/operation-failures';
 import { SseStreams } from './filter/sse-streams';
 import { GatewayFilters } from './filter/gateway-filters';
@@ -55,6 +56,7 @@ import type { RequestTap } from './kernel/request-tap';
 import { RequestTapMiddleware } from './logging/request-tap.middleware';
 import { MetricSources } from './kernel/metric-sources';
 import { Signals } from './kernel/signals';
+import { SHARED_REDIS, SharedRedis } from './kernel/shared-redis';
 import { ManagementServer } from './kernel/management-server';
 import { OpsEndpoints } from './kernel/ops-endpoints';
 import { loggingMetrics } from './logging/logging-metrics';
@@ -172,6 +174,12 @@ const KERNEL_PROVIDERS: Provider[] = [
   // Readiness runs the shutdown drain with the probes off too.
   { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
   Readiness,
+  // The `redis` option's one client, for every part that shares counts (null without it).
+  {
+    provide: SHARED_REDIS,
+    useFactory: (o: ResolvedOptions) => (o.redis ? new SharedRedis(o.redis) : null),
+    inject: [RESOLVED_OPTIONS],
+  },
   // The probes and the metrics, on the application's port or the management server.
   ManagementServer,
   OpsEndpoints,
@@ -277,6 +285,12 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     const platform = httpPlatform(adapter?.getType());
     // Routes are registered by now and Nest adds its own error handler after this hook.
     if (platform === 'express') adapter.use(bodyParserErrorMiddleware);
+    // Nest registers its handler of unknown routes after this hook.
+    const filter = this.moduleRef.get(ProblemDetailsFilter, { strict: false });
+    answerUnknownRoutes(adapter, filter, () => {
+      const filters = this.moduleRef.get(ApplicationConfig, { strict: false }).getGlobalFilters();
+      return filters.length > 0 && filters.every((f) => f === filter);
+    });
     // Fastify's request and reply wrap Node's: Faultline's hook links the two for every request,
     // and runs Faultline's request middleware when its logging writes the request lines.
     if (platform === 'fastify') {

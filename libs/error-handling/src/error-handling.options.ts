@@ -9,6 +9,7 @@ import type { AuditOptions } from './audit/audit.options';
 import type { HealthOptions } from './health/health.options';
 import type { MetricsOptions } from './metrics/metrics.options';
 import type { ManagementOptions } from './kernel/management.options';
+import type { RedisOptions } from './kernel/redis.options';
 import type { AlertsOptions } from './alerts/alerts.options';
 import type { SentryOptions } from './sentry/sentry.options';
 import type { ProcessErrorsOptions } from './faults/process-errors.options';
@@ -156,6 +157,16 @@ export interface ErrorHandlingModuleOptions {
    * @default {} (no channel: nothing is sent)
    */
   alerts?: false | AlertsOptions;
+  /**
+   * Redis for the counts every instance shares: the alert throttle and the suspicious-activity
+   * counters. One ioredis client, opened once and closed at shutdown; while Redis cannot be
+   * reached each instance counts in-process (logged once) and shares again when it is back.
+   * `alerts.redis` overrides it for alerts; `alerts.throttleStore` and
+   * `audit.security.counterStore` take stores of your own instead.
+   * @default none (every count in-process)
+   * @example { url: process.env.REDIS_URL }
+   */
+  redis?: RedisOptions;
   /**
    * Sentry: unexpected errors only, with the tags `code`, `requestId` and `userId`. On when a
    * DSN is set here or `nestjs-faultline/instrument` initialised Sentry; `false` turns it off.

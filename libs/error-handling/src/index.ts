@@ -58,6 +58,7 @@ export {
   AuditStore,
   auditSchemaSql,
   InMemorySecurityCounterStore,
+  RedisSecurityCounterStore,
   SecurityCounterStore,
   SecurityEventKind,
   SecurityEvents,
@@ -113,6 +114,7 @@ export {
 export { MetricsService, type MetricsOptions } from './metrics';
 export { ManagementServer } from './kernel/management-server';
 export type { ManagementEndpoint, ManagementOptions } from './kernel/management.options';
+export type { RedisEvalClient, RedisOptions } from './kernel/redis.options';
 export type { EndpointGuard } from './kernel/ops-endpoint';
 export { Jobs, type JobContext, type JobRunOptions } from './jobs';
 export { initSentry, type SentryOptions } from './sentry';

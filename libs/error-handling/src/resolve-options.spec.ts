@@ -41,7 +41,7 @@ describe('resolveOptions', () => {
       const o = resolveOptions({ clock, audit: { security: { threshold: 1, windowMs: 1000 } } }, DEV);
       expect(o.clock).toBe(clock);
       if (!o.audit) throw new Error('audit is on by default');
-      const counter = o.audit.security.counterStore;
+      const counter = o.audit.security.localCounters;
       expect(await counter.increment('k', 1000)).toBe(1);
       await clock.advance(999);
       expect(await counter.increment('k', 1000)).toBe(2);

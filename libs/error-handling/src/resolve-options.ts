@@ -16,6 +16,7 @@ import { resolveAudit, type ResolvedAudit } from './audit/resolve-audit-options'
 import { resolveHealth, type ResolvedHealth } from './health/resolve-health-options';
 import { resolveMetricsDefault, type ResolvedMetrics } from './metrics/resolve-metrics-options';
 import { resolveManagement, type ResolvedManagement } from './kernel/resolve-management-options';
+import { resolveRedis, type ResolvedRedis } from './kernel/resolve-redis-options';
 import { resolveAlerts, type ResolvedAlerts } from './alerts/resolve-alerts-options';
 import { resolveSentry } from './sentry/resolve-sentry-options';
 import type { SentryOptions } from './sentry/sentry.options';
@@ -66,6 +67,8 @@ export interface ResolvedOptions extends FilterSettings, HealthProbeSettings {
   management: ResolvedManagement | false;
   /** False when `alerts: false`. */
   alerts: ResolvedAlerts | false;
+  /** Undefined without the top-level `redis` option. */
+  redis: ResolvedRedis | undefined;
   /** False when `sentry: false`. */
   sentry: SentryOptions | false;
   /** False when `processErrors: false`. */
@@ -97,6 +100,7 @@ const KNOWN_OPTIONS: readonly (keyof ErrorHandlingModuleOptions)[] = [
   'metrics',
   'management',
   'alerts',
+  'redis',
   'sentry',
   'processErrors',
   'clock',
@@ -236,7 +240,8 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     `has no catalog: ${JSON.stringify(o.defaultLanguage)}`,
     `Use one of ${[...catalogs.keys()].join(', ')} or add it under catalogs`,
   );
-  const audit = resolveAudit(o.audit, clock, user);
+  const redis = resolveRedis(o.redis);
+  const audit = resolveAudit(o.audit, clock, user, redis?.keyPrefix);
   return {
     debug: o.debug ?? debugByDefault,
     debugInProduction: o.debug === true && !debugByDefault,
@@ -268,6 +273,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv = process.
     metrics: metrics.options,
     management: resolveManagement(o.management),
     alerts: resolveAlerts(o.alerts, env),
+    redis,
     sentry: resolveSentry(o.sentry),
     processErrors: resolveProcessErrors(o.processErrors),
     clock,

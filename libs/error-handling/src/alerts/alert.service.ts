@@ -5,6 +5,7 @@ import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
+  Optional,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -25,6 +26,7 @@ import { AlertThrottle, type HeldBackWindow } from './alert-throttle';
 import { ALERTS_RUNTIME } from './alerts.internal-constants';
 import { fatalAlert } from './fatal-alert';
 import { CLOCK, USER } from '../kernel/tokens';
+import { SHARED_REDIS, type SharedRedis } from '../kernel/shared-redis';
 import { ErrorRateMonitor, type ErrorRateBreach, type ErrorRateSettings } from './error-rate.monitor';
 import { type AlertStores, createAlertStores } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
@@ -80,6 +82,7 @@ export class AlertService
     private readonly metrics: MetricSources,
     @Inject(USER) private readonly user: (req: unknown) => string | number | undefined,
     private readonly signals: Signals,
+    @Optional() @Inject(SHARED_REDIS) redis: SharedRedis | null = null,
   ) {
     const o = options || undefined;
     this.messageContext = {
@@ -94,7 +97,7 @@ export class AlertService
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock, (text) =>
       redactor.redactString(text),
     );
-    this.stores = createAlertStores(o.store, clock);
+    this.stores = createAlertStores(o.store, clock, redis);
     this.throttle = new AlertThrottle(
       this.stores.throttle,
       o.repeatLimit,

@@ -66,7 +66,7 @@ export interface AlertChannelBudgetOptions {
 /**
  * A budget per channel across fingerprints: at most `max` alerts a window on each channel, then
  * one summary of what was held back when the window ends. Applied after the per-fingerprint
- * throttle; shared through `alerts.redis` like it.
+ * throttle; shared through Redis like it (the top-level `redis`, or `alerts.redis`).
  *
  * @example
  * budget: { max: 20, windowSeconds: 600, channels: { email: { max: 5 }, webhook: false } }
@@ -89,13 +89,20 @@ export interface AlertBudgetOptions {
   channels?: Record<string, AlertChannelBudgetOptions | false>;
 }
 
-/** Redis for the throttle store: one budget shared by every instance. */
+/**
+ * Redis for the alert throttle and budget alone, overriding the top-level `redis` option for
+ * them: one budget per fingerprint and one per channel, shared by every instance.
+ */
 export interface AlertRedisOptions {
   /** A `redis://` URL; Faultline opens (and closes) an ioredis client. */
   url?: string;
   /** Or an ioredis client of your own (not closed by Faultline). */
   client?: RedisEvalClient;
-  /** @default 'faultline:alerts:' */
+  /**
+   * In front of the throttle's and the budget's keys (`<keyPrefix><fingerprint>`,
+   * `<keyPrefix>{budget:<channel>}`).
+   * @default 'faultline:alerts:'
+   */
   keyPrefix?: string;
 }
 
@@ -130,7 +137,10 @@ export interface AlertsOptions {
    * @example { max: 20, windowSeconds: 600, channels: { email: { max: 5 }, webhook: false } }
    */
   budget?: false | AlertBudgetOptions;
-  /** Shares the throttling budget between instances through Redis. */
+  /**
+   * Shares the throttle and the budget between instances through a Redis connection of their
+   * own; overrides the top-level `redis` option (whose client they share otherwise).
+   */
   redis?: AlertRedisOptions;
   /** A throttle store of your own (instead of `redis`). @default in-process */
   throttleStore?: ThrottleStore;

@@ -1,5 +1,7 @@
 import type { Clock } from '../kernel/clock';
-import { check, isPlainObject } from '../kernel/option-checks';
+import { check } from '../kernel/option-checks';
+import { redisConnection } from '../kernel/resolve-redis-options';
+import type { SharedRedis } from '../kernel/shared-redis';
 import type { AlertsOptions } from './alerts.options';
 import type { BudgetStore } from './budget-store.interface';
 import { FallbackBudgetStore } from './fallback-budget.store';
@@ -7,7 +9,8 @@ import { alertStoreFallback, FallbackThrottleStore } from './fallback-throttle.s
 import { InMemoryBudgetStore } from './in-memory-budget.store';
 import { RedisBudgetStore } from './redis-budget.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
-import { openRedisClient, type RedisEvalClient, RedisThrottleStore } from './redis-throttle.store';
+import type { RedisEvalClient, RedisStoreOptions } from '../kernel/redis';
+import { ALERTS_KEY_PREFIX, openRedisClient, RedisThrottleStore } from './redis-throttle.store';
 import type { ThrottleStore } from './throttle-store.interface';
 
 /** Where throttle counts are kept, as configured (the store itself is built at start-up). */
@@ -28,29 +31,7 @@ export function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
   );
   if (o.throttleStore) return { kind: 'custom', store: o.throttleStore };
   if (o.redis === undefined) return { kind: 'memory' };
-  const r = o.redis;
-  check(isPlainObject(o.redis), 'alerts.redis', 'must be an object with url or client');
-  check(
-    (r.url === undefined) !== (r.client === undefined),
-    'alerts.redis',
-    'needs exactly one of url and client',
-  );
-  check(
-    r.url === undefined || (typeof r.url === 'string' && /^rediss?:\/\/[^/]/.test(r.url)),
-    'alerts.redis.url',
-    'must be a redis:// or rediss:// URL',
-  );
-  check(
-    r.client === undefined || typeof (r.client as { eval?: unknown }).eval === 'function',
-    'alerts.redis.client',
-    'must have eval(script, numKeys, ...args), like an ioredis client',
-  );
-  check(
-    r.keyPrefix === undefined || typeof r.keyPrefix === 'string',
-    'alerts.redis.keyPrefix',
-    'must be a string',
-  );
-  return { kind: 'redis', url: r.url, client: r.client, keyPrefix: r.keyPrefix };
+  return { kind: 'redis', ...redisConnection(o.redis, 'alerts.redis') };
 }
 
 /** The alerts' stores: the per-fingerprint throttle and the per-channel budget, on one Redis client. */
@@ -62,30 +43,45 @@ export interface AlertStores {
 }
 
 /**
- * Builds the throttle and budget stores (opening a Redis client, where one is configured). Shared
- * stores sit in front of in-process ones they fall back to, together. With a throttle store of
- * the application's, the budget is counted in-process.
+ * Builds the throttle and budget stores, both on one Redis client: `alerts.redis`'s (opened here
+ * when it has a URL), else the top-level `redis` option's (`redis`, the kernel's to open and
+ * close), keys under `<redis.keyPrefix>alerts:`. Shared stores sit in front of in-process ones
+ * they fall back to, together, with one notice. With a throttle store of the application's, the
+ * budget is counted in-process.
  */
-export function createAlertStores(setting: ThrottleStoreSetting, clock: Clock): AlertStores {
+export function createAlertStores(
+  setting: ThrottleStoreSetting,
+  clock: Clock,
+  redis: SharedRedis | null = null,
+): AlertStores {
   const local = (throttle: ThrottleStore): AlertStores => ({
     throttle,
     budget: new InMemoryBudgetStore(clock),
     fallenBack: () => throttle instanceof FallbackThrottleStore && throttle.fallenBack,
   });
-  if (setting.kind === 'memory') return local(new InMemoryThrottleStore(undefined, clock));
+  if (setting.kind === 'memory' && !redis) return local(new InMemoryThrottleStore(undefined, clock));
   const fallback = alertStoreFallback(clock);
   if (setting.kind === 'custom')
     return local(new FallbackThrottleStore(setting.store, false, fallback, clock));
   let client: RedisEvalClient;
-  let connection = {};
-  if (setting.client) client = setting.client;
-  else {
-    const own = openRedisClient(setting.url as string);
-    client = own;
-    // The throttle store connects and closes the client; the budget store uses it.
-    connection = { onInit: own.ready, onClose: own.quit };
+  let keyPrefix: string;
+  // The throttle store connects (and, where it opened the client, closes) it; the budget store uses it.
+  let connection: Pick<RedisStoreOptions, 'onInit' | 'onClose'> = {};
+  if (setting.kind === 'memory') {
+    const shared = redis as SharedRedis;
+    client = shared.client;
+    keyPrefix = `${shared.keyPrefix}alerts:`;
+    connection = { onInit: () => shared.ready() };
+  } else {
+    keyPrefix = setting.keyPrefix ?? ALERTS_KEY_PREFIX;
+    if (setting.client) client = setting.client;
+    else {
+      const own = openRedisClient(setting.url as string);
+      client = own;
+      connection = { onInit: own.ready, onClose: own.quit };
+    }
   }
-  const options = { keyPrefix: setting.keyPrefix, clock };
+  const options = { keyPrefix, clock };
   return {
     throttle: new FallbackThrottleStore(
       new RedisThrottleStore(client, { ...options, ...connection }),

@@ -1,11 +1,11 @@
 import type { Clock } from '../kernel/clock';
-import type { SharedStoreFallback } from '../kernel/shared-store-fallback';
+import type { SharedFallback } from '../kernel/shared-fallback';
 import type { BudgetRequest, BudgetStore, BudgetTake, HeldBackTally } from './budget-store.interface';
 import { InMemoryBudgetStore } from './in-memory-budget.store';
 
 /**
  * The shared budget store (Redis) with the in-process one behind it, under the throttle store's
- * {@link SharedStoreFallback}: both fall back, and return, together. Its client is the throttle
+ * {@link SharedFallback}: both fall back, and return, together. Its client is the throttle
  * store's, which connects and closes it.
  */
 export class FallbackBudgetStore implements BudgetStore {
@@ -13,14 +13,14 @@ export class FallbackBudgetStore implements BudgetStore {
 
   constructor(
     private readonly shared: BudgetStore,
-    private readonly fallback: SharedStoreFallback,
+    private readonly fallback: SharedFallback,
     clock: Clock,
   ) {
     this.local = new InMemoryBudgetStore(clock);
   }
 
   take(r: BudgetRequest): Promise<BudgetTake> {
-    return this.fallback.call(
+    return this.fallback.run(
       () => this.shared.take(r),
       () => this.local.take(r),
     );

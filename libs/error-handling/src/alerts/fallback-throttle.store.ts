@@ -1,23 +1,35 @@
+import { Logger } from '@nestjs/common';
 import { type Clock, systemClock } from '../kernel/clock';
-import { type FallbackNotices, SharedStoreFallback } from '../kernel/shared-store-fallback';
+import { SharedFallback } from '../kernel/shared-fallback';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
-/** What the alert stores log when Redis goes away and comes back (throttle and budget alike). */
-export const ALERT_STORE_NOTICES: FallbackNotices = {
-  context: 'FaultlineAlerts',
-  down: 'alert throttle store unavailable, throttling in this process until it returns',
-  back: 'alert throttle store is back: throttling is shared again',
-};
-
-/** The fallback rule of the alert stores: in-process while Redis is down, retried every `retryMs`. */
-export function alertStoreFallback(clock: Clock = systemClock, retryMs = 5000): SharedStoreFallback {
-  return new SharedStoreFallback(ALERT_STORE_NOTICES, retryMs, clock);
+/**
+ * The fallback rule of the alert stores (throttle and budget share one): in-process while Redis
+ * is down, retried every `retryMs`; its going and its return are logged once each, under
+ * `FaultlineAlerts`.
+ */
+export function alertStoreFallback(clock: Clock = systemClock, retryMs = 5000): SharedFallback {
+  const logger = new Logger('FaultlineAlerts');
+  return new SharedFallback(
+    {
+      down: (err) =>
+        logger.warn(
+          `alert throttle store unavailable, throttling in this process until it returns: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        ),
+      back: () => logger.log('alert throttle store is back: throttling is shared again'),
+    },
+    retryMs,
+    clock,
+  );
 }
 
 /**
  * A shared throttle store (Redis) with the in-process store behind it, by the rule of
- * {@link SharedStoreFallback}.
+ * {@link SharedFallback}: when the shared store fails, the failure is logged once and throttling
+ * goes on in-process; the shared store is tried again every `retryMs`, and its return is logged.
  */
 export class FallbackThrottleStore implements ThrottleStore {
   private readonly local: InMemoryThrottleStore;
@@ -26,7 +38,7 @@ export class FallbackThrottleStore implements ThrottleStore {
     private readonly shared: ThrottleStore,
     /** False when the shared store belongs to the application, which closes it. */
     private readonly closeShared = true,
-    readonly fallback: SharedStoreFallback = alertStoreFallback(),
+    readonly fallback: SharedFallback = alertStoreFallback(),
     clock: Clock = systemClock,
   ) {
     this.local = new InMemoryThrottleStore(undefined, clock);
@@ -43,7 +55,7 @@ export class FallbackThrottleStore implements ThrottleStore {
   }
 
   hit(key: string, windowMs: number): Promise<ThrottleHit> {
-    return this.fallback.call(
+    return this.fallback.run(
       () => this.shared.hit(key, windowMs),
       () => this.local.hit(key, windowMs),
     );

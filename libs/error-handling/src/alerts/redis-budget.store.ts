@@ -5,7 +5,7 @@ import {
   type HeldBackTally,
   TALLY_SIZE,
 } from './budget-store.interface';
-import { RedisScriptStore } from './redis-script.store';
+import { RedisScriptStore } from '../kernel/redis';
 
 /*
  * A budget is five keys under one hash tag (one Redis Cluster slot): the window's counters
@@ -135,9 +135,9 @@ export class RedisBudgetStore extends RedisScriptStore implements BudgetStore {
     };
   }
 
-  /** The budget's keys, under one hash tag. */
+  /** The budget's keys (`budget:<channel>` gives `{budget:<channel>}` and four beside it), under one hash tag. */
   private keys(key: string): string[] {
-    const tag = `{budget:${key}}`;
+    const tag = `{${key}}`;
     return [tag, `${tag}:tally:0`, `${tag}:titles:0`, `${tag}:tally:1`, `${tag}:titles:1`];
   }
 }

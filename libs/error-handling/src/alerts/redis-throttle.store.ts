@@ -1,6 +1,17 @@
-import { closeRedis, openRedis, redisReady } from '../kernel/redis';
-import { type RedisEvalClient, RedisScriptStore } from './redis-script.store';
+import {
+  closeRedis,
+  openRedis,
+  type RedisEvalClient,
+  RedisScriptStore,
+  type RedisStoreOptions,
+  redisReady,
+} from '../kernel/redis';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
+
+export type { RedisEvalClient } from '../kernel/redis';
+
+/** The alert stores' key prefix on `alerts.redis` (the top-level `redis` adds `alerts:` to its own). */
+export const ALERTS_KEY_PREFIX = 'faultline:alerts:';
 
 /**
  * Counts one hit, atomically: opens a window at the first hit (Redis's clock, so every instance
@@ -41,6 +52,11 @@ return -1
  * new RedisThrottleStore(new Redis(process.env.REDIS_URL), { keyPrefix: 'myapp:alerts:' })
  */
 export class RedisThrottleStore extends RedisScriptStore implements ThrottleStore {
+  /** `options.keyPrefix` defaults to `'faultline:alerts:'`. */
+  constructor(client: RedisEvalClient, options: RedisStoreOptions = {}) {
+    super(client, { ...options, keyPrefix: options.keyPrefix ?? ALERTS_KEY_PREFIX });
+  }
+
   async hit(key: string, windowMs: number): Promise<ThrottleHit> {
     const reply = await this.run(HIT_SCRIPT, [key], windowMs);
     if (!Array.isArray(reply) || reply.length !== 3) throw new Error('unexpected reply from Redis');
@@ -69,5 +85,3 @@ export function openRedisClient(url: string): RedisEvalClient & {
     quit: () => closeRedis(client),
   };
 }
-
-export type { RedisEvalClient };

@@ -24,7 +24,7 @@ export interface ResolvedAlerts {
   channels: AlertChannel[];
   /** False when no channel is configured or NODE_ENV is excluded: nothing is watched. */
   active: boolean;
-  /** Where throttle counts are kept; see `createThrottleStore()`. */
+  /** Where throttle counts are kept; see `createAlertStores()`. */
   store: ThrottleStoreSetting;
   repeatLimit: number;
   snoozeSeconds: number;

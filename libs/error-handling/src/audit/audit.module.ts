@@ -1,5 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Clock } from '../kernel/clock';
 import { featureModule } from '../kernel/feature-module';
+import { SHARED_REDIS, type SharedRedis } from '../kernel/shared-redis';
+import { CLOCK } from '../kernel/tokens';
+import { LogChannels } from '../logging/log-channels.service';
+import { Redactor } from '../redaction/redactor';
+import { createSecurityCounterStore } from './create-security-counter-store';
 import { AuditGuard } from './audit.guard';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditResolvers } from './audit-resolvers';
@@ -32,8 +38,14 @@ export class AuditModule {
         },
         {
           provide: SecurityCounterStore,
-          useFactory: (audit: ResolvedAudit | false) => (audit ? audit.security.counterStore : null),
-          inject: [AUDIT_RUNTIME],
+          useFactory: (
+            audit: ResolvedAudit | false,
+            redis: SharedRedis | null,
+            clock: Clock,
+            channels: LogChannels,
+            redactor: Redactor,
+          ) => (audit ? createSecurityCounterStore(audit.security, redis, clock, channels, redactor) : null),
+          inject: [AUDIT_RUNTIME, SHARED_REDIS, CLOCK, LogChannels, Redactor],
         },
       ],
       [AuditService, SecurityEvents, AuditInterceptor, AuditGuard, AuditStore, SecurityCounterStore],

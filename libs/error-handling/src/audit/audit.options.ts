@@ -37,7 +37,10 @@ export interface SecurityEventOptions {
    * @default 300000 (5 minutes)
    */
   windowMs?: number;
-  /** Where the counters live. @default in-process */
+  /**
+   * Where the counters live: a store of your own, which wins over the top-level `redis` option.
+   * @default in Redis with the top-level `redis` option, else in-process
+   */
   counterStore?: SecurityCounterStore;
   /**
    * Which error codes are security events, and of which kind, besides the built-in ones

@@ -36,3 +36,4 @@ export {
   type SuspiciousActivityListener,
 } from './security-events.service';
 export { InMemorySecurityCounterStore, SecurityCounterStore } from './security-counter.store';
+export { RedisSecurityCounterStore } from './redis-security-counter.store';

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../kernel/clock';
 import { check, featureOptions, isPlainObject, wholeNumber } from '../kernel/option-checks';
 import { defaultUserId } from '../kernel/request-context';
+import { REDIS_DEFAULTS } from '../kernel/resolve-redis-options';
 import type { AuditOptions, SecurityEventOptions } from './audit.options';
 import type { AuditStore } from './audit-store.interface';
 import {
@@ -38,7 +39,12 @@ export interface ResolvedAudit {
   security: {
     threshold: number;
     windowMs: number;
-    counterStore: SecurityCounterStore;
+    /** The application's own store (`audit.security.counterStore`). */
+    counterStore: SecurityCounterStore | undefined;
+    /** The in-process counters: the store without Redis, the fallback with it. */
+    localCounters: SecurityCounterStore;
+    /** Of each counter's key: `<redis.keyPrefix>security:`. */
+    keyPrefix: string;
     /** The security event kind of each error code that is one. */
     codes: ReadonlyMap<string, SecurityEventKind>;
   };
@@ -60,6 +66,7 @@ export function resolveAudit(
   input: unknown,
   clock: Clock = systemClock,
   user: (req: unknown) => string | number | undefined = defaultUserId,
+  redisKeyPrefix: string = REDIS_DEFAULTS.keyPrefix,
 ): ResolvedAudit | false {
   const o = featureOptions<AuditOptions>(input, 'audit', KNOWN);
   if (!o) return false;
@@ -151,9 +158,9 @@ export function resolveAudit(
         'audit.security.windowMs',
         1,
       ),
-      counterStore:
-        (security.counterStore as SecurityCounterStore | undefined) ??
-        new InMemorySecurityCounterStore(undefined, clock),
+      counterStore: security.counterStore as SecurityCounterStore | undefined,
+      localCounters: new InMemorySecurityCounterStore(undefined, clock),
+      keyPrefix: `${redisKeyPrefix}security:`,
       codes,
     },
   };

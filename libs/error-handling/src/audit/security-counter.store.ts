@@ -2,10 +2,19 @@ import { type Clock, systemClock } from '../kernel/clock';
 
 /**
  * Counts events by key in fixed windows, for the suspicious-activity threshold. The in-process
- * store counts per instance; a shared one (Redis) counts across instances.
+ * store counts per instance; a shared one ({@link RedisSecurityCounterStore}, or the application's
+ * own) counts across instances.
+ *
+ * @example
+ * ErrorHandlingModule.forRoot({ audit: { security: { counterStore: myStore } } })
  */
 export interface SecurityCounterStore {
-  /** Adds one to `key`'s count in the current window of `windowMs` and returns the new count. */
+  /** Connects; called once at start-up (a failure is logged and counting falls back). */
+  init?(): Promise<void>;
+  /**
+   * Adds one to `key`'s count in the current window of `windowMs` and returns the new count.
+   * Keys are `<redis.keyPrefix>security:<kind>:<ip>` (`faultline:security:LOGIN_FAILED:203.0.113.9`).
+   */
   increment(key: string, windowMs: number): Promise<number>;
 }
 

@@ -1,4 +1,11 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import type { Listeners } from '../kernel/listeners';
 import { Signals } from '../kernel/signals';
 import { EXTENSION_FAULTS } from '../kernel/tokens';
@@ -14,6 +21,7 @@ import { AUDIT_RUNTIME, securityRecorded } from './audit.internal-constants';
 import { AuditService } from './audit.service';
 import type { AuditEvent } from './audit-event.interface';
 import type { ResolvedAudit } from './resolve-audit-options';
+import { SecurityCounterStore } from './security-counter.store';
 import { FAILED_SECURITY_KINDS, SecurityEventKind } from './security-event-kind';
 
 /** Details of a security event; the request (by default the one being handled) fills the rest. */
@@ -55,10 +63,12 @@ export type SuspiciousActivityListener = (activity: SuspiciousActivity) => void;
  * this.security.record(SecurityEventKind.LOGIN_FAILED, { data: { username } });
  */
 @Injectable()
-export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
+export class SecurityEvents implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
   /** The kernel's suspicious-activity signal: this service is the only one that tells it. */
   private readonly listeners: Listeners<[SuspiciousActivity]>;
+  /** The counters in use: see `createSecurityCounterStore()`. */
+  private readonly counters: SecurityCounterStore | undefined;
 
   constructor(
     @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
@@ -69,7 +79,11 @@ export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
     signals: Signals,
     @Inject(EXTENSION_FAULTS)
     private readonly faults: ExtensionFaultReporter = IGNORE_EXTENSION_FAULTS,
+    @Optional() @Inject(SecurityCounterStore) counters: SecurityCounterStore | null = null,
   ) {
+    this.counters = options
+      ? (counters ?? options.security.counterStore ?? options.security.localCounters)
+      : undefined;
     // Its listeners take the audit feature's SuspiciousActivity, which is what it tells.
     this.listeners = signals.suspiciousActivity as unknown as Listeners<[SuspiciousActivity]>;
   }
@@ -95,6 +109,11 @@ export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
         this.record(kind, { request: req, status: failure.status, errorCode: failure.code });
       }
     });
+  }
+
+  /** Connects a shared counter store (waiting at most 2 s; counting falls back otherwise). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.counters?.init?.();
   }
 
   /** After the shutdown drain: requests still served until then are heard. */
@@ -129,12 +148,14 @@ export class SecurityEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async count(kind: SecurityEventKind, ip: string, event: AuditEvent): Promise<void> {
-    if (!this.options) return;
-    const { threshold, windowMs, counterStore } = this.options.security;
+    if (!this.options || !this.counters) return;
+    const { threshold, windowMs, keyPrefix } = this.options.security;
     let count: number;
     try {
-      count = await counterStore.increment(`faultline:security:${kind}:${ip}`, windowMs);
+      count = await this.counters.increment(`${keyPrefix}${kind}:${ip}`, windowMs);
     } catch (err) {
+      // A shared store falls back to the in-process one and does not throw; one that does all the
+      // same (given without that fallback) must not fail the caller: the event is just not counted.
       this.channels.security.warn({ err: this.redactor.redactError(err) }, 'security counter store failed');
       return;
     }

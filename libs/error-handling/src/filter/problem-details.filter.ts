@@ -5,6 +5,7 @@ import {
   HttpException,
   Inject,
   Injectable,
+  NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
@@ -95,8 +96,33 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const type = host.getType<string>();
     if (type !== 'http') return this.answerOther(type, exception, host);
     const http = host.switchToHttp();
-    const req = http.getRequest<HttpRequestLike>();
-    const res = http.getResponse<unknown>();
+    this.answerHttp(exception, http.getRequest<HttpRequestLike>(), http.getResponse<unknown>());
+  }
+
+  /**
+   * Answers a request no route matched, as Nest does (a `NotFoundException` of "Cannot GET
+   * /path", through the same mapping, body, line and subscribers as any other failure), without
+   * the stack Nest's own would capture, which points into Nest's router and is never shown or
+   * logged for an expected 404: a flood of unknown paths (a scanner's) costs less. Used in place
+   * of Nest's handler only when Faultline's filter is the application's only global filter
+   * ({@link answerUnknownRoutes}).
+   */
+  answerUnknownRoute(req: HttpRequestLike, res: unknown): void {
+    const adapter = this.adapterHost.httpAdapter;
+    const message = `Cannot ${String(adapter.getRequestMethod(req))} ${String(adapter.getRequestUrl(req))}`;
+    const limit = Error.stackTraceLimit;
+    let exception: NotFoundException;
+    try {
+      Error.stackTraceLimit = 0;
+      exception = new NotFoundException(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.answerHttp(exception, req, res);
+  }
+
+  /** An HTTP failure: answered, logged once, published once; a failure of its own gets the failsafe body. */
+  private answerHttp(exception: unknown, req: HttpRequestLike, res: unknown): void {
     let requestId: string | undefined;
     try {
       // The id lives on the Node request (Fastify's `request.raw`): Faultline's middleware put it there.
