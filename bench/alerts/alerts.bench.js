@@ -1,8 +1,11 @@
 'use strict';
-// Alerts under an error storm: GET /boom at full speed while the alert webhook takes 5 s to
-// answer, and the happy path (GET /ok) measured beside it, with alerts on and off.
+// Alerts under an error storm: GET /storm at full speed (200 distinct fingerprints, in turn) while
+// the alert webhook takes 5 s to answer, and the happy path (GET /ok) measured beside it, with
+// alerts on and off; then what the webhook was sent, against the budget (20 a channel a window).
 //   node bench/alerts/alerts.bench.js            (BENCH_ROUNDS, BENCH_DURATION as in bench/run.js)
 //   node bench/alerts/alerts.bench.js --json     prints the result as JSON
+//   BENCH_STORM_PATH=/boom                       one fingerprint instead
+//   BENCH_ALERTS_PORT=39300                      the webhook's port; the apps take the next two
 const { createServer } = require('node:http');
 const { join } = require('node:path');
 const { build, median, ROOT, waitForPort } = require('../common');
@@ -11,31 +14,60 @@ const { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP } = 
 const JSON_OUT = process.argv.includes('--json');
 const WEBHOOK_DELAY_MS = 5000;
 const STORM_CONNECTIONS = Number(process.env.BENCH_STORM_CONNECTIONS ?? 10);
+const STORM_PATH = process.env.BENCH_STORM_PATH ?? '/storm';
+/** The bench app's alert budget: alerts.budget's default. */
+const BUDGET = 20;
+/** The webhook's port; the two apps take the next two. */
+const PORT = Number(process.env.BENCH_ALERTS_PORT ?? 39300);
 
 const log = (text) => (JSON_OUT ? process.stderr : process.stdout).write(text);
 
-/** The alert webhook: answers every POST after 5 s. */
+/**
+ * The alert webhook: answers every POST after 5 s. Counts requests, and distinct alerts by kind (a
+ * retried delivery is the same alert: same body).
+ */
 function slowWebhook(port) {
   let received = 0;
+  const alerts = new Map();
   const server = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      try {
+        alerts.set(body, JSON.parse(body).kind);
+      } catch {
+        alerts.set(body, 'unreadable');
+      }
+    });
     received++;
     const timer = setTimeout(() => res.end('ok'), WEBHOOK_DELAY_MS);
     req.on('close', () => clearTimeout(timer));
   });
+  const byKind = () => {
+    const counts = {};
+    for (const kind of alerts.values()) counts[kind] = (counts[kind] ?? 0) + 1;
+    return counts;
+  };
   return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () => resolve({ server, received: () => received })),
+    server.listen(port, '127.0.0.1', () => resolve({ server, received: () => received, byKind })),
   );
+}
+
+/** A counter of the app's /metrics, by its labels' text (`channel="webhook"`). */
+async function metric(port, name, labels) {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
 async function main() {
   build();
-  const webhook = await slowWebhook(39300);
+  const webhook = await slowWebhook(PORT);
   const variants = [
-    { id: 'alerts-on', env: { ALERT_WEBHOOK_URL: 'http://127.0.0.1:39300/alerts' } },
+    { id: 'alerts-on', env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORT}/alerts` } },
     { id: 'alerts-off', env: {} },
   ].map((v, i) => {
-    const port = 39301 + i;
+    const port = PORT + 1 + i;
     return {
       ...v,
       port,
@@ -43,7 +75,7 @@ async function main() {
     };
   });
   const ok = { id: 'ok', path: '/ok', status: 200 };
-  const boom = { id: 'boom', path: '/boom', status: 500, connections: STORM_CONNECTIONS };
+  const boom = { id: 'storm', path: STORM_PATH, status: 500, connections: STORM_CONNECTIONS };
   try {
     await Promise.all(variants.map((v) => waitForPort(v.port, v.child, v.id)));
     for (const v of variants) {
@@ -61,15 +93,23 @@ async function main() {
         row[v.id].storm = await storm;
         log(
           `round ${round} ${v.id.padEnd(10)} /ok ${Math.round(row[v.id].rps)} req/s p99 ${row[v.id].p99} ms` +
-            ` | /boom ${Math.round(row[v.id].storm.rps)} req/s\n`,
+            ` | ${STORM_PATH} ${Math.round(row[v.id].storm.rps)} req/s\n`,
         );
       }
       rounds.push(row);
     }
+    const on = variants[0];
+    const stormRequests = rounds.reduce((n, r) => n + r['alerts-on'].storm.requests, 0);
     const result = {
       webhookDelayMs: WEBHOOK_DELAY_MS,
       stormConnections: STORM_CONNECTIONS,
+      stormPath: STORM_PATH,
+      stormRequests,
+      budget: BUDGET,
       webhookRequests: webhook.received(),
+      webhookAlerts: webhook.byKind(),
+      heldBackByBudget: await metric(on.port, 'faultline_alerts_budget_held_back_total', 'channel="webhook"'),
+      droppedByQueue: await metric(on.port, 'faultline_alerts_dropped_total', 'channel="webhook"'),
       rounds,
       onRps: median(rounds.map((r) => r['alerts-on'].rps)),
       offRps: median(rounds.map((r) => r['alerts-off'].rps)),
@@ -81,8 +121,10 @@ async function main() {
     if (JSON_OUT) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       log(
-        `\nhappy path during a /boom storm, alerts on vs off: req/s ${result.rpsRatio.toFixed(2)}x, ` +
-          `p99 ${result.p99Ratio.toFixed(2)}x (${result.webhookRequests} webhook requests)\n`,
+        `\nhappy path during a ${STORM_PATH} storm, alerts on vs off: req/s ${result.rpsRatio.toFixed(2)}x, ` +
+          `p99 ${result.p99Ratio.toFixed(2)}x\nwebhook: ${JSON.stringify(result.webhookAlerts)} distinct alerts ` +
+          `(${result.webhookRequests} requests, retries included; budget ${BUDGET}), ` +
+          `${result.heldBackByBudget} held back by the budget, ${result.droppedByQueue} dropped by a full queue\n`,
       );
     }
   } finally {

@@ -12,6 +12,14 @@ export class ItemDto {
   quantity!: number;
 }
 
+/** `Storm0Error` … `Storm199Error`: one fingerprint (method + route + class) each. */
+const STORM_ERRORS = Array.from({ length: 200 }, (_, i) => {
+  const StormError = class extends Error {};
+  Object.defineProperty(StormError, 'name', { value: `Storm${i}Error` });
+  return StormError;
+});
+let storms = 0;
+
 /** The routes every benchmark app serves; `/missing` is answered by the framework's 404. */
 @Controller()
 export class BenchController {
@@ -23,6 +31,12 @@ export class BenchController {
   @Get('boom')
   boom(): never {
     throw new Error('unexpected failure in the handler');
+  }
+
+  /** Fails with each of the 200 storm classes in turn: an error storm over 200 fingerprints. */
+  @Get('storm')
+  storm(): never {
+    throw new STORM_ERRORS[storms++ % STORM_ERRORS.length]('unexpected failure in the handler');
   }
 
   @Post('items')

@@ -7,7 +7,9 @@ import ts from 'typescript';
  */
 const PUBLIC_NAMES = [
   'Alert',
+  'AlertBudgetOptions',
   'AlertChannel',
+  'AlertChannelBudgetOptions',
   'AlertMessage',
   'AlertService',
   'AlertsOptions',
@@ -43,6 +45,7 @@ const PUBLIC_NAMES = [
   'FieldError',
   'FileLogOptions',
   'HandledFailure',
+  'HeldBackCount',
   'HealthCheckResult',
   'HealthIndicatorFunction',
   'HealthIndicatorResult',

@@ -45,7 +45,7 @@ describe('AlertDispatcher', () => {
     await clock.advance(2000);
     expect(channel.attempts.map((a) => a.at - start)).toEqual([0, 1000, 3000]);
     expect(dispatcher.stats()).toEqual({
-      webhook: { sent: 1, suppressed: 0, failed: 0, dropped: 0, pending: 0 },
+      webhook: { sent: 1, suppressed: 0, heldBackByBudget: 0, failed: 0, dropped: 0, pending: 0 },
     });
     expect(logger.warn).not.toHaveBeenCalled();
   });

@@ -15,6 +15,8 @@ export interface AlertChannelStats {
   sent: number;
   /** Alerts held back by throttling (they would have gone to this channel). */
   suppressed: number;
+  /** Alerts held back by this channel's budget (`alerts.budget`), summaries of the throttle's included. */
+  heldBackByBudget: number;
   /** Alerts the channel did not accept after every retry, or that timed out. */
   failed: number;
   /** Alerts dropped because the channel's queue was full. */
@@ -59,13 +61,19 @@ export class AlertDispatcher {
       channel,
       queue: [],
       busy: false,
-      stats: { sent: 0, suppressed: 0, failed: 0, dropped: 0, pending: 0 },
+      stats: { sent: 0, suppressed: 0, heldBackByBudget: 0, failed: 0, dropped: 0, pending: 0 },
     }));
   }
 
-  /** Queues a message for every channel; returns at once. */
-  enqueue(message: AlertMessage): void {
+  /** The channels' names, in order. */
+  get channels(): string[] {
+    return this.lanes.map((l) => l.channel.name);
+  }
+
+  /** Queues a message for every channel, or for those named in `to`; returns at once. */
+  enqueue(message: AlertMessage, to?: readonly string[]): void {
     for (const lane of this.lanes) {
+      if (to && !to.includes(lane.channel.name)) continue;
       if (lane.queue.length >= this.options.maxQueue) {
         lane.stats.dropped++;
         if (lane.stats.dropped === 1 || lane.stats.dropped % 100 === 0) {
@@ -85,6 +93,11 @@ export class AlertDispatcher {
   /** Counts an alert that throttling held back, on every channel. */
   suppressed(): void {
     for (const lane of this.lanes) lane.stats.suppressed++;
+  }
+
+  /** Counts an alert the budget held back on the channels not in `admitted`. */
+  heldBackByBudget(admitted: readonly string[]): void {
+    for (const lane of this.lanes) if (!admitted.includes(lane.channel.name)) lane.stats.heldBackByBudget++;
   }
 
   /** Counters by channel name. */

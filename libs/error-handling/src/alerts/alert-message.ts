@@ -78,6 +78,10 @@ export function messageRows(m: AlertMessage): [string, string][] {
     ['Request id', m.requestId],
     ['Sentry event', m.sentryEventId],
     ['Held back', m.heldBack],
+    ...(m.heldBackTop ?? []).map((c, i): [string, string] => [
+      `Top ${i + 1}`,
+      `${c.count} held back: ${c.title} [${c.fingerprint}]`,
+    ]),
     ['Service', `${m.service} (${m.environment})`],
     ['Time', m.timestamp],
   ];

@@ -32,6 +32,11 @@ export function alertMetrics(stats: () => AlertStats): MetricSource[] {
       "Alerts dropped because a channel's queue was full",
       (s) => s.dropped,
     ),
+    byChannel(
+      'faultline_alerts_budget_held_back_total',
+      "Alerts held back by a channel's budget (alerts.budget)",
+      (s) => s.heldBackByBudget,
+    ),
     singleMetric(
       'faultline_alerts_suppressed_total',
       'Alerts held back by throttling (repeatLimit per snoozeSeconds)',

@@ -1,5 +1,6 @@
-import { type Clock, type ClockTimer, systemClock, unrefTimer } from '../kernel/clock';
+import { type Clock, systemClock } from '../kernel/clock';
 import type { ThrottleStore } from './throttle-store.interface';
+import { WindowSummaries } from './window-summaries';
 
 /** A window that held alerts back, to be summarised. */
 export interface HeldBackWindow {
@@ -13,19 +14,12 @@ export interface HeldBackWindow {
 
 /** A window this instance owes a summary for. */
 interface OpenWindow {
-  key: string;
   fingerprint: string;
   title: string;
   windowId: number;
   /** Held-back alerts already told in a summary sent before the window ended. */
   told: number;
-  timer: ClockTimer | undefined;
-  /** The summary being sent, so two are never computed at once for one window. */
-  busy: Promise<void>;
 }
-
-/** Past a window's end, so that its count is final on every instance's clock. */
-const SETTLE_MS = 50;
 
 /**
  * At most `repeatLimit` alerts per fingerprint per window of `snoozeSeconds`. The instance that
@@ -35,7 +29,7 @@ const SETTLE_MS = 50;
  * what a window holds back after that is told in a summary of its own when it ends.
  */
 export class AlertThrottle {
-  private readonly open = new Map<string, OpenWindow>();
+  private readonly windows: WindowSummaries<OpenWindow>;
   private readonly windowMs: number;
 
   constructor(
@@ -43,16 +37,23 @@ export class AlertThrottle {
     private readonly repeatLimit: number,
     snoozeSeconds: number,
     private readonly summarise: (window: HeldBackWindow) => void,
-    private readonly clock: Clock = systemClock,
+    clock: Clock = systemClock,
   ) {
     this.windowMs = snoozeSeconds * 1000;
+    this.windows = new WindowSummaries(clock, (w) => this.tell(w));
   }
 
   /** True when an alert with `fingerprint` may be sent now: at most `limit` a window. */
   async allow(fingerprint: string, title: string, limit = this.repeatLimit): Promise<boolean> {
     const hit = await this.store.hit(fingerprint, this.windowMs);
     if (hit.count <= limit) return true;
-    if (hit.count === limit + 1) this.watch(fingerprint, title, hit.windowId, hit.remainingMs);
+    if (hit.count === limit + 1) {
+      this.windows.watch(
+        `${fingerprint}\u0000${hit.windowId}`,
+        { fingerprint, title, windowId: hit.windowId, told: 0 },
+        hit.remainingMs,
+      );
+    }
     return false;
   }
 
@@ -60,64 +61,33 @@ export class AlertThrottle {
    * Sends now the summary of every window that has held alerts back and not told them yet;
    * resolves when they are handed on. The windows stay open.
    */
-  async flush(): Promise<void> {
-    await Promise.all([...this.open.values()].map((w) => this.tell(w, false)));
+  flush(): Promise<void> {
+    return this.windows.flush();
   }
 
   /** Stops the summary timers without sending. */
   cancel(): void {
-    for (const w of this.open.values()) this.clock.clearTimeout(w.timer);
-    this.open.clear();
+    this.windows.cancel();
   }
 
-  private watch(fingerprint: string, title: string, windowId: number, remainingMs: number): void {
-    const key = `${fingerprint}\u0000${windowId}`;
-    if (this.open.has(key)) return;
-    const window: OpenWindow = {
-      key,
-      fingerprint,
-      title,
-      windowId,
-      told: 0,
-      timer: undefined,
-      busy: Promise.resolve(),
-    };
-    window.timer = unrefTimer(
-      this.clock,
-      () => void this.tell(window, true),
-      Math.max(0, remainingMs) + SETTLE_MS,
-    );
-    this.open.set(key, window);
-  }
-
-  /** Tells what `window` held back since its last summary; `final` when the window has ended. */
-  private tell(window: OpenWindow, final: boolean): Promise<void> {
-    if (final) {
-      this.open.delete(window.key);
-      window.timer = undefined;
+  /** Tells what `window` held back since its last summary. */
+  private async tell(window: OpenWindow): Promise<void> {
+    let count: number | undefined;
+    try {
+      count = await this.store.countOf(window.fingerprint, window.windowId);
+    } catch {
+      count = undefined;
     }
-    window.busy = window.busy
-      .then(async () => {
-        let count: number | undefined;
-        try {
-          count = await this.store.countOf(window.fingerprint, window.windowId);
-        } catch {
-          count = undefined;
-        }
-        // A store that lost the window (restarted, fell back) says nothing: at least one was held back.
-        const heldBack =
-          count === undefined ? (window.told === 0 ? 1 : 0) : count - this.repeatLimit - window.told;
-        if (heldBack <= 0) return;
-        this.summarise({
-          fingerprint: window.fingerprint,
-          title: window.title,
-          heldBack,
-          windowSeconds: this.windowMs / 1000,
-        });
-        window.told += heldBack;
-      })
-      // A summary that could not be built must not stop the next one of this window.
-      .catch(() => undefined);
-    return window.busy;
+    // A store that lost the window (restarted, fell back) says nothing: at least one was held back.
+    const heldBack =
+      count === undefined ? (window.told === 0 ? 1 : 0) : count - this.repeatLimit - window.told;
+    if (heldBack <= 0) return;
+    this.summarise({
+      fingerprint: window.fingerprint,
+      title: window.title,
+      heldBack,
+      windowSeconds: this.windowMs / 1000,
+    });
+    window.told += heldBack;
   }
 }

@@ -1,3 +1,5 @@
+import type { HeldBackCount } from './budget-store.interface';
+
 /** Why an alert was raised. */
 export type AlertKind =
   | 'server-error'
@@ -74,6 +76,11 @@ export interface AlertMessage extends AlertContext {
   /** Redacted request data as indented JSON, cut to a limit. */
   request?: string;
   stack?: string;
-  /** On a summary: how many alerts with `fingerprint` were held back in the window. */
+  /**
+   * On a summary: how many alerts with `fingerprint` were held back in the window; on a budget's
+   * summary, how many alerts of any fingerprint the channel's budget held back.
+   */
   heldBack?: number;
+  /** On a budget's summary: the fingerprints held back most, most first (at most 5). */
+  heldBackTop?: HeldBackCount[];
 }

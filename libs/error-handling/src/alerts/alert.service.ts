@@ -28,13 +28,17 @@ import { fatalAlert } from './fatal-alert';
 import { CLOCK, USER } from '../kernel/tokens';
 import { SHARED_REDIS, type SharedRedis } from '../kernel/shared-redis';
 import { ErrorRateMonitor, type ErrorRateBreach, type ErrorRateSettings } from './error-rate.monitor';
-import { FallbackThrottleStore } from './fallback-throttle.store';
-import { createThrottleStore } from './create-throttle-store';
+import { type AlertStores, createAlertStores } from './create-throttle-store';
 import type { ResolvedAlerts } from './resolve-alerts-options';
-import type { ThrottleStore } from './throttle-store.interface';
+import { AlertBudget, type BudgetSummary } from './alert-budget';
+import { budgetSummaryMessage, plural } from './budget-summary';
+import type { AlertKind, AlertMessage } from './alert.interface';
 
 /** Jobs (and SSE routes) whose failure rate is watched: more than a program has. */
 const MAX_WATCHED_KEYS = 1000;
+
+/** Kinds that describe a storm as one alert: past `max`, the budget's urgent reserve is theirs. */
+const RATE_KINDS: readonly AlertKind[] = ['error-rate', 'job-failure-rate', 'sse-error-rate'];
 
 /** A fraction as the rate alerts' titles show it: `21.43 %`. */
 const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
@@ -54,7 +58,8 @@ export class AlertService
 {
   private readonly dispatcher: AlertDispatcher | undefined;
   private readonly throttle: AlertThrottle | undefined;
-  private readonly store: ThrottleStore | undefined;
+  private readonly stores: AlertStores | undefined;
+  private readonly budget: AlertBudget | undefined;
   private readonly rate: ErrorRateMonitor | undefined;
   private readonly messageContext: AlertMessageContext;
   private readonly unsubscribe: (() => void)[] = [];
@@ -92,14 +97,17 @@ export class AlertService
     this.dispatcher = new AlertDispatcher(o.channels, o.dispatch, clock, (text) =>
       redactor.redactString(text),
     );
-    this.store = createThrottleStore(o.store, clock, redis);
+    this.stores = createAlertStores(o.store, clock, redis);
     this.throttle = new AlertThrottle(
-      this.store,
+      this.stores.throttle,
       o.repeatLimit,
       o.snoozeSeconds,
       (w) => this.summary(w),
       clock,
     );
+    if (o.budget.size > 0) {
+      this.budget = new AlertBudget(this.stores.budget, o.budget, (s) => this.budgetSummary(s), clock);
+    }
     if (o.errorRate) this.rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b), clock);
   }
 
@@ -174,36 +182,73 @@ export class AlertService
   }
 
   /**
-   * Raises an alert: it goes to every channel unless its fingerprint has used up its budget
-   * (`repeatLimit` per `snoozeSeconds`). Never throws and never waits for delivery; resolves
-   * with true when the alert was queued, false when it was held back or alerts are inactive.
+   * Raises an alert: it goes to every channel unless its fingerprint has used up its throttle
+   * (`repeatLimit` per `snoozeSeconds`), and to each channel whose budget (`budget.max` per
+   * `budget.windowSeconds`; more for a `critical` alert) it fits. Never throws and never waits for
+   * delivery; resolves with true when the alert was queued for a channel, false when it was held
+   * back or alerts are inactive.
    */
   async raise(alert: Alert): Promise<boolean> {
     return this.admit(
       alert.fingerprint ?? `${alert.kind ?? 'custom'} ${alert.title}`,
       alert.title,
       () => alert,
+      undefined,
+      alert.severity === 'critical' || RATE_KINDS.includes(alert.kind ?? 'custom'),
     );
   }
 
-  /** Asks the throttle first; the alert is assembled only when it may go out. */
-  private async admit(
+  /**
+   * Asks the throttle, then each channel's budget; the alert is assembled only when it may go
+   * out, and queued for the channels whose budget let it through.
+   */
+  private admit(
     fingerprint: string,
     title: string,
     assemble: () => Alert,
-    limit?: number,
+    limit: number | undefined,
+    urgent: boolean,
   ): Promise<boolean> {
-    if (!this.throttle || !this.dispatcher) return false;
-    // Counted from the call on, so flush() also waits for alerts still asking the throttle.
-    this.admitting++;
-    try {
-      if (!(await this.throttle.allow(fingerprint, title, limit))) {
+    return this.tracked(async (dispatcher, throttle) => {
+      if (!(await throttle.allow(fingerprint, title, limit))) {
         this.suppressedCount++;
-        this.dispatcher.suppressed();
+        dispatcher.suppressed();
         return false;
       }
-      this.dispatcher.enqueue(buildAlertMessage(assemble(), fingerprint, this.messageContext));
-      return true;
+      return this.toChannels(dispatcher, fingerprint, title, urgent, 1, () =>
+        buildAlertMessage(assemble(), fingerprint, this.messageContext),
+      );
+    });
+  }
+
+  /** Queues a message for the channels whose budget takes it; `weight` alerts held back otherwise. */
+  private async toChannels(
+    dispatcher: AlertDispatcher,
+    fingerprint: string,
+    title: string,
+    urgent: boolean,
+    weight: number,
+    build: () => AlertMessage,
+  ): Promise<boolean> {
+    const all = dispatcher.channels;
+    const to = this.budget ? await this.budget.admit(all, fingerprint, title, urgent, weight) : all;
+    if (to.length < all.length) dispatcher.heldBackByBudget(to);
+    if (to.length === 0) return false;
+    dispatcher.enqueue(build(), to);
+    return true;
+  }
+
+  /**
+   * Runs one alert's way to the queue, counted so that flush() also waits for alerts still asking
+   * the stores. Never throws.
+   */
+  private async tracked(
+    work: (dispatcher: AlertDispatcher, throttle: AlertThrottle) => Promise<boolean>,
+  ): Promise<boolean> {
+    if (!this.throttle || !this.dispatcher) return false;
+    this.admitting++;
+    try {
+      return await work(this.dispatcher, this.throttle);
     } catch {
       // Building the message failed on a hostile value: no alert is better than a crash.
       return false;
@@ -224,7 +269,7 @@ export class AlertService
     return {
       channels: this.dispatcher?.stats() ?? {},
       suppressed: this.suppressedCount,
-      throttleStoreFallback: this.store instanceof FallbackThrottleStore && this.store.fallenBack,
+      throttleStoreFallback: this.stores?.fallenBack() ?? false,
     };
   }
 
@@ -235,29 +280,37 @@ export class AlertService
   async flush(timeoutMs = 5000): Promise<boolean> {
     if (!this.dispatcher) return true;
     const deadline = this.clock.now() + timeoutMs;
-    if (this.admitting > 0) {
-      const admitted = new Promise<void>((resolve) => this.admitted.push(resolve));
-      await Promise.race([admitted, sleepOn(this.clock, timeoutMs)]);
-    }
+    await this.admittedAll(timeoutMs);
     return this.dispatcher.drain(Math.max(0, deadline - this.clock.now()));
   }
 
+  /** Resolves when no alert is on its way to the queue, or after `timeoutMs`. */
+  private async admittedAll(timeoutMs: number): Promise<void> {
+    if (this.admitting === 0) return;
+    const admitted = new Promise<void>((resolve) => this.admitted.push(resolve));
+    await Promise.race([admitted, sleepOn(this.clock, timeoutMs)]);
+  }
+
   /**
-   * Queues now the summary of every throttling window that has held alerts back, instead of
-   * waiting for the window to end (which shutdown does by itself). What a window holds back
-   * afterwards is summarised when it ends. Resolves once the summaries are queued; `flush()`
-   * then waits for their delivery.
+   * Queues now the summary of every throttling window that has held alerts back, then of every
+   * channel's budget window that has (the throttle's summaries take from the budgets), instead
+   * of waiting for the windows to end (which shutdown does by itself). What a window holds back
+   * afterwards is summarised when it ends. Resolves once the summaries are queued (waiting at most
+   * `timeoutMs` for the throttle's to pass the budgets); `flush()` then waits for their delivery.
    *
    * @example
    * await alerts.sendSummaries();
    * await alerts.flush();
    */
-  async sendSummaries(): Promise<void> {
+  async sendSummaries(timeoutMs = 5000): Promise<void> {
     await this.throttle?.flush();
+    // The throttle's summaries take from the budgets too: the budgets' summaries come after them.
+    await this.admittedAll(timeoutMs);
+    await this.budget?.flush();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.store?.init?.();
+    await this.stores?.throttle.init?.();
     this.rate?.start();
   }
 
@@ -266,15 +319,19 @@ export class AlertService
     if (!this.options || !this.dispatcher || !this.throttle) return;
     const deadline = this.clock.now() + this.options.shutdownTimeoutMs;
     // Open windows get their summary now: the timers would not outlive the process.
-    await Promise.race([this.throttle.flush(), sleepOn(this.clock, this.options.shutdownTimeoutMs)]);
+    await Promise.race([
+      this.sendSummaries(this.options.shutdownTimeoutMs),
+      sleepOn(this.clock, this.options.shutdownTimeoutMs),
+    ]);
     await this.dispatcher.drain(Math.max(0, deadline - this.clock.now()));
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopWatching();
     this.throttle?.cancel();
+    this.budget?.cancel();
     await this.dispatcher?.close();
-    await this.store?.close?.().catch(() => undefined);
+    await this.stores?.throttle.close?.().catch(() => undefined);
   }
 
   private stopWatching(): void {
@@ -389,6 +446,7 @@ export class AlertService
       }),
       // An outage is one event: one alert a window, then the summary of what was held back.
       f.dependency === undefined ? undefined : 1,
+      false,
     );
   }
 
@@ -405,20 +463,29 @@ export class AlertService
     });
   }
 
+  /** A throttle window's summary: it takes from the channels' budgets like an alert. */
   private summary(w: HeldBackWindow): void {
-    if (!this.dispatcher) return;
-    const message = buildAlertMessage(
-      {
-        kind: 'summary',
-        severity: 'warning',
-        title: `${w.heldBack} more alert${w.heldBack === 1 ? '' : 's'} held back in ${w.windowSeconds} s: ${w.title}`,
-        fingerprint: w.fingerprint,
-      },
-      w.fingerprint,
-      this.messageContext,
+    void this.tracked((dispatcher) =>
+      this.toChannels(dispatcher, w.fingerprint, w.title, false, w.heldBack, () => {
+        const message = buildAlertMessage(
+          {
+            kind: 'summary',
+            severity: 'warning',
+            title: `${w.heldBack} more alert${plural(w.heldBack)} held back in ${w.windowSeconds} s: ${w.title}`,
+            fingerprint: w.fingerprint,
+          },
+          w.fingerprint,
+          this.messageContext,
+        );
+        message.heldBack = w.heldBack;
+        return message;
+      }),
     );
-    message.heldBack = w.heldBack;
-    this.dispatcher.enqueue(message);
+  }
+
+  /** A channel's budget summary, to that channel alone: the one message past its budget. */
+  private budgetSummary(s: BudgetSummary): void {
+    this.dispatcher?.enqueue(budgetSummaryMessage(s, this.messageContext), [s.channel]);
   }
 }
 

@@ -48,13 +48,61 @@ export interface SseErrorRateOptions {
   minStreams?: number;
 }
 
-/** Redis for the throttle store: one budget shared by every instance. */
+/**
+ * One channel's alert budget, where it differs from `alerts.budget`.
+ *
+ * @example
+ * budget: { channels: { email: { max: 5, windowSeconds: 3600 } } }
+ */
+export interface AlertChannelBudgetOptions {
+  /** Alerts per window on this channel. @default alerts.budget.max */
+  max?: number;
+  /** @default alerts.budget.windowSeconds */
+  windowSeconds?: number;
+  /** @default alerts.budget.urgentReserve */
+  urgentReserve?: number;
+}
+
+/**
+ * A budget per channel across fingerprints: at most `max` alerts a window on each channel, then
+ * one summary of what was held back when the window ends. Applied after the per-fingerprint
+ * throttle; shared through Redis like it (the top-level `redis`, or `alerts.redis`).
+ *
+ * @example
+ * budget: { max: 20, windowSeconds: 600, channels: { email: { max: 5 }, webhook: false } }
+ */
+export interface AlertBudgetOptions {
+  /** Alerts a channel receives per window (summaries of the throttle included). @default 20 */
+  max?: number;
+  /** The window, in seconds; it opens with a channel's first alert. @default 600 */
+  windowSeconds?: number;
+  /**
+   * Alerts past `max` kept for urgent ones (severity `critical`, such as `fatal` lines and
+   * readiness, and the rate alerts): a storm of 5xx cannot starve them. @default 5
+   */
+  urgentReserve?: number;
+  /**
+   * Per channel name: a budget of its own (unset members come from here), or `false` for none.
+   * @default {}
+   * @example { email: { max: 5 }, webhook: false }
+   */
+  channels?: Record<string, AlertChannelBudgetOptions | false>;
+}
+
+/**
+ * Redis for the alert throttle and budget alone, overriding the top-level `redis` option for
+ * them: one budget per fingerprint and one per channel, shared by every instance.
+ */
 export interface AlertRedisOptions {
   /** A `redis://` URL; Faultline opens (and closes) an ioredis client. */
   url?: string;
   /** Or an ioredis client of your own (not closed by Faultline). */
   client?: RedisEvalClient;
-  /** @default 'faultline:alerts:' */
+  /**
+   * In front of the throttle's and the budget's keys (`<keyPrefix><fingerprint>`,
+   * `<keyPrefix>{budget:<channel>}`).
+   * @default 'faultline:alerts:'
+   */
   keyPrefix?: string;
 }
 
@@ -83,7 +131,16 @@ export interface AlertsOptions {
   repeatLimit?: number;
   /** The throttling window, in seconds; a summary of what was held back follows it. @default 600 */
   snoozeSeconds?: number;
-  /** Shares the throttling budget between instances through Redis. */
+  /**
+   * At most `max` alerts per channel per window across fingerprints, then one summary; or `false`.
+   * @default { max: 20, windowSeconds: 600, urgentReserve: 5 }
+   * @example { max: 20, windowSeconds: 600, channels: { email: { max: 5 }, webhook: false } }
+   */
+  budget?: false | AlertBudgetOptions;
+  /**
+   * Shares the throttle and the budget between instances through a Redis connection of their
+   * own; overrides the top-level `redis` option (whose client they share otherwise).
+   */
   redis?: AlertRedisOptions;
   /** A throttle store of your own (instead of `redis`). @default in-process */
   throttleStore?: ThrottleStore;

@@ -3,9 +3,14 @@ import { check } from '../kernel/option-checks';
 import { redisConnection } from '../kernel/resolve-redis-options';
 import type { SharedRedis } from '../kernel/shared-redis';
 import type { AlertsOptions } from './alerts.options';
-import { FallbackThrottleStore } from './fallback-throttle.store';
+import type { BudgetStore } from './budget-store.interface';
+import { FallbackBudgetStore } from './fallback-budget.store';
+import { alertStoreFallback, FallbackThrottleStore } from './fallback-throttle.store';
+import { InMemoryBudgetStore } from './in-memory-budget.store';
+import { RedisBudgetStore } from './redis-budget.store';
 import { InMemoryThrottleStore } from './in-memory-throttle.store';
-import { openRedisClient, type RedisEvalClient, RedisThrottleStore } from './redis-throttle.store';
+import type { RedisEvalClient, RedisStoreOptions } from '../kernel/redis';
+import { ALERTS_KEY_PREFIX, openRedisClient, RedisThrottleStore } from './redis-throttle.store';
 import type { ThrottleStore } from './throttle-store.interface';
 
 /** Where throttle counts are kept, as configured (the store itself is built at start-up). */
@@ -29,39 +34,62 @@ export function storeSetting(o: AlertsOptions): ThrottleStoreSetting {
   return { kind: 'redis', ...redisConnection(o.redis, 'alerts.redis') };
 }
 
+/** The alerts' stores: the per-fingerprint throttle and the per-channel budget, on one Redis client. */
+export interface AlertStores {
+  throttle: ThrottleStore;
+  budget: BudgetStore;
+  /** True while Redis is unreachable and both count in-process. */
+  fallenBack(): boolean;
+}
+
 /**
- * Builds the throttle store (opening a Redis client, where `alerts.redis` has a URL). A shared
- * store sits in front of an in-process one it falls back to. Without `alerts.redis` and
- * `alerts.throttleStore`, the top-level `redis` option's client (`redis`) is shared, if it is set.
+ * Builds the throttle and budget stores, both on one Redis client: `alerts.redis`'s (opened here
+ * when it has a URL), else the top-level `redis` option's (`redis`, the kernel's to open and
+ * close), keys under `<redis.keyPrefix>alerts:`. Shared stores sit in front of in-process ones
+ * they fall back to, together, with one notice. With a throttle store of the application's, the
+ * budget is counted in-process.
  */
-export function createThrottleStore(
+export function createAlertStores(
   setting: ThrottleStoreSetting,
   clock: Clock,
   redis: SharedRedis | null = null,
-): ThrottleStore {
-  const fallback = (shared: ThrottleStore, closeShared: boolean) =>
-    new FallbackThrottleStore(shared, closeShared, undefined, clock);
+): AlertStores {
+  const local = (throttle: ThrottleStore): AlertStores => ({
+    throttle,
+    budget: new InMemoryBudgetStore(clock),
+    fallenBack: () => throttle instanceof FallbackThrottleStore && throttle.fallenBack,
+  });
+  if (setting.kind === 'memory' && !redis) return local(new InMemoryThrottleStore(undefined, clock));
+  const fallback = alertStoreFallback(clock);
+  if (setting.kind === 'custom')
+    return local(new FallbackThrottleStore(setting.store, false, fallback, clock));
+  let client: RedisEvalClient;
+  let keyPrefix: string;
+  // The throttle store connects (and, where it opened the client, closes) it; the budget store uses it.
+  let connection: Pick<RedisStoreOptions, 'onInit' | 'onClose'> = {};
   if (setting.kind === 'memory') {
-    if (!redis) return new InMemoryThrottleStore(undefined, clock);
-    // The client is the kernel's to close.
-    const keyPrefix = `${redis.keyPrefix}alerts:`;
-    return fallback(
-      new RedisThrottleStore(redis.client, { keyPrefix, onInit: () => redis.ready(), clock }),
-      false,
-    );
+    const shared = redis as SharedRedis;
+    client = shared.client;
+    keyPrefix = `${shared.keyPrefix}alerts:`;
+    connection = { onInit: () => shared.ready() };
+  } else {
+    keyPrefix = setting.keyPrefix ?? ALERTS_KEY_PREFIX;
+    if (setting.client) client = setting.client;
+    else {
+      const own = openRedisClient(setting.url as string);
+      client = own;
+      connection = { onInit: own.ready, onClose: own.quit };
+    }
   }
-  if (setting.kind === 'custom') return fallback(setting.store, false);
-  if (setting.client) {
-    return fallback(new RedisThrottleStore(setting.client, { keyPrefix: setting.keyPrefix, clock }), true);
-  }
-  const client = openRedisClient(setting.url as string);
-  return fallback(
-    new RedisThrottleStore(client, {
-      keyPrefix: setting.keyPrefix,
-      onInit: client.ready,
-      onClose: client.quit,
+  const options = { keyPrefix, clock };
+  return {
+    throttle: new FallbackThrottleStore(
+      new RedisThrottleStore(client, { ...options, ...connection }),
+      true,
+      fallback,
       clock,
-    }),
-    true,
-  );
+    ),
+    budget: new FallbackBudgetStore(new RedisBudgetStore(client, options), fallback, clock),
+    fallenBack: () => fallback.fallenBack,
+  };
 }

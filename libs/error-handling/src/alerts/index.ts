@@ -3,7 +3,10 @@ export { AlertChannel } from './alert-channel.interface';
 export type { AlertChannelStats } from './alert-dispatcher';
 export { AlertService } from './alert.service';
 export type { AlertStats } from './alert-metrics';
+export type { HeldBackCount } from './budget-store.interface';
 export type {
+  AlertBudgetOptions,
+  AlertChannelBudgetOptions,
   AlertsOptions,
   AlertRedisOptions,
   ErrorRateOptions,

@@ -1,8 +1,17 @@
-import { type Clock, systemClock } from '../kernel/clock';
-import { closeRedis, evalWithin, openRedis, type RedisEvalClient, redisReady } from '../kernel/redis';
+import {
+  closeRedis,
+  openRedis,
+  type RedisEvalClient,
+  RedisScriptStore,
+  type RedisStoreOptions,
+  redisReady,
+} from '../kernel/redis';
 import type { ThrottleHit, ThrottleStore } from './throttle-store.interface';
 
 export type { RedisEvalClient } from '../kernel/redis';
+
+/** The alert stores' key prefix on `alerts.redis` (the top-level `redis` adds `alerts:` to its own). */
+export const ALERTS_KEY_PREFIX = 'faultline:alerts:';
 
 /**
  * Counts one hit, atomically: opens a window at the first hit (Redis's clock, so every instance
@@ -42,58 +51,22 @@ return -1
  * @example
  * new RedisThrottleStore(new Redis(process.env.REDIS_URL), { keyPrefix: 'myapp:alerts:' })
  */
-export class RedisThrottleStore implements ThrottleStore {
-  private readonly keyPrefix: string;
-  private readonly timeoutMs: number;
-
-  constructor(
-    private readonly client: RedisEvalClient,
-    options: {
-      /** @default 'faultline:alerts:' */
-      keyPrefix?: string;
-      /** @default 500 */
-      timeoutMs?: number;
-      /** Called by `init()`: resolves once the client is connected. */
-      onInit?: () => Promise<void>;
-      /** Called by `close()`: set when the store opened the client itself. */
-      onClose?: () => Promise<void>;
-      /** The clock `timeoutMs` runs on (windows run on Redis's own clock). @default systemClock */
-      clock?: Clock;
-    } = {},
-  ) {
-    this.clock = options.clock ?? systemClock;
-    this.keyPrefix = options.keyPrefix ?? 'faultline:alerts:';
-    this.timeoutMs = options.timeoutMs ?? 500;
-    this.onInit = options.onInit;
-    this.onClose = options.onClose;
-  }
-
-  private readonly clock: Clock;
-  private readonly onInit: (() => Promise<void>) | undefined;
-  private readonly onClose: (() => Promise<void>) | undefined;
-
-  async init(): Promise<void> {
-    await this.onInit?.();
+export class RedisThrottleStore extends RedisScriptStore implements ThrottleStore {
+  /** `options.keyPrefix` defaults to `'faultline:alerts:'`. */
+  constructor(client: RedisEvalClient, options: RedisStoreOptions = {}) {
+    super(client, { ...options, keyPrefix: options.keyPrefix ?? ALERTS_KEY_PREFIX });
   }
 
   async hit(key: string, windowMs: number): Promise<ThrottleHit> {
-    const reply = await this.run(HIT_SCRIPT, key, windowMs);
+    const reply = await this.run(HIT_SCRIPT, [key], windowMs);
     if (!Array.isArray(reply) || reply.length !== 3) throw new Error('unexpected reply from Redis');
     const [count, windowId, remainingMs] = reply.map(Number);
     return { count, windowId, remainingMs };
   }
 
   async countOf(key: string, windowId: number): Promise<number | undefined> {
-    const count = Number(await this.run(COUNT_SCRIPT, key, windowId));
+    const count = Number(await this.run(COUNT_SCRIPT, [key], windowId));
     return count >= 0 ? count : undefined;
-  }
-
-  async close(): Promise<void> {
-    await this.onClose?.();
-  }
-
-  private run(script: string, key: string, arg: number): Promise<unknown> {
-    return evalWithin(this.client, script, this.keyPrefix + key, arg, this.timeoutMs, this.clock);
   }
 }
 

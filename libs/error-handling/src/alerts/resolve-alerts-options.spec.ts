@@ -27,6 +27,46 @@ describe('resolveAlerts', () => {
     });
   });
 
+  it('gives every channel the global budget by default, one of its own or none where asked', () => {
+    const channels = {
+      slack: { webhookUrl: 'https://hooks.example.com/x' },
+      webhook: { url: 'https://example.com/hook' },
+      email: { smtpUrl: 'smtp://127.0.0.1:25', to: 'oncall@example.com' },
+    };
+    const budgets = (budget: unknown) => {
+      const resolved = resolveAlerts({ ...channels, budget }, prod);
+      return resolved ? Object.fromEntries(resolved.budget) : undefined;
+    };
+    const standard = { max: 20, windowSeconds: 600, urgentReserve: 5 };
+    expect(budgets(undefined)).toEqual({ slack: standard, webhook: standard, email: standard });
+    expect(
+      budgets({ max: 10, channels: { email: { max: 2, windowSeconds: 3600 }, webhook: false } }),
+    ).toEqual({
+      slack: { ...standard, max: 10 },
+      email: { max: 2, windowSeconds: 3600, urgentReserve: 5 },
+    });
+    expect(budgets(false)).toEqual({});
+  });
+
+  it.each([
+    [{ budget: 20 }, 'alerts.budget must be false or an object'],
+    [{ budget: { max: 0 } }, 'alerts.budget.max must be a whole number >= 1'],
+    [{ budget: { windowSeconds: -1 } }, 'alerts.budget.windowSeconds must be a number of seconds > 0'],
+    [{ budget: { urgentReserve: 1.5 } }, 'alerts.budget.urgentReserve must be a whole number >= 0'],
+    [{ budget: { limit: 3 } }, 'alerts.budget.limit is not an alerts.budget option'],
+    [
+      { budget: { channels: { sms: { max: 1 } } } },
+      'alerts.budget.channels.sms names no configured channel. Configured: slack',
+    ],
+    [{ budget: { channels: { slack: 3 } } }, 'alerts.budget.channels.slack must be false or an object'],
+    [
+      { budget: { channels: { slack: { max: 'ten' } } } },
+      'alerts.budget.channels.slack.max must be a whole number >= 1',
+    ],
+  ])('stops start-up on a wrong budget %j, naming the option', (budget, message) => {
+    expect(problem({ slack: { webhookUrl: 'https://hooks.example.com/x' }, ...budget })).toContain(message);
+  });
+
   it('defaults the error rate to 1 % over 5 minutes with at least 100 requests', () => {
     expect(resolveAlerts({}, prod)).toMatchObject({
       errorRate: { threshold: 0.01, windowSeconds: 300, minRequests: 100 },

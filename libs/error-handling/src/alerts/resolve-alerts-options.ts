@@ -4,9 +4,12 @@ import {
   httpUrl,
   isPlainObject,
   knownKeys,
+  positiveSeconds,
   wholeNumber,
 } from '../kernel/option-checks';
 import type { AlertChannel } from './alert-channel.interface';
+import type { BudgetSettings } from './alert-budget';
+import { resolveBudget } from './resolve-alert-budget';
 import type { DispatchOptions } from './alert-dispatcher';
 import { compileRoutePatterns } from './alert-fingerprint';
 import type { AlertsOptions } from './alerts.options';
@@ -21,10 +24,12 @@ export interface ResolvedAlerts {
   channels: AlertChannel[];
   /** False when no channel is configured or NODE_ENV is excluded: nothing is watched. */
   active: boolean;
-  /** Where throttle counts are kept; see `createThrottleStore()`. */
+  /** Where throttle counts are kept; see `createAlertStores()`. */
   store: ThrottleStoreSetting;
   repeatLimit: number;
   snoozeSeconds: number;
+  /** The budget of each channel that has one. */
+  budget: ReadonlyMap<string, BudgetSettings>;
   /** Routes that never alert, compiled. */
   excludeRoutes: RegExp[];
   serverErrors: boolean;
@@ -50,6 +55,7 @@ const KNOWN: readonly (keyof AlertsOptions)[] = [
   'channels',
   'repeatLimit',
   'snoozeSeconds',
+  'budget',
   'redis',
   'throttleStore',
   'excludeRoutes',
@@ -77,6 +83,7 @@ export const ALERTS_DEFAULTS = {
   channels: [] as AlertChannel[],
   repeatLimit: 3,
   snoozeSeconds: 600,
+  budget: { max: 20, windowSeconds: 600, urgentReserve: 5 },
   excludeRoutes: [] as (string | RegExp)[],
   excludeEnvironments: ['test'],
   serverErrors: true,
@@ -133,7 +140,8 @@ export function resolveAlerts(input: unknown, env: NodeJS.ProcessEnv = process.e
     active: channels.length > 0 && !excludeEnvironments.includes(env.NODE_ENV ?? ''),
     store: storeSetting(o),
     repeatLimit: wholeNumber(o.repeatLimit, ALERTS_DEFAULTS.repeatLimit, 'alerts.repeatLimit', 1),
-    snoozeSeconds: positive(o.snoozeSeconds, ALERTS_DEFAULTS.snoozeSeconds, 'alerts.snoozeSeconds'),
+    snoozeSeconds: positiveSeconds(o.snoozeSeconds, ALERTS_DEFAULTS.snoozeSeconds, 'alerts.snoozeSeconds'),
+    budget: resolveBudget(o.budget, channels, ALERTS_DEFAULTS.budget),
     excludeRoutes: compileRoutePatterns(excludeRoutes),
     serverErrors: o.serverErrors ?? ALERTS_DEFAULTS.serverErrors,
     fatalLogs: o.fatalLogs ?? ALERTS_DEFAULTS.fatalLogs,
@@ -255,20 +263,9 @@ function rate<M extends string>(
   );
   return {
     threshold,
-    windowSeconds: positive(o.windowSeconds, defaults.windowSeconds, `${option}.windowSeconds`),
+    windowSeconds: positiveSeconds(o.windowSeconds, defaults.windowSeconds, `${option}.windowSeconds`),
     minRequests: wholeNumber(o[minKey], defaults[minKey], `${option}.${minKey}`, 1),
   };
-}
-
-function positive(value: unknown, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  check(
-    typeof value === 'number' && Number.isFinite(value) && value > 0,
-    option,
-    'must be a number of seconds > 0',
-    `Got ${String(value)}`,
-  );
-  return value;
 }
 
 function checkHttpUrl(value: unknown, option: string): void {

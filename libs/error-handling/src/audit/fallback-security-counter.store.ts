@@ -26,8 +26,7 @@ export class FallbackSecurityCounterStore implements SecurityCounterStore {
   }
 
   async init(): Promise<void> {
-    const shared = this.shared;
-    if (shared.init) await this.fallback.init(() => shared.init!());
+    await this.fallback.init(this.shared.init?.bind(this.shared));
   }
 
   increment(key: string, windowMs: number): Promise<number> {

@@ -1,5 +1,4 @@
-import { type Clock, systemClock } from '../kernel/clock';
-import { evalWithin, type RedisEvalClient } from '../kernel/redis';
+import { RedisScriptStore } from '../kernel/redis';
 import type { SecurityCounterStore } from './security-counter.store';
 
 /**
@@ -25,35 +24,9 @@ return c
  * @example
  * audit: { security: { counterStore: new RedisSecurityCounterStore(new Redis(process.env.REDIS_URL)) } }
  */
-export class RedisSecurityCounterStore implements SecurityCounterStore {
-  private readonly timeoutMs: number;
-  private readonly clock: Clock;
-  private readonly onInit: (() => Promise<void>) | undefined;
-
-  constructor(
-    private readonly client: RedisEvalClient,
-    options: {
-      /** @default 500 */
-      timeoutMs?: number;
-      /** Called by `init()`: resolves once the client is connected. */
-      onInit?: () => Promise<void>;
-      /** The clock `timeoutMs` runs on (windows run on Redis's own expiry). @default systemClock */
-      clock?: Clock;
-    } = {},
-  ) {
-    this.timeoutMs = options.timeoutMs ?? 500;
-    this.clock = options.clock ?? systemClock;
-    this.onInit = options.onInit;
-  }
-
-  async init(): Promise<void> {
-    await this.onInit?.();
-  }
-
+export class RedisSecurityCounterStore extends RedisScriptStore implements SecurityCounterStore {
   async increment(key: string, windowMs: number): Promise<number> {
-    const count = Number(
-      await evalWithin(this.client, INCREMENT_SCRIPT, key, windowMs, this.timeoutMs, this.clock),
-    );
+    const count = Number(await this.run(INCREMENT_SCRIPT, [key], windowMs));
     if (!Number.isInteger(count) || count < 1) throw new Error('unexpected reply from Redis');
     return count;
   }

@@ -74,3 +74,15 @@ export function routePath(value: unknown, fallback: string, option: string): str
   );
   return value;
 }
+
+/** A number of seconds > 0; `fallback` when not given. */
+export function positiveSeconds(value: unknown, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  check(
+    typeof value === 'number' && Number.isFinite(value) && value > 0,
+    option,
+    'must be a number of seconds > 0',
+    `Got ${String(value)}`,
+  );
+  return value;
+}

@@ -4,11 +4,12 @@ export type { RedisEvalClient } from './redis';
 
 /**
  * Redis for the counts every instance of the service should share: the alert throttle (one
- * budget per fingerprint) and the security events' suspicious-activity counters (a burst split
- * across instances still crosses the threshold). Faultline opens one ioredis client for `url`
- * when a part that shares counts is on, and closes it at shutdown. While Redis cannot be reached,
- * each part counts in its own process, logs that once, and shares again when Redis is back.
- * `alerts.redis` overrides it for the alert throttle, `alerts.throttleStore` and
+ * budget per fingerprint), the alert budget (one per channel) and the security events'
+ * suspicious-activity counters (a burst split across instances still crosses the threshold).
+ * Faultline opens one ioredis client for `url` when a part that shares counts is on, and closes
+ * it at shutdown. While Redis cannot be reached, each part counts in its own process, logs that
+ * once (the alert throttle and budget in one line), and shares again when Redis is back.
+ * `alerts.redis` overrides it for the alert throttle and budget, `alerts.throttleStore` and
  * `audit.security.counterStore` replace it with stores of your own.
  *
  * @example
@@ -29,7 +30,8 @@ export interface RedisOptions {
   client?: RedisEvalClient;
   /**
    * Prepended to every key Faultline writes: `<keyPrefix>alerts:<fingerprint>`,
-   * `<keyPrefix>security:<kind>:<ip>`. Give each service sharing one Redis its own.
+   * `<keyPrefix>alerts:{budget:<channel>}`, `<keyPrefix>security:<kind>:<ip>`. Give each service
+   * sharing one Redis its own.
    * @default 'faultline:'
    * @example 'billing:faultline:'
    */

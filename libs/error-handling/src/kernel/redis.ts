@@ -3,7 +3,7 @@ import { loadPeer } from './peer-require';
 import { settleWithin } from './settle-within';
 
 /**
- * What Faultline's shared counters (the alert throttle, the security counters) need of a Redis
+ * What Faultline's shared counters (the alert throttle and budget, the security counters) need of a Redis
  * client: `eval`. An ioredis `Redis` (or `Cluster`) instance has it.
  */
 export interface RedisEvalClient {
@@ -68,23 +68,81 @@ export async function closeRedis(client: OwnRedis): Promise<void> {
 }
 
 /**
- * Runs one script on one key of `client`, failing (with an Error) when Redis errs or has not
- * answered within `timeoutMs` on `clock`: the caller then counts in-process.
+ * Runs one script on `keys` with `args` on `client`, failing (with an Error) when Redis errs or
+ * has not answered within `timeoutMs` on `clock`: the caller then counts in-process.
  */
 export function evalWithin(
   client: RedisEvalClient,
   script: string,
-  key: string,
-  arg: number,
+  keys: readonly string[],
+  args: readonly (string | number)[],
   timeoutMs: number,
   clock: Clock = systemClock,
 ): Promise<unknown> {
   return settleWithin(
-    () => client.eval(script, 1, key, arg),
+    () => client.eval(script, keys.length, ...keys, ...args),
     timeoutMs,
     `Redis did not answer within ${timeoutMs} ms`,
     { clock },
   ).catch((err: unknown) => {
     throw err instanceof Error ? err : new Error(String(err));
   });
+}
+
+/** Options of a store that keeps its counts in Redis. */
+export interface RedisStoreOptions {
+  /** Prepended to every key. @default '' */
+  keyPrefix?: string;
+  /** @default 500 */
+  timeoutMs?: number;
+  /** Called by `init()`: resolves once the client is connected. */
+  onInit?: () => Promise<void>;
+  /** Called by `close()`: set when the store opened the client itself. */
+  onClose?: () => Promise<void>;
+  /** The clock `timeoutMs` runs on (windows run on Redis's own clock). @default systemClock */
+  clock?: Clock;
+}
+
+/**
+ * A store whose every operation is one Lua script in Redis (atomic across instances): the alert
+ * throttle and budget, the security counters. A call that takes longer than `timeoutMs` fails, so
+ * the caller can fall back.
+ */
+export abstract class RedisScriptStore {
+  protected readonly keyPrefix: string;
+  private readonly timeoutMs: number;
+  private readonly clock: Clock;
+  private readonly onInit: (() => Promise<void>) | undefined;
+  private readonly onClose: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly client: RedisEvalClient,
+    options: RedisStoreOptions = {},
+  ) {
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.timeoutMs = options.timeoutMs ?? 500;
+    this.clock = options.clock ?? systemClock;
+    this.onInit = options.onInit;
+    this.onClose = options.onClose;
+  }
+
+  async init(): Promise<void> {
+    await this.onInit?.();
+  }
+
+  async close(): Promise<void> {
+    await this.onClose?.();
+  }
+
+  /** Runs `script` on `keys` (prefixed) with `args`, within `timeoutMs`. */
+  protected run(script: string, keys: readonly string[], ...args: (string | number)[]): Promise<unknown> {
+    return evalWithin(
+      this.client,
+      script,
+      keys.map((k) => this.keyPrefix + k),
+      args,
+      this.timeoutMs,
+      this.clock,
+    );
+  }
 }

@@ -8,10 +8,11 @@ export interface FallbackReport {
 }
 
 /**
- * The rule of every store that shares counts through Redis (the alert throttle, the security
- * counters): while the shared store fails, the work is done in this process; the failure is
- * reported once, not per call; the shared store is tried again every `retryMs`, and its return
- * is reported. Nothing waits for Redis to come back.
+ * The rule of every store that shares counts through Redis (the alert throttle and budget, the
+ * security counters): while the shared store fails, the work is done in this process; the failure
+ * is reported once, not per call; the shared store is tried again every `retryMs`, and its return
+ * is reported. Nothing waits for Redis to come back. Stores on one connection share one instance
+ * (the alert throttle and budget do), so they fall back and return together, with one notice.
  */
 export class SharedFallback {
   private downSince: number | undefined;
@@ -28,7 +29,8 @@ export class SharedFallback {
   }
 
   /** Runs `connect` (the shared store's), waiting at most `timeoutMs`; a failure means falling back. */
-  async init(connect: () => Promise<void>, timeoutMs = 2000): Promise<void> {
+  async init(connect: (() => Promise<void>) | undefined, timeoutMs = 2000): Promise<void> {
+    if (!connect) return;
     try {
       await settleWithin(connect, timeoutMs, `not connected within ${timeoutMs} ms`, { clock: this.clock });
     } catch (err) {
@@ -38,7 +40,7 @@ export class SharedFallback {
 
   /** `shared()`, or `local()` while the shared store is skipped or when `shared()` fails. */
   async run<T>(shared: () => Promise<T>, local: () => Promise<T>): Promise<T> {
-    if (this.downSince !== undefined && this.clock.now() - this.downSince < this.retryMs) return local();
+    if (this.skipShared()) return local();
     let result: T;
     try {
       result = await shared();
@@ -48,6 +50,28 @@ export class SharedFallback {
     }
     this.recovered();
     return result;
+  }
+
+  /**
+   * Reads what the in-process store knows (a window counted while the shared store was down),
+   * else the shared store's answer; undefined when neither knows.
+   */
+  async read<T>(
+    local: () => Promise<T | undefined>,
+    shared: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    const value = await local();
+    if (value !== undefined || this.skipShared()) return value;
+    try {
+      return await shared();
+    } catch (err) {
+      this.failed(err);
+      return undefined;
+    }
+  }
+
+  private skipShared(): boolean {
+    return this.downSince !== undefined && this.clock.now() - this.downSince < this.retryMs;
   }
 
   private failed(err: unknown): void {
