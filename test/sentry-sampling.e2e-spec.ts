@@ -48,8 +48,9 @@ describe('Sentry sampling per fingerprint (fixture app, local envelope receiver)
     });
   });
 
+  let closed = false;
   afterAll(async () => {
-    await fixture.close();
+    if (!closed) await fixture.close();
     const sdk = (await import('@sentry/nestjs')) as { close(timeout?: number): Promise<boolean> };
     await sdk.close(1000);
     await sentry.close();
@@ -144,5 +145,15 @@ describe('Sentry sampling per fingerprint (fixture app, local envelope receiver)
     expect(sent).toEqual(['storm-0', 'storm-1', 'storm-2', 'storm-3', 'storm-4', 'storm-5', 'storm-6']);
     expect(lines.filter((l) => l.sentry === 'sampled-out')).toHaveLength(23);
     expect(lines.filter((l) => typeof l.sentryEventId === 'string')).toHaveLength(7);
+  });
+
+  // Last: it closes the app.
+  it('summarises the window so far when the application shuts down', async () => {
+    for (let i = 1; i <= 4; i++) await failedLine(`/boom?n=shutdown-${i}`, `shutdown-${i}`);
+    closed = true;
+    await fixture.close();
+    await sentry.waitForEvent(
+      (e) => e.message === 'Sentry sampling left out 2 events of GET /boom Error in 60 s',
+    );
   });
 });
