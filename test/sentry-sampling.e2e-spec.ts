@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ManualClock } from '../libs/error-handling/src/kernel/manual-clock.testing';
 import { SentryReporter } from '../libs/error-handling/src/sentry/sentry.reporter';
+import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
 import type { LogRecord } from './support/log-capture';
+import { waitUntil } from './support/wait';
 import { startSentryReceiver, type SentryReceiver } from './support/sentry-receiver';
 
 /** An error class named `name`: each is a fingerprint of its own on one route. */
@@ -38,12 +40,16 @@ type SentryEvent = Record<string, unknown> & { tags?: Record<string, string>; me
 describe('Sentry sampling per fingerprint (fixture app, local envelope receiver)', () => {
   let sentry: SentryReceiver;
   let fixture: FixtureApp;
+  let webhook: HttpPeer;
   const clock = new ManualClock();
 
   beforeAll(async () => {
     sentry = await startSentryReceiver('19');
+    webhook = await startHttpPeer();
     fixture = await startFixture([SamplingController], {
       sentry: { dsn: sentry.dsn, sample: { perFingerprint: 2, windowSeconds: 60, maxFingerprints: 5 } },
+      // Alerts too (NODE_ENV=test is excluded by default): they carry the id on the line's terms.
+      alerts: { webhook: { url: webhook.url }, excludeEnvironments: [], errorRate: false },
       clock,
     });
   });
@@ -54,6 +60,7 @@ describe('Sentry sampling per fingerprint (fixture app, local envelope receiver)
     const sdk = (await import('@sentry/nestjs')) as { close(timeout?: number): Promise<boolean> };
     await sdk.close(1000);
     await sentry.close();
+    await webhook.close();
   });
 
   // Each test starts a window of its own.
@@ -113,7 +120,7 @@ describe('Sentry sampling per fingerprint (fixture app, local envelope receiver)
     expect(line.sentryEventId).toBe(byRequest('boom-6')[0].event_id);
   });
 
-  it("does not log an id for an event Sentry's Dedupe dropped (the same failure twice in a row)", async () => {
+  it("does not log or alert an id for an event Sentry's Dedupe dropped (the same failure twice in a row)", async () => {
     const first = await failedLine('/same', 'same-1');
     const second = await failedLine('/same', 'same-2');
     await marker('marker-3');
@@ -123,7 +130,19 @@ describe('Sentry sampling per fingerprint (fixture app, local envelope receiver)
     expect(byRequest('same-2')).toEqual([]);
     expect(second.sentryEventId).toBeUndefined();
     expect(second.sentry).toBe('dropped');
-    expect(sentry.events().map((e) => e.event_id)).not.toContain(undefined);
+    // The alerts of the same failures: an id for the first, none for the one Sentry dropped.
+    const alertOf = async (requestId: string) => {
+      await waitUntil(
+        () => webhook.received.some((r) => r.json.requestId === requestId),
+        10_000,
+        () => `no alert for ${requestId}`,
+      );
+      return webhook.received.find((r) => r.json.requestId === requestId)!.json;
+    };
+    expect((await alertOf('same-1')).sentryEventId).toBe(first.sentryEventId);
+    const dropped = await alertOf('same-2');
+    expect(dropped).toMatchObject({ kind: 'server-error', fingerprint: 'GET /same Error' });
+    expect(dropped.sentryEventId).toBeUndefined();
   });
 
   it('tracks at most maxFingerprints under a storm of distinct fingerprints; the rest share one allowance', async () => {
