@@ -520,7 +520,34 @@ function write(runs, redaction, audit, seconds) {
 }
 
 // Other benchmarks (bench/alerts) reuse the harness.
-module.exports = { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP, QUICK };
+/**
+ * Measures `scenario` on each app for ROUNDS rounds of DURATION seconds, A B, B A, ... (neither
+ * app always runs first), telling `onMeasured(round, app, result)` of each; returns one row a
+ * round, by app id.
+ */
+async function alternatingRounds(apps, scenario, onMeasured) {
+  const rounds = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const row = {};
+    for (const app of round % 2 ? apps : [...apps].reverse()) {
+      row[app.id] = await measure(app, scenario, DURATION);
+      onMeasured(round, app, row[app.id]);
+    }
+    rounds.push(row);
+  }
+  return rounds;
+}
+
+module.exports = {
+  startProcess,
+  measure,
+  alternatingRounds,
+  stopLoadGenerators,
+  ROUNDS,
+  DURATION,
+  WARMUP,
+  QUICK,
+};
 
 if (require.main === module) {
   main().catch((err) => {

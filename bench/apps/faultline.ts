@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ErrorHandlingModule } from 'nestjs-faultline';
 import { BenchRoutesModule, port } from './routes';
@@ -21,9 +21,11 @@ export function faultlineEverythingOn(): DynamicModule {
 @Module({ imports: [faultlineEverythingOn(), BenchRoutesModule] })
 export class FaultlineBenchModule {}
 
-async function main(): Promise<void> {
+/** Starts the app on PORT; bench/apps/faultline-sentry.ts starts it after the instrument entry. */
+export async function main(): Promise<INestApplication> {
   const app = await NestFactory.create(FaultlineBenchModule, { bufferLogs: true });
   await app.listen(port(), '127.0.0.1');
+  return app;
 }
 // Started when run, not when bench/apps/faultline-fastify.ts imports the module.
 if (require.main === module) void main();

@@ -7,7 +7,8 @@
 const { createServer } = require('node:http');
 const { join } = require('node:path');
 const { build, GRAPHQL_SCENARIOS, median, ROOT } = require('../common');
-const { startProcess, measure, stopLoadGenerators, ROUNDS, DURATION, WARMUP } = require('../run');
+const { alternatingRounds, measure, startProcess, stopLoadGenerators } = require('../run');
+const { DURATION, ROUNDS, WARMUP } = require('../run');
 
 const JSON_OUT = process.argv.includes('--json');
 const log = (text) => (JSON_OUT ? process.stderr : process.stdout).write(text);
@@ -67,19 +68,12 @@ async function main() {
     for (const app of apps) for (const s of SCENARIOS) await measure(app, s, WARMUP);
     const result = { rounds: ROUNDS, durationSeconds: DURATION, scenarios: {} };
     for (const s of SCENARIOS) {
-      const rounds = [];
-      for (let round = 1; round <= ROUNDS; round++) {
-        const row = {};
-        // A B, B A, …: neither app always runs first.
-        for (const app of round % 2 ? apps : [...apps].reverse()) {
-          row[app.id] = await measure(app, s, DURATION);
-          log(
-            `${s.id.padEnd(8)} round ${round} ${app.id.padEnd(18)} ${Math.round(row[app.id].rps)} req/s ` +
-              `${row[app.id].cpuUsPerRequest.toFixed(0)} µs CPU/request\n`,
-          );
-        }
-        rounds.push(row);
-      }
+      const rounds = await alternatingRounds(apps, s, (round, app, r) =>
+        log(
+          `${s.id.padEnd(8)} round ${round} ${app.id.padEnd(18)} ${Math.round(r.rps)} req/s ` +
+            `${r.cpuUsPerRequest.toFixed(0)} µs CPU/request\n`,
+        ),
+      );
       const base = (r) => r[BASELINE];
       const ours = (r) => r['graphql-faultline'];
       result.scenarios[s.id] = {

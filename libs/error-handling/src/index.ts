@@ -49,7 +49,12 @@ export type {
 export { Redactor, type ValueDetector } from './redaction';
 export { FaultlineValidationPipe } from './validation';
 export { LogChannels } from './logging';
-export { FailureEvents, type FailureSubscriber, type HandledFailure } from './kernel/failure-events';
+export {
+  FailureEvents,
+  type FailureSubscriber,
+  type HandledFailure,
+  type TrackedEvent,
+} from './kernel/failure-events';
 
 // Audit and security events.
 export {
@@ -117,5 +122,5 @@ export type { ManagementEndpoint, ManagementOptions } from './kernel/management.
 export type { RedisEvalClient, RedisOptions } from './kernel/redis.options';
 export type { EndpointGuard } from './kernel/ops-endpoint';
 export { Jobs, type JobContext, type JobRunOptions } from './jobs';
-export { initSentry, type SentryOptions } from './sentry';
+export { initSentry, type SentryOptions, type SentrySampleOptions } from './sentry';
 export type { ProcessErrorsOptions } from './faults';

@@ -140,6 +140,7 @@ export class OperationFailures {
       expected,
       level: failureLevel(mapped.status, expected),
       eventId: handled.eventId,
+      tracked: handled.tracked,
       dependency: mapped.dependency,
     };
     return { mapped, failure };

@@ -5,6 +5,7 @@ import type { ExceptionType } from '../errors/exception-mapper.interface';
 import { isExpectedFailure } from '../errors/expected-failure';
 import { RESOLVED_OPTIONS } from '../kernel/tokens';
 import { escapeControl } from '../kernel/escape-control';
+import { addTrackerFields, trackerText } from '../kernel/tracked-event';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { MetricSources, type MetricSample } from '../kernel/metric-sources';
 import { ALREADY_REDACTED } from '../kernel/request-context';
@@ -137,14 +138,14 @@ export class Jobs implements OnModuleInit {
         status: mapped.status,
         err,
       };
-      if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
+      addTrackerFields(line, failure);
       if (failure.dependency !== undefined) line.dependency = failure.dependency;
       this.logging.root[expected ? 'warn' : 'error'](line, 'job failed');
       return;
     }
     const text = escapeControl(
       `job ${name} failed ${mapped.status} ${mapped.code} jobId=${id}` +
-        (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
+        trackerText(failure) +
         ` ${describeType(error)}: ${this.redactor.redactString(safeString(error, 'message') ?? '')}`,
     );
     if (expected) this.nest.warn(text);

@@ -24,8 +24,30 @@ export interface HandledFailure {
   operation?: FailedOperation;
   /**
    * The id of the event an error tracker (Sentry) recorded for this failure: set by the
-   * tracker's subscriber, which is told first, for the log line and the alert.
+   * tracker's subscriber, which is told first, for the log line and the alert; removed again
+   * when the tracker learns that it dropped the event (see {@link TrackedEvent}).
    */
+  eventId?: string;
+  /** What became of the tracker's event for this failure, updated as the tracker learns it. */
+  tracked?: TrackedEvent;
+}
+
+/**
+ * What became of a failure's error-tracker (Sentry) event. The tracker updates it as its own
+ * pipeline goes on, so a log line written later (a request's, when the response closes) says
+ * what is known then.
+ */
+export interface TrackedEvent {
+  /**
+   * - `'sent'`: handed to the transport; `eventId` finds it in Sentry.
+   * - `'pending'`: still in the SDK's pipeline (an asynchronous step), dropped by nothing so far.
+   * - `'dropped'`: the SDK dropped it (its Dedupe integration, an event processor, an event
+   *   captured already); no id is reported.
+   * - `'sampled-out'`: not captured at all, by Faultline's sampling (`sentry.sample`,
+   *   `sentry.sampleRate`).
+   */
+  status: 'pending' | 'sent' | 'dropped' | 'sampled-out';
+  /** The event's id while it is pending or once sent. */
   eventId?: string;
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { platformRequest, routeTemplate } from './http-exchange';
 import { currentRequestScope } from './request-scope';
-import type { FailedOperation } from './failure-events';
+import type { FailedOperation, TrackedEvent } from './failure-events';
 
 /** Set on a request by the exception filter: the failure its request line carries. */
 export const REQUEST_FAILURE = Symbol.for('faultline.requestFailure');
@@ -20,6 +20,8 @@ export interface RequestFailure {
   level: FailureLevel;
   /** The error tracker's (Sentry's) event id for this failure. */
   eventId?: string;
+  /** What became of that event, as the tracker learns it: a line reads it when it is written. */
+  tracked?: TrackedEvent;
   /** With `DEPENDENCY_UNAVAILABLE`: the dependency that could not be reached. */
   dependency?: string;
   /** For a failure outside a plain HTTP route (a GraphQL resolver, an SSE stream): where. */

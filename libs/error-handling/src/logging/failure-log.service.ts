@@ -4,6 +4,7 @@ import { nodeRequest } from '../kernel/http-exchange';
 import { describeType, safeString } from '../kernel/safe-access';
 import { Redactor } from '../redaction/redactor';
 import { escapeControl, escapeStackHead } from '../kernel/escape-control';
+import { trackerText } from '../kernel/tracked-event';
 import { LOGGING_RUNTIME } from './logging.internal-constants';
 import { capText } from './request-line-caps';
 import type { LoggingRuntime } from './logging-runtime';
@@ -66,7 +67,7 @@ export class FailureLog {
     this.nestLine(
       `${String(req.method)} ${capText(this.redactor.redactString(String(req.originalUrl ?? req.url)))} ${failure.status} ` +
         `${failure.code} requestId=${String(req.id)}` +
-        (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
+        trackerText(failure) +
         (failure.dependency ? ` dependency=${failure.dependency}` : '') +
         ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
       failure,
@@ -88,7 +89,7 @@ export class FailureLog {
     this.nestLine(
       `${failure.operation.transport} ${failure.operation.name} failed ${failure.status} ${failure.code} ` +
         `requestId=${requestId}` +
-        (failure.eventId ? ` sentryEventId=${failure.eventId}` : '') +
+        trackerText(failure) +
         ` ${describeType(failure.exception)}: ${this.message(failure.exception)}`,
       failure,
     );

@@ -22,6 +22,7 @@ import { capStrings, capText } from './request-line-caps';
 import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 import type { FailedOperation } from '../kernel/failure-events';
+import { addTrackerFields } from '../kernel/tracked-event';
 
 /** Field errors a failure line carries at most (a body may hold hundreds). */
 const MAX_FIELD_ERRORS = 20;
@@ -197,7 +198,7 @@ export class RequestLineBuilder {
     }
     if (failure.fieldErrors !== undefined) line.errors = failure.fieldErrors.slice(0, MAX_FIELD_ERRORS);
     line.err = err;
-    if (failure.eventId !== undefined) line.sentryEventId = failure.eventId;
+    addTrackerFields(line, failure);
     if (failure.dependency !== undefined) line.dependency = failure.dependency;
     const details = this.logging.requestDetails;
     if (req && (details === 'all-errors' || (details === 'server-errors' && !failure.expected))) {

@@ -1,3 +1,3 @@
-export type { SentryOptions } from './sentry.options';
+export type { SentryOptions, SentrySampleOptions } from './sentry.options';
 export { SentryReporter } from './sentry.reporter';
 export { initSentry } from './sentry-sdk';

@@ -9,6 +9,7 @@ jest.mock('../kernel/peer-require', () => ({
   }),
 }));
 
+import { eventFates } from './event-fates';
 import { initSentry } from './sentry-sdk';
 
 const TOKEN = ['gh', 'p_', 'SentrySpanCanary0123456789abcdefghijk'].join('');
@@ -40,5 +41,17 @@ describe('initSentry hooks', () => {
     expect(span.description).toContain('/export');
     const transaction = (options.beforeSendTransaction as Hook)({ transaction: `GET ${TOKEN}` });
     expect(JSON.stringify(transaction)).not.toContain(TOKEN);
+  });
+
+  it("draws sampleRate itself: not Sentry's (after the event is built), beforeSend for events Faultline did not capture", () => {
+    expect(initSentry({ dsn: 'http://key@127.0.0.1:1/1', sampleRate: 0 })).toBe(true);
+    const options = inits[0];
+    expect(options.sampleRate).toBeUndefined();
+    const beforeSend = options.beforeSend as Hook;
+    // An uncaught exception's event, captured by Sentry itself: drawn here.
+    expect(beforeSend({ event_id: 'sdk-1', message: 'uncaught' })).toBeNull();
+    // One Faultline captured (its failure was drawn before capture): passes.
+    eventFates.expect('faultline-1', () => undefined);
+    expect(beforeSend({ event_id: 'faultline-1', message: 'boom' })).toMatchObject({ message: 'boom' });
   });
 });

@@ -5,12 +5,14 @@ import { loadPeer } from '../kernel/peer-require';
 import { Redactor } from '../redaction/redactor';
 import type { SentryOptions } from './sentry.options';
 import { SENTRY_DEFAULTS } from './resolve-sentry-options';
+import { eventFates, observeDrops, watchSentEvents } from './event-fates';
 
 /** The part of `@sentry/nestjs` Faultline uses; declared here so its types never import Sentry. */
 export interface SentrySdk {
   init(options: Record<string, unknown>): unknown;
   getClient(): unknown;
   captureException(exception: unknown, hint?: Record<string, unknown>): string;
+  captureMessage(message: string, captureContext?: Record<string, unknown>): string;
   flush(timeoutMs?: number): Promise<boolean>;
   [integration: string]: unknown;
 }
@@ -30,6 +32,8 @@ const ERRORS_ONLY_INTEGRATIONS = [
 
 let sdk: SentrySdk | undefined;
 let redactor: Pick<Redactor, 'redact'> | undefined;
+/** `sampleRate` of the events Faultline did not capture itself (it draws its own before capture). */
+let otherEventsRate = 1;
 
 /** Loads `@sentry/nestjs` (an optional peer dependency), once. */
 export function loadSentry(): SentrySdk {
@@ -62,6 +66,10 @@ function redact<T>(value: T): T {
 const OWN_TAGS = ['code', 'requestId'] as const;
 
 function redactEvent(event: unknown): unknown {
+  // Faultline's own captures were sampled before they were built; the SDK's (an uncaught
+  // exception) are here, as Sentry's sampleRate would.
+  const id = (event as { event_id?: unknown } | null)?.event_id;
+  if (otherEventsRate < 1 && !eventFates.has(id) && Math.random() >= otherEventsRate) return null;
   const clean = redact(event);
   const tags = (event as { tags?: Record<string, unknown> } | null)?.tags;
   const cleanTags = (clean as { tags?: Record<string, unknown> } | null)?.tags;
@@ -88,11 +96,13 @@ export function initSentry(options: SentryOptions = {}): boolean {
   if (initialisedSentry()) return true;
   if (!options.dsn) return false;
   const Sentry = loadSentry();
+  otherEventsRate = options.sampleRate ?? SENTRY_DEFAULTS.sampleRate;
   const common = {
     dsn: options.dsn,
     environment: options.environment ?? process.env.NODE_ENV,
     release: options.release,
-    sampleRate: options.sampleRate ?? SENTRY_DEFAULTS.sampleRate,
+    // No sampleRate: Sentry would draw it after building the event, and drop it while the log
+    // line already had its id. Faultline draws it before capture (and in beforeSend for the rest).
     debug: options.debug ?? SENTRY_DEFAULTS.debug,
     sendDefaultPii: false,
     beforeSend: (event: unknown) => redactEvent(event),
@@ -106,7 +116,10 @@ export function initSentry(options: SentryOptions = {}): boolean {
       // ignores beforeSendTransaction: each span is redacted on its own too.
       beforeSendTransaction: (event: unknown) => redact(event),
       beforeSendSpan: (span: unknown) => redact(span),
+      // Sentry's defaults, each event processor telling the events it drops.
+      integrations: (defaults: unknown[]) => defaults.map((integration) => observeDrops(integration)),
     });
+    watchSentEvents(Sentry.getClient());
     return true;
   }
   Sentry.init({
@@ -115,7 +128,8 @@ export function initSentry(options: SentryOptions = {}): boolean {
     defaultIntegrations: false,
     integrations: ERRORS_ONLY_INTEGRATIONS.map((name) => Sentry[name])
       .filter((f): f is IntegrationFactory => typeof f === 'function')
-      .map((factory) => factory()),
+      .map((factory) => observeDrops(factory())),
   });
+  watchSentEvents(Sentry.getClient());
   return true;
 }
