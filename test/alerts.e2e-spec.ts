@@ -12,8 +12,6 @@ import { waitUntil } from './support/wait';
 const CANARY = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlktSldUIn0.c2lnbmF0dXJlLWNhbmFyeS1qd3Q';
 const CARD = '4111 1111 1111 1111';
 
-jest.setTimeout(30_000);
-
 @Controller()
 class AlertFixtureController {
   // With `logging: false` Faultline loads no LoggerModule, so there is no PinoLogger to inject.

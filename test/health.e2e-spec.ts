@@ -167,7 +167,7 @@ describe('health probes', () => {
     expect(down.status).toBe(503);
     expect(down.body.error.database.status).toBe('down');
     expect(typeof down.body.error.database.message).toBe('string');
-  }, 20_000);
+  });
 
   it('turns the memory heap, disk and event-loop checks on when configured', async () => {
     fixture = await startFixture([ThingsController], {
