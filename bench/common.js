@@ -21,6 +21,32 @@ const ALL_SCENARIOS = [
     body: JSON.stringify({ name: '', quantity: 0 }),
   },
 ];
+/**
+ * The audited route (bench/apps/audit-routes.ts), counted by bench/instructions.js on its own two
+ * apps: Faultline with everything on, audit on (its store encoding each batch, sending nothing)
+ * and audit off. An authenticated POST with a body; the event keeps the actor, the resource id
+ * from the path, the user agent and the body, redacted.
+ */
+const AUDIT_SCENARIOS = [
+  {
+    id: 'audited',
+    label: 'audited: POST /items/42/notes',
+    path: '/items/42/notes',
+    status: 201,
+    method: 'POST',
+    headers: {
+      authorization: 'Bearer 5f0c2a9e41d7b3c8',
+      'user-agent':
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    },
+    body: JSON.stringify({
+      title: 'Restocked',
+      body: 'Forty units arrived from the usual supplier on Tuesday.',
+    }),
+    apps: ['faultline-audit-off', 'faultline-audit'],
+    baseline: 'faultline-audit-off',
+  },
+];
 /** The GraphQL scenarios (bench/graphql, `BENCH_SUITE=graphql` of bench/instructions.js): both answer 200. */
 const GRAPHQL_SCENARIOS = [
   { id: 'ok', label: 'query that succeeds', query: '{ items { id name } }' },
@@ -87,4 +113,14 @@ const median = (xs) => {
 /** A comma-separated list from the environment (`BENCH_APPS=a,b`), or `fallback` when unset. */
 const envList = (name, fallback) => (process.env[name] ? process.env[name].split(',') : fallback);
 
-module.exports = { ALL_SCENARIOS, GRAPHQL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort };
+module.exports = {
+  ALL_SCENARIOS,
+  AUDIT_SCENARIOS,
+  GRAPHQL_SCENARIOS,
+  appEnv,
+  build,
+  envList,
+  median,
+  ROOT,
+  waitForPort,
+};

@@ -6,9 +6,14 @@
 // then, BENCH_WINDOWS times, the counters are zeroed, BENCH_REQUESTS requests are sent (8 at a
 // time, keep-alive) and the count is dumped. The figure is the median window over its requests.
 // Two apps are measured at once, one a core. BENCH_SUITE=graphql counts the GraphQL apps
-// (graphql-nest-pino, graphql-faultline) on the GraphQL scenarios. Env: BENCH_APPS (default nest-pino,faultline),
+// (graphql-nest-pino, graphql-faultline) on the GraphQL scenarios. The audited route (scenario
+// `audited`) is counted on its own two apps, faultline-audit (audit on, its store encoding each
+// batch and sending nothing) against faultline-audit-off (the same app with `audit: false`):
+//   BENCH_SCENARIOS=audited npm run bench:instructions
+// Env: BENCH_APPS (default nest-pino,faultline; a scenario with apps of its own keeps those it names),
 // BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000), BENCH_WINDOWS (3);
-// BENCH_OUT (bench/instructions.md) is where the table goes; BENCH_NO_BUILD=1 measures dist/ as
+// BENCH_OUT (bench/instructions.md) is where the table goes; BENCH_START_TIMEOUT_MS (300000) is how
+// long an app may take to start under callgrind; BENCH_NO_BUILD=1 measures dist/ as
 // built; BENCH_PORT (39300) is the first of the three ports used (two runs at once need two).
 // The Fastify apps (nest-fastify, nest-fastify-logger, faultline-fastify) are compared with
 // nest-fastify-logger, the others with nest-pino. A quick look at one app and one scenario (few
@@ -29,16 +34,8 @@ const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
-const {
-  ALL_SCENARIOS,
-  GRAPHQL_SCENARIOS,
-  appEnv,
-  build,
-  envList,
-  median,
-  ROOT,
-  waitForPort,
-} = require('./common');
+const { ALL_SCENARIOS, AUDIT_SCENARIOS, GRAPHQL_SCENARIOS } = require('./common');
+const { appEnv, build, envList, median, ROOT, waitForPort } = require('./common');
 
 /** BENCH_SUITE=graphql counts the GraphQL apps (bench/graphql) on their own scenarios. */
 const GRAPHQL = process.env.BENCH_SUITE === 'graphql';
@@ -46,7 +43,7 @@ const APPS = envList(
   'BENCH_APPS',
   GRAPHQL ? ['graphql-nest-pino', 'graphql-faultline'] : ['nest-pino', 'faultline'],
 );
-const SUITE = GRAPHQL ? GRAPHQL_SCENARIOS : ALL_SCENARIOS;
+const SUITE = GRAPHQL ? GRAPHQL_SCENARIOS : [...ALL_SCENARIOS, ...AUDIT_SCENARIOS];
 const SCENARIOS = SUITE.filter((s) => envList('BENCH_SCENARIOS', [s.id]).includes(s.id));
 /** What an app answers once it listens: a GraphQL app's GET /graphql without a query is a 400. */
 const READY = GRAPHQL ? { path: '/graphql', status: 400 } : { path: '/ok', status: 200 };
@@ -55,8 +52,14 @@ const WARMUP = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const BASELINE = GRAPHQL ? 'graphql-nest-pino' : 'nest-pino';
 const FASTIFY_BASELINE = 'nest-fastify-logger';
-const baselineOf = (app) => (app.includes('fastify') ? FASTIFY_BASELINE : BASELINE);
+const baselineOf = (app, scenario) =>
+  scenario.baseline ?? (app.includes('fastify') ? FASTIFY_BASELINE : BASELINE);
+/** The apps counted on a scenario: its own (those BENCH_APPS names, when set), else BENCH_APPS. */
+const appsOf = (scenario) =>
+  scenario.apps ? scenario.apps.filter((a) => envList('BENCH_APPS', scenario.apps).includes(a)) : APPS;
 const CONCURRENCY = 8;
+/** How long an app may take to answer after it is started under callgrind. */
+const START_TIMEOUT_MS = Number(process.env.BENCH_START_TIMEOUT_MS ?? 300_000);
 /** Every app started, killed when this script exits however it ends. */
 const children = new Set();
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
@@ -65,9 +68,10 @@ process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('
 async function send(port, scenario, count) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const body = scenario.body;
-  const headers = body
-    ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-    : {};
+  const headers = {
+    ...scenario.headers,
+    ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+  };
   const one = () =>
     new Promise((resolve, reject) => {
       const req = http.request(
@@ -81,7 +85,12 @@ async function send(port, scenario, count) {
           );
         },
       );
-      req.on('error', reject);
+      // A slow app (callgrind on a busy machine) may close a kept-alive connection, on its idle
+      // timeout, just as the next request goes out on it: that request never reached it, and is
+      // sent again, as Node's documentation advises.
+      req.on('error', (err) =>
+        req.reusedSocket && err.code === 'ECONNRESET' ? one().then(resolve, reject) : reject(err),
+      );
       req.end(body);
     });
   let sent = 0;
@@ -173,8 +182,8 @@ async function count(app, scenario, port, receiverPort, dir) {
   // When the app exits early: the end of its output (a fatal line goes to stdout), and callgrind's.
   child.stderrText = () => `${tail(join(dir, `${prefix}.out`))}\n${stderr}`;
   try {
-    // Node starts far slower under callgrind.
-    await waitForPort(port, child, app, READY.path, READY.status, 300_000);
+    // Node starts far slower under callgrind (and slower still on a busy machine).
+    await waitForPort(port, child, app, READY.path, READY.status, START_TIMEOUT_MS);
     await send(port, scenario, WARMUP);
     const perRequest = [];
     for (let w = 0; w < WINDOWS; w++) {
@@ -217,15 +226,16 @@ async function main() {
   try {
     for (const scenario of SCENARIOS) {
       // Two at a time: callgrind runs a process on one core.
-      for (let i = 0; i < APPS.length; i += 2) {
-        const pair = APPS.slice(i, i + 2);
+      const apps = appsOf(scenario);
+      for (let i = 0; i < apps.length; i += 2) {
+        const pair = apps.slice(i, i + 2);
         const counted = await Promise.all(
           pair.map((app, k) => count(app, scenario, receiverPort + 1 + k, receiverPort, dir)),
         );
         for (const r of counted) {
           results.push(r);
           process.stdout.write(
-            `${scenario.id.padEnd(10)} ${r.app.padEnd(18)} ${Math.round(r.instructions).toLocaleString('en-US').padStart(12)} instructions/request` +
+            `${scenario.id.padEnd(10)} ${r.app.padEnd(20)} ${Math.round(r.instructions).toLocaleString('en-US').padStart(12)} instructions/request` +
               `  (windows, thousands: ${r.windows.map((x) => Math.round(x / 1000)).join(', ')})\n`,
           );
         }
@@ -246,12 +256,12 @@ function write(results, seconds) {
       `${WARMUP} warm-up requests, then the median of ${WINDOWS} windows of ${REQUESTS} requests, ` +
       `8 at a time. Node ${process.version}.`,
     '',
-    `| scenario | app | instructions/request | vs ${BASELINE} (Fastify apps: vs ${FASTIFY_BASELINE}) |`,
+    `| scenario | app | instructions/request | vs ${BASELINE} (Fastify apps: vs ${FASTIFY_BASELINE}; audited route: vs its app with audit off) |`,
     '| --- | --- | ---: | ---: |',
   ];
   for (const scenario of SCENARIOS) {
     for (const r of results.filter((x) => x.scenario === scenario.id)) {
-      const base = results.find((b) => b.scenario === scenario.id && b.app === baselineOf(r.app));
+      const base = results.find((b) => b.scenario === scenario.id && b.app === baselineOf(r.app, scenario));
       const ratio = base ? `${(r.instructions / base.instructions).toFixed(2)}x` : 'n/a';
       lines.push(
         `| ${scenario.label} | ${r.app} | ${Math.round(r.instructions).toLocaleString('en-US')} | ${ratio} |`,

@@ -1,20 +1,22 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ErrorHandlingModule } from 'nestjs-faultline';
+import { ErrorHandlingModule, type ErrorHandlingModuleOptions } from 'nestjs-faultline';
 import { BenchRoutesModule, port } from './routes';
 
 // Faultline with everything on: filter, pino logging with request context and redaction,
 // channels, its validation pipe, audit and security events (log channels), Prometheus metrics
 // (/metrics), the probes (/health, /ready), and alerts to the webhook in ALERT_WEBHOOK_URL (the
-// harness points it at a local receiver; unset, alerts are off).
-export function faultlineEverythingOn(): DynamicModule {
+// harness points it at a local receiver; unset, alerts are off). `overrides` replace options
+// whole (the audited route's apps set `audit`).
+export function faultlineEverythingOn(overrides: ErrorHandlingModuleOptions = {}): DynamicModule {
   const webhook = process.env.ALERT_WEBHOOK_URL;
   return ErrorHandlingModule.forRoot({
     logging: { format: 'json', level: 'info' },
     metrics: {},
     health: { eventLoopLag: { maxMs: 1000 } },
     alerts: webhook ? { webhook: { url: webhook } } : false,
+    ...overrides,
   });
 }
 

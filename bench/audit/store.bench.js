@@ -1,9 +1,15 @@
 'use strict';
 // Audit events/s into PostgreSQL: the batched path (AuditWriter + SqlAuditStore, one multi-row
 // INSERT a batch) against one INSERT per event, each awaited before the next, on a pg.Pool.
+// Beside each rate, the PostgreSQL server's CPU time per stored row: the CPU the backends of the
+// bench's own connections ran for (found by their application_name in pg_stat_activity), and
+// that of the server's background processes (WAL writer, checkpointer, background writer, which
+// every client of the server shares), read from /proc/<pid>/schedstat before and after each run.
+// The server must be on this machine for that (else the CPU columns say n/a).
 // Run: npx tsc -b libs/error-handling/tsconfig.lib.json && node bench/audit/store.bench.js [--json]
 // Env: TEST_DATABASE_URL (default the local server), EVENTS (default 20000), ROUNDS (default 3).
 const { randomUUID } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const { Pool } = require('pg');
 const { median } = require('../common');
 
@@ -13,6 +19,9 @@ const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const TABLE = `faultline_bench_audit_${process.pid}`;
+/** The bench's connections, told apart from every other client of the server. */
+const APPLICATION_NAME = `faultline-store-bench-${process.pid}`;
+const BACKGROUND = ['walwriter', 'checkpointer', 'background writer'];
 
 const COLUMNS = [
   'id',
@@ -112,12 +121,48 @@ async function oneByOne(pool, events) {
   return events.length / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
+/** CPU time a process has run for, in ns (/proc/<pid>/schedstat); undefined when unreadable. */
+function cpuNs(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU so far of the bench's backends and of the server's background processes, by pid. */
+async function serverCpu(pool) {
+  const { rows } = await pool.query(
+    `SELECT pid, backend_type = ANY($2) AS background FROM pg_stat_activity
+     WHERE application_name = $1 OR backend_type = ANY($2)`,
+    [APPLICATION_NAME, BACKGROUND],
+  );
+  const read = (background) =>
+    new Map(rows.filter((r) => r.background === background).map((r) => [r.pid, cpuNs(r.pid)]));
+  return { backends: read(false), background: read(true) };
+}
+
+/** ns of CPU between two readings, summed over the processes; a process that appeared counts whole. */
+function cpuDelta(before, after) {
+  let ns = 0;
+  for (const [pid, end] of after) {
+    if (end === undefined) return undefined;
+    ns += end - (before.get(pid) ?? 0);
+  }
+  return ns;
+}
+
 async function count(pool) {
   return (await pool.query(`SELECT count(*)::int AS n FROM ${TABLE}`)).rows[0].n;
 }
 
 async function main() {
-  const pool = new Pool({ connectionString: DATABASE_URL });
+  // Idle connections stay open: a backend that exited would take its CPU time with it.
+  const pool = new Pool({
+    connectionString: DATABASE_URL,
+    application_name: APPLICATION_NAME,
+    idleTimeoutMillis: 0,
+  });
   const store = new SqlAuditStore({ executor: pool, table: TABLE });
   const paths = {
     batched: (events) => batched(store, events, {}), // the defaults: batchSize 500, concurrency 2
@@ -126,6 +171,8 @@ async function main() {
     single: (events) => oneByOne(pool, events),
   };
   const results = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
+  /** PostgreSQL CPU per stored row of each run, in µs: the bench's backends, the background processes. */
+  const cpu = Object.fromEntries(Object.keys(paths).map((name) => [name, { backends: [], background: [] }]));
   try {
     await store.init();
     await batched(
@@ -144,7 +191,13 @@ async function main() {
         const path = names[(k + round) % names.length];
         await pool.query(`TRUNCATE ${TABLE}`);
         const events = Array.from({ length: EVENTS }, (_, i) => event(i));
+        const before = await serverCpu(pool);
         const rate = await paths[path](events);
+        const after = await serverCpu(pool);
+        for (const part of ['backends', 'background']) {
+          const ns = cpuDelta(before[part], after[part]);
+          if (ns !== undefined) cpu[path][part].push(ns / 1000 / EVENTS);
+        }
         if ((await count(pool)) !== EVENTS)
           throw new Error(`${path}: the table does not hold ${EVENTS} events`);
         results[path].push(rate);
@@ -156,14 +209,18 @@ async function main() {
   }
 
   const single = median(results.single);
+  const perRow = (path, part) => (cpu[path][part].length === ROUNDS ? median(cpu[path][part]) : undefined);
+  const row = (name, path) => ({
+    name,
+    eventsPerSecond: median(results[path]),
+    serverCpuUsPerRow: perRow(path, 'backends'),
+    backgroundCpuUsPerRow: perRow(path, 'background'),
+  });
   const rows = [
-    {
-      name: 'AuditWriter + SqlAuditStore, defaults (batchSize 500, concurrency 2)',
-      eventsPerSecond: median(results.batched),
-    },
-    { name: 'AuditWriter + SqlAuditStore, batchSize 100', eventsPerSecond: median(results.batched100) },
-    { name: 'AuditWriter + SqlAuditStore, concurrency 1', eventsPerSecond: median(results.serial) },
-    { name: 'one INSERT per event, awaited in turn (pg.Pool)', eventsPerSecond: single },
+    row('AuditWriter + SqlAuditStore, defaults (batchSize 500, concurrency 2)', 'batched'),
+    row('AuditWriter + SqlAuditStore, batchSize 100', 'batched100'),
+    row('AuditWriter + SqlAuditStore, concurrency 1', 'serial'),
+    row('one INSERT per event, awaited in turn (pg.Pool)', 'single'),
   ];
   // The target compares the default configuration with one INSERT per event.
   const ratio = rows[0].eventsPerSecond / single;
@@ -174,12 +231,16 @@ async function main() {
   console.log(
     `${EVENTS} events a run, ${ROUNDS} rounds, medians; PostgreSQL ${DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`,
   );
-  console.log('| path | events/s | vs one by one |');
-  console.log('| --- | --- | --- |');
+  const us = (value) => (value === undefined ? 'n/a' : value.toFixed(1));
+  console.log(
+    '| path | events/s | vs one by one | PostgreSQL CPU per row, backends (µs) | background processes (µs) |',
+  );
+  console.log('| --- | --- | --- | --- | --- |');
   for (const row of rows) {
     const vs = row.eventsPerSecond / single;
     console.log(
-      `| ${row.name} | ${Math.round(row.eventsPerSecond).toLocaleString('en')} | ${vs.toFixed(1)}x |`,
+      `| ${row.name} | ${Math.round(row.eventsPerSecond).toLocaleString('en')} | ${vs.toFixed(1)}x | ` +
+        `${us(row.serverCpuUsPerRow)} | ${us(row.backgroundCpuUsPerRow)} |`,
     );
   }
 }

@@ -162,3 +162,45 @@ describe('AuditService keeps the user agent', () => {
     ).toBe('curl/8.5');
   });
 });
+
+describe('AuditService reads the query string of an @Audit() request', () => {
+  it('only when the event keeps it or its resource id may come from it', async () => {
+    const { audit, store } = setup();
+    let reads = 0;
+    const req = {
+      id: 'req-q',
+      method: 'POST',
+      params: { id: '7' },
+      body: { note: 'n' },
+      get query() {
+        reads++;
+        return { page: '2' };
+      },
+    };
+    const context = (metadata: AuditRequestContext['metadata']): AuditRequestContext => ({
+      metadata,
+      startedAt: performance.now(),
+      recorded: false,
+    });
+
+    audit.recordRequest(
+      req,
+      context({ action: 'A', resourceId: 'params.id', capture: ['body'] }),
+      'success',
+      {
+        status: 200,
+      },
+    );
+    expect(reads).toBe(0);
+    audit.recordRequest(req, context({ action: 'B', resourceId: 'query.page' }), 'success', { status: 200 });
+    audit.recordRequest(req, context({ action: 'C', capture: ['query'] }), 'success', { status: 200 });
+    expect(reads).toBe(2);
+    await audit.flush(1000);
+
+    expect(store.events.map((e) => [e.action, e.resourceId, e.data])).toEqual([
+      ['A', '7', { body: { note: 'n' } }],
+      ['B', '2', undefined],
+      ['C', undefined, { query: { page: '2' } }],
+    ]);
+  });
+});

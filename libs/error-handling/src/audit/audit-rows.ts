@@ -1,4 +1,5 @@
 import type { AuditEvent, AuditKind, AuditOutcome } from './audit-event.interface';
+import { isoTimestamp } from './iso-timestamp';
 
 // Rows of the audit table: events as statement parameters, and rows back as events.
 
@@ -83,7 +84,7 @@ function toRow(event: AuditEvent): Row {
   if (Number.isNaN(ts.getTime())) throw new TypeError(`audit event ${event.id} has an invalid timestamp`);
   return {
     id: event.id,
-    ts: ts.toISOString(),
+    ts: isoTimestamp(ts),
     kind: optionalText(event.kind),
     action: optionalText(event.action),
     outcome: optionalText(event.outcome),

@@ -41,8 +41,8 @@ export class AuditGuard implements CanActivate {
     if (type !== 'http') return true;
     const resolved = this.resolve(context);
     if (!resolved) return true;
-    const http = context.switchToHttp();
-    const req = http.getRequest<LoggedRequest>();
+    // The arguments themselves: switchToHttp() assigns three new functions to the context.
+    const req = context.getArgByIndex<LoggedRequest>(0);
     const audit: AuditRequestContext = {
       metadata: resolved.metadata,
       startedAt: performance.now(),
@@ -51,7 +51,7 @@ export class AuditGuard implements CanActivate {
     auditContexts.set(req, audit);
     if (!resolved.viaInterceptor) {
       // Once the response finished or the client went away first (Fastify's reply: its Node response).
-      onExchangeEnd(http.getResponse<unknown>(), (res) =>
+      onExchangeEnd(context.getArgByIndex<unknown>(1), (res) =>
         service.recordRequest(req, audit, res.statusCode < 400 ? 'success' : 'failure', {
           status: res.statusCode,
         }),

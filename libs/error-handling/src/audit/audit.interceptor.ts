@@ -27,12 +27,12 @@ export class AuditInterceptor implements NestInterceptor {
     const type = context.getType<string>();
     if (type === 'graphql') return this.resolver(service, context, next);
     if (type !== 'http') return next.handle();
-    const http = context.switchToHttp();
-    const req = http.getRequest<LoggedRequest>();
+    // The arguments themselves: switchToHttp() assigns three new functions to the context.
+    const req = context.getArgByIndex<LoggedRequest>(0);
     const audit = auditContexts.get(req);
     if (!audit) return next.handle();
     // Fastify's reply: the Node response under it.
-    const res = nodeResponse(http.getResponse<unknown>());
+    const res = nodeResponse(context.getArgByIndex<unknown>(1));
     if (!res) return next.handle();
     return next.handle().pipe(
       tap({

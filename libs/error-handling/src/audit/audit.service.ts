@@ -18,6 +18,7 @@ import { platformRequest } from '../kernel/http-exchange';
 import { Redactor } from '../redaction/redactor';
 import type { AuditMetadata, AuditResourceContext } from './audit-metadata';
 import { auditEventId } from './event-id';
+import { isoTimestamp } from './iso-timestamp';
 import { AUDIT_RUNTIME, auditContexts, type AuditRequestContext } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter } from './audit-writer';
@@ -45,6 +46,12 @@ export interface AuditRecord {
   request?: unknown;
 }
 
+/** A `resourceId` dot path, split, and whether one of its keys is sensitive. */
+interface ResourcePath {
+  keys: string[];
+  sensitive: boolean;
+}
+
 const SIX_HOURS = 6 * 60 * 60 * 1000;
 const MAX_USER_AGENT = 512;
 
@@ -64,6 +71,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   private readonly writer: AuditWriter | undefined;
   private purgeTimer: ClockTimer | undefined;
   private readonly detach: (() => void)[] = [];
+  /** The `resourceId` paths of the `@Audit()` decorators seen, split (one per decorator). */
+  private readonly resourcePaths = new Map<string, ResourcePath>();
 
   constructor(
     @Inject(AUDIT_RUNTIME) private readonly options: ResolvedAudit | false,
@@ -184,8 +193,10 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       const event = this.requestFields(req) as AuditEvent;
       const graphql = context.graphql;
       if (graphql) event.route = graphql.field;
-      event.id = auditEventId();
-      event.timestamp = new Date();
+      const timestamp = new Date();
+      // The id's time part is the event's timestamp.
+      event.id = auditEventId(timestamp.getTime());
+      event.timestamp = timestamp;
       event.kind = 'audit';
       event.action = metadata.action;
       event.outcome = outcome;
@@ -193,18 +204,18 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       if (extra.status !== undefined) event.status = extra.status;
       if (extra.errorCode !== undefined) event.errorCode = extra.errorCode;
       if (metadata.resource !== undefined) event.resourceType = metadata.resource;
-      // Express parses `req.query` on every read: only when something needs it.
       if (metadata.resourceId !== undefined || metadata.capture?.length) {
         // A resolver's arguments are what its params and body are to a route.
         const resources: AuditResourceContext = graphql
           ? { params: graphql.args, query: {}, body: graphql.args, args: graphql.args, result: extra.result }
           : {
               params: (req.params ?? {}) as Record<string, unknown>,
-              query: (req.query ?? {}) as Record<string, unknown>,
+              // Express parses `req.query` on every read: only when something may read it.
+              query: readsQuery(metadata) ? ((req.query ?? {}) as Record<string, unknown>) : {},
               body: req.body,
               result: extra.result,
             };
-        const resourceId = resourceIdOf(metadata, resources, this.redactor);
+        const resourceId = this.resourceIdOf(metadata, resources);
         if (resourceId !== undefined) event.resourceId = resourceId;
         const data = this.captured(metadata, resources, outcome);
         if (data) event.data = data;
@@ -260,18 +271,10 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private keep(event: AuditEvent): void {
-    // The event is redacted already (captured data, user agent): written as it is, its Date as
-    // ISO text made here (pino would stringify the Date object). The mark comes first: a symbol
-    // added after a spread turns the copy into a slow object.
-    const line: LogLine = {
-      [ALREADY_REDACTED]: true,
-      ...(event as unknown as Record<string, unknown>),
-      timestamp: event.timestamp.toISOString(),
-    };
     this.channels.writeRedacted(
       event.kind,
       event.outcome === 'failure' ? 'warn' : 'info',
-      line,
+      logLine(event),
       `${event.kind} event`,
     );
     this.writer?.enqueue(event);
@@ -281,7 +284,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     for (const event of events) {
       const channel = event.kind === 'security' ? this.channels.security : this.channels.audit;
       channel.warn(
-        { ...event, timestamp: event.timestamp.toISOString(), unstored: reason },
+        { ...event, timestamp: isoTimestamp(event.timestamp), unstored: reason },
         reason === 'overflow'
           ? 'audit queue full: event kept in the log only'
           : 'audit store unreachable at shutdown: event kept in the log only',
@@ -307,6 +310,46 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       this.channels.audit.warn({ err: this.redactor.redactError(err) }, 'audit retention purge failed');
     }
+  }
+
+  /**
+   * The resource id of an audited request, redacted: a value under a sensitive key of its path
+   * (`params.token`, `body.apiKey`) is censored whatever it looks like (in HMAC mode, as its keyed
+   * hash, so equal ids stay correlatable); any other passes the value detectors, as the request
+   * line's URL does.
+   */
+  private resourceIdOf(metadata: AuditMetadata, resources: AuditResourceContext): string | undefined {
+    const source = metadata.resourceId;
+    if (source === undefined) return undefined;
+    let value: unknown;
+    let sensitive = false;
+    try {
+      if (typeof source === 'function') value = source(resources);
+      else {
+        const path = this.resourcePath(source);
+        sensitive = path.sensitive;
+        value = resources;
+        for (const key of path.keys) {
+          if (value === null || value === undefined) break;
+          value = (value as Record<string, unknown>)[key];
+        }
+      }
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+    return sensitive ? this.redactor.censorValue(value) : this.redactor.redactString(String(value));
+  }
+
+  /** A `resourceId` dot path split, and whether a key of it is sensitive: once per path. */
+  private resourcePath(source: string): ResourcePath {
+    let path = this.resourcePaths.get(source);
+    if (path === undefined) {
+      const keys = source.split('.');
+      path = { keys, sensitive: keys.some((k) => this.redactor.isSensitiveKey(k)) };
+      this.resourcePaths.set(source, path);
+    }
+    return path;
   }
 
   private requestFields(req: LoggedRequest): Partial<AuditEvent> {
@@ -354,36 +397,42 @@ function currentRequestOf(): unknown {
   return typeof req === 'object' && req !== null ? platformRequest(req) : undefined;
 }
 
+/** True when recording the event may read the request's query string. */
+function readsQuery(metadata: AuditMetadata): boolean {
+  const id = metadata.resourceId;
+  return (
+    typeof id === 'function' ||
+    (typeof id === 'string' && (id === 'query' || id.startsWith('query.'))) ||
+    metadata.capture?.includes('query') === true
+  );
+}
+
 /**
- * The resource id of an audited request, redacted: a value under a sensitive key of its path
- * (`params.token`, `body.apiKey`) is censored whatever it looks like (in HMAC mode, as its keyed
- * hash, so equal ids stay correlatable); any other passes the value detectors, as the request
- * line's URL does.
+ * The event's log line: the event, redacted already (captured data, user agent), written as it
+ * is, with its Date as ISO text (pino would stringify the Date object). A literal of one shape
+ * (absent fields are undefined, which pino leaves out): a spread copy costs an event more.
  */
-function resourceIdOf(
-  metadata: AuditMetadata,
-  resources: AuditResourceContext,
-  redactor: Redactor,
-): string | undefined {
-  const source = metadata.resourceId;
-  if (source === undefined) return undefined;
-  let value: unknown;
-  let sensitive = false;
-  try {
-    if (typeof source === 'function') value = source(resources);
-    else {
-      const keys = source.split('.');
-      sensitive = keys.some((k) => redactor.isSensitiveKey(k));
-      value = keys.reduce<unknown>(
-        (v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]),
-        resources,
-      );
-    }
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  return sensitive ? redactor.censorValue(value) : redactor.redactString(String(value));
+function logLine(event: AuditEvent): LogLine {
+  return {
+    [ALREADY_REDACTED]: true,
+    requestId: event.requestId,
+    ip: event.ip,
+    method: event.method,
+    route: event.route,
+    userAgent: event.userAgent,
+    actorId: event.actorId,
+    id: event.id,
+    timestamp: isoTimestamp(event.timestamp),
+    kind: event.kind,
+    action: event.action,
+    outcome: event.outcome,
+    durationMs: event.durationMs,
+    status: event.status,
+    errorCode: event.errorCode,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    data: event.data,
+  };
 }
 
 /**

@@ -98,7 +98,8 @@ export function routeTemplate(req: object): string | undefined {
 export function onExchangeEnd(res: unknown, listener: (res: ServerResponse) => void): void {
   const raw = nodeResponse(res);
   if (!raw) return;
-  raw.once('close', () => listener(raw));
+  // 'close' is emitted once: `on` spares the wrapper `once` makes.
+  raw.on('close', () => listener(raw));
 }
 
 /** The status of the response (`statusCode` of the Node response). */
