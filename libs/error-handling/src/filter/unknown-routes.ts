@@ -1,6 +1,12 @@
 /** The part of Nest's HTTP adapter (Express's or Fastify's) that takes the handler of unknown routes. */
 interface NotFoundHandlerHost {
-  setNotFoundHandler?: (handler: (...args: unknown[]) => unknown, prefix?: string) => unknown;
+  setNotFoundHandler?: (
+    handler: (...args: unknown[]) => unknown,
+    prefix?: string,
+    ...rest: unknown[]
+  ) => unknown;
+  getType?: () => string;
+  use?: (...args: unknown[]) => unknown;
 }
 
 /** What answers a request no route matched. */
@@ -15,7 +21,10 @@ export interface UnknownRouteAnswer {
  * `onlyFilter()`, asked when Nest registers its handler (after `useGlobalFilters` and
  * `APP_FILTER`), says Faultline's filter is the only global filter: an application filter of its
  * own still sees every 404 as Nest hands it over. The adapter's own method does the registering,
- * under the global prefix Nest gives it.
+ * with everything Nest gives it (the global prefix, Nest 12's excluded routes).
+ *
+ * Nest 12 on Express mounts its handler under the global prefix only, so a path outside it
+ * fell through to Express's own HTML 404; Faultline answers those too, at the root, after Nest's.
  */
 export function answerUnknownRoutes(
   adapter: unknown,
@@ -25,10 +34,14 @@ export function answerUnknownRoutes(
   const host = adapter as NotFoundHandlerHost | null;
   const register = host?.setNotFoundHandler;
   if (typeof register !== 'function' || host === null) return;
-  host.setNotFoundHandler = function (handler, prefix) {
+  host.setNotFoundHandler = function (handler, prefix, ...rest) {
     // Once: a second registration (another application on the same adapter) is Nest's own.
     host.setNotFoundHandler = register;
-    if (!onlyFilter()) return register.call(this, handler, prefix);
-    return register.call(this, (req: unknown, res: unknown) => answer.answerUnknownRoute(req, res), prefix);
+    if (!onlyFilter()) return register.call(this, handler, prefix, ...rest);
+    const unknown = (req: unknown, res: unknown): void => answer.answerUnknownRoute(req, res);
+    const registered = register.call(this, unknown, prefix, ...rest);
+    if (prefix && host.getType?.() === 'express' && typeof host.use === 'function')
+      host.use.call(this, unknown);
+    return registered;
   };
 }
