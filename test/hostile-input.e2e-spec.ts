@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
@@ -10,6 +8,7 @@ import {
   leaksPartOf,
   type FakeSecret,
 } from '../libs/error-handling/src/redaction/secret-fixtures.testing';
+import { processCpuMs } from '../libs/error-handling/src/kernel/cpu-time.testing';
 import { startHttpPeer, type HttpPeer } from './support/alert-peers';
 import { startSampleProcess, type JsonLine, type SampleProcess } from './support/sample-process';
 import { startSentryReceiver, type SentryReceiver } from './support/sentry-receiver';
@@ -42,16 +41,6 @@ const FIELD = 8 * 1024;
 const BUDGET_MS = 1000;
 /** Most CPU time for four hostile requests in flight and `/health` beside them. */
 const PROBE_BUDGET_MS = 2000;
-/** Clock ticks per second of /proc/<pid>/stat. */
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU time (user and system) process `pid` has used so far, in ms (Linux's /proc). */
-function cpuMsOf(pid: number | undefined): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // After the command's ")": state is field 3, utime and stime fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
 /** Fields of a hostile body. */
 const BODY_FIELDS = 12;
 
@@ -437,14 +426,14 @@ describe('hostile input against the built sample app (production, JSON logs)', (
           { status: number; cpuMs: number; answeredMs: number; loggedMs: number }
         > = {};
         for (const [channel, run] of Object.entries(channels(value))) {
-          const cpuBefore = cpuMsOf(app.child.pid);
+          const cpuBefore = processCpuMs(app.child.pid);
           const res = await run();
           // The request line proves the whole input went through the redactor (it logs the
           // redacted request): it must not lag behind the answer either.
           const logged = await lines.waitFor(res.requestId, isRequestLine);
           measured[channel] = {
             status: res.status,
-            cpuMs: cpuMsOf(app.child.pid) - cpuBefore,
+            cpuMs: processCpuMs(app.child.pid) - cpuBefore,
             answeredMs: Math.round(res.ms * 10) / 10,
             loggedMs: Math.round((logged.at - res.startedAt) * 10) / 10,
           };
@@ -470,12 +459,12 @@ describe('hostile input against the built sample app (production, JSON logs)', (
 
     it('answers GET /health while four hostile requests are in flight', async () => {
       const heavy = FAMILIES.slice(0, 4).map(([, make]) => channels(make(FIELD)).body);
-      const cpuBefore = cpuMsOf(app.child.pid);
+      const cpuBefore = processCpuMs(app.child.pid);
       const hostile = heavy.map((run) => run());
       const health = await call('GET', '/health');
       const answers = await Promise.all(hostile);
       await Promise.all(answers.map((a) => lines.waitFor(a.requestId, isRequestLine)));
-      const cpuMs = cpuMsOf(app.child.pid) - cpuBefore;
+      const cpuMs = processCpuMs(app.child.pid) - cpuBefore;
       timings.push(
         `  /health with 4 hostile bodies in flight: ${health.ms.toFixed(1)} ms ` +
           `(the bodies: ${answers.map((a) => `${a.ms.toFixed(1)} ms`).join(', ')}; CPU ${cpuMs} ms in all)`,
