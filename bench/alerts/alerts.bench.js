@@ -144,7 +144,11 @@ async function main() {
 }
 
 /** The p99 of every /ok response of `variant` over the rounds. */
-const pooledP99 = (rounds, variant) => pooledPercentile(rounds.map((r) => r[variant].latencyBuckets), 0.99);
+const pooledP99 = (rounds, variant) =>
+  pooledPercentile(
+    rounds.map((r) => r[variant].latencyBuckets),
+    0.99,
+  );
 
 main().catch((err) => {
   process.stderr.write(`${err.stack ?? err}\n`);
