@@ -144,6 +144,40 @@ describe('AuditService keeps data members named __proto__, constructor and proto
   });
 });
 
+describe('batchJson', () => {
+  const event = (data: Record<string, unknown>, actorId = 'u-1'): AuditEvent => ({
+    id: '0190a6a4-1d3e-7c3b-9f00-000000000002',
+    timestamp: new Date(0),
+    kind: 'audit',
+    action: 'IMPORT',
+    outcome: 'success',
+    actorId,
+    data,
+  });
+
+  it('gives a batch with nothing PostgreSQL rejects as JSON.stringify writes it', () => {
+    const batch = [event({ note: 'a "quoted" \\u path \\ and é' }), event({ n: 1 })];
+    const text = batchJson(batch);
+    const rows = JSON.parse(text) as Record<string, unknown>[];
+    expect(rows.map((r) => r.data)).toEqual([{ note: 'a "quoted" \\u path \\ and é' }, { n: 1 }]);
+    expect(text).toBe(JSON.stringify(rows));
+  });
+
+  it('replaces NUL and lone surrogates, in text columns, data values and keys, wherever they are in the batch', () => {
+    const batch = [
+      ...Array.from({ length: 300 }, (_, i) => event({ i })),
+      event({ ['k\u0000']: 'nul\u0000', lone: 'x\uD800y', tail: 'z\uDC00' }, 'actor\u0000'),
+    ];
+    const rows = JSON.parse(batchJson(batch)) as Record<string, unknown>[];
+    expect(rows).toHaveLength(301);
+    expect(rows[300]).toMatchObject({
+      actor_id: 'actor\uFFFD',
+      data: { ['k\uFFFD']: 'nul\uFFFD', lone: 'x\uFFFDy', tail: 'z\uFFFD' },
+    });
+    expect(rows[0]?.data).toEqual({ i: 0 });
+  });
+});
+
 describe('AuditService keeps the user agent', () => {
   it('redacted whole before it is cut to 512 characters, so no part of a token across the cut is kept', () => {
     const { audit } = setup();

@@ -68,7 +68,9 @@ export function batchJson(events: readonly AuditEvent[]): string {
   }
   // JSON.stringify writes NUL and lone surrogates as escapes, so one search of the whole batch
   // finds them (an escaped backslash before `u0000` matches too; that only costs the slower path).
-  if (text !== undefined && !REJECTED_ESCAPE.test(text)) return text;
+  // A batch without any `\u` (most) is told by a plain search, some ten times faster than the
+  // expression over a batch's text.
+  if (text !== undefined && (!text.includes('\\u') || !REJECTED_ESCAPE.test(text))) return text;
   for (const row of rows) row.data = plainData(row.data);
   return JSON.stringify(rows, cleanStrings);
 }
