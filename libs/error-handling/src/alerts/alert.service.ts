@@ -11,11 +11,10 @@ import {
 } from '@nestjs/common';
 import { type Clock, sleepOn } from '../kernel/clock';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
-import { safeString } from '../kernel/safe-access';
 import { REQUEST_TAP } from '../logging/logging.internal-constants';
 import { Signals } from '../kernel/signals';
 import type { RequestTap } from '../kernel/request-tap';
-import { clientIp, type LoggedRequest, safeUserId } from '../kernel/request-context';
+import { type LoggedRequest, safeUserId } from '../kernel/request-context';
 import { Redactor } from '../redaction/redactor';
 import type { Alert } from './alert.interface';
 import { AlertDispatcher } from './alert-dispatcher';
@@ -33,15 +32,19 @@ import type { ResolvedAlerts } from './resolve-alerts-options';
 import { AlertBudget, type BudgetSummary } from './alert-budget';
 import { budgetSummaryMessage, plural } from './budget-summary';
 import type { AlertKind, AlertMessage } from './alert.interface';
-
-/** Jobs (and SSE routes) whose failure rate is watched: more than a program has. */
-const MAX_WATCHED_KEYS = 1000;
+import { KeyedRates } from './keyed-rates';
+import {
+  errorRateAlert,
+  jobFailureRateAlert,
+  readinessAlert,
+  serverErrorAlert,
+  serverErrorTitle,
+  sseErrorRateAlert,
+  suspiciousActivityAlert,
+} from './watched-alerts';
 
 /** Kinds that describe a storm as one alert: past `max`, the budget's urgent reserve is theirs. */
 const RATE_KINDS: readonly AlertKind[] = ['error-rate', 'job-failure-rate', 'sse-error-rate'];
-
-/** A fraction as the rate alerts' titles show it: `21.43 %`. */
-const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
 
 /**
  * Raises alerts and sends them to every channel, throttled by fingerprint. Watches unexpected
@@ -64,10 +67,7 @@ export class AlertService
   private readonly messageContext: AlertMessageContext;
   private readonly unsubscribe: (() => void)[] = [];
   /** The failure-rate windows of each job and of each SSE route. */
-  private readonly keyedRates = {
-    job: new Map<string, ErrorRateMonitor>(),
-    sse: new Map<string, ErrorRateMonitor>(),
-  };
+  private readonly keyedRates: KeyedRates[] = [];
   private suppressedCount = 0;
   /** Alerts between raise() and the queue (asking the throttle store), and who waits for none. */
   private admitting = 0;
@@ -108,7 +108,9 @@ export class AlertService
     if (o.budget.size > 0) {
       this.budget = new AlertBudget(this.stores.budget, o.budget, (s) => this.budgetSummary(s), clock);
     }
-    if (o.errorRate) this.rate = new ErrorRateMonitor(o.errorRate, (b) => this.errorRate(b), clock);
+    if (o.errorRate) {
+      this.rate = new ErrorRateMonitor(o.errorRate, (b) => void this.raise(errorRateAlert(b)), clock);
+    }
   }
 
   /**
@@ -125,20 +127,14 @@ export class AlertService
     // drain hear from too: no listener of its own on each request or on the server.
     if (rate) this.unsubscribe.push(this.tap.onFinish(() => rate.request()));
     if (o.serverErrors || rate) this.unsubscribe.push(this.failures.subscribe((f) => this.onFailure(f)));
-    const jobRate = o.jobFailureRate;
-    if (jobRate) {
-      this.unsubscribe.push(
-        signals.jobs.add((job, failed) =>
-          this.countRate('job', jobRate, job, failed, (b) => this.jobFailureRate(job, b)),
-        ),
-      );
+    if (o.jobFailureRate) {
+      const jobs = this.watchRates(o.jobFailureRate, jobFailureRateAlert);
+      this.unsubscribe.push(signals.jobs.add((job, failed) => jobs.count(job, failed)));
     }
-    const sseRate = o.sseErrorRate;
-    if (sseRate) {
+    if (o.sseErrorRate) {
+      const streams = this.watchRates(o.sseErrorRate, sseErrorRateAlert);
       this.unsubscribe.push(
-        signals.streams.add((route, outcome) =>
-          this.countRate('sse', sseRate, route, outcome === 'failed', (b) => this.sseErrorRate(route, b)),
-        ),
+        signals.streams.add((route, outcome) => streams.count(route, outcome === 'failed')),
       );
     }
     this.unsubscribe.push(signals.onFlush((timeoutMs) => this.flush(timeoutMs)));
@@ -149,34 +145,13 @@ export class AlertService
       this.unsubscribe.push(
         signals.readiness.add((ready, reason) => {
           // Start-up and shutdown are expected; a failing check is not.
-          if (ready || !reason.startsWith('failing')) return;
-          void this.raise({
-            kind: 'readiness',
-            severity: 'critical',
-            title: `Readiness turned false: ${reason}`.slice(0, 200),
-            message: `/ready answers 503: ${reason}`,
-            fingerprint: `readiness ${reason}`,
-          });
+          if (!ready && reason.startsWith('failing')) void this.raise(readinessAlert(reason));
         }),
       );
     }
     if (o.suspiciousActivity) {
       this.unsubscribe.push(
-        signals.suspiciousActivity.add(
-          (a) =>
-            void this.raise({
-              kind: 'suspicious-activity',
-              severity: 'warning',
-              title: `Suspicious activity: ${a.kind} from ${a.ip}`,
-              fingerprint: `suspicious-activity ${a.kind} ${a.ip}`,
-              ip: a.ip,
-              userId: a.event.actorId,
-              requestId: a.event.requestId,
-              method: a.event.method,
-              route: a.event.route,
-              details: { count: a.count, threshold: a.threshold, windowSeconds: a.windowMs / 1000 },
-            }),
-        ),
+        signals.suspiciousActivity.add((a) => void this.raise(suspiciousActivityAlert(a))),
       );
     }
   }
@@ -337,64 +312,17 @@ export class AlertService
   private stopWatching(): void {
     for (const off of this.unsubscribe.splice(0)) off();
     this.rate?.stop();
-    for (const rates of Object.values(this.keyedRates)) {
-      for (const monitor of rates.values()) monitor.stop();
-      rates.clear();
-    }
+    for (const rates of this.keyedRates.splice(0)) rates.stop();
   }
 
-  /**
-   * Counts one run (a job's) or one ended stream (an SSE route's) in its own failure-rate window:
-   * one window per job or route, at most 1000 of each.
-   */
-  private countRate(
-    kind: 'job' | 'sse',
+  /** A failure-rate window for each key (job, SSE route), raising `alert` for a key's breach. */
+  private watchRates(
     settings: ErrorRateSettings,
-    key: string,
-    failed: boolean,
-    breach: (b: ErrorRateBreach) => void,
-  ): void {
-    const rates = this.keyedRates[kind];
-    let monitor = rates.get(key);
-    if (!monitor) {
-      if (rates.size >= MAX_WATCHED_KEYS) return;
-      monitor = new ErrorRateMonitor(settings, breach, this.clock);
-      monitor.start();
-      rates.set(key, monitor);
-    }
-    monitor.request();
-    if (failed) monitor.error();
-  }
-
-  private jobFailureRate(job: string, b: ErrorRateBreach): void {
-    void this.raise({
-      kind: 'job-failure-rate',
-      title: `Job ${job} failing: ${percent(b.rate)} of ${b.requests} runs in the last ${b.windowSeconds} s`,
-      fingerprint: `job-failure-rate ${job}`,
-      details: {
-        job,
-        failed: b.errors,
-        runs: b.requests,
-        threshold: b.threshold,
-        windowSeconds: b.windowSeconds,
-      },
-    });
-  }
-
-  private sseErrorRate(route: string, b: ErrorRateBreach): void {
-    void this.raise({
-      kind: 'sse-error-rate',
-      title: `SSE ${route} failing: ${percent(b.rate)} of ${b.requests} streams in the last ${b.windowSeconds} s`,
-      fingerprint: `sse-error-rate ${route}`,
-      route,
-      details: {
-        route,
-        failed: b.errors,
-        streams: b.requests,
-        threshold: b.threshold,
-        windowSeconds: b.windowSeconds,
-      },
-    });
+    alert: (key: string, b: ErrorRateBreach) => Alert,
+  ): KeyedRates {
+    const rates = new KeyedRates(settings, (key, b) => void this.raise(alert(key, b)), this.clock);
+    this.keyedRates.push(rates);
+    return rates;
   }
 
   private onFailure(f: HandledFailure): void {
@@ -403,47 +331,16 @@ export class AlertService
     // which no request carries, is not one of them.
     if (f.status >= 500 && f.job === undefined && this.rate && countsForRate(f.request)) this.rate.error();
     if (f.expected || !this.options || !this.options.serverErrors) return;
-    const req = (f.request ?? {}) as LoggedRequest;
-    const operation = f.operation;
-    const { where, route, path, errorClass, fingerprint } = failureSite(f);
+    const site = failureSite(f);
+    const { route, path, fingerprint } = site;
     if (matchesRoute(this.options.excludeRoutes, route === undefined ? [path ?? '-'] : [route, path ?? '-']))
       return;
-    // A dependency that cannot be reached fails every route that uses it: one alert for it.
-    const title =
-      f.dependency === undefined
-        ? `${f.status} ${f.code} ${where}`
-        : `${f.dependency} unavailable: ${f.status} ${f.code} ${where}`;
+    const title = serverErrorTitle(f, site);
     // In a storm most failures are held back: their alert (stack, request data, user) is never built.
     void this.admit(
       fingerprint,
       title,
-      () => ({
-        kind: 'server-error',
-        title,
-        fingerprint,
-        code: f.code,
-        errorClass,
-        message:
-          safeString(f.exception, 'message') ?? (typeof f.exception === 'string' ? f.exception : undefined),
-        method: req.method,
-        path: String(req.originalUrl ?? req.url ?? ''),
-        route,
-        status: f.status,
-        userId: this.userId(req),
-        ip: clientIp(req),
-        requestId: f.requestId,
-        request: { headers: req.headers, query: req.query, body: req.body },
-        stack: safeString(f.exception, 'stack'),
-        sentryEventId: f.eventId,
-        details:
-          f.dependency === undefined && f.job === undefined && operation === undefined
-            ? undefined
-            : {
-                ...(f.job === undefined ? {} : { job: f.job }),
-                ...(operation === undefined ? {} : { transport: operation.transport }),
-                ...(f.dependency === undefined ? {} : { dependency: f.dependency }),
-              },
-      }),
+      () => serverErrorAlert(f, site, title, (req) => this.userId(req)),
       // An outage is one event: one alert a window, then the summary of what was held back.
       f.dependency === undefined ? undefined : 1,
       false,
@@ -452,15 +349,6 @@ export class AlertService
 
   private userId(req: LoggedRequest): string | number | undefined {
     return safeUserId(req, this.user);
-  }
-
-  private errorRate(b: ErrorRateBreach): void {
-    void this.raise({
-      kind: 'error-rate',
-      title: `Error rate ${percent(b.rate)} over ${percent(b.threshold)} in the last ${b.windowSeconds} s`,
-      fingerprint: 'error-rate',
-      details: { errors: b.errors, requests: b.requests, windowSeconds: b.windowSeconds },
-    });
   }
 
   /** A throttle window's summary: it takes from the channels' budgets like an alert. */

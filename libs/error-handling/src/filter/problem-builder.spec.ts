@@ -433,12 +433,14 @@ describe('ProblemBuilder', () => {
         },
       });
       const allJapanese = b.build({ status: 404, code: 'NOT_FOUND' }, undefined, req(), 'r1', 'ja');
-      const englishTitle = b.build({ status: 409, code: 'CONFLICT' }, undefined, req(), 'r1', 'ja');
-      const englishMessage = answer(b, new NotFoundError('Order', 7), 'ja');
-
       expect(b.servedLanguage(allJapanese)).toBe('ja');
+      const englishTitle = b.build({ status: 409, code: 'CONFLICT' }, undefined, req(), 'r1', 'ja');
       expect(englishTitle.title).toBe('Conflict');
       expect(b.servedLanguage(englishTitle)).toBeUndefined();
+      // Known for the body built last only, which is when the filter asks.
+      expect(b.servedLanguage(allJapanese)).toBeUndefined();
+      const englishMessage = answer(b, new NotFoundError('Order', 7), 'ja');
+
       expect(englishMessage.p.detail).toBe('Order not found: 7');
       expect(englishMessage.served).toBeUndefined();
       const koTitleFromEnglish = builder({ catalogs: { en: { titles: { 460: 'Quota Exhausted' } } } });

@@ -39,8 +39,13 @@ export class ProblemBuilder {
   private readonly fallbackTexts: CompiledCatalog;
   /** Each language's catalog, its templates compiled once. */
   private readonly texts = new Map<string, CompiledCatalog>();
-  /** The language all of a built body's texts are in, when they are all in one. */
-  private readonly served = new WeakMap<ProblemDetails, string>();
+  /**
+   * The last body built with all its texts in one language, and that language. The filter asks
+   * for it right after building the body; one slot costs less than a WeakMap entry for every
+   * failure (a WeakMap's entries are more work for every young-generation collection).
+   */
+  private servedProblem: ProblemDetails | undefined;
+  private servedIn = '';
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: FilterSettings,
@@ -61,10 +66,10 @@ export class ProblemBuilder {
    * The language every text of `problem` (title, detail, field details) is served in, for the
    * `Content-Language` header; undefined when they are not all in one language: the error's own
    * message or field text (in whatever language the application wrote it) beside a translated
-   * title, or a text a catalog took from English.
+   * title, or a text a catalog took from English. Known for the body {@link build} made last.
    */
   servedLanguage(problem: ProblemDetails): string | undefined {
-    return this.served.get(problem);
+    return problem === this.servedProblem ? this.servedIn : undefined;
   }
 
   /**
@@ -152,7 +157,8 @@ export class ProblemBuilder {
       problem.errors = errors;
     }
     if (this.options.debug) problem.debug = buildDebugInfo(exception, req, this.redactor);
-    if (inLanguage) this.served.set(problem, language);
+    this.servedProblem = inLanguage ? problem : undefined;
+    this.servedIn = language;
     return problem;
   }
 }
