@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { freshPgliteDir } from './support/pglite-dirs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { ValidationError } from '../libs/error-handling/src/errors/app.error';
@@ -17,7 +18,7 @@ interface Backend {
 }
 
 async function openPglite(): Promise<Backend> {
-  const db = await PGlite.create();
+  const db = await PGlite.create(freshPgliteDir());
   return { executor: db, single: db, close: () => db.close() };
 }
 
@@ -69,7 +70,7 @@ const newestFirst = (events: AuditEvent[]) =>
     .sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .map((e) => e.id);
 
-describe('SqlAuditStore on PGlite (in memory)', () => storeSuite(openPglite));
+describe('SqlAuditStore on PGlite', () => storeSuite(openPglite));
 describeWith('postgres')('SqlAuditStore on PostgreSQL', () => storeSuite(openPostgres));
 
 /** The store's tests, on the backend `open` starts. */

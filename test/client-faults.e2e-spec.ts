@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { freshPgliteDir } from './support/pglite-dirs';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -296,7 +297,7 @@ describe('client faults answer 4xx, logged as expected failures', () => {
   describe('values beyond their column type (PGlite)', () => {
     let f: Fixture;
     beforeAll(async () => {
-      SqlController.db = await PGlite.create();
+      SqlController.db = await PGlite.create(freshPgliteDir());
       await SqlController.db.exec('CREATE TABLE notes (id int PRIMARY KEY, title varchar(20), due date)');
       f = await startFixture([SqlController]);
     });

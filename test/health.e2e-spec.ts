@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
+import { freshPgliteDir } from './support/pglite-dirs';
 import { Pool } from 'pg';
 import type { Response } from 'supertest';
 import { Readiness } from 'nestjs-faultline';
@@ -157,7 +158,7 @@ describe('health probes', () => {
   });
 
   it('checks the audit SQL store on PGlite by default, and shows the driver message only in debug mode', async () => {
-    const db = await PGlite.create();
+    const db = await PGlite.create(freshPgliteDir());
     fixture = await startFixture([ThingsController], { debug: true, audit: { sql: { executor: db } } });
     const up = await fixture.http().get('/ready');
     expect(up.status).toBe(200);

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { freshPgliteDir } from './support/pglite-dirs';
 import { createHash } from 'node:crypto';
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
@@ -362,7 +363,7 @@ describe('audit takes every field through the Redactor', () => {
   let f: FixtureApp;
 
   beforeAll(async () => {
-    [db, webhook] = await Promise.all([PGlite.create(), startHttpPeer()]);
+    [db, webhook] = await Promise.all([PGlite.create(freshPgliteDir()), startHttpPeer()]);
     const options: ErrorHandlingModuleOptions = {
       debug: false,
       audit: { sql: { executor: db } },

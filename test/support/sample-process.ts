@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { freshPgliteDir, removePgliteDir } from './pglite-dirs';
 import { waitUntil } from './wait';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'sample', 'main.js');
@@ -44,9 +45,18 @@ export async function startSampleProcess(
   options: SampleProcessOptions = {},
 ): Promise<SampleProcess> {
   const keep = options.keepStdoutChars ?? Infinity;
+  // The embedded database, unless `env` names one: a copy of the run's initialised one.
+  const pgliteDir = env.DATABASE_URL || env.PGLITE_DATA_DIR ? undefined : freshPgliteDir();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
     // HTTP_ADAPTER passes through: the suite's platform, unless `env` names one.
-    env: { ...process.env, NODE_ENV: 'production', AUTH_SECRET: 'process-test-secret', PORT: '0', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      AUTH_SECRET: 'process-test-secret',
+      PORT: '0',
+      ...(pgliteDir === undefined ? {} : { PGLITE_DATA_DIR: pgliteDir }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -55,7 +65,12 @@ export async function startSampleProcess(
     if (out.length < keep) out += d.toString();
   });
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      removePgliteDir(pgliteDir);
+      resolve(code);
+    }),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sample app did not start:\n${out}\n${err}`)), 60_000);
     const check = () => {
