@@ -10,9 +10,9 @@
 // Run as `node test/support/global-setup.js --probe`, it only probes and prints the states as
 // JSON (services.ts does so when a test file runs without this setup).
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, readdirSync, readFileSync } = require('node:fs');
+const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join, relative } = require('node:path');
+const { dirname, join, relative } = require('node:path');
 
 const root = join(__dirname, '..', '..');
 
@@ -156,12 +156,25 @@ function pgliteTemplate() {
   const script =
     "const { PGlite } = await import('@electric-sql/pglite');" +
     `const db = await PGlite.create(${JSON.stringify(template)}); await db.close();`;
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' });
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' });
+  } catch (err) {
+    rmSync(dirname(template), { recursive: true, force: true });
+    throw err;
+  }
   return template;
 }
 
 module.exports = async () => {
-  process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = pgliteTemplate();
+  try {
+    process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = pgliteTemplate();
+  } catch (err) {
+    // Each embedded database is then initialised on its own, as PGlite does in memory: slower,
+    // and a failing PGlite fails the tests that use it, with its own error.
+    process.stderr.write(
+      `\n[pglite] no template database (${reasonOf(err)}): each test initialises its own\n`,
+    );
+  }
   const states = await probeAll();
   const missing = Object.keys(states).filter((service) => states[service] !== 'up');
   for (const service of Object.keys(states)) process.env[SERVICES[service].stateVar] = states[service];
