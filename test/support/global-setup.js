@@ -9,7 +9,7 @@
 //   (global-teardown.js removes it).
 // Run as `node test/support/global-setup.js --probe`, it only probes and prints the states as
 // JSON (services.ts does so when a test file runs without this setup).
-const { execFileSync } = require('node:child_process');
+const { execFile, execFileSync } = require('node:child_process');
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { dirname, join, relative } = require('node:path');
@@ -149,32 +149,27 @@ function filesNeeding(service) {
 
 /**
  * An empty PGlite database in a new data folder, made by a Node process of its own (PGlite is an
- * ES module); its path goes to the workers in FAULTLINE_TEST_PGLITE_TEMPLATE.
+ * ES module) while the rest of the setup runs; resolves with its path, which goes to the workers
+ * in FAULTLINE_TEST_PGLITE_TEMPLATE.
  */
 function pgliteTemplate() {
   const template = join(mkdtempSync(join(tmpdir(), 'faultline-pglite-')), 'template');
   const script =
     "const { PGlite } = await import('@electric-sql/pglite');" +
     `const db = await PGlite.create(${JSON.stringify(template)}); await db.close();`;
-  try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' });
-  } catch (err) {
-    rmSync(dirname(template), { recursive: true, force: true });
-    throw err;
-  }
-  return template;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: root }, (err, _out, stderr) => {
+      if (!err) return resolve(template);
+      rmSync(dirname(template), { recursive: true, force: true });
+      reject(new Error(stderr.trim() || err.message));
+    });
+  });
 }
 
 module.exports = async () => {
-  try {
-    process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = pgliteTemplate();
-  } catch (err) {
-    // Each embedded database is then initialised on its own, as PGlite does in memory: slower,
-    // and a failing PGlite fails the tests that use it, with its own error.
-    process.stderr.write(
-      `\n[pglite] no template database (${reasonOf(err)}): each test initialises its own\n`,
-    );
-  }
+  const template = pgliteTemplate();
+  // Awaited below; a setup that fails first must not leave its rejection unhandled.
+  template.catch(() => undefined);
   const states = await probeAll();
   const missing = Object.keys(states).filter((service) => states[service] !== 'up');
   for (const service of Object.keys(states)) process.env[SERVICES[service].stateVar] = states[service];
@@ -203,6 +198,15 @@ module.exports = async () => {
       stdio: 'inherit',
     },
   );
+  try {
+    process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = await template;
+  } catch (err) {
+    // Each embedded database is then initialised on its own, as PGlite does in memory: slower,
+    // and a failing PGlite fails the tests that use it, with its own error.
+    process.stderr.write(
+      `\n[pglite] no template database (${reasonOf(err)}): each test initialises its own\n`,
+    );
+  }
 };
 
 if (require.main === module && process.argv.includes('--probe')) {
