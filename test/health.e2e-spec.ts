@@ -45,6 +45,13 @@ function proxied(url: string, port: number): string {
   return u.toString();
 }
 
+/** A started proxy in front of the server `url` names. */
+function proxyTo(url: string): Promise<FlakyProxy> {
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol.startsWith('redis') ? 6379 : 5432));
+  return new FlakyProxy({ host: u.hostname, port }).start();
+}
+
 describeWith('postgres', 'redis')('health probes against real PostgreSQL and Redis', () => {
   let pgProxy: FlakyProxy;
   let redisProxy: FlakyProxy;
@@ -53,10 +60,8 @@ describeWith('postgres', 'redis')('health probes against real PostgreSQL and Red
   const changes: [boolean, string][] = [];
 
   beforeAll(async () => {
-    const pg = new URL(TEST_DATABASE_URL);
-    const redis = new URL(TEST_REDIS_URL);
-    pgProxy = await new FlakyProxy({ host: pg.hostname, port: Number(pg.port || 5432) }).start();
-    redisProxy = await new FlakyProxy({ host: redis.hostname, port: Number(redis.port || 6379) }).start();
+    pgProxy = await proxyTo(TEST_DATABASE_URL);
+    redisProxy = await proxyTo(TEST_REDIS_URL);
     pool = new Pool({
       connectionString: proxied(TEST_DATABASE_URL, pgProxy.port),
       max: 2,
@@ -148,6 +153,50 @@ describeWith('postgres', 'redis')('health probes against real PostgreSQL and Red
     },
     60_000,
   );
+});
+
+describeWith('redis')('the Redis readiness check while its first connection is being opened', () => {
+  let proxy: FlakyProxy;
+  let fixture: FixtureApp | undefined;
+
+  afterEach(async () => {
+    await fixture?.close();
+    await proxy?.close();
+  });
+
+  it('waits for the connection within the timeout instead of answering 503 at once', async () => {
+    proxy = await proxyTo(TEST_REDIS_URL);
+    proxy.hold();
+    fixture = await startFixture([ThingsController], {
+      debug: true,
+      health: {
+        redis: { url: proxied(TEST_REDIS_URL, proxy.port), timeoutMs: 30_000 },
+        // Runs after the Redis check has pinged: only then does the connection go through.
+        indicators: [
+          () => {
+            proxy.restore();
+            return { released: { status: 'up' } };
+          },
+        ],
+      },
+    });
+    await proxy.holding();
+    const ready = await fixture.http().get('/ready');
+    expect(ready.body.info).toEqual({ redis: { status: 'up' }, released: { status: 'up' } });
+    expect(ready.status).toBe(200);
+  });
+
+  it('fails with the connection error, not a wait for the timeout, when Redis refuses it', async () => {
+    proxy = await proxyTo(TEST_REDIS_URL);
+    proxy.cut();
+    fixture = await startFixture([ThingsController], {
+      debug: true,
+      health: { redis: { url: proxied(TEST_REDIS_URL, proxy.port), timeoutMs: 600_000 } },
+    });
+    const ready = await fixture.http().get('/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.error.redis.status).toBe('down');
+  });
 });
 
 describe('health probes', () => {

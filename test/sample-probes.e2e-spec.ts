@@ -15,8 +15,7 @@ describe('sample app probes and metrics (PGlite)', () => {
   it('answers /health 200 and /ready 200 with its database up, and checks no Redis without REDIS_URL', async () => {
     await s.http().get('/health').expect(200, { status: 'ok' });
     const ready = await s.http().get('/ready');
-    expect(ready.status).toBe(200);
-    expect(ready.body.info).toEqual({ database: { status: 'up' } });
+    expect([ready.status, ready.body.info]).toEqual([200, { database: { status: 'up' } }]);
   });
 
   it('labels /notifications/:id/read by its template: one series for many ids, no raw id', async () => {
@@ -74,8 +73,11 @@ describeWith('redis')('sample app probes with REDIS_URL set (PGlite, Redis)', ()
 
   it('answers /health 200 and /ready 200 with its database and Redis up', async () => {
     await s.http().get('/health').expect(200, { status: 'ok' });
+    // Also the first probe, while the check's own Redis client may still be connecting.
     const ready = await s.http().get('/ready');
-    expect(ready.status).toBe(200);
-    expect(ready.body.info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
+    expect([ready.status, ready.body]).toEqual([
+      200,
+      expect.objectContaining({ info: { database: { status: 'up' }, redis: { status: 'up' } } }),
+    ]);
   });
 });

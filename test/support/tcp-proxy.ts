@@ -5,11 +5,14 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
  * - `cut()`: every connection is destroyed and new ones are refused (destroyed on accept);
  * - `loseReplies()`: statements still reach the server (and commit), but the connection is
  *   destroyed as soon as the server answers, so the client sees a failure for a write that landed;
- * - `restore()`: back to normal.
+ * - `hold()`: new connections are accepted but not passed on, so the client is still connecting;
+ * - `restore()`: back to normal, passing on the connections held.
  */
 export class FlakyProxy {
-  private mode: 'open' | 'cut' | 'lose-replies' = 'open';
+  private mode: 'open' | 'cut' | 'lose-replies' | 'hold' = 'open';
   private readonly sockets = new Set<Socket>();
+  private held: Socket[] = [];
+  private onHeld: (() => void) | undefined;
   private readonly server: Server = createServer((client) => this.accept(client));
   /** The port the proxy listens on, once started. */
   port = 0;
@@ -31,8 +34,21 @@ export class FlakyProxy {
     this.mode = 'lose-replies';
   }
 
+  hold(): void {
+    this.mode = 'hold';
+  }
+
+  /** Resolves once a connection is being held. */
+  holding(): Promise<void> {
+    if (this.held.length > 0) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.onHeld = resolve));
+  }
+
   restore(): void {
     this.mode = 'open';
+    const held = this.held;
+    this.held = [];
+    for (const client of held) if (!client.destroyed) this.pass(client);
   }
 
   async close(): Promise<void> {
@@ -46,6 +62,17 @@ export class FlakyProxy {
       client.destroy();
       return;
     }
+    if (this.mode === 'hold') {
+      this.held.push(client);
+      client.pause();
+      this.onHeld?.();
+      this.onHeld = undefined;
+      return;
+    }
+    this.pass(client);
+  }
+
+  private pass(client: Socket): void {
     const upstream = connect(this.target.port, this.target.host);
     const both = [client, upstream];
     const teardown = () => both.forEach((s) => s.destroy());
@@ -58,6 +85,7 @@ export class FlakyProxy {
       });
     }
     client.on('data', (chunk) => upstream.write(chunk));
+    client.resume();
     upstream.on('data', (chunk) => {
       if (this.mode === 'open') client.write(chunk);
       else teardown();
@@ -65,7 +93,8 @@ export class FlakyProxy {
   }
 
   private destroyAll(): void {
-    for (const s of this.sockets) s.destroy();
+    for (const s of [...this.sockets, ...this.held]) s.destroy();
     this.sockets.clear();
+    this.held = [];
   }
 }

@@ -10,7 +10,7 @@ import { HEALTH_RUNTIME } from './health.internal-constants';
 import { probeBody } from './probe-body';
 import { ReadinessChecks } from './readiness-checks';
 import { Readiness } from './readiness.service';
-import { closeRedis, openRedis, type OwnRedis } from '../kernel/redis';
+import { closeRedis, openRedis, pingWhenFirstConnected, type OwnRedis } from '../kernel/redis';
 import type { ResolvedHealth } from './resolve-health-options';
 import { runChecks } from './run-checks';
 import { findTypeOrmDataSource } from './typeorm-data-source';
@@ -99,7 +99,7 @@ export class HealthProbes implements OnModuleInit, OnApplicationShutdown {
         health.redis.timeoutMs,
       );
       this.ownRedis = client;
-      redis = client;
+      redis = pingWhenFirstConnected(client);
     }
     this.checks = new ReadinessChecks(health, {
       typeorm,

@@ -61,6 +61,27 @@ export function redisReady(client: OwnRedis): Promise<void> {
   });
 }
 
+/**
+ * What the readiness check pings, for a client Faultline opened itself. Until the client's first
+ * connection is made, a ping waits for it (or for its first error) instead of failing at once for
+ * want of an offline queue: a probe right after start-up does not report Redis down while the
+ * connection is still being opened. Pings arriving meanwhile share one wait. Once the client has
+ * connected, a ping fails at once while Redis is away.
+ */
+export function pingWhenFirstConnected(client: OwnRedis): { ping(): Promise<unknown> } {
+  let connected = client.status === 'ready';
+  if (!connected) client.once('ready', () => (connected = true));
+  let waiting: Promise<void> | undefined;
+  const firstConnection = (): Promise<void> =>
+    (waiting ??= redisReady(client).finally(() => (waiting = undefined)));
+  return {
+    ping: async () => {
+      if (!connected && client.status !== 'ready') await firstConnection();
+      return client.ping();
+    },
+  };
+}
+
 /** Closes `client`: `QUIT` when connected, else a disconnect (a client still reconnecting never answers `QUIT`). */
 export async function closeRedis(client: OwnRedis): Promise<void> {
   if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
