@@ -69,8 +69,11 @@ describe('a dependency that cannot be reached: what its drivers really throw', (
 
 describeWith('postgres')('PostgreSQL refusing or dropping connections', () => {
   it('maps a pool that cannot hand out a connection in time to 503 of postgres', async () => {
-    const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 1, connectionTimeoutMillis: 100 });
+    // The only connection is taken with time to spare (a loaded machine may need more than the
+    // 100 ms below to open it); then a second caller gets 100 ms to obtain one, and cannot.
+    const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 1, connectionTimeoutMillis: 30_000 });
     const held = await pool.connect();
+    pool.options.connectionTimeoutMillis = 100;
     try {
       const error = await rejection(() => pool.query('select 1'));
       expect(registry.resolve(error)).toEqual({ ...UNAVAILABLE, dependency: 'postgres' });
@@ -170,7 +173,8 @@ describeWith('postgres')('PostgreSQL cut in the middle of traffic', () => {
     const url = new URL(TEST_DATABASE_URL);
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    pool = new Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: 500 });
+    // A cut proxy refuses at once; the timeout only bounds a connection a loaded machine is slow to open.
+    pool = new Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: 10_000 });
     // An idle client whose connection drops emits 'error' on the pool.
     pool.on('error', () => undefined);
     webhook = await startHttpPeer();
