@@ -11,7 +11,8 @@
 // batch and sending nothing) against faultline-audit-off (the same app with `audit: false`):
 //   BENCH_SCENARIOS=audited npm run bench:instructions
 // Env: BENCH_APPS (default nest-pino,faultline; a scenario with apps of its own keeps those it names),
-// BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000), BENCH_WINDOWS (3);
+// BENCH_SCENARIOS, BENCH_REQUESTS (1500), BENCH_WARMUP_REQUESTS (3000; the audited route 9000),
+// BENCH_WINDOWS (3);
 // BENCH_OUT (bench/instructions.md) is where the table goes; BENCH_START_TIMEOUT_MS (300000) is how
 // long an app may take to start under callgrind; BENCH_NO_BUILD=1 measures dist/ as
 // built; BENCH_PORT (39300) is the first of the three ports used (two runs at once need two).
@@ -49,6 +50,9 @@ const SCENARIOS = SUITE.filter((s) => envList('BENCH_SCENARIOS', [s.id]).include
 const READY = GRAPHQL ? { path: '/graphql', status: 400 } : { path: '/ok', status: 200 };
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const WARMUP = Number(process.env.BENCH_WARMUP_REQUESTS ?? 3000);
+/** The warm-up of a scenario: BENCH_WARMUP_REQUESTS when set, else the scenario's own, else 3000. */
+const warmupOf = (scenario) =>
+  process.env.BENCH_WARMUP_REQUESTS ? WARMUP : (scenario.warmupRequests ?? WARMUP);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const BASELINE = GRAPHQL ? 'graphql-nest-pino' : 'nest-pino';
 const FASTIFY_BASELINE = 'nest-fastify-logger';
@@ -184,7 +188,7 @@ async function count(app, scenario, port, receiverPort, dir) {
   try {
     // Node starts far slower under callgrind (and slower still on a busy machine).
     await waitForPort(port, child, app, READY.path, READY.status, START_TIMEOUT_MS);
-    await send(port, scenario, WARMUP);
+    await send(port, scenario, warmupOf(scenario));
     const perRequest = [];
     for (let w = 0; w < WINDOWS; w++) {
       await control(child.pid, '--zero', port);
@@ -253,7 +257,7 @@ function write(results, seconds) {
     '# Instructions per request',
     '',
     `Counted by valgrind's callgrind (\`npm run bench:instructions\`, ${Math.round(seconds)} s): ` +
-      `${WARMUP} warm-up requests, then the median of ${WINDOWS} windows of ${REQUESTS} requests, ` +
+      `${[...new Set(SCENARIOS.map(warmupOf))].join(' or ')} warm-up requests (by scenario), then the median of ${WINDOWS} windows of ${REQUESTS} requests, ` +
       `8 at a time. Node ${process.version}.`,
     '',
     `| scenario | app | instructions/request | vs ${BASELINE} (Fastify apps: vs ${FASTIFY_BASELINE}; audited route: vs its app with audit off) |`,

@@ -163,6 +163,64 @@ describe('batchJson', () => {
     expect(text).toBe(JSON.stringify(rows));
   });
 
+  it('writes each row as JSON.stringify writes it, whatever its text holds', () => {
+    const texts = [
+      'plain',
+      'a "quote"',
+      'back\\slash',
+      'tab\tnew\nline',
+      '\u0001\u001f',
+      'é ü 한국어',
+      'emoji 😀 pair',
+      '',
+    ];
+    const batch: AuditEvent[] = texts.map((text, i) => ({
+      ...event({ text, nested: { text, list: [text, i, null, true] } }, text),
+      action: text,
+      userAgent: text,
+      route: text,
+      status: [201, 200.6, Number.NaN, 2 ** 40, -0, -3, undefined, 404][i],
+      durationMs: [0, 1.4, -(2 ** 40), 7, Infinity, 3, 12, undefined][i],
+      errorCode: i % 2 ? undefined : text,
+    }));
+    const text = batchJson(batch);
+    const rows = JSON.parse(text) as Record<string, unknown>[];
+    expect(text).toBe(JSON.stringify(rows));
+    expect(rows.map((r) => [r.action, r.user_agent, r.route, r.actor_id])).toEqual(
+      texts.map((t) => [t, t, t, t]),
+    );
+    expect(rows.map((r) => r.status)).toEqual([201, 201, null, 2_147_483_647, 0, -3, null, 404]);
+    expect(rows.map((r) => r.duration_ms)).toEqual([0, 1, -2_147_483_647, 7, null, 3, 12, null]);
+    expect(rows.map((r) => r.data)).toEqual(
+      texts.map((t, i) => ({ text: t, nested: { text: t, list: [t, i, null, true] } })),
+    );
+  });
+
+  it('keeps data as its toJSON gives it, no data as null, and serialises a bigint or a cycle it meets as a note', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const batch: AuditEvent[] = [
+      event({ when: new Date(0), big: undefined }),
+      { ...event({}), data: undefined },
+      event({ n: 10n } as unknown as Record<string, unknown>),
+      event(cyclic),
+    ];
+    const rows = JSON.parse(batchJson(batch)) as Record<string, unknown>[];
+    expect(rows[0]?.data).toEqual({ when: '1970-01-01T00:00:00.000Z' });
+    expect(rows[1]?.data).toBeNull();
+    expect(rows[2]?.data).toEqual({ n: '10' });
+    expect(rows[3]?.data).toEqual({ _unserializable: expect.stringContaining('circular') });
+  });
+
+  it('rejects an event whose id is not a UUID or whose timestamp is not a date, naming it', () => {
+    expect(() => batchJson([{ ...event({}), id: 'nope' }])).toThrow(
+      'audit event id must be a UUID, got "nope"',
+    );
+    expect(() => batchJson([{ ...event({}), timestamp: new Date(Number.NaN) }])).toThrow(
+      'has an invalid timestamp',
+    );
+  });
+
   it('replaces NUL and lone surrogates, in text columns, data values and keys, wherever they are in the batch', () => {
     const batch = [
       ...Array.from({ length: 300 }, (_, i) => event({ i })),
