@@ -170,6 +170,32 @@ module.exports = async () => {
   const template = pgliteTemplate();
   // Awaited below; a setup that fails first must not leave its rejection unhandled.
   template.catch(() => undefined);
+  try {
+    await probeAndBuild();
+  } catch (err) {
+    // Jest runs no teardown after a failed setup: the template made meanwhile goes here.
+    await template.then(
+      (dir) => rmSync(dirname(dir), { recursive: true, force: true }),
+      () => undefined,
+    );
+    throw err;
+  }
+  try {
+    process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = await template;
+  } catch (err) {
+    // Each embedded database is then initialised on its own, as PGlite does in memory: slower,
+    // and a failing PGlite fails the tests that use it, with its own error.
+    process.stderr.write(
+      `\n[pglite] no template database (${reasonOf(err)}): each test initialises its own\n`,
+    );
+  }
+};
+
+/**
+ * Probes the services (recording their states for the workers; under CI=true a missing one
+ * throws) and builds the library and the sample app.
+ */
+async function probeAndBuild() {
   const states = await probeAll();
   const missing = Object.keys(states).filter((service) => states[service] !== 'up');
   for (const service of Object.keys(states)) process.env[SERVICES[service].stateVar] = states[service];
@@ -198,16 +224,7 @@ module.exports = async () => {
       stdio: 'inherit',
     },
   );
-  try {
-    process.env.FAULTLINE_TEST_PGLITE_TEMPLATE = await template;
-  } catch (err) {
-    // Each embedded database is then initialised on its own, as PGlite does in memory: slower,
-    // and a failing PGlite fails the tests that use it, with its own error.
-    process.stderr.write(
-      `\n[pglite] no template database (${reasonOf(err)}): each test initialises its own\n`,
-    );
-  }
-};
+}
 
 if (require.main === module && process.argv.includes('--probe')) {
   probeAll().then(
