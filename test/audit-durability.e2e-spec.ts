@@ -51,11 +51,8 @@ describeWith('postgres')('audit durability through a failing connection to Postg
 
   beforeAll(async () => {
     direct = new Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-    const url = new URL(TEST_DATABASE_URL);
-    proxy = await new FlakyProxy({ host: url.hostname, port: Number(url.port || 5432) }).start();
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    pool = new Pool({ connectionString: url.toString(), max: 2, connectionTimeoutMillis: 500 });
+    proxy = await FlakyProxy.inFrontOf(TEST_DATABASE_URL);
+    pool = new Pool({ connectionString: proxy.via(TEST_DATABASE_URL), max: 2, connectionTimeoutMillis: 500 });
     // Cut connections surface here when idle; the next statement fails and is retried.
     pool.on('error', () => undefined);
   });

@@ -168,13 +168,13 @@ describeWith('postgres')('PostgreSQL cut in the middle of traffic', () => {
   }
 
   beforeAll(async () => {
-    const target = new URL(TEST_DATABASE_URL);
-    proxy = await new FlakyProxy({ host: target.hostname, port: Number(target.port || 5432) }).start();
-    const url = new URL(TEST_DATABASE_URL);
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    proxy = await FlakyProxy.inFrontOf(TEST_DATABASE_URL);
     // A cut proxy refuses at once; the timeout only bounds a connection a loaded machine is slow to open.
-    pool = new Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: 10_000 });
+    pool = new Pool({
+      connectionString: proxy.via(TEST_DATABASE_URL),
+      max: 4,
+      connectionTimeoutMillis: 10_000,
+    });
     // An idle client whose connection drops emits 'error' on the pool.
     pool.on('error', () => undefined);
     webhook = await startHttpPeer();

@@ -38,20 +38,6 @@ async function readyBecomes(fixture: FixtureApp, status: number): Promise<Respon
   return last!;
 }
 
-function proxied(url: string, port: number): string {
-  const u = new URL(url);
-  u.hostname = '127.0.0.1';
-  u.port = String(port);
-  return u.toString();
-}
-
-/** A started proxy in front of the server `url` names. */
-function proxyTo(url: string): Promise<FlakyProxy> {
-  const u = new URL(url);
-  const port = Number(u.port || (u.protocol.startsWith('redis') ? 6379 : 5432));
-  return new FlakyProxy({ host: u.hostname, port }).start();
-}
-
 describeWith('postgres', 'redis')('health probes against real PostgreSQL and Redis', () => {
   let pgProxy: FlakyProxy;
   let redisProxy: FlakyProxy;
@@ -60,10 +46,10 @@ describeWith('postgres', 'redis')('health probes against real PostgreSQL and Red
   const changes: [boolean, string][] = [];
 
   beforeAll(async () => {
-    pgProxy = await proxyTo(TEST_DATABASE_URL);
-    redisProxy = await proxyTo(TEST_REDIS_URL);
+    pgProxy = await FlakyProxy.inFrontOf(TEST_DATABASE_URL);
+    redisProxy = await FlakyProxy.inFrontOf(TEST_REDIS_URL);
     pool = new Pool({
-      connectionString: proxied(TEST_DATABASE_URL, pgProxy.port),
+      connectionString: pgProxy.via(TEST_DATABASE_URL),
       max: 2,
       // Far above health.timeoutMs: the check's own timeout, not the pool's, must end a hung probe.
       connectionTimeoutMillis: 30_000,
@@ -73,7 +59,7 @@ describeWith('postgres', 'redis')('health probes against real PostgreSQL and Red
       debug: false,
       health: {
         database: { executor: pool },
-        redis: { url: proxied(TEST_REDIS_URL, redisProxy.port) },
+        redis: { url: redisProxy.via(TEST_REDIS_URL) },
         timeoutMs: 1000,
       },
     });
@@ -165,12 +151,12 @@ describeWith('redis')('the Redis readiness check while its first connection is b
   });
 
   it('waits for the connection within the timeout instead of answering 503 at once', async () => {
-    proxy = await proxyTo(TEST_REDIS_URL);
+    proxy = await FlakyProxy.inFrontOf(TEST_REDIS_URL);
     proxy.hold();
     fixture = await startFixture([ThingsController], {
       debug: true,
       health: {
-        redis: { url: proxied(TEST_REDIS_URL, proxy.port), timeoutMs: 30_000 },
+        redis: { url: proxy.via(TEST_REDIS_URL), timeoutMs: 30_000 },
         // Runs after the Redis check has pinged: only then does the connection go through.
         indicators: [
           () => {
@@ -187,11 +173,11 @@ describeWith('redis')('the Redis readiness check while its first connection is b
   });
 
   it('fails with the connection error, not a wait for the timeout, when Redis refuses it', async () => {
-    proxy = await proxyTo(TEST_REDIS_URL);
+    proxy = await FlakyProxy.inFrontOf(TEST_REDIS_URL);
     proxy.cut();
     fixture = await startFixture([ThingsController], {
       debug: true,
-      health: { redis: { url: proxied(TEST_REDIS_URL, proxy.port), timeoutMs: 600_000 } },
+      health: { redis: { url: proxy.via(TEST_REDIS_URL), timeoutMs: 600_000 } },
     });
     const ready = await fixture.http().get('/ready');
     expect(ready.status).toBe(503);

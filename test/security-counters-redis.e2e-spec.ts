@@ -192,11 +192,7 @@ describe('suspicious-activity counters shared through the redis option', () => {
   redisIt(
     'Redis down: counting goes on in each process (one warning line each, no request fails); Redis back: shared again',
     async () => {
-      const target = new URL(TEST_REDIS_URL);
-      const proxy = await new FlakyProxy({
-        host: target.hostname,
-        port: Number(target.port || 6379),
-      }).start();
+      const proxy = await FlakyProxy.inFrontOf(TEST_REDIS_URL);
       closers.push(() => proxy.close());
       const prefix = `faultline-test:${randomUUID()}:`;
       const url = `redis://127.0.0.1:${proxy.port}`;

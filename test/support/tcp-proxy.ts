@@ -19,6 +19,21 @@ export class FlakyProxy {
 
   constructor(private readonly target: { host: string; port: number }) {}
 
+  /** A started proxy in front of the server `url` names (on PostgreSQL's or Redis's default port when it names none). */
+  static inFrontOf(url: string): Promise<FlakyProxy> {
+    const u = new URL(url);
+    const port = Number(u.port || (u.protocol.startsWith('redis') ? 6379 : 5432));
+    return new FlakyProxy({ host: u.hostname, port }).start();
+  }
+
+  /** `url` (of the server the proxy is in front of) with the proxy's address instead. */
+  via(url: string): string {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -65,6 +80,8 @@ export class FlakyProxy {
     if (this.mode === 'hold') {
       this.held.push(client);
       client.pause();
+      // A client that gives up while held must not crash the test with an unhandled error.
+      client.on('error', () => client.destroy());
       this.onHeld?.();
       this.onHeld = undefined;
       return;
