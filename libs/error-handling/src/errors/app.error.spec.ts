@@ -68,6 +68,48 @@ describe('AppError and its subclasses', () => {
     expect(new CouponExpiredError().name).toBe('CouponExpiredError');
   });
 
+  it('has its members as own enumerable properties, in the order they are declared, the name last', () => {
+    const error = new ValidationError('bad', [], { details: { a: 1 } });
+
+    expect(Object.keys(error)).toEqual([
+      'code',
+      'status',
+      'details',
+      'expose',
+      'fieldErrors',
+      'retryAfterSeconds',
+      'messageKey',
+      'messageParams',
+      'name',
+    ]);
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      code: 'VALIDATION_ERROR',
+      status: 400,
+      details: { a: 1 },
+      fieldErrors: [],
+      name: 'ValidationError',
+    });
+  });
+
+  it("lets a user subclass's own field initialisers override the members", () => {
+    class TeapotError extends AppError {
+      override readonly status = 418;
+      override readonly expose = true;
+      constructor() {
+        super('I am a teapot', 'TEAPOT');
+      }
+    }
+    // Several classes through one constructor, as in an application with many error types.
+    const errors = [new NotFoundError('Item'), new ConflictError(), new TeapotError(), new TeapotError()];
+
+    expect(errors.map((e) => [e.name, e.status, e.expose])).toEqual([
+      ['NotFoundError', 404, undefined],
+      ['ConflictError', 409, undefined],
+      ['TeapotError', 418, true],
+      ['TeapotError', 418, true],
+    ]);
+  });
+
   it('builds the NotFoundError message from resource and id', () => {
     expect(new NotFoundError('Notification', 42).message).toBe('Notification not found: 42');
     expect(new NotFoundError('Notification', 'abc').message).toBe('Notification not found: abc');
