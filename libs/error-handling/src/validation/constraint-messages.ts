@@ -92,6 +92,12 @@ export interface FieldMessage {
   params: Record<string, string | number>;
 }
 
+/** A text a decorator's failure may be said in, and that text in English with its values. */
+interface Candidate {
+  english: string;
+  text: FieldMessage;
+}
+
 /**
  * Finds the catalog text (`fields`) of each of class-validator's failed constraints, so that
  * the problem builder can say a field error in the client's language.
@@ -105,6 +111,7 @@ export interface FieldMessage {
  */
 export class ConstraintMessages {
   private readonly byClass = new WeakMap<object, readonly ConstraintMetadata[]>();
+  private readonly candidates = new WeakMap<ConstraintMetadata, Map<string, readonly Candidate[]>>();
 
   /** @param storage class-validator's `getMetadataStorage()`; without one, only the rules that need no values */
   constructor(private readonly storage: MetadataStorage | undefined) {}
@@ -153,17 +160,46 @@ export class ConstraintMessages {
     if (typeof property !== 'string') return undefined;
     for (const metadata of this.metadataOf(owner)) {
       if (metadata.propertyName !== property || (metadata.name !== rule && metadata.type !== rule)) continue;
+      for (const candidate of this.candidatesOf(metadata, rule, texts)) {
+        if (candidate.english === message) return candidate.text;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The texts `rule` of a decorator may be said in, each with its English rendering: rendered
+   * once per decorator and rule, since a decorator's values never change, and compared with the
+   * message of every failure of it.
+   */
+  private candidatesOf(
+    metadata: ConstraintMetadata,
+    rule: string,
+    texts: readonly RuleText[],
+  ): readonly Candidate[] {
+    let byRule = this.candidates.get(metadata);
+    if (byRule === undefined) {
+      byRule = new Map();
+      this.candidates.set(metadata, byRule);
+    }
+    let found = byRule.get(rule);
+    if (found === undefined) {
       const constraints = Array.isArray(metadata.constraints) ? metadata.constraints : [];
+      const each = metadata.each === true;
+      const rendered: Candidate[] = [];
       for (const text of texts) {
         const values = text.values ? text.values(constraints) : {};
         if (values === undefined) continue;
         const params: Record<string, string> = { field: metadata.propertyName, ...values };
-        if (englishFieldMessage(text.key, params, metadata.each === true) === message) {
-          return { key: text.key, params: metadata.each === true ? { ...params, each: 1 } : params };
-        }
+        rendered.push({
+          english: englishFieldMessage(text.key, params, each),
+          text: { key: text.key, params: each ? { ...params, each: 1 } : params },
+        });
       }
+      found = rendered;
+      byRule.set(rule, found);
     }
-    return undefined;
+    return found;
   }
 
   /** The validation metadata of the class of `target`, inherited ones included, of every group. */
