@@ -1,5 +1,6 @@
 import { ManualClock } from '../kernel/manual-clock.testing';
 import { AlertBudget, type BudgetSettings, type BudgetSummary } from './alert-budget';
+import type { BudgetStore } from './budget-store.interface';
 import { InMemoryBudgetStore } from './in-memory-budget.store';
 
 function setup(budgets: Record<string, BudgetSettings>) {
@@ -71,5 +72,32 @@ describe('AlertBudget', () => {
     expect(summaries.map((s) => s.heldBack)).toEqual([3, 1]);
     // The next window has its own budget.
     expect(await budget.admit(['slack'], 'f0', 't', false)).toEqual(['slack']);
+  });
+
+  it('says at least one was held back, once, when the store cannot give the tally of the window', async () => {
+    const clock = new ManualClock();
+    const summaries: BudgetSummary[] = [];
+    const inner = new InMemoryBudgetStore(clock);
+    const store: BudgetStore = {
+      take: (request) => inner.take(request),
+      heldBackOf: () => Promise.reject(new Error('ECONNRESET')),
+    };
+    const budget = new AlertBudget(
+      store,
+      new Map([['slack', { ...TEN, max: 1 }]]),
+      (s) => summaries.push(s),
+      clock,
+    );
+    for (let i = 0; i < 5; i++) await budget.admit(['slack'], `f${i}`, 't', false);
+    await budget.flush();
+    await clock.advance(600_050);
+    expect(summaries).toEqual([
+      {
+        channel: 'slack',
+        windowSeconds: 600,
+        heldBack: 1,
+        tally: { heldBack: 1, fingerprints: 0, overflow: false, top: [] },
+      },
+    ]);
   });
 });

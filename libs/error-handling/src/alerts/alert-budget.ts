@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../kernel/clock';
 import type { BudgetStore, HeldBackTally } from './budget-store.interface';
-import { WindowSummaries } from './window-summaries';
+import { untold, WindowSummaries } from './window-summaries';
 
 /** One channel's budget, resolved. */
 export interface BudgetSettings {
@@ -107,10 +107,10 @@ export class AlertBudget {
     } catch {
       tally = undefined;
     }
-    // A store that lost the window says nothing of it: at least one alert was held back.
-    const known = tally ?? { heldBack: w.told === 0 ? 1 : 0, fingerprints: 0, overflow: false, top: [] };
-    const heldBack = known.heldBack - (tally ? w.told : 0);
+    const heldBack = untold(tally?.heldBack, w.told);
     if (heldBack <= 0) return;
+    // A store that lost the window has no tally of it: the summary says what is known.
+    const known = tally ?? { heldBack, fingerprints: 0, overflow: false, top: [] };
     this.summarise({ channel: w.channel, windowSeconds: w.windowSeconds, heldBack, tally: known });
     w.told += heldBack;
   }

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../kernel/clock';
 import type { ThrottleStore } from './throttle-store.interface';
-import { WindowSummaries } from './window-summaries';
+import { untold, WindowSummaries } from './window-summaries';
 
 /** A window that held alerts back, to be summarised. */
 export interface HeldBackWindow {
@@ -78,9 +78,7 @@ export class AlertThrottle {
     } catch {
       count = undefined;
     }
-    // A store that lost the window (restarted, fell back) says nothing: at least one was held back.
-    const heldBack =
-      count === undefined ? (window.told === 0 ? 1 : 0) : count - this.repeatLimit - window.told;
+    const heldBack = untold(count === undefined ? undefined : count - this.repeatLimit, window.told);
     if (heldBack <= 0) return;
     this.summarise({
       fingerprint: window.fingerprint,

@@ -3,6 +3,15 @@ import { type Clock, type ClockTimer, unrefTimer } from '../kernel/clock';
 /** Past a window's end, so that its count is final on every instance's clock. */
 export const SETTLE_MS = 50;
 
+/**
+ * What a window held back and no summary has told yet: `total` (the store's count of what it held
+ * back) less `told`. A store that lost the window (restarted, fell back) gives no total: then at
+ * least one alert was held back, unless a summary told it already.
+ */
+export function untold(total: number | undefined, told: number): number {
+  return total === undefined ? (told === 0 ? 1 : 0) : total - told;
+}
+
 interface Watched<T> {
   value: T;
   timer: ClockTimer | undefined;
