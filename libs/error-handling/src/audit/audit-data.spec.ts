@@ -10,8 +10,9 @@ import { RequestTap } from '../kernel/request-tap';
 import { resolveLogging, type ResolvedLogging } from '../logging/resolve-logging-options';
 import { Redactor } from '../redaction/redactor';
 import type { AuditEvent, AuditPage } from './audit-event.interface';
-import { batchJson, fromRow } from './audit-rows';
-import type { AuditStore } from './audit-store.interface';
+import { batchJson, fromRow, rememberEventJson } from './audit-rows';
+import type { AuditStore, SqlExecutor } from './audit-store.interface';
+import { SqlAuditStore } from './sql-audit.store';
 import { AuditService } from './audit.service';
 import type { AuditRequestContext } from './audit.internal-constants';
 import { resolveAudit, type ResolvedAudit } from './resolve-audit-options';
@@ -47,9 +48,8 @@ class MemoryStore implements AuditStore {
 const DATA = (): Record<string, unknown> =>
   JSON.parse('{"__proto__": {"admin": true}, "constructor": "c", "prototype": {"p": 1}, "plain": 2}');
 
-function setup() {
+function setup<S extends AuditStore = MemoryStore>(store: S = new MemoryStore() as unknown as S) {
   const clock = new ManualClock();
-  const store = new MemoryStore();
   const options = resolveAudit({ store }, clock) as ResolvedAudit;
   const redactor = new KeepingRedactor();
   const sink = new Lines();
@@ -144,6 +144,48 @@ describe('AuditService keeps data members named __proto__, constructor and proto
   });
 });
 
+describe('An event serialised once', () => {
+  it('is stored as the very JSON text of its log line, and reads back as recorded', async () => {
+    const statements: { text: string; params?: unknown[] }[] = [];
+    const executor: SqlExecutor = {
+      query: async (text, params) => {
+        statements.push({ text, params });
+        return { rows: [], rowCount: 0 };
+      },
+    };
+    const { audit, sink } = setup(new SqlAuditStore({ executor, createSchema: false }));
+
+    const event = audit.record({
+      action: 'EXPORT',
+      actorId: 'u-9',
+      resourceType: 'report',
+      resourceId: 'r-1',
+      data: { rows: 12, note: 'a "quoted" \\ note, é 😀' },
+    });
+    await audit.flush(1000);
+
+    const line = sink.raw.find((l) => l.includes('"EXPORT"')) as string;
+    const fields = line.slice(
+      line.indexOf('"channel":"audit",') + '"channel":"audit",'.length,
+      line.lastIndexOf(',"msg":'),
+    );
+    const insert = statements.find((st) => st.text.startsWith('INSERT'));
+    expect(insert?.params).toEqual([`[{${fields}}]`]);
+    const [row] = JSON.parse(String(insert?.params?.[0])) as Record<string, unknown>[];
+    expect(row).toEqual({
+      id: event?.id,
+      timestamp: event?.timestamp.toISOString(),
+      kind: 'audit',
+      action: 'EXPORT',
+      outcome: 'success',
+      actorId: 'u-9',
+      resourceType: 'report',
+      resourceId: 'r-1',
+      data: { rows: 12, note: 'a "quoted" \\ note, é 😀' },
+    });
+  });
+});
+
 describe('batchJson', () => {
   const event = (data: Record<string, unknown>, actorId = 'u-1'): AuditEvent => ({
     id: '0190a6a4-1d3e-7c3b-9f00-000000000002',
@@ -186,11 +228,11 @@ describe('batchJson', () => {
     const text = batchJson(batch);
     const rows = JSON.parse(text) as Record<string, unknown>[];
     expect(text).toBe(JSON.stringify(rows));
-    expect(rows.map((r) => [r.action, r.user_agent, r.route, r.actor_id])).toEqual(
+    expect(rows.map((r) => [r.action, r.userAgent, r.route, r.actorId])).toEqual(
       texts.map((t) => [t, t, t, t]),
     );
     expect(rows.map((r) => r.status)).toEqual([201, 201, null, 2_147_483_647, 0, -3, null, 404]);
-    expect(rows.map((r) => r.duration_ms)).toEqual([0, 1, -2_147_483_647, 7, null, 3, 12, null]);
+    expect(rows.map((r) => r.durationMs)).toEqual([0, 1, -2_147_483_647, 7, null, 3, 12, null]);
     expect(rows.map((r) => r.data)).toEqual(
       texts.map((t, i) => ({ text: t, nested: { text: t, list: [t, i, null, true] } })),
     );
@@ -212,6 +254,57 @@ describe('batchJson', () => {
     expect(rows[3]?.data).toEqual({ _unserializable: expect.stringContaining('circular') });
   });
 
+  it("writes an event as its log line's JSON when that was remembered, and builds the others' rows", () => {
+    const logged = event({ n: 1 });
+    const line = { ...logged, timestamp: '1970-01-01T00:00:00.000Z', userId: 7 };
+    rememberEventJson(logged, JSON.stringify(line));
+    const built = event({ n: 2 }, 'u-2');
+
+    const text = batchJson([logged, built]);
+
+    expect(text).toBe(`[${JSON.stringify(line)},${JSON.stringify(JSON.parse(text)[1])}]`);
+    expect(JSON.parse(text)).toEqual([
+      line,
+      expect.objectContaining({
+        actorId: 'u-2',
+        timestamp: '1970-01-01T00:00:00.000Z',
+        data: { n: 2 },
+        status: null,
+      }),
+    ]);
+  });
+
+  it('builds the row from the event when a value is not what its column takes as it is', () => {
+    const odd = [
+      { ...event({}), status: 200.6 },
+      { ...event({}), durationMs: 2 ** 40 },
+      { ...event({}), actorId: 42 as unknown as string },
+      { ...event({}), timestamp: '1970-01-01T00:00:00.000Z' as unknown as Date },
+    ];
+    for (const e of odd) rememberEventJson(e, JSON.stringify({ ...e, remembered: true }));
+
+    const rows = JSON.parse(batchJson(odd)) as Record<string, unknown>[];
+
+    expect(rows.map((r) => [r.status, r.durationMs, r.actorId, r.timestamp, r.remembered])).toEqual([
+      [201, null, 'u-1', '1970-01-01T00:00:00.000Z', undefined],
+      [null, 2_147_483_647, 'u-1', '1970-01-01T00:00:00.000Z', undefined],
+      [null, null, '42', '1970-01-01T00:00:00.000Z', undefined],
+      [null, null, 'u-1', '1970-01-01T00:00:00.000Z', undefined],
+    ]);
+  });
+
+  it('still replaces NUL and lone surrogates in a remembered line, and still names an invalid event', () => {
+    const logged = event({ note: 'nul\u0000 lone \uD800' });
+    rememberEventJson(logged, JSON.stringify({ ...logged, timestamp: '1970-01-01T00:00:00.000Z' }));
+    expect((JSON.parse(batchJson([logged])) as Record<string, unknown>[])[0]?.data).toEqual({
+      note: 'nul\uFFFD lone \uFFFD',
+    });
+
+    const invalid = { ...event({}), id: 'nope' };
+    rememberEventJson(invalid, JSON.stringify(invalid));
+    expect(() => batchJson([logged, invalid])).toThrow('audit event id must be a UUID, got "nope"');
+  });
+
   it('rejects an event whose id is not a UUID or whose timestamp is not a date, naming it', () => {
     expect(() => batchJson([{ ...event({}), id: 'nope' }])).toThrow(
       'audit event id must be a UUID, got "nope"',
@@ -229,7 +322,7 @@ describe('batchJson', () => {
     const rows = JSON.parse(batchJson(batch)) as Record<string, unknown>[];
     expect(rows).toHaveLength(301);
     expect(rows[300]).toMatchObject({
-      actor_id: 'actor\uFFFD',
+      actorId: 'actor\uFFFD',
       data: { ['k\uFFFD']: 'nul\uFFFD', lone: 'x\uFFFDy', tail: 'z\uFFFD' },
     });
     expect(rows[0]?.data).toEqual({ i: 0 });

@@ -3,104 +3,160 @@ import { isoTimestamp } from './iso-timestamp';
 
 // Rows of the audit table: events as statement parameters, and rows back as events.
 
-/** Columns in statement order, with the type of each. */
+/**
+ * Columns in statement order, with the type of each and the key a row of the batch parameter has
+ * it under: the event's own field name, as the event's log line has it, so that line's JSON text
+ * serves as the row.
+ */
 export const COLUMNS = [
-  ['id', 'uuid'],
-  ['ts', 'timestamptz'],
-  ['kind', 'text'],
-  ['action', 'text'],
-  ['outcome', 'text'],
-  ['status', 'int'],
-  ['error_code', 'text'],
-  ['actor_id', 'text'],
-  ['resource_type', 'text'],
-  ['resource_id', 'text'],
-  ['request_id', 'text'],
-  ['ip', 'text'],
-  ['user_agent', 'text'],
-  ['method', 'text'],
-  ['route', 'text'],
-  ['duration_ms', 'int'],
-  ['data', 'jsonb'],
+  ['id', 'uuid', 'id'],
+  ['ts', 'timestamptz', 'timestamp'],
+  ['kind', 'text', 'kind'],
+  ['action', 'text', 'action'],
+  ['outcome', 'text', 'outcome'],
+  ['status', 'int', 'status'],
+  ['error_code', 'text', 'errorCode'],
+  ['actor_id', 'text', 'actorId'],
+  ['resource_type', 'text', 'resourceType'],
+  ['resource_id', 'text', 'resourceId'],
+  ['request_id', 'text', 'requestId'],
+  ['ip', 'text', 'ip'],
+  ['user_agent', 'text', 'userAgent'],
+  ['method', 'text', 'method'],
+  ['route', 'text', 'route'],
+  ['duration_ms', 'int', 'durationMs'],
+  ['data', 'jsonb', 'data'],
 ] as const;
 export const COLUMN_LIST = COLUMNS.map(([name]) => name).join(', ');
-/** The record definition `json_to_recordset` reads a batch with: `id uuid, ts timestamptz, …`. */
-export const COLUMN_DEFINITIONS = COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
+/** The keys of a row, in column order, as the record `json_to_recordset` reads names them. */
+export const RECORD_LIST = COLUMNS.map(([, , key]) => `"${key}"`).join(', ');
+/** The record definition `json_to_recordset` reads a batch with: `"id" uuid, "timestamp" timestamptz, …`. */
+export const COLUMN_DEFINITIONS = COLUMNS.map(([, type, key]) => `"${key}" ${type}`).join(', ');
 /** An event id: a UUID. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT4_MAX = 2_147_483_647;
 
-/** One row of the batch parameter, keyed by column. */
+/** One row of the batch parameter, keyed as the event's fields are. */
 interface Row {
   id: string;
-  ts: string;
+  timestamp: string;
   kind: string | null;
   action: string | null;
   outcome: string | null;
   status: number | null;
-  error_code: string | null;
-  actor_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  request_id: string | null;
+  errorCode: string | null;
+  actorId: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  requestId: string | null;
   ip: string | null;
-  user_agent: string | null;
+  userAgent: string | null;
   method: string | null;
   route: string | null;
-  duration_ms: number | null;
+  durationMs: number | null;
   data: unknown;
 }
 
+/** The JSON text of events' log lines (their fields, redacted), which their rows may be written as. */
+const eventJson = new WeakMap<AuditEvent, string>();
+
 /**
- * Events as one statement parameter: a JSON array of rows keyed by column, for
+ * Remembers `json`, the JSON text of `event`'s log line fields, as its row: written as it is when
+ * the event's values are what its columns take as they are (an id, a date, texts, whole numbers),
+ * else the row is built from the event.
+ */
+export function rememberEventJson(event: AuditEvent, json: string): void {
+  eventJson.set(event, json);
+}
+
+/**
+ * Events as one statement parameter: a JSON array of rows keyed as the events' fields are, for
  * `json_to_recordset`. One `JSON.stringify` of the batch costs the app a fraction of 17 array
- * parameters, and PostgreSQL reads it as fast. Values PostgreSQL would reject (NUL characters and
- * lone surrogates in text or JSON, fractional or huge integers, unserialisable data) are made
- * storable here, since a batch that can never be written would hold up every event behind it.
+ * parameters, and PostgreSQL reads it as fast; an event whose log line was serialised already
+ * ({@link rememberEventJson}) is written as that text. Values PostgreSQL would reject (NUL
+ * characters and lone surrogates in text or JSON, fractional or huge integers, unserialisable
+ * data) are made storable here, since a batch that can never be written would hold up every event
+ * behind it. Keys a row has beyond its columns (a line's `userId`) are not read.
  */
 export function batchJson(events: readonly AuditEvent[]): string {
-  const rows = events.map(toRow);
   let text: string | undefined;
   try {
-    text = JSON.stringify(rows);
-  } catch {
-    // A bigint or circular data: the exact path below handles it.
+    const parts: string[] = [];
+    for (const event of events) {
+      checkEvent(event);
+      const json = eventJson.get(event);
+      parts.push(json !== undefined && storableAsWritten(event) ? json : JSON.stringify(toRow(event)));
+    }
+    text = `[${parts.join(',')}]`;
+  } catch (err) {
+    // An event no row can be made of is named; a bigint or circular data: the exact path below.
+    if (err instanceof InvalidEvent) throw err;
   }
   // JSON.stringify writes NUL and lone surrogates as escapes, so one search of the whole batch
   // finds them (an escaped backslash before `u0000` matches too; that only costs the slower path).
   // A batch without any `\u` (most) is told by a plain search, some ten times faster than the
   // expression over a batch's text.
   if (text !== undefined && (!text.includes('\\u') || !REJECTED_ESCAPE.test(text))) return text;
+  const rows = events.map((event) => {
+    checkEvent(event);
+    return toRow(event);
+  });
   for (const row of rows) row.data = plainData(row.data);
   return JSON.stringify(rows, cleanStrings);
 }
 
-function toRow(event: AuditEvent): Row {
+/** An event no row can be made of (its id, its timestamp). */
+class InvalidEvent extends TypeError {}
+
+function checkEvent(event: AuditEvent): void {
   if (typeof event.id !== 'string' || !UUID.test(event.id)) {
-    throw new TypeError(
+    throw new InvalidEvent(
       `audit event id must be a UUID, got ${JSON.stringify(String(event.id)).slice(0, 80)}`,
     );
   }
-  const ts =
-    event.timestamp instanceof Date ? event.timestamp : new Date(event.timestamp as unknown as string);
-  if (Number.isNaN(ts.getTime())) throw new TypeError(`audit event ${event.id} has an invalid timestamp`);
+  if (Number.isNaN(timestampOf(event).getTime())) {
+    throw new InvalidEvent(`audit event ${event.id} has an invalid timestamp`);
+  }
+}
+
+const timestampOf = (event: AuditEvent): Date =>
+  event.timestamp instanceof Date ? event.timestamp : new Date(event.timestamp as unknown as string);
+
+/** The event fields of the text columns, and of the integer ones. */
+const TEXT_FIELDS = COLUMNS.filter(([, type]) => type === 'text').map(([, , key]) => key);
+const INT_FIELDS = COLUMNS.filter(([, type]) => type === 'int').map(([, , key]) => key);
+
+/** Text fields that are texts (or absent), and whole numbers where the columns are integers. */
+function storableAsWritten(event: AuditEvent): boolean {
+  if (!(event.timestamp instanceof Date)) return false;
+  const fields = event as unknown as Record<string, unknown>;
+  for (const key of TEXT_FIELDS) if (!isText(fields[key])) return false;
+  for (const key of INT_FIELDS) if (!isInt4(fields[key])) return false;
+  return true;
+}
+
+const isText = (value: unknown): boolean => value === undefined || typeof value === 'string';
+const isInt4 = (value: unknown): boolean =>
+  value === undefined || (Number.isInteger(value) && Math.abs(value as number) <= INT4_MAX);
+
+function toRow(event: AuditEvent): Row {
   return {
     id: event.id,
-    ts: isoTimestamp(ts),
+    timestamp: isoTimestamp(timestampOf(event)),
     kind: optionalText(event.kind),
     action: optionalText(event.action),
     outcome: optionalText(event.outcome),
     status: optionalInt(event.status),
-    error_code: optionalText(event.errorCode),
-    actor_id: optionalText(event.actorId),
-    resource_type: optionalText(event.resourceType),
-    resource_id: optionalText(event.resourceId),
-    request_id: optionalText(event.requestId),
+    errorCode: optionalText(event.errorCode),
+    actorId: optionalText(event.actorId),
+    resourceType: optionalText(event.resourceType),
+    resourceId: optionalText(event.resourceId),
+    requestId: optionalText(event.requestId),
     ip: optionalText(event.ip),
-    user_agent: optionalText(event.userAgent),
+    userAgent: optionalText(event.userAgent),
     method: optionalText(event.method),
     route: optionalText(event.route),
-    duration_ms: optionalInt(event.durationMs),
+    durationMs: optionalInt(event.durationMs),
     data: event.data ?? null,
   };
 }

@@ -22,6 +22,7 @@ import { isoTimestamp } from './iso-timestamp';
 import { AUDIT_RUNTIME, auditContexts, type AuditRequestContext } from './audit.internal-constants';
 import type { AuditEvent, AuditKind, AuditOutcome, AuditPage, AuditQuery } from './audit-event.interface';
 import { AuditWriter } from './audit-writer';
+import { rememberEventJson } from './audit-rows';
 import { auditMetrics, type AuditStats } from './audit-metrics';
 import { Signals } from '../kernel/signals';
 import { MetricSources } from '../kernel/metric-sources';
@@ -271,13 +272,16 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private keep(event: AuditEvent): void {
-    this.channels.writeRedacted(
+    const json = this.channels.writeEvent(
       event.kind,
       event.outcome === 'failure' ? 'warn' : 'info',
       logLine(event),
       `${event.kind} event`,
     );
-    this.writer?.enqueue(event);
+    if (!this.writer) return;
+    // The line's fields are the event's: the store writes that text as its row.
+    if (json !== undefined) rememberEventJson(event, json);
+    this.writer.enqueue(event);
   }
 
   private spill(events: AuditEvent[], reason: 'overflow' | 'shutdown'): void {

@@ -79,7 +79,7 @@ describe('SqlAuditStore options', () => {
     expect(batches[2].map((row) => row.id)).toEqual(events.slice(2000).map((e) => e.id));
     for (const { text } of executor.calls) {
       expect(text).toMatch(
-        /^INSERT INTO "faultline_audit_events" \(id, ts, .*, data\) SELECT id, ts, .*, data FROM json_to_recordset\(\$1::json\) AS r\(id uuid, ts timestamptz, .*, data jsonb\) /,
+        /^INSERT INTO "faultline_audit_events" \(id, ts, .*, data\) SELECT "id", "timestamp", .*, "data" FROM json_to_recordset\(\$1::json\) AS r\("id" uuid, "timestamp" timestamptz, .*, "data" jsonb\) /,
       );
       expect(text).toMatch(/ON CONFLICT \(id\) DO NOTHING$/);
     }

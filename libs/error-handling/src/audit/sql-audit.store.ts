@@ -3,7 +3,7 @@ import { loadPeer } from '../kernel/peer-require';
 import { FaultlineConfigError } from '../kernel/faultline-config.error';
 import type { AuditEvent, AuditPage, AuditQuery } from './audit-event.interface';
 import { decodeCursor, encodeCursor, isoDate, pageSize } from './audit-query-params';
-import { batchJson, cleanText, COLUMN_DEFINITIONS, COLUMN_LIST, fromRow } from './audit-rows';
+import { batchJson, cleanText, COLUMN_DEFINITIONS, COLUMN_LIST, fromRow, RECORD_LIST } from './audit-rows';
 import { auditSchemaSql, auditTableName, DEFAULT_AUDIT_TABLE } from './audit-schema';
 import type { AuditStore, SqlExecutor } from './audit-store.interface';
 
@@ -68,7 +68,7 @@ export class SqlAuditStore implements AuditStore {
     // and far less encoding work in the app than one array parameter a column.
     this.insertSql =
       `INSERT INTO ${this.table} (${COLUMN_LIST}) ` +
-      `SELECT ${COLUMN_LIST} FROM json_to_recordset($1::json) AS r(${COLUMN_DEFINITIONS}) ` +
+      `SELECT ${RECORD_LIST} FROM json_to_recordset($1::json) AS r(${COLUMN_DEFINITIONS}) ` +
       'ON CONFLICT (id) DO NOTHING';
     this.createSchema = options.createSchema ?? true;
     if (options.executor !== undefined) {

@@ -59,6 +59,24 @@ export class LogChannels {
     this.emit(name, level, line, message);
   }
 
+  /**
+   * Writes an event's line (audit, security) as {@link writeRedacted} does, and returns the JSON
+   * text of its fields when the line was serialised once (`SerialisedLines`), for the event's
+   * stored row; undefined when it was not (pino options that shape lines, a level that is off).
+   */
+  writeEvent(name: LogChannelName, level: ChannelLevel, line: LogLine, message: string): string | undefined {
+    const runtime = this.runtime;
+    const lines = runtime?.eventLines;
+    if (!runtime || !lines) {
+      this.emit(name, level, line, message);
+      return undefined;
+    }
+    const logger = runtime.channels[name];
+    if (!logger.isLevelEnabled(level)) return undefined;
+    addRequestFields(runtime, line);
+    return lines.write(logger, level, line, message);
+  }
+
   private emit(
     name: LogChannelName,
     level: ChannelLevel,
@@ -69,22 +87,7 @@ export class LogChannels {
     if (runtime) {
       const logger = runtime.channels[name];
       if (!logger.isLevelEnabled(level)) return;
-      // Inside a request, the line carries its requestId (and, from the request, userId and ip),
-      // written through the channel's own logger: no child logger per line. An application-owned
-      // LoggerModule's request context is not read.
-      if (clean.requestId === undefined && runtime.mode === 'own') {
-        const req = (
-          currentRequestLogger() as unknown as Record<symbol, LoggedRequest | undefined> | undefined
-        )?.[LOGGER_REQUEST];
-        if (req) {
-          clean.requestId = req.id;
-          const ip = clean.ip === undefined ? clientIp(req) : undefined;
-          if (ip !== undefined) clean.ip = ip;
-          const userId =
-            clean.userId === undefined ? runtime.options.userId(platformRequest(req)) : undefined;
-          if (userId !== undefined) clean.userId = userId;
-        }
-      }
+      addRequestFields(runtime, clean);
       logger[level](clean, message);
       return;
     }
@@ -115,4 +118,22 @@ export class LogChannels {
       error: (f, m) => write('error', f, m),
     };
   }
+}
+
+/**
+ * Inside a request, a line carries its requestId (and, from the request, userId and ip), written
+ * through the channel's own logger: no child logger per line. An application-owned LoggerModule's
+ * request context is not read.
+ */
+function addRequestFields(runtime: LoggingRuntime, clean: Record<string | symbol, unknown>): void {
+  if (clean.requestId !== undefined || runtime.mode !== 'own') return;
+  const req = (currentRequestLogger() as unknown as Record<symbol, LoggedRequest | undefined> | undefined)?.[
+    LOGGER_REQUEST
+  ];
+  if (!req) return;
+  clean.requestId = req.id;
+  const ip = clean.ip === undefined ? clientIp(req) : undefined;
+  if (ip !== undefined) clean.ip = ip;
+  const userId = clean.userId === undefined ? runtime.options.userId(platformRequest(req)) : undefined;
+  if (userId !== undefined) clean.userId = userId;
 }

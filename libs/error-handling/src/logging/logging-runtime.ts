@@ -13,6 +13,7 @@ import { RequestLineBuilder } from './request-line';
 import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 import { createRootLogger } from './root-logger';
+import { SerialisedLines } from './serialised-lines';
 
 /**
  * Everything Faultline's logging needs at run time, built once from options.
@@ -32,6 +33,8 @@ export interface LoggingRuntime {
   output: LogOutputStats | undefined;
   /** pino and nestjs-pino, as loaded for this runtime. */
   peers: LoggingPeers;
+  /** Writes event lines (audit, security) serialised once; undefined when the pino options shape lines. */
+  eventLines: SerialisedLines | undefined;
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -70,6 +73,7 @@ export function createLoggingRuntime(
     fatal,
     output,
     peers,
+    eventLines: SerialisedLines.install([channels.audit, channels.security], logging.pino, peers.pino),
   };
 }
 
