@@ -61,12 +61,12 @@ interface Row {
 const eventJson = new WeakMap<AuditEvent, string>();
 
 /**
- * Remembers `json`, the JSON text of `event`'s log line fields, as its row: written as it is when
- * the event's values are what its columns take as they are (an id, a date, texts, whole numbers),
- * else the row is built from the event.
+ * Remembers `json`, the JSON text of `event`'s log line fields, as its row: the event is then
+ * stored as it was logged. Only when its values are what the columns take as they are (an id, a
+ * date, texts, whole numbers in range); otherwise its row is built from it when its batch is.
  */
 export function rememberEventJson(event: AuditEvent, json: string): void {
-  eventJson.set(event, json);
+  if (storableAsWritten(event)) eventJson.set(event, json);
 }
 
 /**
@@ -83,9 +83,13 @@ export function batchJson(events: readonly AuditEvent[]): string {
   try {
     const parts: string[] = [];
     for (const event of events) {
-      checkEvent(event);
       const json = eventJson.get(event);
-      parts.push(json !== undefined && storableAsWritten(event) ? json : JSON.stringify(toRow(event)));
+      if (json !== undefined) {
+        parts.push(json);
+      } else {
+        checkEvent(event);
+        parts.push(JSON.stringify(toRow(event)));
+      }
     }
     text = `[${parts.join(',')}]`;
   } catch (err) {
@@ -98,6 +102,8 @@ export function batchJson(events: readonly AuditEvent[]): string {
   // expression over a batch's text.
   if (text !== undefined && (!text.includes('\\u') || !REJECTED_ESCAPE.test(text))) return text;
   const rows = events.map((event) => {
+    const json = eventJson.get(event);
+    if (json !== undefined) return JSON.parse(json) as Row;
     checkEvent(event);
     return toRow(event);
   });
@@ -126,9 +132,10 @@ const timestampOf = (event: AuditEvent): Date =>
 const TEXT_FIELDS = COLUMNS.filter(([, type]) => type === 'text').map(([, , key]) => key);
 const INT_FIELDS = COLUMNS.filter(([, type]) => type === 'int').map(([, , key]) => key);
 
-/** Text fields that are texts (or absent), and whole numbers where the columns are integers. */
+/** A UUID, a date, text fields that are texts (or absent), whole numbers where the columns are integers. */
 function storableAsWritten(event: AuditEvent): boolean {
-  if (!(event.timestamp instanceof Date)) return false;
+  if (typeof event.id !== 'string' || !UUID.test(event.id)) return false;
+  if (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime())) return false;
   const fields = event as unknown as Record<string, unknown>;
   for (const key of TEXT_FIELDS) if (!isText(fields[key])) return false;
   for (const key of INT_FIELDS) if (!isInt4(fields[key])) return false;
