@@ -115,14 +115,17 @@ export function batchJson(events: readonly AuditEvent[]): string {
 class InvalidEvent extends TypeError {}
 
 function checkEvent(event: AuditEvent): void {
+  const reason = unstorable(event);
+  if (reason !== undefined) throw new InvalidEvent(reason);
+}
+
+/** Why no row can be made of `event` (its id, its timestamp); undefined when one can. */
+function unstorable(event: AuditEvent): string | undefined {
   if (typeof event.id !== 'string' || !UUID.test(event.id)) {
-    throw new InvalidEvent(
-      `audit event id must be a UUID, got ${JSON.stringify(String(event.id)).slice(0, 80)}`,
-    );
+    return `audit event id must be a UUID, got ${JSON.stringify(String(event.id)).slice(0, 80)}`;
   }
-  if (Number.isNaN(timestampOf(event).getTime())) {
-    throw new InvalidEvent(`audit event ${event.id} has an invalid timestamp`);
-  }
+  if (Number.isNaN(timestampOf(event).getTime())) return `audit event ${event.id} has an invalid timestamp`;
+  return undefined;
 }
 
 const timestampOf = (event: AuditEvent): Date =>
@@ -134,8 +137,7 @@ const INT_FIELDS = COLUMNS.filter(([, type]) => type === 'int').map(([, , key]) 
 
 /** A UUID, a date, text fields that are texts (or absent), whole numbers where the columns are integers. */
 function storableAsWritten(event: AuditEvent): boolean {
-  if (typeof event.id !== 'string' || !UUID.test(event.id)) return false;
-  if (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime())) return false;
+  if (!(event.timestamp instanceof Date) || unstorable(event) !== undefined) return false;
   const fields = event as unknown as Record<string, unknown>;
   for (const key of TEXT_FIELDS) if (!isText(fields[key])) return false;
   for (const key of INT_FIELDS) if (!isInt4(fields[key])) return false;
