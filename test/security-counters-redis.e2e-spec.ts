@@ -195,7 +195,7 @@ describe('suspicious-activity counters shared through the redis option', () => {
       const proxy = await FlakyProxy.inFrontOf(TEST_REDIS_URL);
       closers.push(() => proxy.close());
       const prefix = `faultline-test:${randomUUID()}:`;
-      const url = `redis://127.0.0.1:${proxy.port}`;
+      const url = proxy.via(TEST_REDIS_URL);
       instances.push(
         await startInstance(webhook, { redis: { url, keyPrefix: prefix } }),
         await startInstance(webhook, { redis: { url, keyPrefix: prefix } }),
