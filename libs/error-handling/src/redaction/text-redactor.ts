@@ -73,8 +73,13 @@ export class TextRedactor {
   private admitAll = true;
   /** Nesting of public calls: the budget is taken when the outermost one starts. */
   private calls = 0;
-  /** The request being served, whose budget the current call spends. */
+  /**
+   * The request being served, whose budget the current call spends; looked up when the call
+   * first needs the budget (a string found clean before, or too short to hold a secret, needs
+   * none), so a call that scans nothing costs no lookup of the request's context.
+   */
   private scope: RequestScope | undefined;
+  private scopeKnown = false;
   /** Outside a request: the budget of the current call. */
   private callScanned = 0;
   private callBudgetSpent = false;
@@ -92,22 +97,34 @@ export class TextRedactor {
     this.clean = o.userDetectors.length > 0 ? undefined : new Set();
   }
 
-  /** Starts a public call: the outermost one finds the request's budget, or opens its own. */
+  /** Starts a public call: the outermost one opens a budget of its own for use outside a request. */
   begin(): void {
     if (this.calls++ > 0) return;
-    this.scope = currentRequestScope();
+    this.scopeKnown = false;
     this.callScanned = 0;
     this.callBudgetSpent = false;
   }
 
   /** Ends a public call started with {@link begin}. */
   end(): void {
-    if (--this.calls === 0) this.scope = undefined;
+    if (--this.calls === 0) {
+      this.scope = undefined;
+      this.scopeKnown = false;
+    }
+  }
+
+  /** The request whose budget the current call spends, found at its first use in the call. */
+  private budgetScope(): RequestScope | undefined {
+    if (!this.scopeKnown) {
+      this.scope = currentRequestScope();
+      this.scopeKnown = true;
+    }
+    return this.scope;
   }
 
   /** Where the budget stands now. */
   mark(): BudgetMark {
-    const scope = this.scope;
+    const scope = this.budgetScope();
     return scope
       ? { scanned: scope.scannedChars, spent: scope.scanBudgetSpent }
       : { scanned: this.callScanned, spent: this.callBudgetSpent };
@@ -115,7 +132,7 @@ export class TextRedactor {
 
   /** Puts the budget back where `mark` found it. */
   restore(mark: BudgetMark): void {
-    const scope = this.scope;
+    const scope = this.budgetScope();
     if (scope) {
       scope.scannedChars = mark.scanned;
       scope.scanBudgetSpent = mark.spent;
@@ -183,7 +200,7 @@ export class TextRedactor {
 
   /** Takes `chars` from the budget: the request's when in one, else the call's. */
   private charge(chars: number): boolean {
-    const scope = this.scope;
+    const scope = this.budgetScope();
     if (scope !== undefined) {
       if (scope.scanBudgetSpent || scope.scannedChars + chars > this.maxScanChars) {
         scope.scanBudgetSpent = true;
