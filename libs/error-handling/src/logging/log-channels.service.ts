@@ -66,7 +66,7 @@ export class LogChannels {
    */
   writeEvent(name: LogChannelName, level: ChannelLevel, line: LogLine, message: string): string | undefined {
     const runtime = this.runtime;
-    const lines = runtime?.eventLines;
+    const lines = runtime?.serialisedLines;
     if (!runtime || !lines) {
       this.emit(name, level, line, message);
       return undefined;

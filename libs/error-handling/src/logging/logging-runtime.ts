@@ -33,8 +33,11 @@ export interface LoggingRuntime {
   output: LogOutputStats | undefined;
   /** pino and nestjs-pino, as loaded for this runtime. */
   peers: LoggingPeers;
-  /** Writes event lines (audit, security) serialised once; undefined when the pino options shape lines. */
-  eventLines: SerialisedLines | undefined;
+  /**
+   * Writes the lines Faultline builds (request lines, audit and security events) from one
+   * serialisation of their fields; undefined when the pino options shape lines.
+   */
+  serialisedLines: SerialisedLines | undefined;
 }
 
 /** Builds the runtime; `modules` tells whether the application has a LoggerModule of its own. */
@@ -50,7 +53,7 @@ export function createLoggingRuntime(
   const { LoggerModule, PinoLogger } = peers.nestjsPino;
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
   const fatal = new FatalLogListeners(signals.fatal);
-  const { logger: root, output } = createRootLogger(logging, redactor, peers.pino, fatal);
+  const { logger: root, output, errSerializer } = createRootLogger(logging, redactor, peers.pino, fatal);
   if (logging.prettyUnavailable) {
     root.info(
       { [ALREADY_REDACTED]: true, context: 'Faultline' },
@@ -62,6 +65,8 @@ export function createLoggingRuntime(
     security: root.child({ channel: 'security' }, { level: logging.channels.security }),
     performance: root.child({ channel: 'performance' }, { level: logging.channels.performance }),
   };
+  // On the root: its children (the channels, each request's logger) write through it.
+  const serialisedLines = SerialisedLines.install([root], logging.pino, peers.pino, [errSerializer]);
   const mode = loggerModules > 1 ? 'external' : 'own';
   if (mode === 'own') useRequestScopeCarrier(nestjsPinoCarrier(root, PinoLogger));
   return {
@@ -69,11 +74,18 @@ export function createLoggingRuntime(
     options: logging,
     root,
     channels,
-    lines: new RequestLineBuilder(logging, redactor, requestIdHeader, channels.performance, tap),
+    lines: new RequestLineBuilder(
+      logging,
+      redactor,
+      requestIdHeader,
+      channels.performance,
+      tap,
+      serialisedLines,
+    ),
     fatal,
     output,
     peers,
-    eventLines: SerialisedLines.install([channels.audit, channels.security], logging.pino, peers.pino),
+    serialisedLines,
   };
 }
 

@@ -21,6 +21,7 @@ import {
 import { capStrings, capText } from './request-line-caps';
 import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
+import type { SerialisedLines } from './serialised-lines';
 import type { FailedOperation } from '../kernel/failure-events';
 import { addTrackerFields } from '../kernel/tracked-event';
 
@@ -42,6 +43,8 @@ export class RequestLineBuilder {
     private readonly requestIdHeader: string,
     private readonly performance: Logger,
     private readonly tap: RequestTap,
+    /** Writes the line from one serialisation of its fields, when the pino options allow. */
+    private readonly serialised?: SerialisedLines,
   ) {}
 
   /**
@@ -101,10 +104,11 @@ export class RequestLineBuilder {
       err ??
       (res as { err?: unknown }).err ??
       (res.statusCode >= 500 ? new Error(`failed with status code ${res.statusCode}`) : undefined);
-    log[this.levelOf(req, res, err)](
-      this.requestLine(req, res, durationMs, error),
-      messageOf(req, res, error),
-    );
+    const level = this.levelOf(req, res, err);
+    const line = this.requestLine(req, res, durationMs, error);
+    const message = messageOf(req, res, error);
+    if (this.serialised === undefined) log[level](line, message);
+    else if (log.isLevelEnabled(level)) this.serialised.write(log, level, line, message);
   }
 
   /** The request line; also writes a `performance` line for a slow request. */

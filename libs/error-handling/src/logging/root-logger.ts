@@ -16,6 +16,8 @@ export interface RootLogger {
   logger: Logger;
   /** Backlog and dropped lines of Faultline's destination; undefined for an application stream. */
   output: LogOutputStats | undefined;
+  /** Faultline's `err` serializer: it reshapes only `Error` instances, never plain data. */
+  errSerializer: (e: unknown) => unknown;
 }
 
 /**
@@ -29,6 +31,7 @@ export function createRootLogger(
   fatal?: FatalLogListeners,
 ): RootLogger {
   const bare: { chindings?: unknown } = {};
+  const errSerializer = (e: unknown): unknown => (e instanceof Error ? redactor.redactError(e) : e);
   const options: LoggerOptions = {
     ...o.pino,
     level: o.level,
@@ -36,7 +39,7 @@ export function createRootLogger(
     // Faultline writes (and recurse into anything with a `message`); errors are redacted here.
     serializers: {
       ...o.pino.serializers,
-      err: (e: unknown) => (e instanceof Error ? redactor.redactError(e) : e),
+      err: errSerializer,
     },
     hooks: {
       ...o.pino.hooks,
@@ -61,7 +64,7 @@ export function createRootLogger(
     destination.onDropped = (lines) =>
       logger.warn({ [ALREADY_REDACTED]: true, droppedLines: lines }, `log lines dropped: ${lines}`);
   }
-  return { logger, output: destination };
+  return { logger, output: destination, errSerializer };
 }
 
 /** The `logMethod` hook that redacts every argument of every log call. */

@@ -10,11 +10,38 @@ class Written {
   }
 }
 
-/** A root with `options` writing into a sink, and its `audit` channel; the time fixed. */
-function channelOf(options: LoggerOptions): { written: Written; channel: Logger } {
+/**
+ * An `err` serializer that, like Faultline's, reshapes only `Error` instances: the plain `err` of
+ * a request line is written as it is. (pino's own would rebuild any object with a `message`.)
+ */
+const KEEP_PLAIN = (e: unknown): unknown => (e instanceof Error ? { type: e.name } : e);
+
+/**
+ * A root with `options` (and {@link KEEP_PLAIN} as its `err` serializer, unless they have one)
+ * writing into a sink, its `audit` channel and a request's logger (bound to its `requestId`); the
+ * time fixed.
+ */
+function channelOf(options: LoggerOptions): {
+  written: Written;
+  root: Logger;
+  channel: Logger;
+  request: Logger;
+} {
   const written = new Written();
-  const root = pino({ timestamp: () => ',"time":1796000000000', ...options }, written);
-  return { written, channel: root.child({ channel: 'audit' }) };
+  const root = pino(
+    {
+      timestamp: () => ',"time":1796000000000',
+      ...options,
+      serializers: { err: KEEP_PLAIN, ...options.serializers },
+    },
+    written,
+  );
+  return {
+    written,
+    root,
+    channel: root.child({ channel: 'audit' }),
+    request: root.child({ requestId: '798acf86-ea31-45f2-995a-0752faf0b24d' }),
+  };
 }
 
 /** Event lines of every kind of value a field may hold. */
@@ -53,6 +80,37 @@ const LINES: Record<string | symbol, unknown>[] = [
   { [ALREADY_REDACTED]: true, kind: 'security', data: { toJSON: () => ({ shown: 'as toJSON gives it' }) } },
 ];
 
+/** Request lines: a success, and a failure with its field errors and its error. */
+const REQUEST_LINES: Record<string | symbol, unknown>[] = [
+  {
+    [ALREADY_REDACTED]: true,
+    method: 'GET',
+    route: '/items/:id',
+    url: '/items/42',
+    status: 200,
+    ip: '127.0.0.1',
+    userId: 7,
+    durationMs: 1,
+  },
+  {
+    [ALREADY_REDACTED]: true,
+    method: 'POST',
+    route: '/items',
+    url: '/items?q="x"',
+    status: 400,
+    ip: '::ffff:127.0.0.1',
+    durationMs: 0,
+    code: 'VALIDATION_ERROR',
+    errors: [{ pointer: '#/name', field: 'name', code: 'isNotEmpty', detail: 'name should not be empty' }],
+    err: {
+      type: 'ValidationError',
+      message: 'The request has invalid fields',
+      code: 'VALIDATION_ERROR',
+      stack: ['ValidationError: The request has invalid fields', '    at x (/app/x.js:1:1)'],
+    },
+  },
+];
+
 const OPTIONS: [string, LoggerOptions][] = [
   ['pino defaults', {}],
   [
@@ -68,14 +126,14 @@ const OPTIONS: [string, LoggerOptions][] = [
   ],
   ['no base bindings', { base: null }],
   ['bindings formatted', { formatters: { bindings: (b) => ({ host: String(b.hostname ?? 'x') }) } }],
-  ['a serializer of a field of no event', { serializers: { req: () => 'req' } }],
+  ['a serializer of a field none of these lines has', { serializers: { req: () => 'req' } }],
 ];
 
 describe('SerialisedLines', () => {
   it.each(OPTIONS)('writes the very line pino writes, with %s', (_name, options) => {
     const plain = channelOf(options);
     const fast = channelOf(options);
-    const lines = SerialisedLines.install([fast.channel], options, pino);
+    const lines = SerialisedLines.install([fast.root], options, pino, [KEEP_PLAIN]);
     expect(lines).toBeDefined();
 
     for (const [i, line] of LINES.entries()) {
@@ -83,6 +141,12 @@ describe('SerialisedLines', () => {
       plain.channel[level]({ ...line }, 'audit event');
       expect(lines!.write(fast.channel, level, { ...line }, 'audit event')).toBe(JSON.stringify(line));
     }
+    for (const [i, line] of REQUEST_LINES.entries()) {
+      const level = i % 2 === 0 ? 'info' : 'warn';
+      plain.request[level]({ ...line }, 'request completed');
+      expect(lines!.write(fast.request, level, { ...line }, 'request completed')).toBe(JSON.stringify(line));
+    }
+    expect(fast.written.lines).toHaveLength(LINES.length + REQUEST_LINES.length);
     expect(fast.written.lines).toEqual(plain.written.lines);
     for (const text of fast.written.lines) expect(() => JSON.parse(text) as unknown).not.toThrow();
   });
@@ -90,7 +154,7 @@ describe('SerialisedLines', () => {
   it('writes a line its fields cannot be serialised as JSON of as pino does, and returns no text', () => {
     const plain = channelOf({});
     const fast = channelOf({});
-    const lines = SerialisedLines.install([fast.channel], {}, pino)!;
+    const lines = SerialisedLines.install([fast.root], {}, pino, [KEEP_PLAIN])!;
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
 
@@ -105,7 +169,7 @@ describe('SerialisedLines', () => {
 
   it('writes a lone surrogate as its escape, as JSON.stringify does: the one difference from pino', () => {
     const { written, channel } = channelOf({});
-    const lines = SerialisedLines.install([channel], {}, pino)!;
+    const lines = SerialisedLines.install([channel], {}, pino, [KEEP_PLAIN])!;
 
     lines.write(channel, 'info', { [ALREADY_REDACTED]: true, note: 'x\uD800y' }, 'audit event');
 
@@ -118,7 +182,7 @@ describe('SerialisedLines', () => {
   it("leaves every other line to pino's own serialisation, children of the channel's included", () => {
     const plain = channelOf({});
     const fast = channelOf({});
-    SerialisedLines.install([fast.channel], {}, pino);
+    SerialisedLines.install([fast.root], {}, pino, [KEEP_PLAIN]);
 
     for (const { channel } of [plain, fast]) {
       channel.info({ a: 'x\uD800y', n: 1 }, 'a line of its own');
@@ -135,18 +199,47 @@ describe('SerialisedLines', () => {
   it.each([
     ['a mixin', { mixin: () => ({ extra: 1 }) }],
     [
+      'a mixinMergeStrategy',
+      {
+        mixinMergeStrategy: (merge: Record<string, unknown>, mixin: object) => {
+          delete merge.ip;
+          return Object.assign(merge, mixin);
+        },
+      },
+    ],
+    [
       'a logMethod hook',
       { hooks: { logMethod: (args: unknown[], method: (...a: unknown[]) => void) => method(...args) } },
     ],
     ['formatters.log', { formatters: { log: (o: Record<string, unknown>) => o } }],
     ['a nestedKey', { nestedKey: 'payload' }],
     ['redact paths', { redact: ['data.password'] }],
-    ['a serializer of an event field', { serializers: { data: () => 'data' } }],
+    ['a serializer of the message key', { serializers: { msg: () => 'message' } }],
   ] as [string, LoggerOptions][])(
     'is not used when the options have %s: those shape the fields',
     (_name, options) => {
       const { channel } = channelOf(options);
-      expect(SerialisedLines.install([channel], options, pino)).toBeUndefined();
+      expect(SerialisedLines.install([channel], options, pino, [KEEP_PLAIN])).toBeUndefined();
     },
   );
+
+  it('sends a line with a field a serializer may change to pino, and writes the others itself', () => {
+    const options: LoggerOptions = { serializers: { data: () => 'shaped', err: (e: unknown) => e } };
+    const plain = channelOf(options);
+    const fast = channelOf(options);
+    const lines = SerialisedLines.install([fast.root], options, pino, [KEEP_PLAIN])!;
+    const event = { [ALREADY_REDACTED]: true, id: 'x', data: { secret: 'kept out by the serializer' } };
+    const other = { [ALREADY_REDACTED]: true, id: 'y', outcome: 'success' };
+
+    expect(lines.write(fast.channel, 'info', { ...event }, 'audit event')).toBeUndefined();
+    expect(lines.write(fast.channel, 'info', { ...other }, 'audit event')).toBe(JSON.stringify(other));
+    // A serializer of `err` the caller does not vouch for shapes the request line's `err` too.
+    expect(lines.write(fast.request, 'warn', { ...REQUEST_LINES[1] }, 'request failed')).toBeUndefined();
+    plain.channel.info({ ...event }, 'audit event');
+    plain.channel.info({ ...other }, 'audit event');
+    plain.request.warn({ ...REQUEST_LINES[1] }, 'request failed');
+
+    expect(fast.written.lines).toEqual(plain.written.lines);
+    expect(fast.written.lines[0]).toContain('"data":"shaped"');
+  });
 });

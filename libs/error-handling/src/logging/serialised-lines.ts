@@ -1,63 +1,49 @@
 import type { Level, Logger, LoggerOptions } from 'pino';
 import type { PinoFactory } from './logging-peers';
 
-/** The top-level fields a line of an event (audit, security) may have, request fields included. */
-export const EVENT_LINE_FIELDS = [
-  'requestId',
-  'ip',
-  'userId',
-  'method',
-  'route',
-  'userAgent',
-  'actorId',
-  'id',
-  'timestamp',
-  'kind',
-  'action',
-  'outcome',
-  'durationMs',
-  'status',
-  'errorCode',
-  'resourceType',
-  'resourceId',
-  'data',
-] as const;
-
 type AsJson = (obj: object, msg: unknown, num: number, time: string) => string;
 type Internals = Record<symbol, unknown>;
 
 /**
- * Lines of Faultline's own events written with one `JSON.stringify` of their fields, which also
- * gives the caller that text (the audit store writes it as the event's row): pino would write
- * such a line field by field, quoting each key and value in JavaScript and joining some fifty
- * strings, which cost an audited request more than the rest of recording its event.
+ * Lines Faultline builds itself (its request lines, its audit and security events) written with
+ * one `JSON.stringify` of their fields, which also gives the caller that text (the audit store
+ * writes an event's as its row): pino would write such a line field by field, quoting each key
+ * and value in JavaScript and joining some fifty strings, which cost a request more than the
+ * rest of writing its line.
  *
  * The line is the one pino writes: pino's own level, time, bindings, message key and line end
  * (`pino.symbols`) around the fields, through pino's write (its `mixin`, `streamWrite` hook and
- * destination). It is used only when nothing in the options shapes the fields (a `mixin`, a
- * `logMethod` hook, `formatters.log`, `nestedKey`, `redact`, a serializer of one of the fields),
- * and for one line at a time: any other object goes to pino's own serialisation. The one
- * difference: a lone surrogate in a string is written as its `\u` escape, as `JSON.stringify`
- * does, where pino writes it as it is.
+ * destination). It is used only when nothing in the options shapes the fields (a `mixin` or a
+ * `mixinMergeStrategy`, a `logMethod` hook, `formatters.log`, `nestedKey`, `redact`), for a line
+ * none of whose fields has a serializer, and for one line at a time: any other object goes to
+ * pino's own serialisation.
+ * The one difference: a lone surrogate in a string is written as its `\u` escape, as
+ * `JSON.stringify` does, where pino writes it as it is.
  */
 export class SerialisedLines {
   /** The object being written and its JSON, while its line is being written. */
   private current: object | undefined;
   private currentJson = '';
 
-  private constructor() {}
+  /** @param shaped fields with a serializer that may change them: a line with one goes to pino. */
+  private constructor(private readonly shaped: ReadonlySet<string>) {}
 
   /**
-   * For the channel loggers of a root built with `options`, or undefined when those options shape
-   * lines and every line must go through pino.
+   * For `loggers` (a root and so its children, or some of those) built with `options`, or
+   * undefined when those options shape lines and every line must go through pino. `plain` are
+   * serializers that leave the plain data of Faultline's lines as it is (its own `err`
+   * serializer, which reshapes only `Error` instances): a field with one of those is written as
+   * it is; a field with any other serializer sends its line to pino.
    */
   static install(
     loggers: readonly Logger[],
     options: LoggerOptions,
     pino: PinoFactory,
+    plain: readonly unknown[] = [],
   ): SerialisedLines | undefined {
     if (
       options.mixin ||
+      options.mixinMergeStrategy ||
       options.hooks?.logMethod ||
       options.formatters?.log ||
       options.nestedKey ||
@@ -66,24 +52,31 @@ export class SerialisedLines {
       return undefined;
     }
     const s = pino.symbols;
-    const plain = loggers.every((logger) => {
+    const shaped = new Set<string>();
+    const usable = loggers.every((logger) => {
       const own = logger as unknown as Internals;
       const serializers = own[s.serializersSym] as Record<string, unknown> | undefined;
       const stringifiers = own[s.stringifiersSym] as Record<string | symbol, unknown> | undefined;
       const messageKey = own[s.messageKeySym];
+      if (serializers !== undefined) {
+        for (const key of Object.keys(serializers)) {
+          const serializer = serializers[key];
+          if (typeof serializer === 'function' && !plain.includes(serializer)) shaped.add(key);
+        }
+      }
       return (
         typeof own[s.asJsonSym] === 'function' &&
         typeof own[s.lsCacheSym] === 'object' &&
         typeof own[s.endSym] === 'string' &&
         typeof messageKey === 'string' &&
         serializers !== undefined &&
-        ![...EVENT_LINE_FIELDS, messageKey].some((key) => typeof serializers[key] === 'function') &&
+        typeof serializers[messageKey] !== 'function' &&
         stringifiers !== undefined &&
         Reflect.ownKeys(stringifiers).length === 0
       );
     });
-    if (!plain) return undefined;
-    const lines = new SerialisedLines();
+    if (!usable) return undefined;
+    const lines = new SerialisedLines(shaped);
     for (const logger of loggers) {
       const own = logger as unknown as Internals;
       const original = own[s.asJsonSym] as AsJson;
@@ -105,11 +98,16 @@ export class SerialisedLines {
   }
 
   /**
-   * Writes `fields` at `level` with `message` through `logger` (one of the channel loggers or a
-   * child of one), and returns their JSON; undefined when they cannot be serialised as JSON
-   * (a bigint, a cycle), and then pino writes them its own way.
+   * Writes `fields` at `level` with `message` through `logger` (one of the loggers it was
+   * installed on or a child of one), and returns their JSON; undefined when pino writes them its
+   * own way: they cannot be serialised as JSON (a bigint, a cycle), or a serializer may change
+   * one of them.
    */
   write(logger: Logger, level: Level, fields: object, message: string): string | undefined {
+    if (this.shaped.size > 0 && this.hasShapedField(fields)) {
+      logger[level](fields, message);
+      return undefined;
+    }
     let json: string;
     try {
       json = JSON.stringify(fields);
@@ -126,5 +124,10 @@ export class SerialisedLines {
       this.currentJson = '';
     }
     return json;
+  }
+
+  private hasShapedField(fields: object): boolean {
+    for (const key of Object.keys(fields)) if (this.shaped.has(key)) return true;
+    return false;
   }
 }
