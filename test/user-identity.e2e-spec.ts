@@ -1,4 +1,11 @@
-import { Controller, Get, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  UnauthorizedException,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Audit, AuditService, type AuditEvent, FaultlineConfigError } from 'nestjs-faultline';
 import { startHttpPeer } from './support/alert-peers';
 import { startFixture, type FixtureApp } from './support/fixture-app';
@@ -25,6 +32,18 @@ class MeController {
   @Get('crash')
   crash(): never {
     throw new TypeError('profile cache is corrupt');
+  }
+}
+
+/** Sign-in that always fails, with no user on the request; a job-like event recorded first. */
+@Controller('login')
+class LoginController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  login(): never {
+    this.audit.record({ action: 'LOGIN_ATTEMPT', request: {} });
+    throw new UnauthorizedException();
   }
 }
 
@@ -88,6 +107,34 @@ describe('the user option: one identity for log lines, audit, alerts and Sentry'
     } finally {
       await f.close();
       await webhook.close();
+    }
+  });
+
+  it('counts a user function that throws (no user yet) as no user: every line and event is still written', async () => {
+    const store = new MemoryAuditStore();
+    // Written as many applications write it: it throws until a guard has set `req.user`.
+    const throwing = (req: unknown) => (req as { user: { id: string } }).user.id;
+    const f = await startFixture([LoginController], {
+      user: throwing,
+      audit: { store, security: { threshold: 2 } },
+    });
+    try {
+      for (let i = 1; i <= 4; i++) {
+        await f.http().get('/login').set('X-Request-Id', `anonymous-${i}`).expect(401);
+      }
+      // Past the threshold: the suspicious-activity line, written inside the request, did not throw.
+      await f.pino.waitFor((lines) => lines.some((l) => l.msg === 'suspicious activity'));
+      for (let i = 1; i <= 4; i++) {
+        const lines = await f.pino.request(`anonymous-${i}`);
+        expect(lines.find((l) => /^request /.test(String(l.msg)))).toMatchObject({ status: 401 });
+        expect(lines.find((l) => l.msg === 'audit event')).toMatchObject({ action: 'LOGIN_ATTEMPT' });
+        expect(lines.every((l) => l.userId === undefined)).toBe(true);
+      }
+      await f.app.get(AuditService).flush();
+      expect(store.events.filter((e) => e.action === 'LOGIN_ATTEMPT')).toHaveLength(4);
+      await f.http().get('/login').expect(401);
+    } finally {
+      await f.close();
     }
   });
 

@@ -11,6 +11,7 @@ import {
   currentRequestLogger,
   LOGGER_REQUEST,
   type LoggedRequest,
+  safeUserId,
 } from '../kernel/request-context';
 import type { LogLine } from './request-line';
 
@@ -134,6 +135,8 @@ function addRequestFields(runtime: LoggingRuntime, clean: Record<string | symbol
   clean.requestId = req.id;
   const ip = clean.ip === undefined ? clientIp(req) : undefined;
   if (ip !== undefined) clean.ip = ip;
-  const userId = clean.userId === undefined ? runtime.options.userId(platformRequest(req)) : undefined;
+  // A \`user\` function that throws (\`req.user.id\` before any login) counts as no user.
+  const userId =
+    clean.userId === undefined ? safeUserId(platformRequest(req), runtime.options.userId) : undefined;
   if (userId !== undefined) clean.userId = userId;
 }

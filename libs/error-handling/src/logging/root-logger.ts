@@ -50,11 +50,7 @@ export function createRootLogger(
       ),
     },
     mixin: requestContextMixin(o, o.pino.mixin),
-    // Lines with nothing to add keep their own object: no copy on the hot path.
-    mixinMergeStrategy:
-      o.pino.mixinMergeStrategy ??
-      ((mergeObject, mixinObject) =>
-        mixinObject === NO_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject)),
+    mixinMergeStrategy: mergeStrategy(o.pino.mixinMergeStrategy),
   };
   const output = openLogOutput(o, pino);
   const logger = pino(options, output.stream);
@@ -132,7 +128,20 @@ function toRequestLogger(
 const FATAL = 60;
 
 type Mixin = NonNullable<LoggerOptions['mixin']>;
+type MergeStrategy = NonNullable<LoggerOptions['mixinMergeStrategy']>;
 const NO_FIELDS = Object.freeze({});
+
+/**
+ * How the mixin's fields join a line's. Lines with nothing to add keep their own object: no copy
+ * on the hot path. A strategy of the application's gets an object of its own to merge into
+ * (it may write to it, as pino's default does), never the shared empty one.
+ */
+function mergeStrategy(own: MergeStrategy | undefined): MergeStrategy {
+  if (own)
+    return (mergeObject, mixinObject) => own(mergeObject, mixinObject === NO_FIELDS ? {} : mixinObject);
+  return (mergeObject, mixinObject) =>
+    mixinObject === NO_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject);
+}
 
 /**
  * Adds the request's fields to every line written while a request is handled, read when the
