@@ -73,6 +73,7 @@ export interface LoggedRequest {
   log?: unknown;
   [REQUEST_FAILURE]?: RequestFailure;
   [CLIENT_IP]?: string | null;
+  [REQUEST_LINE_DONE]?: true;
 }
 
 /**
@@ -83,12 +84,19 @@ export interface LoggedRequest {
 export const LOGGER_REQUEST = Symbol.for('faultline.loggerRequest');
 
 /**
- * True when Faultline's request middleware writes this request's line: the logger it put on
- * `req.log` is tagged with the request, so no flag of its own is kept on the request for it.
+ * Set on a request by Faultline's request middleware once it has written the request's line, or
+ * from the start when it writes none (a quiet path).
  */
-export function hasOwnRequestLine(req: LoggedRequest): boolean {
+export const REQUEST_LINE_DONE = Symbol('faultline.requestLineDone');
+
+/**
+ * True when Faultline's request middleware will write this request's line: the logger it put on
+ * `req.log` is tagged with the request, and the line is not written yet. A failure after that
+ * (a handler still running when its client went away) needs a line of its own.
+ */
+export function requestLinePending(req: LoggedRequest): boolean {
   const log = req.log as Record<symbol, unknown> | undefined;
-  return log !== undefined && log !== null && log[LOGGER_REQUEST] === req;
+  return log !== undefined && log !== null && log[LOGGER_REQUEST] === req && req[REQUEST_LINE_DONE] !== true;
 }
 
 /** The logger bound to the request being handled (with its requestId), if any. */

@@ -11,8 +11,8 @@ import type { LoggingRuntime } from './logging-runtime';
 import {
   ALREADY_REDACTED,
   currentRequestLogger,
-  hasOwnRequestLine,
   REQUEST_FAILURE,
+  requestLinePending,
   type LoggedRequest,
   type RequestFailure,
 } from '../kernel/request-context';
@@ -28,7 +28,8 @@ function severity(f: RequestFailure): number {
 /**
  * Logs each failure exactly once. Where Faultline writes the request's line, the failure rides
  * on it (level, `code`, `err`); otherwise (errors before the pipeline, an application-owned
- * LoggerModule, logging turned off) it gets a line of its own, with the requestId.
+ * LoggerModule, logging turned off, a handler that failed after its client went away and its
+ * line was written) it gets a line of its own, with the requestId.
  */
 @Injectable()
 export class FailureLog {
@@ -46,7 +47,7 @@ export class FailureLog {
   record(req: LoggedRequest, failure: RequestFailure): void {
     const runtime = this.runtime;
     const node = nodeRequest(req);
-    if (runtime && runtime.mode === 'own' && hasOwnRequestLine(node)) {
+    if (runtime && runtime.mode === 'own' && requestLinePending(node)) {
       // A GraphQL operation can fail in several fields: its one line shows the worst failure.
       const earlier = node[REQUEST_FAILURE];
       if (earlier) {

@@ -12,6 +12,7 @@ import {
   LOGGER_REQUEST,
   pathOf,
   REQUEST_FAILURE,
+  REQUEST_LINE_DONE,
   type FailureLevel,
   type LoggedRequest,
   type RequestFailure,
@@ -77,12 +78,17 @@ export class RequestLineBuilder {
       // write-after-end error from crashing the process.
       const logged = quiet.size === 0 || !quiet.has(pathOf(req));
       if (logged) this.tap.started();
+      // No line to carry a failure: one on this path gets a line of its own.
+      else req[REQUEST_LINE_DONE] = true;
       const startedAt = Date.now();
       let ended = false;
       const end = (err?: unknown): void => {
         if (ended) return;
         ended = true;
-        if (logged) this.write(log, req, res, Date.now() - startedAt, err);
+        if (!logged) return;
+        this.write(log, req, res, Date.now() - startedAt, err);
+        // A failure recorded from now on gets a line of its own.
+        req[REQUEST_LINE_DONE] = true;
       };
       // A Node response emits 'close' once, after 'finish' or when the connection closed first.
       if (logged) res.once('close', end);
