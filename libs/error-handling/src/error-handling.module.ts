@@ -42,6 +42,7 @@ import { escapeControl } from './kernel/escape-control';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
+import { LogOutputShutdown } from './logging/log-output-shutdown';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { HEALTH_RUNTIME } from './health/health.internal-constants';
@@ -171,6 +172,7 @@ const KERNEL_PROVIDERS: Provider[] = [
   FailureEvents,
   FailureLog,
   LogChannels,
+  LogOutputShutdown,
   // Readiness runs the shutdown drain with the probes off too.
   { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
   Readiness,

@@ -288,11 +288,15 @@ describe('LogDestination', () => {
     });
   });
 
-  it('at exit writes what is pending synchronously, then every line at once', () => {
+  it.each([
+    ['at exit', (d: LogDestination) => d.flushAtExit()],
+    ['once the application closes', (d: LogDestination) => d.writeThrough()],
+  ])('%s writes what is pending synchronously, then every line at once', (_when, close) => {
     const io = new FakeIo();
     const destination = open({ fd: 9, io });
     destination.write('pending\n');
-    destination.flushAtExit();
+    expect(io.text()).toBe('');
+    close(destination);
     expect(io.text()).toBe('pending\n');
     destination.write('late\n');
     expect(io.text()).toBe('pending\nlate\n');

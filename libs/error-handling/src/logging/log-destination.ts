@@ -178,10 +178,19 @@ export class LogDestination implements LogOutputStats {
     if (this.inFlight === undefined) this.finish();
   }
 
-  /** At exit: write what is left, and from then on each line at once. */
-  flushAtExit(): void {
+  /**
+   * Writes what is pending, and from then on each line at once: for the application's shutdown,
+   * which may end the process without an exit event (Nest's `enableShutdownHooks()` raises the
+   * signal again once its hooks are done), and at exit.
+   */
+  writeThrough(): void {
     this.flushSync();
     this.sync = true;
+  }
+
+  /** At exit: write what is left, and from then on each line at once. */
+  flushAtExit(): void {
+    this.writeThrough();
   }
 
   private finish(): void {

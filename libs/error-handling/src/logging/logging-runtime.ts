@@ -31,6 +31,12 @@ export interface LoggingRuntime {
   fatal: FatalLogListeners;
   /** The backlog of Faultline's log destination (for metrics); undefined for an application stream. */
   output: LogOutputStats | undefined;
+  /**
+   * Called when the application starts to close: Faultline's destination writes what waits and
+   * then each line at once, so no line of the shutdown waits for a turn of the event loop that
+   * may never come.
+   */
+  writeThrough(): void;
   /** pino and nestjs-pino, as loaded for this runtime. */
   peers: LoggingPeers;
   /**
@@ -53,7 +59,12 @@ export function createLoggingRuntime(
   const { LoggerModule, PinoLogger } = peers.nestjsPino;
   const loggerModules = [...modules.values()].filter((m) => m.metatype === LoggerModule).length;
   const fatal = new FatalLogListeners(signals.fatal);
-  const { logger: root, output, errSerializer } = createRootLogger(logging, redactor, peers.pino, fatal);
+  const {
+    logger: root,
+    output,
+    errSerializer,
+    writeThrough,
+  } = createRootLogger(logging, redactor, peers.pino, fatal);
   if (logging.prettyUnavailable) {
     root.info(
       { [ALREADY_REDACTED]: true, context: 'Faultline' },
@@ -84,6 +95,7 @@ export function createLoggingRuntime(
     ),
     fatal,
     output,
+    writeThrough,
     peers,
     serialisedLines,
   };

@@ -18,6 +18,8 @@ export interface RootLogger {
   output: LogOutputStats | undefined;
   /** Faultline's `err` serializer: it reshapes only `Error` instances, never plain data. */
   errSerializer: (e: unknown) => unknown;
+  /** Writes what Faultline's destination holds, and then each line at once (no-op without one). */
+  writeThrough: () => void;
 }
 
 /**
@@ -60,7 +62,7 @@ export function createRootLogger(
     destination.onDropped = (lines) =>
       logger.warn({ [ALREADY_REDACTED]: true, droppedLines: lines }, `log lines dropped: ${lines}`);
   }
-  return { logger, output: destination, errSerializer };
+  return { logger, output: destination, errSerializer, writeThrough: () => destination?.writeThrough() };
 }
 
 /** The `logMethod` hook that redacts every argument of every log call. */
