@@ -9,6 +9,9 @@ import { createLoggingRuntime } from '../logging/logging-runtime';
 import { RequestTap } from '../kernel/request-tap';
 import { resolveLogging, type ResolvedLogging } from '../logging/resolve-logging-options';
 import { Redactor } from '../redaction/redactor';
+import type { LoggerOptions } from 'pino';
+import { RequestScope, runInRequestScope } from '../kernel/request-scope';
+import { LOGGER_REQUEST } from '../kernel/request-context';
 import type { AuditEvent, AuditPage } from './audit-event.interface';
 import { batchJson, fromRow, rememberEventJson } from './audit-rows';
 import type { AuditStore, SqlExecutor } from './audit-store.interface';
@@ -48,13 +51,16 @@ class MemoryStore implements AuditStore {
 const DATA = (): Record<string, unknown> =>
   JSON.parse('{"__proto__": {"admin": true}, "constructor": "c", "prototype": {"p": 1}, "plain": 2}');
 
-function setup<S extends AuditStore = MemoryStore>(store: S = new MemoryStore() as unknown as S) {
+function setup<S extends AuditStore = MemoryStore>(
+  store: S = new MemoryStore() as unknown as S,
+  pino: LoggerOptions = {},
+) {
   const clock = new ManualClock();
   const options = resolveAudit({ store }, clock) as ResolvedAudit;
   const redactor = new KeepingRedactor();
   const sink = new Lines();
   const logging = resolveLogging(
-    { format: 'json', destination: sink, useAsNestLogger: false },
+    { format: 'json', destination: sink, useAsNestLogger: false, pino },
     true,
   ) as ResolvedLogging;
   const runtime = createLoggingRuntime(
@@ -75,7 +81,7 @@ function setup<S extends AuditStore = MemoryStore>(store: S = new MemoryStore() 
     new MetricSources(),
     new Signals(),
   );
-  return { audit, store, sink, clock };
+  return { audit, store, sink, clock, runtime };
 }
 
 /** True when `value` has `key` as an own data member and Object.prototype as its prototype. */
@@ -186,6 +192,67 @@ describe('An event serialised once', () => {
       data: { rows: 12, note: 'a "quoted" \\ note, é 😀' },
     });
   });
+});
+
+describe('The stored event is the event as recorded, whatever the logging options', () => {
+  /** The rows of the INSERT statements an SQL store sent. */
+  function sqlSetup(pino: LoggerOptions = {}) {
+    const statements: { text: string; params?: unknown[] }[] = [];
+    const executor: SqlExecutor = {
+      query: async (text, params) => {
+        statements.push({ text, params });
+        return { rows: [], rowCount: 0 };
+      },
+    };
+    const context = setup(new SqlAuditStore({ executor, createSchema: false }), pino);
+    const rows = () =>
+      statements
+        .filter((st) => st.text.startsWith('INSERT'))
+        .flatMap((st) => JSON.parse(String(st.params?.[0])) as Record<string, unknown>[]);
+    return { ...context, rows };
+  }
+
+  it.each([
+    ['pino defaults (the line serialised once)', {}, false],
+    ["a mixin (pino's own serialisation)", { mixin: () => ({ service: 'orders' }) }, false],
+    ['the audit channel off', {}, true],
+  ] as [string, LoggerOptions, boolean][])(
+    'with %s: a change made to the returned event later is not stored',
+    async (_name, pino, channelOff) => {
+      const { audit, rows, runtime } = sqlSetup(pino);
+      if (channelOff) runtime.channels.audit.level = 'silent';
+      const event = audit.record({ action: 'EXPORT', resourceType: 'report', resourceId: 'r-1' });
+      (event as { resourceId?: string }).resourceId = 'changed later';
+      await audit.flush(1000);
+      expect(rows()).toEqual([expect.objectContaining({ action: 'EXPORT', resourceId: 'r-1' })]);
+    },
+  );
+
+  it.each([
+    ['pino defaults (the line serialised once)', {}],
+    ["a mixin (pino's own serialisation)", { mixin: () => ({ service: 'orders' }) }],
+  ] as [string, LoggerOptions][])(
+    "with %s: an event recorded inside another request keeps none of that request's fields",
+    async (_name, pino) => {
+      const { audit, rows, runtime, sink } = sqlSetup(pino);
+      const req = { id: 'outer-request', ip: '203.0.113.9' };
+      const log = runtime.root.child({ requestId: req.id });
+      (log as unknown as Record<symbol, unknown>)[LOGGER_REQUEST] = req;
+      // A job started by the request, recorded with a request of its own that has no id.
+      runInRequestScope(new RequestScope(req.id, log, req), () =>
+        audit.record({ action: 'NIGHTLY_EXPORT', request: {} }),
+      );
+      await audit.flush(1000);
+      // The line says where it was written; the stored event is the event.
+      const line = JSON.parse(sink.raw.find((l) => l.includes('NIGHTLY_EXPORT')) as string) as object;
+      expect(line).toMatchObject({ requestId: 'outer-request', ip: '203.0.113.9' });
+      const [row] = rows();
+      expect(row).toMatchObject({ action: 'NIGHTLY_EXPORT' });
+      // Absent or null: the column is NULL either way.
+      expect(row.requestId ?? null).toBeNull();
+      expect(row.ip ?? null).toBeNull();
+    },
+  );
 });
 
 describe('batchJson', () => {

@@ -65,8 +65,8 @@ const eventJson = new WeakMap<AuditEvent, string>();
  * stored as it was logged. Only when its values are what the columns take as they are (an id, a
  * date, texts, whole numbers in range); otherwise its row is built from it when its batch is.
  */
-export function rememberEventJson(event: AuditEvent, json: string): void {
-  if (storableAsWritten(event)) eventJson.set(event, json);
+export function rememberEventJson(event: AuditEvent, json: string | undefined): void {
+  if (json !== undefined && storableAsWritten(event)) eventJson.set(event, json);
 }
 
 /**

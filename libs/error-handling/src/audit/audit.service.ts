@@ -272,15 +272,20 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private keep(event: AuditEvent): void {
+    const line = logLine(event);
     const json = this.channels.writeEvent(
       event.kind,
       event.outcome === 'failure' ? 'warn' : 'info',
-      logLine(event),
+      line,
       `${event.kind} event`,
     );
     if (!this.writer) return;
-    // The line's fields are the event's: the store writes that text as its row.
-    if (json !== undefined) rememberEventJson(event, json);
+    // The store writes the event as it was when recorded, whatever the logging options: the
+    // line's text when its fields are the event's, else the event serialised now. Not the line
+    // when the current request's fields were added to it (an event of a request given without
+    // an id, recorded inside another): those are the line's context, not the event's.
+    if (json !== undefined && line.requestId === event.requestId) rememberEventJson(event, json);
+    else rememberEventJson(event, eventJsonOf(event));
     this.writer.enqueue(event);
   }
 
@@ -437,6 +442,18 @@ function logLine(event: AuditEvent): LogLine {
     resourceId: event.resourceId,
     data: event.data,
   };
+}
+
+/**
+ * The event's fields as JSON, keyed as its line's are; undefined when they cannot be serialised
+ * (a bigint, a cycle in its data), and its row is then built when its batch is written.
+ */
+function eventJsonOf(event: AuditEvent): string | undefined {
+  try {
+    return JSON.stringify(logLine(event));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
