@@ -1,3 +1,4 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { ALREADY_REDACTED } from '../kernel/request-context';
 import { SerialisedLines } from './serialised-lines';
@@ -241,5 +242,31 @@ describe('SerialisedLines', () => {
 
     expect(fast.written.lines).toEqual(plain.written.lines);
     expect(fast.written.lines[0]).toContain('"data":"shaped"');
+  });
+
+  it("leaves lines to pino while pino's serialisation is traced (diagnostics channel pino_asJson)", () => {
+    const { written, root, channel } = channelOf({});
+    const lines = SerialisedLines.install([root], {}, pino, [KEEP_PLAIN])!;
+    const traced: unknown[] = [];
+    const none = () => undefined;
+    const handlers = {
+      start: (message: unknown) => void traced.push(message),
+      end: none,
+      asyncStart: none,
+      asyncEnd: none,
+      error: none,
+    };
+    const trace = tracingChannel('pino_asJson');
+    trace.subscribe(handlers);
+    try {
+      expect(
+        lines.write(channel, 'info', { [ALREADY_REDACTED]: true, note: 'x\uD800y' }, 'audit event'),
+      ).toBe('{"note":"x\\ud800y"}');
+    } finally {
+      trace.unsubscribe(handlers);
+    }
+    expect(traced).toHaveLength(1);
+    // pino wrote it: the lone surrogate as it is.
+    expect(written.lines[0]).toContain('x\uD800y');
   });
 });

@@ -1,5 +1,12 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import type { Level, Logger, LoggerOptions } from 'pino';
 import type { PinoFactory } from './logging-peers';
+
+/**
+ * pino's trace of its serialisation (`tracing:pino_asJson:*`): while anything listens, every
+ * line is serialised by pino, which tells it.
+ */
+const pinoAsJson = tracingChannel('pino_asJson');
 
 type AsJson = (obj: object, msg: unknown, num: number, time: string) => string;
 type Internals = Record<symbol, unknown>;
@@ -81,7 +88,11 @@ export class SerialisedLines {
       const own = logger as unknown as Internals;
       const original = own[s.asJsonSym] as AsJson;
       const asJson: AsJson = function (this: Internals, obj, msg, num, time) {
-        if (obj !== lines.current || (msg !== undefined && typeof msg !== 'string')) {
+        if (
+          obj !== lines.current ||
+          (msg !== undefined && typeof msg !== 'string') ||
+          pinoAsJson.hasSubscribers
+        ) {
           return original.call(this, obj, msg, num, time);
         }
         // As pino's own: level, time, bindings, the fields, the message, the line end.
