@@ -74,9 +74,10 @@ import type { ErrorHandlingModuleOptions } from './error-handling.options';
  * The kernel: the options and what every feature is built on (the redactor, the clock, the
  * request tap, the failure bus, the signals, the logging runtime, readiness). Each feature module
  * imports it; the application does not see it, only the public services re-exported by
- * {@link ErrorHandlingModule}. It mounts Faultline's request middleware: as the deepest of
- * Faultline's modules its middleware comes before that of the application's modules, so every
- * request has its id and logger first.
+ * {@link ErrorHandlingModule}. It mounts Faultline's request middleware on the platform itself,
+ * while Nest gathers the modules' middleware and before it mounts any: the application's own
+ * Nest middleware runs after it (whatever order Nest gives modules, which differs between its
+ * versions), so every request has its id and logger first.
  */
 @Module({})
 class FaultlineKernelModule implements NestModule {
@@ -85,13 +86,12 @@ class FaultlineKernelModule implements NestModule {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  configure(consumer: MiddlewareConsumer): void {
+  configure(): void {
     // On Fastify, Faultline's request middleware runs in a Fastify hook of its own instead
     // (see ErrorHandlingModule#onModuleInit): a Nest middleware costs a pass through middie.
-    if (httpPlatform(this.adapterHost.httpAdapter?.getType()) === 'fastify') return;
-    if (this.logging?.mode === 'own') {
-      consumer.apply(this.logging.lines.middleware(this.logging.root)).forRoutes('*');
-    }
+    const adapter = this.adapterHost.httpAdapter;
+    if (!adapter || httpPlatform(adapter.getType()) === 'fastify') return;
+    if (this.logging?.mode === 'own') adapter.use(this.logging.lines.middleware(this.logging.root));
   }
 }
 
@@ -298,7 +298,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     if (platform === 'fastify') {
       const logging = this.logging;
       linkFastifyRequests(
-        adapter.getInstance(),
+        adapter,
         logging?.mode === 'own'
           ? {
               middleware: logging.lines.middleware(logging.root, false),

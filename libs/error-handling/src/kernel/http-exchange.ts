@@ -122,7 +122,7 @@ export function platformErrorOf(req: object): unknown {
   return (nodeRequest(req) as { [PLATFORM_ERROR]?: unknown })[PLATFORM_ERROR];
 }
 
-type FastifyRequestLike = { raw: object; id?: unknown };
+type FastifyRequestLike = { raw: object; id?: unknown; log?: unknown };
 
 /** The part of a Fastify instance {@link linkFastifyRequests} uses. */
 interface FastifyHooks {
@@ -163,13 +163,27 @@ export interface FastifyRequestHook {
 
 type ReplyLike = { raw?: unknown; header?: (name: string, value: string) => unknown };
 
+/** A Fastify `onRequest` hook, callback style. */
+type OnRequestHook = (request: FastifyRequestLike, reply: unknown, done: (err?: unknown) => void) => void;
+
+/** The part of Nest's Fastify adapter {@link linkFastifyRequests} uses. */
+interface FastifyAdapterLike {
+  getInstance(): unknown;
+  setOnRequestHook?(hook: OnRequestHook): void;
+  /** The hook given to `setOnRequestHook()`, if any (a field of the adapter's own). */
+  onRequestHook?: OnRequestHook;
+}
+
 /**
- * Adds Faultline's `onRequest` hook to a Fastify instance. It runs after Nest middleware (Fastify
- * runs middie's hook first, and Faultline's is added later, at module init), for every request,
- * matched or not: it links the Fastify request to its Node request ({@link linkPlatformRequest}),
- * runs the request middleware (the request id, logger, scope and request line) on the Node
- * request and response, and gives the Fastify request the id it assigned. Run as a hook rather
- * than as Nest middleware, it costs no pass through @fastify/middie.
+ * Adds Faultline's `onRequest` hook to the Fastify instance of Nest's adapter. Where the adapter
+ * has `setOnRequestHook()` (Nest 11.2 and later), the hook runs there: first of all, before
+ * Nest middleware, the adapter's CORS hook and the application's own Fastify hooks, with a hook
+ * the application gave `setOnRequestHook()` run after it; otherwise it is added to the instance,
+ * after those. It runs for every request, matched or not: it links the Fastify request to its
+ * Node request ({@link linkPlatformRequest}), runs the request middleware (the request id,
+ * logger, scope and request line) on the Node request and response, and gives the Fastify
+ * request the id it assigned. Run as a hook rather than as Nest middleware, it costs no pass
+ * through @fastify/middie.
  *
  * The id header goes on the reply, not on the Node response: Fastify then sends it with its own
  * headers in one `writeHead` (a header set on the Node response first makes Node re-validate
@@ -177,10 +191,11 @@ type ReplyLike = { raw?: unknown; header?: (name: string, value: string) => unkn
  * reply's headers with them. Its `onError` hook, which Fastify runs before the error handler,
  * keeps Fastify's own errors ({@link platformErrorOf}).
  */
-export function linkFastifyRequests(instance: unknown, hook?: FastifyRequestHook): void {
+export function linkFastifyRequests(adapter: FastifyAdapterLike, hook?: FastifyRequestHook): void {
+  const instance = adapter.getInstance();
   if (typeof (instance as Partial<FastifyHooks> | null)?.addHook !== 'function') return;
   const fastify = instance as FastifyHooks;
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const onRequest = (request: FastifyRequestLike, reply: unknown, done: () => void): void => {
     linkPlatformRequest(request);
     const raw = request.raw as NodeRequest;
     const { raw: res, header } = reply as ReplyLike;
@@ -189,9 +204,15 @@ export function linkFastifyRequests(instance: unknown, hook?: FastifyRequestHook
       done();
       return;
     }
-    // @fastify/middie copied Fastify's own id (`req-1`) there: the middleware assigns one.
+    // Where the hook runs after @fastify/middie, middie copied Fastify's own id (`req-1`) there:
+    // the middleware assigns one.
     (raw as { id?: unknown }).id = undefined;
     hook.middleware(raw, res, () => {
+      // The request's logger on the Fastify request too, as `req.log` is on Express (Fastify's
+      // own is silent unless its logger is on); middie copies it to the Node request for Nest
+      // middleware, as it does the id.
+      const log = (raw as { log?: unknown }).log;
+      if (log !== undefined) request.log = log;
       const id = adoptRequestId(request);
       if (id !== undefined) {
         if (typeof header === 'function') header.call(reply, hook.idHeader, id);
@@ -199,7 +220,17 @@ export function linkFastifyRequests(instance: unknown, hook?: FastifyRequestHook
       }
       done();
     });
-  });
+  };
+  if (ownsOnRequestHook(adapter)) {
+    const previous = adapter.onRequestHook;
+    adapter.setOnRequestHook(
+      previous === undefined
+        ? onRequest
+        : (request, reply, done) => onRequest(request, reply, () => previous(request, reply, done)),
+    );
+  } else {
+    fastify.addHook('onRequest', onRequest);
+  }
   fastify.addHook('onError', (request, _reply, error, done) => {
     // Fastify's own errors only (@fastify/error names them so): what Nest rewraps.
     if (typeof error === 'object' && error !== null && (error as Error).name === 'FastifyError') {
@@ -207,4 +238,21 @@ export function linkFastifyRequests(instance: unknown, hook?: FastifyRequestHook
     }
     done();
   });
+}
+
+/**
+ * True when the adapter runs the hook of `setOnRequestHook()` itself, first of its `onRequest`
+ * hooks (Nest 11.2 and later); Nest's base adapter has a `setOnRequestHook()` that does nothing.
+ */
+function ownsOnRequestHook(
+  adapter: FastifyAdapterLike,
+): adapter is FastifyAdapterLike & Required<Pick<FastifyAdapterLike, 'setOnRequestHook'>> {
+  if (typeof adapter.setOnRequestHook !== 'function') return false;
+  // By the name of the class that defines it: an application may load two copies of Nest's core.
+  let proto: unknown = Object.getPrototypeOf(adapter);
+  while (proto !== null && typeof proto === 'object' && !Object.hasOwn(proto, 'setOnRequestHook')) {
+    proto = Object.getPrototypeOf(proto);
+  }
+  const owner = (proto as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return owner !== undefined && owner !== 'AbstractHttpAdapter';
 }
