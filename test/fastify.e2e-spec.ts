@@ -11,11 +11,15 @@ import {
   UseGuards,
   type CanActivate,
 } from '@nestjs/common';
-import { Audit, AuditService } from 'nestjs-faultline';
+import { Audit, AuditService, ErrorHandlingModule } from 'nestjs-faultline';
 import { of, type Observable } from 'rxjs';
-import { startFixture, type FixtureApp } from './support/fixture-app';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { startFixture, withCapture, type FixtureApp } from './support/fixture-app';
+import { readyForRequests } from './support/http-adapter';
 import { MemoryAuditStore } from './support/memory-audit-store';
-import { LEVEL } from './support/log-capture';
+import { LEVEL, LogCapture } from './support/log-capture';
 import { parseMetrics, samplesOf } from './support/metrics-text';
 import { waitUntil } from './support/wait';
 
@@ -302,6 +306,38 @@ describe('Faultline on Fastify (@nestjs/platform-fastify)', () => {
         }),
       ]);
     });
+  });
+});
+
+describe("Faultline on Fastify with the application's own request ids", () => {
+  it("keeps the ids of Fastify's genReqId and requestIdHeader, when sane", async () => {
+    const pino = new LogCapture();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ErrorHandlingModule.forRoot(withCapture({ health: false, metrics: false }, pino))],
+      controllers: [ItemsController],
+    }).compile();
+    let next = 0;
+    const app = moduleRef.createNestApplication(
+      new FastifyAdapter({ genReqId: () => `order-svc.${++next}`, requestIdHeader: 'x-correlation-id' }),
+      { logger: false },
+    );
+    await app.init();
+    await readyForRequests(app);
+    try {
+      const server = app.getHttpServer();
+      const made = await request(server).get('/items/1').expect(200);
+      expect(made.headers['x-request-id']).toBe('order-svc.1');
+      const relayed = await request(server).get('/items/2').set('X-Correlation-Id', 'corr-77').expect(200);
+      expect(relayed.headers['x-request-id']).toBe('corr-77');
+      // An insane one (Fastify takes the header as it is) is replaced.
+      const insane = await request(server).get('/items/3').set('X-Correlation-Id', 'a b;c').expect(200);
+      expect(insane.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      for (const id of ['order-svc.1', 'corr-77']) {
+        expect(await pino.request(id)).toEqual([expect.objectContaining({ msg: 'request completed' })]);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
 

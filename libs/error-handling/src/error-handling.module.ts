@@ -1,5 +1,6 @@
 import {
   type DynamicModule,
+  type ExceptionFilter,
   Inject,
   Logger,
   type MiddlewareConsumer,
@@ -252,6 +253,8 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    // Before Nest builds the routes' exception handlers, which copy the global filters.
+    this.yieldToApplicationFilters();
     // With Faultline's own request logging, its request middleware assigns the request id.
     if (this.logging?.mode !== 'own') consumer.apply(RequestIdMiddleware).forRoutes('*');
     // Metrics, the shutdown drain and the error-rate alert hear of each request from
@@ -264,7 +267,33 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     }
   }
 
+  /**
+   * Makes Faultline's filter the last global filter Nest tries, as if registered first: a global
+   * filter of the application (`APP_FILTER`, `useGlobalFilters()` before start-up), usually for
+   * some exceptions of its own, still answers those; Faultline's answers the rest. Nest tries the
+   * last registered first, and the application's module registers its `APP_FILTER` before the
+   * modules it imports. Called again at init for the transports whose handlers are made later.
+   */
+  private yieldToApplicationFilters(): readonly ExceptionFilter[] {
+    const filter = this.moduleRef.get(ProblemDetailsFilter, { strict: false });
+    const filters = this.moduleRef.get(ApplicationConfig, { strict: false }).getGlobalFilters();
+    const at = filters.indexOf(filter);
+    if (at > 0) {
+      filters.splice(at, 1);
+      filters.unshift(filter);
+    }
+    return filters.filter((f) => f !== filter);
+  }
+
   onModuleInit(): void {
+    const others = this.yieldToApplicationFilters();
+    if (others.length > 0) {
+      const names = others.map((f) => escapeControl(String(f.constructor?.name ?? 'a filter')));
+      this.logger.log(
+        `global exception filters of the application come before Faultline's: ${names.join(', ')}. ` +
+          "Exceptions they catch are answered by them; Faultline's filter answers the others",
+      );
+    }
     const logging = this.logging;
     if (logging?.mode === 'own' && logging.options.useAsNestLogger) {
       Logger.overrideLogger(this.moduleRef.get(logging.peers.nestjsPino.Logger, { strict: false }));

@@ -1,4 +1,5 @@
 import { type IncomingMessage, ServerResponse } from 'node:http';
+import { REQUEST_ID_PATTERN } from './request-id';
 
 /**
  * The one place Faultline knows how Express and Fastify hand it a request and a response.
@@ -204,9 +205,10 @@ export function linkFastifyRequests(adapter: FastifyAdapterLike, hook?: FastifyR
       done();
       return;
     }
-    // Where the hook runs after @fastify/middie, middie copied Fastify's own id (`req-1`) there:
-    // the middleware assigns one.
-    (raw as { id?: unknown }).id = undefined;
+    // The middleware keeps an id of the application's Fastify (its `genReqId`, or the header of
+    // its `requestIdHeader`) when sane, and otherwise assigns one. Where the hook runs after
+    // @fastify/middie, middie copied Fastify's own id there: never kept.
+    (raw as { id?: unknown }).id = applicationFastifyId(request.id);
     hook.middleware(raw, res, () => {
       // The request's logger on the Fastify request too, as `req.log` is on Express (Fastify's
       // own is silent unless its logger is on); middie copies it to the Node request for Nest
@@ -255,4 +257,15 @@ function ownsOnRequestHook(
   }
   const owner = (proto as { constructor?: { name?: unknown } } | null)?.constructor?.name;
   return owner !== undefined && owner !== 'AbstractHttpAdapter';
+}
+
+/** The ids Fastify makes itself without a `genReqId` of the application's: `req-1`, `req-a`, ... */
+const FASTIFY_OWN_ID = /^req-[0-9a-z]+$/;
+
+/**
+ * The Fastify request's id when the application's Fastify made it (a `genReqId` of its own, or
+ * the value of its `requestIdHeader`) and it has the shape of a sane request id; else undefined.
+ */
+function applicationFastifyId(id: unknown): string | undefined {
+  return typeof id === 'string' && !FASTIFY_OWN_ID.test(id) && REQUEST_ID_PATTERN.test(id) ? id : undefined;
 }

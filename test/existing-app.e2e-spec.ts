@@ -1,5 +1,8 @@
 import {
+  type ArgumentsHost,
+  Catch,
   Controller,
+  type ExceptionFilter,
   ForbiddenException,
   Get,
   Injectable,
@@ -8,13 +11,15 @@ import {
   Module,
   type NestMiddleware,
   type NestModule,
+  NotFoundException,
   Req,
 } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ErrorHandlingModule } from 'nestjs-faultline';
 import { withCapture } from './support/fixture-app';
-import { initTestApplication } from './support/http-adapter';
+import { initTestApplication, onFastify } from './support/http-adapter';
 import { LogCapture } from './support/log-capture';
 import { parseMetrics } from './support/metrics-text';
 
@@ -41,6 +46,33 @@ class ThingsController {
     // The request's logger, on Fastify's request as on Express's.
     req.log.info({ thing: 7 }, 'loading thing');
     return { id: req.id };
+  }
+}
+
+/** An application's filter of years ago: its own body for a 404. */
+@Catch(NotFoundException)
+class LegacyNotFoundFilter implements ExceptionFilter {
+  catch(exception: NotFoundException, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<{
+      status?: (code: number) => { json(body: unknown): void };
+      code?: (code: number) => { send(body: unknown): void };
+    }>();
+    const body = { legacy: true, message: exception.message };
+    if (onFastify) res.code!(404).send(body);
+    else res.status!(404).json(body);
+  }
+}
+
+@Controller('orders')
+class OrdersController {
+  @Get('missing')
+  missing(): never {
+    throw new NotFoundException('no such order');
+  }
+
+  @Get('broken')
+  broken(): never {
+    throw new Error('ledger is corrupt');
   }
 }
 
@@ -94,6 +126,46 @@ describe("the application's own middleware, mounted by its AppModule", () => {
       const metrics = parseMetrics((await request(app.getHttpServer()).get('/metrics').expect(200)).text);
       expect(
         metrics.filter((m) => m.name === 'http_requests_total' && m.labels.status === '403'),
+      ).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("the application's own global filter (APP_FILTER)", () => {
+  it("answers the exceptions it catches; Faultline's filter answers the others, and says so at start-up", async () => {
+    const capture = new LogCapture();
+    @Module({
+      imports: [ErrorHandlingModule.forRoot(withCapture({ health: false }, capture))],
+      controllers: [OrdersController],
+      providers: [{ provide: APP_FILTER, useClass: LegacyNotFoundFilter }],
+    })
+    class AppModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const logs: string[] = [];
+    const app = await initTestApplication(moduleRef, {
+      logger: {
+        log: (m: unknown) => void logs.push(String(m)),
+        error: () => undefined,
+        warn: () => undefined,
+      },
+    });
+    try {
+      const server = app.getHttpServer();
+      expect((await request(server).get('/orders/missing').expect(404)).body).toEqual({
+        legacy: true,
+        message: 'no such order',
+      });
+      // Unknown routes are Nest's NotFoundException too: the application's filter answers them.
+      expect((await request(server).get('/nowhere').expect(404)).body).toMatchObject({ legacy: true });
+      const broken = await request(server).get('/orders/broken').expect(500);
+      expect(broken.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(broken.body).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 });
+      expect(
+        logs.filter((m) =>
+          /global exception filters of the application come before Faultline's: LegacyNotFoundFilter/.test(m),
+        ),
       ).toHaveLength(1);
     } finally {
       await app.close();
