@@ -110,9 +110,48 @@ export const jwtScanner: SecretScanner = {
 const AUTH_WORD = /(?:bearer|basic|token)(?=[\s+])/gi;
 
 /**
+ * Words that follow "token" (and "bearer", "basic") in the messages applications write about
+ * credentials (`Token required`, `Refresh token expired`, `Basic validation failed`): they say
+ * what became of a credential and are none. Matched whole, in any case.
+ */
+export const NOT_CREDENTIALS: ReadonlySet<string> = new Set([
+  'accepted',
+  'authentication',
+  'authorization',
+  'expired',
+  'expires',
+  'expiry',
+  'format',
+  'header',
+  'invalid',
+  'issued',
+  'malformed',
+  'mismatch',
+  'missing',
+  'needed',
+  'provided',
+  'refresh',
+  'refreshed',
+  'rejected',
+  'required',
+  'revoked',
+  'rotated',
+  'rotation',
+  'scheme',
+  'supplied',
+  'undefined',
+  'unknown',
+  'validation',
+  'verification',
+]);
+
+/** Longer than any word of {@link NOT_CREDENTIALS}: such a run is not looked up. */
+const LONGEST_NOT_CREDENTIAL = 14;
+
+/**
  * `Bearer …`, `Basic …` and `Token …` credentials (any case, the word not glued to a word before
- * it) of 6+ token characters after whitespace or a form-encoded `+`; only the credential is
- * reported, so the scheme stays.
+ * it) of 6+ token characters after whitespace or a form-encoded `+`, unless the run is one of the
+ * {@link NOT_CREDENTIALS} words; only the credential is reported, so the scheme stays.
  */
 export const authSchemeScanner: SecretScanner = {
   name: 'bearer',
@@ -130,12 +169,20 @@ export const authSchemeScanner: SecretScanner = {
       if (text.charCodeAt(start) === 43 /* + */) start++;
       else while (start < n && isSpace(text.charCodeAt(start))) start++;
       const end = runEnd(text, start, AUTH_TOKEN);
-      if (end - start >= 6) out.add(start, end);
+      if (end - start >= 6 && !notCredential(text, start, end)) out.add(start, end);
       from = Math.max(end, start);
       AUTH_WORD.lastIndex = from;
     }
   },
 };
+
+/** True when the run is one of {@link NOT_CREDENTIALS}, a sentence's full stops after it aside. */
+function notCredential(text: string, start: number, end: number): boolean {
+  let wordEnd = end;
+  while (wordEnd > start && text.charCodeAt(wordEnd - 1) === 46 /* . */) wordEnd--;
+  if (wordEnd - start > LONGEST_NOT_CREDENTIAL) return false;
+  return NOT_CREDENTIALS.has(text.slice(start, wordEnd).toLowerCase());
+}
 
 /** Digit groups of the chunk being examined: start and end of each, reused between calls. */
 const groupStart: number[] = [];

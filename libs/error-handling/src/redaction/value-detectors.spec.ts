@@ -121,6 +121,23 @@ describe('built-in value detectors', () => {
     ])('keeps %s', (_label, text) => {
       expect(redactor.redactString(`value ${text} end`)).toBe(`value ${text} end`);
     });
+
+    it.each([
+      'Token required',
+      'Refresh token expired.',
+      'Bearer token MISSING',
+      'Basic validation failed',
+      'token undefined in header',
+      'The access token revoked...',
+    ])('keeps a message about a credential that holds none: %s', (message) => {
+      expect(redactor.redactString(message)).toBe(message);
+    });
+
+    it('still replaces a credential that only begins or ends like such a word', () => {
+      for (const credential of ['expired1', 'requiredX', 'missing-9f2c', 'Expired.Aq', 'revokedrevoked']) {
+        expect(redactor.redactString(`Token ${credential} end`)).toBe(`Token ${R} end`);
+      }
+    });
   });
 
   describe('PEM private keys', () => {
