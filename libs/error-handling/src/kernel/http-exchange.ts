@@ -176,11 +176,11 @@ interface FastifyAdapterLike {
 }
 
 /**
- * Adds Faultline's `onRequest` hook to the Fastify instance of Nest's adapter. Where the adapter
- * has `setOnRequestHook()` (Nest 11.2 and later), the hook runs there: first of all, before
- * Nest middleware, the adapter's CORS hook and the application's own Fastify hooks, with a hook
- * the application gave `setOnRequestHook()` run after it; otherwise it is added to the instance,
- * after those. It runs for every request, matched or not: it links the Fastify request to its
+ * Adds Faultline's `onRequest` hook to the Fastify instance of Nest's adapter. With the request
+ * middleware to run (`hook`) and where the adapter has `setOnRequestHook()` (Nest 11.2 and
+ * later), the hook runs there: first of all, before Nest middleware, the adapter's CORS hook and
+ * the application's own Fastify hooks, with a hook the application gave `setOnRequestHook()` run
+ * after it; otherwise it is added to the instance, after those. It runs for every request, matched or not: it links the Fastify request to its
  * Node request ({@link linkPlatformRequest}), runs the request middleware (the request id,
  * logger, scope and request line) on the Node request and response, and gives the Fastify
  * request the id it assigned. Run as a hook rather than as Nest middleware, it costs no pass
@@ -223,7 +223,9 @@ export function linkFastifyRequests(adapter: FastifyAdapterLike, hook?: FastifyR
       done();
     });
   };
-  if (ownsOnRequestHook(adapter)) {
+  // Without Faultline's request middleware the id is assigned by a Nest middleware of its own
+  // (in middie), which the hook must follow to adopt it.
+  if (hook !== undefined && ownsOnRequestHook(adapter)) {
     const previous = adapter.onRequestHook;
     adapter.setOnRequestHook(
       previous === undefined
