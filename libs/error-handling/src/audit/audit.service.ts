@@ -272,20 +272,17 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private keep(event: AuditEvent): void {
-    const line = logLine(event);
     const json = this.channels.writeEvent(
       event.kind,
       event.outcome === 'failure' ? 'warn' : 'info',
-      line,
+      logLine(event),
       `${event.kind} event`,
     );
     if (!this.writer) return;
-    // The store writes the event as it was when recorded, whatever the logging options: the
-    // line's text when its fields are the event's, else the event serialised now. Not the line
-    // when the current request's fields were added to it (an event of a request given without
-    // an id, recorded inside another): those are the line's context, not the event's.
-    if (json !== undefined && line.requestId === event.requestId) rememberEventJson(event, json);
-    else rememberEventJson(event, eventJsonOf(event));
+    // The store writes the event as it was when recorded, whatever the logging options: its
+    // line's text when that is the event's fields alone, else the event serialised now (a line
+    // may carry the current request's fields as context, which are not the event's).
+    rememberEventJson(event, json ?? eventJsonOf(event));
     this.writer.enqueue(event);
   }
 

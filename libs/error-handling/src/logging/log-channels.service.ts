@@ -62,8 +62,9 @@ export class LogChannels {
 
   /**
    * Writes an event's line (audit, security) as {@link writeRedacted} does, and returns the JSON
-   * text of its fields when the line was serialised once (`SerialisedLines`), for the event's
-   * stored row; undefined when it was not (pino options that shape lines, a level that is off).
+   * text of its fields when the line was serialised once (`SerialisedLines`) and they are the
+   * event's own, for the event's stored row; undefined when it was not (pino options that shape
+   * lines, a level that is off) or when the current request's fields were added to the line.
    */
   writeEvent(name: LogChannelName, level: ChannelLevel, line: LogLine, message: string): string | undefined {
     const runtime = this.runtime;
@@ -74,8 +75,9 @@ export class LogChannels {
     }
     const logger = runtime.channels[name];
     if (!logger.isLevelEnabled(level)) return undefined;
-    addRequestFields(runtime, line);
-    return lines.write(logger, level, line, message);
+    const added = addRequestFields(runtime, line);
+    const json = lines.write(logger, level, line, message);
+    return added ? undefined : json;
   }
 
   private emit(
@@ -124,14 +126,14 @@ export class LogChannels {
 /**
  * Inside a request, a line carries its requestId (and, from the request, userId and ip), written
  * through the channel's own logger: no child logger per line. An application-owned LoggerModule's
- * request context is not read.
+ * request context is not read. True when the request's fields were added.
  */
-function addRequestFields(runtime: LoggingRuntime, clean: Record<string | symbol, unknown>): void {
-  if (clean.requestId !== undefined || runtime.mode !== 'own') return;
+function addRequestFields(runtime: LoggingRuntime, clean: Record<string | symbol, unknown>): boolean {
+  if (clean.requestId !== undefined || runtime.mode !== 'own') return false;
   const req = (currentRequestLogger() as unknown as Record<symbol, LoggedRequest | undefined> | undefined)?.[
     LOGGER_REQUEST
   ];
-  if (!req) return;
+  if (!req) return false;
   clean.requestId = req.id;
   const ip = clean.ip === undefined ? clientIp(req) : undefined;
   if (ip !== undefined) clean.ip = ip;
@@ -139,4 +141,5 @@ function addRequestFields(runtime: LoggingRuntime, clean: Record<string | symbol
   const userId =
     clean.userId === undefined ? safeUserId(platformRequest(req), runtime.options.userId) : undefined;
   if (userId !== undefined) clean.userId = userId;
+  return true;
 }
