@@ -6,6 +6,7 @@ import {
   type MiddlewareConsumer,
   Module,
   type NestModule,
+  type OnModuleDestroy,
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
@@ -43,7 +44,6 @@ import { escapeControl } from './kernel/escape-control';
 import { FaultlineConfigError } from './kernel/faultline-config.error';
 import { FailureLog } from './logging/failure-log.service';
 import { LogChannels } from './logging/log-channels.service';
-import { LogOutputShutdown } from './logging/log-output-shutdown';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { HEALTH_RUNTIME } from './health/health.internal-constants';
@@ -173,7 +173,6 @@ const KERNEL_PROVIDERS: Provider[] = [
   FailureEvents,
   FailureLog,
   LogChannels,
-  LogOutputShutdown,
   // Readiness runs the shutdown drain with the probes off too.
   { provide: HEALTH_RUNTIME, useFactory: (o: ResolvedOptions) => o.health, inject: [RESOLVED_OPTIONS] },
   Readiness,
@@ -230,7 +229,10 @@ const FEATURES = {
  * export class AppModule {}
  */
 @Module({})
-export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule, OnModuleInit {
+export class ErrorHandlingModule
+  extends ConfigurableErrorHandlingModule
+  implements NestModule, OnModuleInit, OnModuleDestroy
+{
   private readonly logger = new Logger('Faultline');
 
   constructor(
@@ -336,6 +338,17 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
           : undefined,
       );
     }
+  }
+
+  /**
+   * When the application starts to close (the first of Nest's shutdown hooks), Faultline's log
+   * output writes what waits and from then on each line at once. Nest's `enableShutdownHooks()`
+   * ends the process by raising the signal again as soon as its hooks are done, with no exit
+   * event: a line written during the shutdown (the request line of a request the drain let
+   * finish) would otherwise still be waiting for a turn of the event loop.
+   */
+  onModuleDestroy(): void {
+    this.logging?.writeThrough();
   }
 }
 
