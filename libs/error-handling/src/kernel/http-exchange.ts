@@ -180,11 +180,11 @@ interface FastifyAdapterLike {
  * middleware to run (`hook`) and where the adapter has `setOnRequestHook()` (Nest 11.2 and
  * later), the hook runs there: first of all, before Nest middleware, the adapter's CORS hook and
  * the application's own Fastify hooks, with a hook the application gave `setOnRequestHook()` run
- * after it; otherwise it is added to the instance, after those. It runs for every request, matched or not: it links the Fastify request to its
- * Node request ({@link linkPlatformRequest}), runs the request middleware (the request id,
- * logger, scope and request line) on the Node request and response, and gives the Fastify
- * request the id it assigned. Run as a hook rather than as Nest middleware, it costs no pass
- * through @fastify/middie.
+ * after it; otherwise it is added to the instance, after those. It runs for every request,
+ * matched or not: it links the Fastify request to its Node request ({@link linkPlatformRequest}),
+ * runs the request middleware (the request id, logger, scope and request line) on the Node
+ * request and response, and gives the Fastify request the id it assigned. Run as a hook rather
+ * than as Nest middleware, it costs no pass through @fastify/middie.
  *
  * The id header goes on the reply, not on the Node response: Fastify then sends it with its own
  * headers in one `writeHead` (a header set on the Node response first makes Node re-validate

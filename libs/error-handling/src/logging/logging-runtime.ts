@@ -77,7 +77,7 @@ export function createLoggingRuntime(
     performance: root.child({ channel: 'performance' }, { level: logging.channels.performance }),
   };
   // On the root: its children (the channels, each request's logger) write through it.
-  const serialisedLines = SerialisedLines.install([root], logging.pino, peers.pino, [errSerializer]);
+  const serialisedLines = SerialisedLines.install(root, logging.pino, peers.pino, [errSerializer]);
   const mode = loggerModules > 1 ? 'external' : 'own';
   if (mode === 'own') useRequestScopeCarrier(nestjsPinoCarrier(root, PinoLogger));
   return {

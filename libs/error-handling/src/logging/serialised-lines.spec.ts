@@ -134,7 +134,7 @@ describe('SerialisedLines', () => {
   it.each(OPTIONS)('writes the very line pino writes, with %s', (_name, options) => {
     const plain = channelOf(options);
     const fast = channelOf(options);
-    const lines = SerialisedLines.install([fast.root], options, pino, [KEEP_PLAIN]);
+    const lines = SerialisedLines.install(fast.root, options, pino, [KEEP_PLAIN]);
     expect(lines).toBeDefined();
 
     for (const [i, line] of LINES.entries()) {
@@ -155,7 +155,7 @@ describe('SerialisedLines', () => {
   it('writes a line its fields cannot be serialised as JSON of as pino does, and returns no text', () => {
     const plain = channelOf({});
     const fast = channelOf({});
-    const lines = SerialisedLines.install([fast.root], {}, pino, [KEEP_PLAIN])!;
+    const lines = SerialisedLines.install(fast.root, {}, pino, [KEEP_PLAIN])!;
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
 
@@ -170,7 +170,7 @@ describe('SerialisedLines', () => {
 
   it('writes a lone surrogate as its escape, as JSON.stringify does: the one difference from pino', () => {
     const { written, channel } = channelOf({});
-    const lines = SerialisedLines.install([channel], {}, pino, [KEEP_PLAIN])!;
+    const lines = SerialisedLines.install(channel, {}, pino, [KEEP_PLAIN])!;
 
     lines.write(channel, 'info', { [ALREADY_REDACTED]: true, note: 'x\uD800y' }, 'audit event');
 
@@ -183,7 +183,7 @@ describe('SerialisedLines', () => {
   it("leaves every other line to pino's own serialisation, children of the channel's included", () => {
     const plain = channelOf({});
     const fast = channelOf({});
-    SerialisedLines.install([fast.root], {}, pino, [KEEP_PLAIN]);
+    SerialisedLines.install(fast.root, {}, pino, [KEEP_PLAIN]);
 
     for (const { channel } of [plain, fast]) {
       channel.info({ a: 'x\uD800y', n: 1 }, 'a line of its own');
@@ -220,7 +220,7 @@ describe('SerialisedLines', () => {
     'is not used when the options have %s: those shape the fields',
     (_name, options) => {
       const { channel } = channelOf(options);
-      expect(SerialisedLines.install([channel], options, pino, [KEEP_PLAIN])).toBeUndefined();
+      expect(SerialisedLines.install(channel, options, pino, [KEEP_PLAIN])).toBeUndefined();
     },
   );
 
@@ -228,7 +228,7 @@ describe('SerialisedLines', () => {
     const options: LoggerOptions = { serializers: { data: () => 'shaped', err: (e: unknown) => e } };
     const plain = channelOf(options);
     const fast = channelOf(options);
-    const lines = SerialisedLines.install([fast.root], options, pino, [KEEP_PLAIN])!;
+    const lines = SerialisedLines.install(fast.root, options, pino, [KEEP_PLAIN])!;
     const event = { [ALREADY_REDACTED]: true, id: 'x', data: { secret: 'kept out by the serializer' } };
     const other = { [ALREADY_REDACTED]: true, id: 'y', outcome: 'success' };
 
@@ -246,7 +246,7 @@ describe('SerialisedLines', () => {
 
   it("leaves lines to pino while pino's serialisation is traced (diagnostics channel pino_asJson)", () => {
     const { written, root, channel } = channelOf({});
-    const lines = SerialisedLines.install([root], {}, pino, [KEEP_PLAIN])!;
+    const lines = SerialisedLines.install(root, {}, pino, [KEEP_PLAIN])!;
     const traced: unknown[] = [];
     const none = () => undefined;
     const handlers = {

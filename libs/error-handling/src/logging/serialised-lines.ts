@@ -36,14 +36,14 @@ export class SerialisedLines {
   private constructor(private readonly shaped: ReadonlySet<string>) {}
 
   /**
-   * For `loggers` (a root and so its children, or some of those) built with `options`, or
-   * undefined when those options shape lines and every line must go through pino. `plain` are
-   * serializers that leave the plain data of Faultline's lines as it is (its own `err`
-   * serializer, which reshapes only `Error` instances): a field with one of those is written as
-   * it is; a field with any other serializer sends its line to pino.
+   * For `logger` (a root, and so its children) built with `options`, or undefined when those
+   * options shape lines and every line must go through pino. `plain` are serializers that leave
+   * the plain data of Faultline's lines as it is (its own `err` serializer, which reshapes only
+   * `Error` instances): a field with one of those is written as it is; a field with any other
+   * serializer sends its line to pino.
    */
   static install(
-    loggers: readonly Logger[],
+    logger: Logger,
     options: LoggerOptions,
     pino: PinoFactory,
     plain: readonly unknown[] = [],
@@ -59,60 +59,50 @@ export class SerialisedLines {
       return undefined;
     }
     const s = pino.symbols;
-    const shaped = new Set<string>();
-    const usable = loggers.every((logger) => {
-      const own = logger as unknown as Internals;
-      const serializers = own[s.serializersSym] as Record<string, unknown> | undefined;
-      const stringifiers = own[s.stringifiersSym] as Record<string | symbol, unknown> | undefined;
-      const messageKey = own[s.messageKeySym];
-      if (serializers !== undefined) {
-        for (const key of Object.keys(serializers)) {
-          const serializer = serializers[key];
-          if (typeof serializer === 'function' && !plain.includes(serializer)) shaped.add(key);
-        }
-      }
-      return (
-        typeof own[s.asJsonSym] === 'function' &&
-        typeof own[s.lsCacheSym] === 'object' &&
-        typeof own[s.endSym] === 'string' &&
-        typeof messageKey === 'string' &&
-        serializers !== undefined &&
-        typeof serializers[messageKey] !== 'function' &&
-        stringifiers !== undefined &&
-        Reflect.ownKeys(stringifiers).length === 0
-      );
-    });
+    const own = logger as unknown as Internals;
+    const serializers = own[s.serializersSym] as Record<string, unknown> | undefined;
+    const stringifiers = own[s.stringifiersSym] as Record<string | symbol, unknown> | undefined;
+    const messageKey = own[s.messageKeySym];
+    const usable =
+      typeof own[s.asJsonSym] === 'function' &&
+      typeof own[s.lsCacheSym] === 'object' &&
+      typeof own[s.endSym] === 'string' &&
+      typeof messageKey === 'string' &&
+      serializers !== undefined &&
+      typeof serializers[messageKey] !== 'function' &&
+      stringifiers !== undefined &&
+      Reflect.ownKeys(stringifiers).length === 0;
     if (!usable) return undefined;
-    const lines = new SerialisedLines(shaped);
-    for (const logger of loggers) {
-      const own = logger as unknown as Internals;
-      const original = own[s.asJsonSym] as AsJson;
-      const asJson: AsJson = function (this: Internals, obj, msg, num, time) {
-        if (
-          obj !== lines.current ||
-          (msg !== undefined && typeof msg !== 'string') ||
-          pinoAsJson.hasSubscribers
-        ) {
-          return original.call(this, obj, msg, num, time);
-        }
-        // As pino's own: level, time, bindings, the fields, the message, the line end.
-        const json = lines.currentJson;
-        const fields = json.length > 2 ? `,${json.slice(1, -1)}` : '';
-        const message =
-          msg === undefined ? '' : `,"${this[s.messageKeySym] as string}":${JSON.stringify(msg)}`;
-        const levelText = (this[s.lsCacheSym] as Record<number, string>)[num];
-        return `${levelText}${time}${this[s.chindingsSym] as string}${fields}${message}${this[s.endSym] as string}`;
-      };
-      own[s.asJsonSym] = asJson;
+    const shaped = new Set<string>();
+    for (const key of Object.keys(serializers)) {
+      const serializer = serializers[key];
+      if (typeof serializer === 'function' && !plain.includes(serializer)) shaped.add(key);
     }
+    const lines = new SerialisedLines(shaped);
+    const original = own[s.asJsonSym] as AsJson;
+    const asJson: AsJson = function (this: Internals, obj, msg, num, time) {
+      if (
+        obj !== lines.current ||
+        (msg !== undefined && typeof msg !== 'string') ||
+        pinoAsJson.hasSubscribers
+      ) {
+        return original.call(this, obj, msg, num, time);
+      }
+      // As pino's own: level, time, bindings, the fields, the message, the line end.
+      const json = lines.currentJson;
+      const fields = json.length > 2 ? `,${json.slice(1, -1)}` : '';
+      const message = msg === undefined ? '' : `,"${this[s.messageKeySym] as string}":${JSON.stringify(msg)}`;
+      const levelText = (this[s.lsCacheSym] as Record<number, string>)[num];
+      return `${levelText}${time}${this[s.chindingsSym] as string}${fields}${message}${this[s.endSym] as string}`;
+    };
+    own[s.asJsonSym] = asJson;
     return lines;
   }
 
   /**
-   * Writes `fields` at `level` with `message` through `logger` (one of the loggers it was
-   * installed on or a child of one), and returns their JSON; undefined when pino writes them its
-   * own way: they cannot be serialised as JSON (a bigint, a cycle), or a serializer may change
-   * one of them.
+   * Writes `fields` at `level` with `message` through `logger` (the logger it was installed on
+   * or a child of it), and returns their JSON; undefined when pino writes them its own way: they
+   * cannot be serialised as JSON (a bigint, a cycle), or a serializer may change one of them.
    */
   write(logger: Logger, level: Level, fields: object, message: string): string | undefined {
     if (this.shaped.size > 0 && this.hasShapedField(fields)) {
