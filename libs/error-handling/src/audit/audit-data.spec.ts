@@ -13,7 +13,7 @@ import type { LoggerOptions } from 'pino';
 import { RequestScope, runInRequestScope } from '../kernel/request-scope';
 import { LOGGER_REQUEST } from '../kernel/request-context';
 import type { AuditEvent, AuditPage } from './audit-event.interface';
-import { batchJson, fromRow, rememberEventJson } from './audit-rows';
+import { batchJson, COLUMNS, fromRow, rememberEventJson } from './audit-rows';
 import type { AuditStore, SqlExecutor } from './audit-store.interface';
 import { SqlAuditStore } from './sql-audit.store';
 import { AuditService } from './audit.service';
@@ -360,6 +360,17 @@ describe('batchJson', () => {
       [null, null, '42', '1970-01-01T00:00:00.000Z', undefined],
       [null, null, 'u-1', '1970-01-01T00:00:00.000Z', undefined],
     ]);
+  });
+
+  it('checks every text and integer column before writing a remembered line as the row', () => {
+    // Each column in turn holds what it does not take as it is: the row is built, not remembered.
+    for (const [, type, key] of COLUMNS) {
+      if (type !== 'text' && type !== 'int') continue;
+      const odd = { ...event({}), [key]: type === 'text' ? 42 : 1.5 } as AuditEvent;
+      rememberEventJson(odd, JSON.stringify({ ...odd, remembered: true }));
+      const row = (JSON.parse(batchJson([odd])) as Record<string, unknown>[])[0];
+      expect([key, row?.remembered, row?.[key]]).toEqual([key, undefined, type === 'text' ? '42' : 2]);
+    }
   });
 
   it('still replaces NUL and lone surrogates in a remembered line, and still names an invalid event', () => {

@@ -131,17 +131,31 @@ function unstorable(event: AuditEvent): string | undefined {
 const timestampOf = (event: AuditEvent): Date =>
   event.timestamp instanceof Date ? event.timestamp : new Date(event.timestamp as unknown as string);
 
-/** The event fields of the text columns, and of the integer ones. */
-const TEXT_FIELDS = COLUMNS.filter(([, type]) => type === 'text').map(([, , key]) => key);
-const INT_FIELDS = COLUMNS.filter(([, type]) => type === 'int').map(([, , key]) => key);
-
-/** A UUID, a date, text fields that are texts (or absent), whole numbers where the columns are integers. */
-function storableAsWritten(event: AuditEvent): boolean {
-  if (!(event.timestamp instanceof Date) || unstorable(event) !== undefined) return false;
-  const fields = event as unknown as Record<string, unknown>;
-  for (const key of TEXT_FIELDS) if (!isText(fields[key])) return false;
-  for (const key of INT_FIELDS) if (!isInt4(fields[key])) return false;
-  return true;
+/**
+ * A UUID, a date, text fields that are texts (or absent), whole numbers where the columns are
+ * integers. Each field is read by its name (the columns' `text` and `int` keys, as the spec
+ * checks): a loop over the keys would read each through a lookup by a variable key, a cache miss
+ * for every event.
+ */
+function storableAsWritten(e: AuditEvent): boolean {
+  return (
+    e.timestamp instanceof Date &&
+    isText(e.kind) &&
+    isText(e.action) &&
+    isText(e.outcome) &&
+    isText(e.errorCode) &&
+    isText(e.actorId) &&
+    isText(e.resourceType) &&
+    isText(e.resourceId) &&
+    isText(e.requestId) &&
+    isText(e.ip) &&
+    isText(e.userAgent) &&
+    isText(e.method) &&
+    isText(e.route) &&
+    isInt4(e.status) &&
+    isInt4(e.durationMs) &&
+    unstorable(e) === undefined
+  );
 }
 
 const isText = (value: unknown): boolean => value === undefined || typeof value === 'string';
