@@ -212,9 +212,15 @@ export function linkFastifyRequests(adapter: FastifyAdapterLike, hook?: FastifyR
     hook.middleware(raw, res, () => {
       // The request's logger on the Fastify request too, as `req.log` is on Express (Fastify's
       // own is silent unless its logger is on); middie copies it to the Node request for Nest
-      // middleware, as it does the id.
+      // middleware, as it does the id. The reply's as well: Fastify writes what only it sees
+      // there (a file stream that failed after the headers went out, a reply sent twice);
+      // its lines about the request's end, which the request line says, are left out
+      // ({@link isFastifyLifecycleLine}).
       const log = (raw as { log?: unknown }).log;
-      if (log !== undefined) request.log = log;
+      if (log !== undefined) {
+        request.log = log;
+        (reply as { log?: unknown }).log = log;
+      }
       const id = adoptRequestId(request);
       if (id !== undefined) {
         if (typeof header === 'function') header.call(reply, hook.idHeader, id);
@@ -270,4 +276,36 @@ const FASTIFY_OWN_ID = /^req-[0-9a-z]+$/;
  */
 function applicationFastifyId(id: unknown): string | undefined {
   return typeof id === 'string' && !FASTIFY_OWN_ID.test(id) && REQUEST_ID_PATTERN.test(id) ? id : undefined;
+}
+
+/**
+ * Fastify's own lines about how a request ended (`request completed`, `request errored`,
+ * `stream closed prematurely`), written on the reply's logger with the reply as `res`: the
+ * request line says all of it already. Fastify's other lines on it (a stream that failed after
+ * the headers were sent, a reply sent twice) are kept.
+ */
+export function isFastifyLifecycleLine(fields: unknown, message: unknown): boolean {
+  return (
+    typeof message === 'string' &&
+    FASTIFY_LIFECYCLE_MESSAGES.has(message) &&
+    typeof fields === 'object' &&
+    fields !== null &&
+    isFastifyReply((fields as { res?: unknown }).res)
+  );
+}
+
+const FASTIFY_LIFECYCLE_MESSAGES = new Set([
+  'request completed',
+  'request errored',
+  'stream closed prematurely',
+]);
+
+/** A Fastify reply: its Node response as `raw`, and its request. */
+function isFastifyReply(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as ReplyLike).raw instanceof ServerResponse &&
+    typeof (value as { request?: unknown }).request === 'object'
+  );
 }

@@ -1,5 +1,5 @@
 import type { Logger, LoggerOptions } from 'pino';
-import { platformRequest } from '../kernel/http-exchange';
+import { isFastifyLifecycleLine, platformRequest } from '../kernel/http-exchange';
 import { currentRequestScope } from '../kernel/request-scope';
 import type { Redactor } from '../redaction/redactor';
 import type { FatalLogListeners } from './fatal-log';
@@ -77,6 +77,7 @@ export function redactionHook(
     const first = list[0];
     // Lines Faultline built itself are redacted already, their messages are constants.
     const built = typeof first === 'object' && first !== null && ALREADY_REDACTED in first;
+    if (!built && isFastifyLifecycleLine(first, list[1])) return;
     for (let i = built ? list.length : 0; i < list.length; i++) {
       const arg = list[i];
       if (typeof arg === 'string') list[i] = redactor.redactString(arg);
