@@ -1,5 +1,6 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import type { Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readiness } from './readiness.service';
 
 /** Options of {@link enableGracefulShutdown}. */
@@ -24,9 +25,10 @@ export interface GracefulShutdownOptions {
 /**
  * Shuts the application down the way an orchestrator expects, on SIGTERM (and SIGINT):
  * 1. `/ready` answers 503 at once, while `/health` stays 200 and the server keeps serving;
- * 2. requests in flight finish, for at most `health.shutdownGraceMs`; responses sent meanwhile
- *    close their connection, and idle keep-alive connections are closed, so none holds the
- *    process open;
+ * 2. requests in flight finish, for at most `health.shutdownGraceMs`; their responses, and those
+ *    of requests that arrive meanwhile, close their connection (`Connection: close`, so a client
+ *    sends its next request elsewhere instead of to a server about to go), and idle keep-alive
+ *    connections are closed, so none holds the process open;
  * 3. `app.close()` runs: the HTTP server closes, then the shutdown hooks (the audit queue is
  *    flushed to its store before the application's connections close);
  * 4. the process exits with 0 (1 if closing failed).
@@ -44,15 +46,16 @@ export function enableGracefulShutdown(
 ): () => Promise<void> {
   const logger = new Logger('Shutdown');
   const exit = options.exit ?? true;
+  const connections = trackConnections(app.getHttpServer() as Server | undefined);
   let running: Promise<void> | undefined;
   const shutdown = (signal?: string): Promise<void> => {
     running ??= (async () => {
       logger.log(`${signal ?? 'shutdown'} received: draining`);
       const server = app.getHttpServer() as Server | undefined;
-      // Answers given from now on close their connection: clients reconnect elsewhere.
-      server?.prependListener?.('request', (_req, res: ServerResponse) => {
-        if (!res.headersSent) res.setHeader('Connection', 'close');
-      });
+      // Answers given from now on close their connection: clients reconnect elsewhere. Those of
+      // requests in flight too, unless their headers are out already.
+      server?.prependListener?.('request', (_req, res: ServerResponse) => closesConnection(res));
+      for (const socket of connections) closesConnection(currentResponse(socket));
       const readiness = app.get(Readiness, { strict: false });
       const drained = await readiness.drain(options.graceMs);
       if (!drained) {
@@ -79,4 +82,33 @@ export function enableGracefulShutdown(
     });
   }
   return () => shutdown();
+}
+
+/**
+ * The server's open connections, kept from now on: one entry and one listener a connection (not a
+ * request), so that a shutdown finds the responses in flight.
+ */
+function trackConnections(server: Server | undefined): ReadonlySet<Socket> {
+  const open = new Set<Socket>();
+  if (typeof server?.on !== 'function') return open;
+  const track = (socket: Socket): void => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  };
+  server.on('connection', track);
+  // HTTPS: the responses are on the TLS socket, not on the TCP one under it.
+  server.on('secureConnection', track);
+  return open;
+}
+
+/** The response a connection is serving now, if any (Node keeps it on the socket). */
+function currentResponse(socket: Socket): unknown {
+  return (socket as Socket & { _httpMessage?: unknown })._httpMessage;
+}
+
+/** Sends `Connection: close` with a response whose headers are not out yet. */
+function closesConnection(res: unknown): void {
+  const response = res as Partial<ServerResponse> | null | undefined;
+  if (!response || response.headersSent !== false || typeof response.setHeader !== 'function') return;
+  response.setHeader('Connection', 'close');
 }
