@@ -33,8 +33,8 @@ describe('graceful shutdown of the built sample app', () => {
       DEMO_FAULTS: '1',
       PGLITE_DATA_DIR: dataDir,
       // Both far above EXIT_BOUND_MS: the process exiting within it proves that neither the grace
-      // period nor a keep-alive connection (fetch keeps its connections open)
-      // held it open, however busy the machine.
+      // period nor an idle keep-alive connection (fetch keeps its connections open) held it
+      // open, however busy the machine.
       SHUTDOWN_GRACE_MS: '60000',
       KEEP_ALIVE_TIMEOUT_MS: '120000',
       LOG_FORMAT: 'json',
@@ -50,6 +50,11 @@ describe('graceful shutdown of the built sample app', () => {
     }));
     // The slow request has arrived: its handler says so before it sleeps.
     await app.waitForLine((l) => l.context === 'Demo' && l.msg === 'sleeping 2500 ms');
+    // A keep-alive connection of its own, answered and idle when the drain starts: the process
+    // must not wait for its 120 s timeout.
+    const idle = await fetch(`${base}/health`);
+    expect([idle.status, idle.headers.get('connection')]).toEqual([200, 'keep-alive']);
+    await idle.text();
     app.child.kill('SIGTERM');
     // SIGTERM has been handled: readiness has turned false.
     await app.waitForLine((l) => l.msg === 'readiness turned false: shutting down');
@@ -97,7 +102,8 @@ describe('graceful shutdown of the built sample app', () => {
     expect(probes.filter(([health, readiness]) => health !== 200 || readiness !== 503)).toEqual([]);
     expect(await slow).toEqual({ status: 200, connection: 'close', body: { sleptMs: 2500 } });
 
-    // Exits at all within the bound: the 60 s grace period did not hold the process open.
+    // Exits at all within the bound: neither the 120 s keep-alive timeout of the idle connection
+    // nor the 60 s grace period held the process open.
     await waitUntil(
       () => app?.child.exitCode !== null || app?.child.signalCode !== null,
       EXIT_BOUND_MS,

@@ -1,5 +1,5 @@
 import { type INestApplication, Logger } from '@nestjs/common';
-import type { Server, ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readiness } from './readiness.service';
 
@@ -55,7 +55,7 @@ export function enableGracefulShutdown(
       // Answers given from now on close their connection: clients reconnect elsewhere. Those of
       // requests in flight too, unless their headers are out already.
       server?.prependListener?.('request', (_req, res: ServerResponse) => closesConnection(res));
-      for (const socket of connections) closesConnection(currentResponse(socket));
+      for (const socket of connections) closesConnection(socket[LAST_RESPONSE]);
       const readiness = app.get(Readiness, { strict: false });
       const drained = await readiness.drain(options.graceMs);
       if (!drained) {
@@ -84,26 +84,31 @@ export function enableGracefulShutdown(
   return () => shutdown();
 }
 
+/** The response to the last request read on a connection (set on its socket). */
+const LAST_RESPONSE = Symbol('faultline.lastResponse');
+
+type TrackedSocket = Socket & { [LAST_RESPONSE]?: ServerResponse };
+
 /**
- * The server's open connections, kept from now on: one entry and one listener a connection (not a
- * request), so that a shutdown finds the responses in flight.
+ * The server's open connections, kept from now on (one entry and one listener a connection), each
+ * with the response to the last request read on it: a shutdown marks that one, so the connection
+ * closes after it, and responses queued before it on a pipelined connection are still sent.
  */
-function trackConnections(server: Server | undefined): ReadonlySet<Socket> {
-  const open = new Set<Socket>();
+function trackConnections(server: Server | undefined): ReadonlySet<TrackedSocket> {
+  const open = new Set<TrackedSocket>();
   if (typeof server?.on !== 'function') return open;
-  const track = (socket: Socket): void => {
+  const track = (socket: TrackedSocket): void => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
   };
   server.on('connection', track);
-  // HTTPS: the responses are on the TLS socket, not on the TCP one under it.
+  // HTTPS: the requests are on the TLS socket, not on the TCP one under it.
   server.on('secureConnection', track);
+  server.on('request', (req: IncomingMessage, res: unknown) => {
+    // HTTP/1 only: an HTTP/2 stream has no connection of its own to close.
+    if (res instanceof ServerResponse) (req.socket as TrackedSocket)[LAST_RESPONSE] = res;
+  });
   return open;
-}
-
-/** The response a connection is serving now, if any (Node keeps it on the socket). */
-function currentResponse(socket: Socket): unknown {
-  return (socket as Socket & { _httpMessage?: unknown })._httpMessage;
 }
 
 /** Sends `Connection: close` with a response whose headers are not out yet. */

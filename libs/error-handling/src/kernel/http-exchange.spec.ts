@@ -1,5 +1,8 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import {
   httpPlatform,
+  isFastifyLifecycleLine,
   linkPlatformRequest,
   nodeRequest,
   nodeResponse,
@@ -16,6 +19,23 @@ function fastifyPair(url?: string) {
 }
 
 describe('http-exchange', () => {
+  it("recognises Fastify's lines about how a request ended, by their message and the reply they carry", () => {
+    const res = new ServerResponse(new IncomingMessage(new Socket()));
+    const reply = { raw: res, request: {} };
+    // Fastify 5.10 and later give the reply; earlier versions the Node response, for a premature close.
+    expect(isFastifyLifecycleLine({ res: reply, responseTime: 3 }, 'request completed')).toBe(true);
+    expect(isFastifyLifecycleLine({ res: reply, err: new Error('x') }, 'request errored')).toBe(true);
+    expect(isFastifyLifecycleLine({ res: reply }, 'stream closed prematurely')).toBe(true);
+    expect(isFastifyLifecycleLine({ res }, 'stream closed prematurely')).toBe(true);
+    // What else Fastify says on the reply's logger, and the application's own lines, are kept.
+    expect(isFastifyLifecycleLine({ err: new Error('EIO') }, 'response terminated with an error')).toBe(
+      false,
+    );
+    expect(isFastifyLifecycleLine({ res: { status: 200 } }, 'request completed')).toBe(false);
+    expect(isFastifyLifecycleLine({ res: reply }, 'order shipped')).toBe(false);
+    expect(isFastifyLifecycleLine('request completed', undefined)).toBe(false);
+  });
+
   it('names the platforms Faultline tells apart', () => {
     expect(httpPlatform('express')).toBe('express');
     expect(httpPlatform('fastify')).toBe('fastify');

@@ -280,8 +280,8 @@ function applicationFastifyId(id: unknown): string | undefined {
 
 /**
  * Fastify's own lines about how a request ended (`request completed`, `request errored`,
- * `stream closed prematurely`), written on the reply's logger with the reply as `res`: the
- * request line says all of it already. Fastify's other lines on it (a stream that failed after
+ * `stream closed prematurely`), written on the reply's logger with the reply (or its Node
+ * response) as `res`: the request line says all of it already. Fastify's other lines on it (a stream that failed after
  * the headers were sent, a reply sent twice) are kept.
  */
 export function isFastifyLifecycleLine(fields: unknown, message: unknown): boolean {
@@ -300,12 +300,16 @@ const FASTIFY_LIFECYCLE_MESSAGES = new Set([
   'stream closed prematurely',
 ]);
 
-/** A Fastify reply: its Node response as `raw`, and its request. */
+/**
+ * A Fastify reply (its Node response as `raw`, and its request), or the Node response itself,
+ * which Fastify before 5.10 gives its `stream closed prematurely` line.
+ */
 function isFastifyReply(value: unknown): boolean {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as ReplyLike).raw instanceof ServerResponse &&
-    typeof (value as { request?: unknown }).request === 'object'
+    value instanceof ServerResponse ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as ReplyLike).raw instanceof ServerResponse &&
+      typeof (value as { request?: unknown }).request === 'object')
   );
 }

@@ -146,15 +146,15 @@ export class FaultlineValidationPipe extends ValidationPipe {
    * while a request context is kept). A shape over the limits rejects, as it would from there.
    */
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (typeof value === 'object' && value !== null && this.checksShapeOf(metadata)) {
-      const root = typeof metadata.data === 'string' && metadata.data !== '' ? [metadata.data] : [];
-      try {
+    try {
+      if (typeof value === 'object' && value !== null && this.checksShapeOf(metadata)) {
+        const root = typeof metadata.data === 'string' && metadata.data !== '' ? [metadata.data] : [];
         checkShape(value, this.limits, root, this.errorStatus);
-      } catch (err) {
-        return Promise.reject(err);
       }
+      return super.transform(value, metadata) as Promise<unknown>;
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return super.transform(value, metadata) as Promise<unknown>;
   }
 
   /** Bodies and queries always (the client's own input); other values when they are validated. */
