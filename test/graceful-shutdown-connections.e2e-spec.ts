@@ -8,20 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorHandlingModule, enableGracefulShutdown } from 'nestjs-faultline';
 import { readyForRequests, TEST_ADAPTER } from './support/http-adapter';
+import { Gate } from './support/gate';
 import { CapturingLogger } from './support/sample-app';
 
-/** Resolved by the test: `GET /slow` answers once it is. */
-let release: () => void = () => undefined;
-let entered: () => void = () => undefined;
+/** `GET /slow` answers once the test releases it. */
+let gate = new Gate();
 
 @Controller()
 class SlowController {
   @Get('slow')
   async slow() {
-    await new Promise<void>((resolve) => {
-      release = resolve;
-      entered();
-    });
+    await gate.pass();
     return { slow: true };
   }
 
@@ -92,8 +89,12 @@ describe('graceful shutdown of connections in flight', () => {
     dir = mkdtempSync(join(tmpdir(), 'faultline-https-'));
   });
 
+  beforeEach(() => {
+    gate = new Gate();
+  });
+
   afterEach(async () => {
-    release();
+    gate.release();
     await app?.close().catch(() => undefined);
     app = undefined;
   });
@@ -105,7 +106,6 @@ describe('graceful shutdown of connections in flight', () => {
   it('answers a request in flight when the drain starts with Connection: close, over HTTPS', async () => {
     const started = await start(selfSigned(dir));
     app = started.app;
-    const slowEntered = new Promise<void>((resolve) => (entered = resolve));
     const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
     const answer = new Promise<{ status?: number; connection?: string; body: string }>((resolve, reject) => {
       const req = httpsRequest({ host: '127.0.0.1', port: started.port, path: '/slow', agent }, (res) => {
@@ -117,10 +117,10 @@ describe('graceful shutdown of connections in flight', () => {
       req.on('error', reject);
       req.end();
     });
-    await slowEntered;
+    await gate.reached;
 
     const stopped = started.shutdown();
-    release();
+    gate.release();
     expect(await answer).toEqual({ status: 200, connection: 'close', body: '{"slow":true}' });
     await stopped;
     agent.destroy();
@@ -130,7 +130,6 @@ describe('graceful shutdown of connections in flight', () => {
   it('sends every answer of a pipelined connection in flight, then closes it', async () => {
     const started = await start();
     app = started.app;
-    const slowEntered = new Promise<void>((resolve) => (entered = resolve));
     const socket = connect(started.port, '127.0.0.1');
     let received = '';
     socket.setEncoding('utf8');
@@ -140,10 +139,10 @@ describe('graceful shutdown of connections in flight', () => {
     socket.write(
       'GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /fast HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
     );
-    await slowEntered;
+    await gate.reached;
 
     const stopped = started.shutdown();
-    release();
+    gate.release();
     await closed;
     await stopped;
     app = undefined;

@@ -3,27 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LEVEL } from './support/log-capture';
 import { startFixture, type FixtureApp } from './support/fixture-app';
-
-/** Lets a test decide when a handler goes on. */
-class Gate {
-  private opened!: () => void;
-  readonly reached: Promise<void>;
-  private reach!: () => void;
-  private readonly open = new Promise<void>((resolve) => (this.opened = resolve));
-
-  constructor() {
-    this.reached = new Promise<void>((resolve) => (this.reach = resolve));
-  }
-
-  async pass(): Promise<void> {
-    this.reach();
-    await this.open;
-  }
-
-  release(): void {
-    this.opened();
-  }
-}
+import { Gate } from './support/gate';
 
 let gate = new Gate();
 
