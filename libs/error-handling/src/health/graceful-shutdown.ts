@@ -46,16 +46,15 @@ export function enableGracefulShutdown(
 ): () => Promise<void> {
   const logger = new Logger('Shutdown');
   const exit = options.exit ?? true;
-  const connections = trackConnections(app.getHttpServer() as Server | undefined);
+  const server = app.getHttpServer() as Server | undefined;
+  const connections = trackConnections(server);
   let running: Promise<void> | undefined;
   const shutdown = (signal?: string): Promise<void> => {
     running ??= (async () => {
       logger.log(`${signal ?? 'shutdown'} received: draining`);
-      const server = app.getHttpServer() as Server | undefined;
-      // Answers given from now on close their connection: clients reconnect elsewhere. Those of
-      // requests in flight too, unless their headers are out already.
-      server?.prependListener?.('request', (_req, res: ServerResponse) => closesConnection(res));
-      for (const socket of connections) closesConnection(socket[LAST_RESPONSE]);
+      // Answers close their connection from now on, those of requests in flight too unless their
+      // headers are out already: clients reconnect elsewhere.
+      connections.closeAfterResponses();
       const readiness = app.get(Readiness, { strict: false });
       const drained = await readiness.drain(options.graceMs);
       if (!drained) {
@@ -89,14 +88,31 @@ const LAST_RESPONSE = Symbol('faultline.lastResponse');
 
 type TrackedSocket = Socket & { [LAST_RESPONSE]?: ServerResponse };
 
+/** The server's open connections, and how to close each after its answers. */
+interface Connections {
+  /**
+   * Sends `Connection: close` with the answer to the last request read on each connection (so it
+   * closes after that one, and the answers queued before it on a pipelined connection are still
+   * sent), and with every answer to come.
+   */
+  closeAfterResponses(): void;
+}
+
 /**
  * The server's open connections, kept from now on (one entry and one listener a connection), each
- * with the response to the last request read on it: a shutdown marks that one, so the connection
- * closes after it, and responses queued before it on a pipelined connection are still sent.
+ * with the response to the last request read on it, by one `request` listener that also marks the
+ * responses to requests read once the connections are closing.
  */
-function trackConnections(server: Server | undefined): ReadonlySet<TrackedSocket> {
+function trackConnections(server: Server | undefined): Connections {
   const open = new Set<TrackedSocket>();
-  if (typeof server?.on !== 'function') return open;
+  let closing = false;
+  const connections: Connections = {
+    closeAfterResponses: () => {
+      closing = true;
+      for (const socket of open) closesConnection(socket[LAST_RESPONSE]);
+    },
+  };
+  if (typeof server?.on !== 'function') return connections;
   const track = (socket: TrackedSocket): void => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
@@ -104,11 +120,13 @@ function trackConnections(server: Server | undefined): ReadonlySet<TrackedSocket
   server.on('connection', track);
   // HTTPS: the requests are on the TLS socket, not on the TCP one under it.
   server.on('secureConnection', track);
-  server.on('request', (req: IncomingMessage, res: unknown) => {
+  // First of the listeners: a response the application sends at once still gets the header.
+  server.prependListener('request', (req: IncomingMessage, res: unknown) => {
+    if (closing) closesConnection(res);
     // HTTP/1 only: an HTTP/2 stream has no connection of its own to close.
     if (res instanceof ServerResponse) (req.socket as TrackedSocket)[LAST_RESPONSE] = res;
   });
-  return open;
+  return connections;
 }
 
 /** Sends `Connection: close` with a response whose headers are not out yet. */
