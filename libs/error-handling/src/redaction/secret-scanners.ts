@@ -145,8 +145,8 @@ export const NOT_CREDENTIALS: ReadonlySet<string> = new Set([
   'verification',
 ]);
 
-/** Longer than any word of {@link NOT_CREDENTIALS}: such a run is not looked up. */
-const LONGEST_NOT_CREDENTIAL = 14;
+/** The longest word of {@link NOT_CREDENTIALS}: a longer run is not looked up. */
+const LONGEST_NOT_CREDENTIAL = Math.max(...[...NOT_CREDENTIALS].map((word) => word.length));
 
 /**
  * `Bearer …`, `Basic …` and `Token …` credentials (any case, the word not glued to a word before
