@@ -281,8 +281,8 @@ function applicationFastifyId(id: unknown): string | undefined {
 /**
  * Fastify's own lines about how a request ended (`request completed`, `request errored`,
  * `stream closed prematurely`), written on the reply's logger with the reply (or its Node
- * response) as `res`: the request line says all of it already. Fastify's other lines on it (a stream that failed after
- * the headers were sent, a reply sent twice) are kept.
+ * response) as `res`: the request line says all of it already. Fastify's other lines on it (a
+ * stream that failed after the headers were sent, a reply sent twice) are kept.
  */
 export function isFastifyLifecycleLine(fields: unknown, message: unknown): boolean {
   return (
