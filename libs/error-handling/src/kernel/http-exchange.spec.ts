@@ -71,6 +71,22 @@ describe('http-exchange', () => {
     expect(routeTemplate(unmatched.raw)).toBeUndefined();
   });
 
+  it("reads Fastify's routeOptions getter, which builds a new object each time, once per template", () => {
+    let reads = 0;
+    const raw = { url: '/items/1', headers: {} };
+    const request = {
+      raw,
+      get routeOptions() {
+        reads++;
+        return { url: '/items/:id', method: 'GET' };
+      },
+    };
+    linkPlatformRequest(request);
+    expect(routeTemplate(raw)).toBe('/items/:id');
+    expect(routeTemplate(request)).toBe('/items/:id');
+    expect(reads).toBe(2);
+  });
+
   it('has no platform error for a request Fastify raised none for', () => {
     expect(platformErrorOf({})).toBeUndefined();
   });

@@ -86,9 +86,8 @@ const NEST_CATCH_ALL = '/{*path}';
 export function routeTemplate(req: object): string | undefined {
   const path = (req as RoutedRequest).route?.path;
   if (typeof path === 'string') return path === NEST_CATCH_ALL ? undefined : path;
-  const platform = platformRequest(req) as RoutedRequest;
-  if (platform.routeOptions === undefined) return undefined;
-  const url = platform.routeOptions.url;
+  // Fastify's `routeOptions` is a getter that builds a new object of a dozen fields: read once.
+  const url = (platformRequest(req) as RoutedRequest).routeOptions?.url;
   return typeof url === 'string' && url !== NEST_CATCH_ALL ? url : undefined;
 }
 
