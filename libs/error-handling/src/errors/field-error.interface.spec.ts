@@ -15,6 +15,11 @@ describe('fieldError', () => {
     expect(escapePointerSegment('~1')).toBe('~01');
     expect(fieldError(['meta', 'content/type'], 'isIn', 'x').pointer).toBe('#/meta/content~1type');
     expect(fieldError(['meta', 'content/type'], 'isIn', 'x').field).toBe('meta.content/type');
+    // Either character alone, and names with neither, which are used as they are.
+    expect(escapePointerSegment('a/b')).toBe('a~1b');
+    expect(escapePointerSegment('~')).toBe('~0');
+    expect(escapePointerSegment('quantity')).toBe('quantity');
+    expect(fieldError(['x~/y'], 'isIn', 'x')).toMatchObject({ pointer: '#/x~0~1y', field: 'x~/y' });
   });
 });
 

@@ -29,6 +29,8 @@ export interface FieldError {
 
 /** Escapes one path segment for a JSON Pointer (RFC 6901: `~` -> `~0`, `/` -> `~1`). */
 export function escapePointerSegment(segment: string): string {
+  // Most names have neither: two scans where two replacements would build two strings.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -45,9 +47,11 @@ export function fieldError(
   detail: string,
   message?: { key: string; params?: MessageParams },
 ): FieldError {
+  let pointer = '#';
+  for (const segment of path) pointer += `/${escapePointerSegment(segment)}`;
   const error: FieldError = {
-    pointer: path.length === 0 ? '#' : `#/${path.map(escapePointerSegment).join('/')}`,
-    field: path.join('.'),
+    pointer,
+    field: path.length === 1 ? path[0] : path.join('.'),
     code,
     detail,
   };

@@ -302,7 +302,10 @@ export function toFieldErrors(
   const out: FieldError[] = [];
   for (const error of errors) {
     const path = [...parent, String(error.property)];
-    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+    const constraints = error.constraints;
+    // Keys, not entries: no array of pairs for each constraint.
+    for (const rule of constraints ? Object.keys(constraints) : []) {
+      const message = (constraints as Record<string, string>)[rule];
       const text = messages?.describe(rule, message, error, parentError);
       out.push(
         fieldError(
@@ -324,7 +327,8 @@ function valuesWithoutValue(
   value: unknown,
 ): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [name, text] of Object.entries(params)) {
+  for (const name of Object.keys(params)) {
+    const text = params[name];
     out[name] = typeof text === 'string' ? withoutValue(text, value) : text;
   }
   return out;
