@@ -87,6 +87,53 @@ describe('http-exchange', () => {
     expect(reads).toBe(2);
   });
 
+  it("tells Node's own request and response (Express's) by their class, without reading an absent `raw`", () => {
+    const req = new IncomingMessage(new Socket());
+    const res = new ServerResponse(req);
+    let reads = 0;
+    for (const target of [req, res]) {
+      Object.defineProperty(target, 'raw', {
+        get: () => {
+          reads++;
+          return undefined;
+        },
+      });
+    }
+    expect(nodeRequest(req)).toBe(req);
+    expect(nodeResponse(res)).toBe(res);
+    expect(platformRequest(req)).toBe(req);
+    expect(reads).toBe(0);
+  });
+
+  it('reads no link on a request until a platform request has been linked in the process', () => {
+    const flag = Symbol.for('faultline.platformRequestLinked');
+    const global = globalThis as { [flag]?: true };
+    const saved = global[flag];
+    delete global[flag];
+    try {
+      let reads = 0;
+      const req = new IncomingMessage(new Socket());
+      Object.defineProperty(req, Symbol.for('faultline.platformRequest'), {
+        configurable: true,
+        get: () => {
+          reads++;
+          return undefined;
+        },
+      });
+      expect(platformRequest(req)).toBe(req);
+      expect(reads).toBe(0);
+      // Once one is linked (by any copy of Faultline: the flag is on the global object), every
+      // request is looked up.
+      linkPlatformRequest(fastifyPair().request);
+      expect(global[flag]).toBe(true);
+      expect(platformRequest(req)).toBe(req);
+      expect(reads).toBe(1);
+    } finally {
+      if (saved === undefined) delete global[flag];
+      else global[flag] = saved;
+    }
+  });
+
   it('has no platform error for a request Fastify raised none for', () => {
     expect(platformErrorOf({})).toBeUndefined();
   });

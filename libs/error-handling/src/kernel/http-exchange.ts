@@ -1,4 +1,4 @@
-import { type IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { REQUEST_ID_PATTERN } from './request-id';
 
 /**
@@ -30,9 +30,23 @@ const PLATFORM_REQUEST = Symbol.for('faultline.platformRequest');
 
 type Linked = { [PLATFORM_REQUEST]?: object };
 
-/** True for a wrapper of a Node request or response (Fastify's request and reply). */
+/**
+ * Set on the global object, under a registered symbol that every copy of Faultline loaded in the
+ * process shares (its CommonJS and ES builds), once a platform request has been linked.
+ */
+const LINKED_ANY = Symbol.for('faultline.platformRequestLinked');
+
+type LinkFlag = { [LINKED_ANY]?: true };
+
+/**
+ * True for a wrapper of a Node request or response (Fastify's request and reply). Node's own
+ * (Express's, extended) are known by their class, without reading an absent `raw`: Express gives
+ * each request and response a hidden class of its own (it sets their prototype), so V8 finds
+ * such a property in none of its caches and looks through the whole prototype chain each time.
+ */
 function wraps(value: unknown): value is { raw: object } {
   if (typeof value !== 'object' || value === null) return false;
+  if (value instanceof IncomingMessage || value instanceof ServerResponse) return false;
   const raw = (value as { raw?: unknown }).raw;
   return typeof raw === 'object' && raw !== null;
 }
@@ -44,6 +58,7 @@ export function nodeRequest<T extends object>(req: T): T {
 
 /** The Node response under `res`: Fastify's `reply.raw`, else `res` itself (Express, Node). */
 export function nodeResponse(res: unknown): ServerResponse | undefined {
+  if (res instanceof ServerResponse) return res;
   const candidate = wraps(res) ? res.raw : res;
   return typeof (candidate as ServerResponse | undefined)?.setHeader === 'function'
     ? (candidate as ServerResponse)
@@ -57,6 +72,8 @@ export function nodeResponse(res: unknown): ServerResponse | undefined {
  */
 export function linkPlatformRequest(platform: { raw: object }): void {
   (platform.raw as Linked)[PLATFORM_REQUEST] = platform;
+  const flags = globalThis as LinkFlag;
+  if (flags[LINKED_ANY] !== true) flags[LINKED_ANY] = true;
 }
 
 /**
@@ -64,7 +81,8 @@ export function linkPlatformRequest(platform: { raw: object }): void {
  * `req` itself when it is one), else `req` (Express, where both are the same object).
  */
 export function platformRequest<T extends object>(req: T): T {
-  if (wraps(req)) return req;
+  // Until a Fastify request is linked (on Express, never) every request is its own.
+  if ((globalThis as LinkFlag)[LINKED_ANY] !== true || wraps(req)) return req;
   const linked = (req as Linked)[PLATFORM_REQUEST];
   return (linked ?? req) as T;
 }
