@@ -25,6 +25,15 @@ export default tseslint.config(
     rules: {
       'no-console': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // Maglev (Node 22 and 24) builds such a literal key by key through V8's runtime.
+          selector: 'ObjectExpression > Property[computed=true][key.name="ALREADY_REDACTED"]',
+          message:
+            'Build log lines with logLine({ ... }) (logging/request-line.ts), not { [ALREADY_REDACTED]: true, ... }',
+        },
+      ],
     },
   },
 );

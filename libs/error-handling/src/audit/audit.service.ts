@@ -5,9 +5,8 @@ import { AppError } from '../errors/app.error';
 import { CLOCK } from '../kernel/tokens';
 import { FailureEvents } from '../kernel/failure-events';
 import { LogChannels } from '../logging/log-channels.service';
-import type { LogLine } from '../logging/request-line';
+import { type LogLine, logLine } from '../logging/request-line';
 import {
-  ALREADY_REDACTED,
   clientIp,
   currentRequestLogger,
   LOGGER_REQUEST,
@@ -275,7 +274,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     const json = this.channels.writeEvent(
       event.kind,
       event.outcome === 'failure' ? 'warn' : 'info',
-      logLine(event),
+      eventLine(event),
       `${event.kind} event`,
     );
     if (!this.writer) return;
@@ -418,9 +417,8 @@ function readsQuery(metadata: AuditMetadata): boolean {
  * is, with its Date as ISO text (pino would stringify the Date object). A literal of one shape
  * (absent fields are undefined, which pino leaves out): a spread copy costs an event more.
  */
-function logLine(event: AuditEvent): LogLine {
-  return {
-    [ALREADY_REDACTED]: true,
+function eventLine(event: AuditEvent): LogLine {
+  return logLine({
     requestId: event.requestId,
     ip: event.ip,
     method: event.method,
@@ -438,7 +436,7 @@ function logLine(event: AuditEvent): LogLine {
     resourceType: event.resourceType,
     resourceId: event.resourceId,
     data: event.data,
-  };
+  });
 }
 
 /**
@@ -447,7 +445,7 @@ function logLine(event: AuditEvent): LogLine {
  */
 function eventJsonOf(event: AuditEvent): string | undefined {
   try {
-    return JSON.stringify(logLine(event));
+    return JSON.stringify(eventLine(event));
   } catch {
     return undefined;
   }

@@ -1,12 +1,8 @@
 import type { Logger } from 'pino';
 import { escapeControl } from '../kernel/escape-control';
 import type { LoggingRuntime } from '../logging/logging-runtime';
-import {
-  ALREADY_REDACTED,
-  currentRequestLogger,
-  LOGGER_REQUEST,
-  type LoggedRequest,
-} from '../kernel/request-context';
+import { logLine } from '../logging/request-line';
+import { currentRequestLogger, LOGGER_REQUEST, type LoggedRequest } from '../kernel/request-context';
 
 /** Nest's logger context, and the `context` field of Faultline's own lines about faults. */
 export const FAULTLINE_CONTEXT = 'Faultline';
@@ -25,7 +21,7 @@ export function writeToPino(
   message: string,
 ): void {
   const root: Logger = runtime.root;
-  root[level]({ [ALREADY_REDACTED]: true, context: FAULTLINE_CONTEXT, ...fields }, message);
+  root[level](logLine({ context: FAULTLINE_CONTEXT, ...fields }), message);
 }
 
 /**

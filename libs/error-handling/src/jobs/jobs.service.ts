@@ -8,13 +8,13 @@ import { escapeControl } from '../kernel/escape-control';
 import { addTrackerFields, trackerText } from '../kernel/tracked-event';
 import { FailureEvents, type HandledFailure } from '../kernel/failure-events';
 import { MetricSources, type MetricSample } from '../kernel/metric-sources';
-import { ALREADY_REDACTED } from '../kernel/request-context';
 import { REQUEST_ID_PATTERN } from '../kernel/request-id';
 import { RequestScope, runInRequestScope } from '../kernel/request-scope';
 import { describeType, safeString } from '../kernel/safe-access';
 import { Signals } from '../kernel/signals';
 import { LOGGING_RUNTIME } from '../logging/logging.internal-constants';
 import type { LoggingRuntime } from '../logging/logging-runtime';
+import { logLine } from '../logging/request-line';
 import { Redactor } from '../redaction/redactor';
 
 /** What a job run is told about itself. */
@@ -100,10 +100,7 @@ export class Jobs implements OnModuleInit {
     try {
       const result = await runInRequestScope(new RequestScope(id, logger), () => work({ name, id }));
       this.finished(name, false);
-      logger?.info(
-        { [ALREADY_REDACTED]: true, job: name, jobId: id, durationMs: elapsed(started) },
-        'job completed',
-      );
+      logger?.info(logLine({ job: name, jobId: id, durationMs: elapsed(started) }), 'job completed');
       return result;
     } catch (error) {
       this.failed(name, id, error, elapsed(started));
@@ -129,15 +126,14 @@ export class Jobs implements OnModuleInit {
     this.finished(name, true);
     const err = this.redactor.redactError(error);
     if (this.logging) {
-      const line: Record<string, unknown> = {
-        [ALREADY_REDACTED]: true,
+      const line = logLine({
         job: name,
         jobId: id,
         durationMs,
         code: mapped.code,
         status: mapped.status,
         err,
-      };
+      });
       addTrackerFields(line, failure);
       if (failure.dependency !== undefined) line.dependency = failure.dependency;
       this.logging.root[expected ? 'warn' : 'error'](line, 'job failed');

@@ -9,7 +9,6 @@ import { LOGGING_RUNTIME } from './logging.internal-constants';
 import { capText } from './request-line-caps';
 import type { LoggingRuntime } from './logging-runtime';
 import {
-  ALREADY_REDACTED,
   currentRequestLogger,
   REQUEST_FAILURE,
   requestLinePending,
@@ -17,6 +16,7 @@ import {
   type RequestFailure,
 } from '../kernel/request-context';
 import type { FailedOperation } from '../kernel/failure-events';
+import { logLine } from './request-line';
 
 const LEVEL_RANK = { info: 0, warn: 1, error: 2 } as const;
 
@@ -113,7 +113,7 @@ export class FailureLog {
     const err = this.redactor.redactError(filterError);
     if (this.runtime) {
       const bound = this.requestLogger();
-      const fields = { [ALREADY_REDACTED]: true, originalType: describeType(original), err };
+      const fields = logLine({ originalType: describeType(original), err });
       (bound ?? this.runtime.root).error(
         bound ? fields : { ...fields, requestId },
         'exception filter failed',

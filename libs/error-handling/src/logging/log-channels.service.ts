@@ -6,14 +6,13 @@ import { LOGGING_RUNTIME } from './logging.internal-constants';
 import type { LogChannelName } from './logging.options';
 import type { LoggingRuntime } from './logging-runtime';
 import {
-  ALREADY_REDACTED,
   clientIp,
   currentRequestLogger,
   LOGGER_REQUEST,
   type LoggedRequest,
   safeUserId,
 } from '../kernel/request-context';
-import type { LogLine } from './request-line';
+import { type LogLine, logLine } from './request-line';
 
 /** Levels a channel line can be written at. */
 export type ChannelLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -113,7 +112,7 @@ export class LogChannels {
 
   private channel(name: LogChannelName): ChannelLogger {
     const write = (level: ChannelLevel, fields: Record<string, unknown>, message: string): void =>
-      this.emit(name, level, { [ALREADY_REDACTED]: true, ...this.redactor.redact(fields) }, message);
+      this.emit(name, level, logLine({ ...this.redactor.redact(fields) }), message);
     return {
       debug: (f, m) => write('debug', f, m),
       info: (f, m) => write('info', f, m),

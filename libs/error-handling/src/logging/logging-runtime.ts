@@ -6,10 +6,9 @@ import { type RequestScope, type RequestScopeCarrier, useRequestScopeCarrier } f
 import type { Redactor } from '../redaction/redactor';
 import { FatalLogListeners } from './fatal-log';
 import type { Signals } from '../kernel/signals';
-import { ALREADY_REDACTED } from '../kernel/request-context';
 import type { LogOutputStats } from './log-destination';
 import type { LogChannelName } from './logging.options';
-import { RequestLineBuilder } from './request-line';
+import { logLine, RequestLineBuilder } from './request-line';
 import type { RequestTap } from '../kernel/request-tap';
 import type { ResolvedLogging } from './resolve-logging-options';
 import { createRootLogger } from './root-logger';
@@ -67,7 +66,7 @@ export function createLoggingRuntime(
   } = createRootLogger(logging, redactor, peers.pino, fatal);
   if (logging.prettyUnavailable) {
     root.info(
-      { [ALREADY_REDACTED]: true, context: 'Faultline' },
+      logLine({ context: 'Faultline' }),
       "pino-pretty is not installed, so log lines are JSON: install it (npm install pino-pretty) for pretty output, or set logging.format: 'json'",
     );
   }

@@ -33,6 +33,18 @@ const MAX_FIELD_ERRORS = 20;
 export type LogLine = Record<string, unknown> & { [ALREADY_REDACTED]: true };
 
 /**
+ * `fields`, marked as a {@link LogLine}. The mark is set once the object is made: Maglev (Node 22
+ * and 24) builds an object literal whose first key is computed (`{ [ALREADY_REDACTED]: true, ... }`)
+ * key by key through V8's runtime, some 6,000 instructions for a request line's five fields and
+ * 21,000 for an audit event's seventeen, where a literal of plain keys is copied whole.
+ */
+export function logLine(fields: Record<string, unknown>): LogLine {
+  const line = fields as LogLine;
+  line[ALREADY_REDACTED] = true;
+  return line;
+}
+
+/**
  * Builds the one line each request gets (method, route template, url, status, durationMs,
  * requestId, userId, ip) and, for a failed request, the failure on the same line: `code`, `err`
  * and, by `requestDetails`, the redacted request. There is no second "error" line.
@@ -133,15 +145,14 @@ export class RequestLineBuilder {
     // A stream (Server-Sent Events) is open as long as its client listens: long is not slow.
     if (durationMs !== undefined && durationMs >= this.logging.slowRequestMs && !isEventStream(res)) {
       this.performance.warn(
-        {
-          [ALREADY_REDACTED]: true,
+        logLine({
           requestId: req.id,
           method: line.method,
           route: line.route,
           status: line.status,
           durationMs,
           thresholdMs: this.logging.slowRequestMs,
-        },
+        }),
         'slow request',
       );
     }
@@ -161,26 +172,24 @@ export class RequestLineBuilder {
 
   /** The line of a failure no HTTP request carries (an RPC or WebSocket message). */
   operationLine(failure: RequestFailure & { operation: FailedOperation }, requestId: string): LogLine {
-    const line: LogLine = {
-      [ALREADY_REDACTED]: true,
+    const line = logLine({
       requestId,
       transport: failure.operation.transport,
       operation: capText(failure.operation.name),
       status: failure.status,
-    };
+    });
     this.addFailure(line, undefined, failure);
     return line;
   }
 
   private base(req: LoggedRequest, status: number): LogLine {
-    const line: LogLine = {
-      [ALREADY_REDACTED]: true,
+    const line = logLine({
       method: req.method,
       route: routeOf(req),
       // Redacted whole first, then cut: a cut never leaves part of a secret behind.
       url: capText(this.redactor.redactString(String(req.originalUrl ?? req.url ?? ''))),
       status,
-    };
+    });
     const userId = this.userId(req);
     if (userId !== undefined) line.userId = userId;
     const ip = clientIp(req);

@@ -8,6 +8,7 @@ import { openLogOutput } from './log-output';
 import type { LogOutputStats } from './log-destination';
 import { ALREADY_REDACTED, clientIp, LOGGER_REQUEST, type LoggedRequest } from '../kernel/request-context';
 import type { ResolvedLogging } from './resolve-logging-options';
+import { logLine } from './request-line';
 
 type LogMethodHook = NonNullable<NonNullable<LoggerOptions['hooks']>['logMethod']>;
 
@@ -60,7 +61,7 @@ export function createRootLogger(
   const destination = output.destination;
   if (destination) {
     destination.onDropped = (lines) =>
-      logger.warn({ [ALREADY_REDACTED]: true, droppedLines: lines }, `log lines dropped: ${lines}`);
+      logger.warn(logLine({ droppedLines: lines }), `log lines dropped: ${lines}`);
   }
   return { logger, output: destination, errSerializer, writeThrough: () => destination?.writeThrough() };
 }
