@@ -136,6 +136,19 @@ describe('suspicious-activity counters shared through the redis option', () => {
   }
 
   /** Waits until every alert raised so far by every instance went out. */
+  /**
+   * Waits until the webhook has received `n` failed-login alerts. The shared count reaches its
+   * value in Redis before the instance that sent the increment has its reply and raises the
+   * alert, so a flush right after the count may find nothing queued yet.
+   */
+  async function loginAlertsReach(n: number): Promise<void> {
+    await waitUntil(
+      () => loginAlerts(webhook).length >= n,
+      20_000,
+      () => `${n} failed-login alerts were never delivered (got ${loginAlerts(webhook).length})`,
+    );
+  }
+
   async function alertsDelivered(): Promise<void> {
     for (const i of instances) expect(await i.fixture.app.get(AlertService).flush(20_000)).toBe(true);
   }
@@ -151,6 +164,7 @@ describe('suspicious-activity counters shared through the redis option', () => {
       // 12 failed logins, 6 at each: neither instance alone passes 10.
       await failLoginsAcross(12);
       await sharedCountReaches(prefix, 12);
+      await loginAlertsReach(1);
       await alertsDelivered();
 
       const alerts = loginAlerts(webhook);
@@ -255,6 +269,7 @@ describe('suspicious-activity counters shared through the redis option', () => {
       // Shared again: 4 + 8 split across both instances passes the threshold once more, in Redis.
       await failLoginsAcross(8);
       await sharedCountReaches(prefix, 12);
+      await loginAlertsReach(2);
       await alertsDelivered();
       expect(loginAlerts(webhook).map((r) => r.json.details)).toEqual([
         expect.objectContaining({ count: 11 }),
