@@ -135,7 +135,6 @@ describe('suspicious-activity counters shared through the redis option', () => {
     for (const i of instances) await i.fixture.app.get(AuditService).flush();
   }
 
-  /** Waits until every alert raised so far by every instance went out. */
   /**
    * Waits until the webhook has received `n` failed-login alerts. The shared count reaches its
    * value in Redis before the instance that sent the increment has its reply and raises the
@@ -149,6 +148,7 @@ describe('suspicious-activity counters shared through the redis option', () => {
     );
   }
 
+  /** Waits until every alert raised so far by every instance went out. */
   async function alertsDelivered(): Promise<void> {
     for (const i of instances) expect(await i.fixture.app.get(AlertService).flush(20_000)).toBe(true);
   }
